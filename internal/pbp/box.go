@@ -1,0 +1,71 @@
+package pbp
+
+// Stats are the counting stats of a player or a team box line.
+type Stats struct {
+	PTS, FGM, FGA, FG3M, FG3A, FTM, FTA int
+	OREB, DREB, REB, AST, STL, BLK, TOV, PF int
+	PlusMinus                               int
+	Seconds                                 Tenths // time on court
+}
+
+// Add adds o into s.
+func (s *Stats) Add(o Stats) {
+	s.PTS += o.PTS
+	s.FGM += o.FGM
+	s.FGA += o.FGA
+	s.FG3M += o.FG3M
+	s.FG3A += o.FG3A
+	s.FTM += o.FTM
+	s.FTA += o.FTA
+	s.OREB += o.OREB
+	s.DREB += o.DREB
+	s.REB += o.REB
+	s.AST += o.AST
+	s.STL += o.STL
+	s.BLK += o.BLK
+	s.TOV += o.TOV
+	s.PF += o.PF
+	s.PlusMinus += o.PlusMinus
+	s.Seconds += o.Seconds
+}
+
+// StatNames lists the counting stats compared by verification, in order.
+var StatNames = []string{"PTS", "FGM", "FGA", "FG3M", "FG3A", "FTM", "FTA", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF"}
+
+// Values returns the counting stats in StatNames order.
+func (s Stats) Values() []int {
+	return []int{s.PTS, s.FGM, s.FGA, s.FG3M, s.FG3A, s.FTM, s.FTA, s.OREB, s.DREB, s.REB, s.AST, s.STL, s.BLK, s.TOV, s.PF}
+}
+
+// PlayerLine is one player's line of a box score.
+type PlayerLine struct {
+	PlayerID PlayerID
+	Name     string
+	Side     Side
+	TeamID   string
+	Starter  bool
+	DNP      bool // listed but did not play
+	Stats
+}
+
+// TeamLine is one team's line of a box score. Its stats include team
+// rebounds and team turnovers where the source counts them.
+type TeamLine struct {
+	TeamID string
+	Code   string
+	Side   Side
+	Stats
+}
+
+// Box is a box score of one game from one source ("derived" for boxes the
+// engine computed, otherwise the provider and endpoint).
+type Box struct {
+	GameID  string
+	Source  string
+	Players []PlayerLine
+	Home    TeamLine
+	Away    TeamLine
+	// Range bounds (elapsed game time) for a window box; both zero for a
+	// full-game box.
+	From, To Tenths
+}
