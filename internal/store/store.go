@@ -15,6 +15,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // Dialect names a database engine.
@@ -30,6 +31,11 @@ const (
 var ErrNoRows = errors.New("store: no rows")
 
 // Batch is a set of rows for one table, upserted on Key.
+//
+// Rows with the same key within one batch are collapsed before writing: the
+// last one wins, in both engines. Values are Go ints, int64s, strings, nil
+// (NULL), float64s, []byte; bools are written as 0/1 and time.Time as
+// RFC 3339 UTC text (the schema conventions).
 type Batch struct {
 	Table   string
 	Columns []string
@@ -37,6 +43,43 @@ type Batch struct {
 	Rows    [][]any
 	// DoNothing keeps existing rows on conflict instead of replacing them.
 	DoNothing bool
+	// Keep lists columns whose stored value survives a conflict when the
+	// incoming value is NULL (COALESCE(excluded.c, table.c)): how loaders
+	// merge rows from providers that each know only part of a record.
+	Keep []string
+	// Update overrides the ON CONFLICT assignment of some columns with a SQL
+	// expression, in which excluded.<col> is the incoming value and
+	// <table>.<col> the stored one. It wins over Keep.
+	Update map[string]string
+}
+
+// Validate checks that b is well formed: a table, columns, a key drawn from
+// the columns and rows as wide as the columns.
+func (b *Batch) Validate() error {
+	if b.Table == "" {
+		return errors.New("store: batch without a table")
+	}
+	if len(b.Columns) == 0 {
+		return fmt.Errorf("store: batch for %s without columns", b.Table)
+	}
+	idx := make(map[string]bool, len(b.Columns))
+	for _, c := range b.Columns {
+		if idx[c] {
+			return fmt.Errorf("store: batch for %s: column %q listed twice", b.Table, c)
+		}
+		idx[c] = true
+	}
+	for _, k := range b.Key {
+		if !idx[k] {
+			return fmt.Errorf("store: batch for %s: key column %q is not among the columns", b.Table, k)
+		}
+	}
+	for i, r := range b.Rows {
+		if len(r) != len(b.Columns) {
+			return fmt.Errorf("store: batch for %s: row %d has %d values for %d columns", b.Table, i, len(r), len(b.Columns))
+		}
+	}
+	return nil
 }
 
 // Rows iterates a query result.
@@ -59,13 +102,32 @@ type Querier interface {
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) Row
 	// Upsert writes b (insert, or replace on conflict with b.Key) and
-	// returns the number of rows written.
+	// returns the number of rows written (after in-batch de-duplication).
+	// Outside a transaction a large batch may commit in several
+	// transactions (SQLite: 5,000 rows each); inside InTx it is atomic.
 	Upsert(ctx context.Context, b Batch) (int64, error)
+	// Insert appends b's rows with the engine's fastest bulk path (COPY on
+	// PostgreSQL) and fails on any key conflict; b.Key, Keep, Update and
+	// DoNothing are ignored. Loaders use it after deleting what they
+	// replace (ReplacePlays, PlaysBatch). Atomic, like Upsert in a Tx.
+	Insert(ctx context.Context, b Batch) (int64, error)
 }
 
 // Tx is a transaction.
 type Tx interface {
 	Querier
+}
+
+// RunInTx runs fn in a transaction of q: a new one when q is a Store, or q
+// itself when q is already a transaction. Typed helpers use it so that they
+// work both on a Store and inside a caller's InTx.
+func RunInTx(ctx context.Context, q Querier, fn func(Tx) error) error {
+	if s, ok := q.(interface {
+		InTx(context.Context, func(Tx) error) error
+	}); ok {
+		return s.InTx(ctx, fn)
+	}
+	return fn(q)
 }
 
 // TableCount is a table's row count.
@@ -77,10 +139,11 @@ type TableCount struct {
 // Status is what `nbasim db status` shows.
 type Status struct {
 	Dialect  Dialect
-	Location string // path or redacted URL
-	Version  int    // highest applied migration
-	Latest   int    // highest migration this binary knows
-	Tables   []TableCount
+	Location string       // path or redacted URL
+	Version  int          // highest applied migration
+	Latest   int          // highest migration this binary knows
+	Pending  []int        // migrations this binary knows that are not applied
+	Tables   []TableCount // every table of the schema (from the catalog), by name
 }
 
 // Store is a database holding nbasim's schema.

@@ -1,0 +1,94 @@
+// Package storeopen opens the configured store: PostgreSQL when the
+// database URL is a postgres:// or postgresql:// URL, otherwise the embedded
+// SQLite file. It lives apart from package store so that store (the
+// interface and typed helpers) does not depend on the engines.
+package storeopen
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/postgres"
+	"github.com/nbasim/nbasim/internal/store/sqlite"
+)
+
+// DefaultSQLitePath is where the embedded database lives by default.
+const DefaultSQLitePath = "./data/nbasim.db"
+
+// IsPostgresURL reports whether u selects the PostgreSQL engine.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Location returns where cfg points, with any password redacted (for
+// messages before a connection exists).
+func Location(cfg config.Database) string {
+	if IsPostgresURL(cfg.URL) {
+		return postgres.Redact(cfg.URL)
+	}
+	if cfg.SQLitePath == "" {
+		return DefaultSQLitePath
+	}
+	return cfg.SQLitePath
+}
+
+// Open opens the configured store and applies pending migrations.
+func Open(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Store, error) {
+	s, err := Connect(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	n, err := s.Migrate(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if n > 0 && log != nil {
+		v, _ := s.Version(ctx)
+		log.Info("database migrated", "dialect", s.Dialect(), "location", Location(cfg),
+			"applied", n, "version", v, "duration", time.Since(start).Round(time.Millisecond))
+	}
+	return s, nil
+}
+
+// Connect opens the configured store without migrating (for `db status`
+// and health checks, which report pending migrations rather than apply
+// them).
+func Connect(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Store, error) {
+	if cfg.URL != "" && !IsPostgresURL(cfg.URL) {
+		return nil, fmt.Errorf("database url %q: only postgres:// or postgresql:// URLs are supported (leave it empty for SQLite at sqlite_path)", postgres.Redact(cfg.URL))
+	}
+	if IsPostgresURL(cfg.URL) {
+		s, err := postgres.Open(ctx, cfg.URL, postgres.Options{
+			MinConns:       int32(cfg.MinConns),
+			MaxConns:       int32(cfg.MaxConns),
+			ConnectRetries: cfg.ConnectRetries,
+			ConnectTimeout: cfg.ConnectTimeout,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if log != nil {
+			log.Debug("database connected", "dialect", store.Postgres, "location", Location(cfg))
+		}
+		return s, nil
+	}
+	path := cfg.SQLitePath
+	if path == "" {
+		path = DefaultSQLitePath
+	}
+	s, err := sqlite.Open(ctx, path, sqlite.Options{BusyTimeout: cfg.BusyTimeout})
+	if err != nil {
+		return nil, err
+	}
+	if log != nil {
+		log.Debug("database opened", "dialect", store.SQLite, "location", path)
+	}
+	return s, nil
+}
