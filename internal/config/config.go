@@ -64,6 +64,9 @@ type Health struct {
 	FailFast   bool  `yaml:"fail_fast"`
 	DiskWarnMB int64 `yaml:"disk_warn_mb"` // default 1024
 	DiskFailMB int64 `yaml:"disk_fail_mb"` // default 100
+	// Timeout bounds each check (default 10s), so a database that does
+	// not answer fails its check instead of hanging doctor.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Reconcile configures the reconciliation job.
