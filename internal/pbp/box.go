@@ -45,6 +45,9 @@ type PlayerLine struct {
 	TeamID   string
 	Starter  bool
 	DNP      bool // listed but did not play
+	// DNPReason is the provider's reason for a DNP line ("Did Not Play",
+	// "Not With Team", "COACH'S DECISION", ...), when it gives one.
+	DNPReason string
 	Stats
 }
 
@@ -55,6 +58,12 @@ type TeamLine struct {
 	Code   string
 	Side   Side
 	Stats
+	// Team rebounds and team turnovers (credited to no player). Stats.TOV
+	// of a derived team line includes TeamTOV (the NBA convention); team
+	// rebounds are not in Stats.REB (official team REB is the players' sum).
+	TeamOREB, TeamDREB, TeamTOV int
+	// Possessions the team ended (derived boxes only; docs/pbp-engine.md).
+	Possessions int
 }
 
 // Box is a box score of one game from one source ("derived" for boxes the

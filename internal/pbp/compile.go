@@ -1,0 +1,610 @@
+package pbp
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Note records one application of a quirk rule, an override or a lineup
+// decision while compiling a game.
+type Note struct {
+	Rule     string `json:"rule"`
+	Period   int    `json:"period,omitempty"`
+	EventNum int    `json:"event_num,omitempty"`
+	Detail   string `json:"detail"`
+}
+
+// PeriodInfo is what the engine decided about one period.
+type PeriodInfo struct {
+	Period   int
+	Start    Tenths // elapsed at the period start
+	Starters [3][5]PlayerID
+	// Method says how each side's starters were found: "events" (who acts
+	// before being subbed in), "override", "previous-period-end" (fallback,
+	// degraded), "incomplete" (degraded).
+	Method   [3]string
+	starters [3][5]pidx
+}
+
+// Compiled is a game ready to be folded: events in engine order, dense
+// player ids, resolved rebounds, fouls, possessions and lineups, and a
+// checkpoint at every period start.
+type Compiled struct {
+	Game    *Game
+	Events  []Event      // events in engine order (after overrides and quirk rules)
+	Players []PlayerInfo // dense index -> player
+	Periods []PeriodInfo
+	Notes   []Note
+	// Degraded is set when the engine had to fall back on a guess (period
+	// starters not found in the events); Reasons says why.
+	Degraded bool
+	Reasons  []string
+
+	index       map[PlayerID]pidx
+	ev          []cev
+	checkpoints []State
+	final       State
+	played      []bool
+	starter     []bool
+}
+
+// Index returns the dense index of a player, or -1.
+func (c *Compiled) Index(id PlayerID) int {
+	if p, ok := c.index[id]; ok {
+		return int(p)
+	}
+	return -1
+}
+
+// NumEvents returns the number of events the engine folds.
+func (c *Compiled) NumEvents() int { return len(c.ev) }
+
+func (c *Compiled) note(rule string, period, eventNum int, format string, args ...any) {
+	c.Notes = append(c.Notes, Note{Rule: rule, Period: period, EventNum: eventNum, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (c *Compiled) degrade(format string, args ...any) {
+	c.Degraded = true
+	c.Reasons = append(c.Reasons, fmt.Sprintf(format, args...))
+}
+
+// Compile prepares g for folding. It never fails: what it cannot resolve
+// is recorded in Notes, and guesses mark the game Degraded. ov may be nil.
+func Compile(g *Game, ov *Overrides) *Compiled {
+	c := &Compiled{Game: g, index: map[PlayerID]pidx{}}
+	if g == nil {
+		c.Game = &Game{}
+		g = c.Game
+	}
+	evs := make([]Event, len(g.Events))
+	copy(evs, g.Events)
+	var gov *GameOverrides
+	if ov != nil {
+		gov = ov.Game(g.GameID)
+	}
+	evs = c.applyEventOverrides(evs, gov)
+	evs = c.applyQuirks(evs)
+	c.Events = evs
+	c.intern()
+	c.build(gov)
+	c.checkpointAll()
+	return c
+}
+
+// sideOf returns the side of a player from the feed's roster, or NoSide.
+func (c *Compiled) sideOf(id PlayerID) Side {
+	if p, ok := c.index[id]; ok {
+		return c.Players[p].Side
+	}
+	return NoSide
+}
+
+func (c *Compiled) intern() {
+	g := c.Game
+	add := func(id PlayerID, side Side) {
+		if id == "" {
+			return
+		}
+		if p, ok := c.index[id]; ok {
+			if c.Players[p].Side == NoSide && side != NoSide {
+				c.Players[p].Side = side
+			}
+			return
+		}
+		info := PlayerInfo{ID: id, Side: side}
+		if gi, ok := g.Players[id]; ok {
+			info.Name = gi.Name
+			if gi.Side != NoSide {
+				info.Side = gi.Side
+			}
+			info.Starter = gi.Starter
+		}
+		c.index[id] = pidx(len(c.Players))
+		c.Players = append(c.Players, info)
+	}
+	// Roster first, in a stable order, so dense ids do not depend on map order.
+	ids := make([]string, 0, len(g.Players))
+	for id := range g.Players {
+		ids = append(ids, string(id))
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		add(PlayerID(id), g.Players[PlayerID(id)].Side)
+	}
+	for i := range c.Events {
+		e := &c.Events[i]
+		s := e.Side
+		switch e.Type {
+		case Substitution:
+			add(e.SubIn, s)
+			add(e.SubOut, s)
+		case JumpBall:
+			add(e.Player, s)
+			add(e.Jump2, s.Other())
+			add(e.JumpTo, NoSide)
+		case Foul:
+			add(e.Player, s)
+			if e.Foul == FoulDouble || e.Foul == FoulDoubleTechnical {
+				add(e.Fouled, NoSide)
+			} else {
+				add(e.Fouled, s.Other())
+			}
+		default:
+			add(e.Player, s)
+		}
+		add(e.Assist, s)
+		add(e.Block, s.Other())
+		add(e.Steal, s.Other())
+		add(e.Fouled, NoSide)
+	}
+}
+
+func (c *Compiled) pid(id PlayerID) pidx {
+	if id == "" {
+		return none
+	}
+	if p, ok := c.index[id]; ok {
+		return p
+	}
+	return none
+}
+
+// countsPF says whether a foul of kind k is charged to the player as a
+// personal foul in the official box: every foul except technicals (and
+// defensive three seconds, a technical in substance).
+func countsPF(k FoulKind) bool {
+	switch k {
+	case FoulTechnical, FoulDoubleTechnical, FoulDefensive3Seconds:
+		return false
+	}
+	return true
+}
+
+func isTechnical(e *Event) bool {
+	switch e.Type {
+	case Foul:
+		return e.Foul == FoulTechnical || e.Foul == FoulDoubleTechnical || e.Foul == FoulDefensive3Seconds
+	case FreeThrow:
+		return e.FTKind == FTTechnical
+	}
+	return false
+}
+
+// build resolves rebounds, fouls, possessions, starters and lineups and
+// produces the compiled events.
+func (c *Compiled) build(gov *GameOverrides) {
+	n := len(c.Players)
+	c.played = make([]bool, n)
+	c.starter = make([]bool, n)
+	c.ev = make([]cev, len(c.Events))
+	lastMiss := NoSide
+	for i := range c.Events {
+		e := &c.Events[i]
+		ce := &c.ev[i]
+		*ce = cev{
+			elapsed: e.Elapsed, src: int32(i), typ: e.Type, side: e.Side, team: e.Team,
+			made: e.Made, three: e.Three, pts: e.Points, period: uint8(e.Period),
+			p: c.pid(e.Player), a: c.pid(e.Assist), blk: c.pid(e.Block), stl: c.pid(e.Steal),
+			fouled: c.pid(e.Fouled), in: c.pid(e.SubIn), out: c.pid(e.SubOut), slot: -1,
+		}
+		if e.Team {
+			ce.p = none
+		}
+		if e.Period > 255 || e.Period < 0 {
+			ce.period = 0
+		}
+		if isTechnical(e) {
+			ce.flags |= fTech
+		}
+		switch e.Type {
+		case ShotMade:
+			if ce.pts == 0 {
+				ce.pts = 2
+				if e.Three {
+					ce.pts = 3
+				}
+			}
+			lastMiss = NoSide
+		case ShotMissed:
+			lastMiss = e.Side
+		case FreeThrow:
+			if !e.Made {
+				lastMiss = e.Side
+			}
+		case Rebound:
+			switch {
+			case e.Rebound == ReboundOffensive:
+				ce.flags |= fOREB
+			case e.Rebound == ReboundDefensive:
+				ce.flags |= fDREB
+			case lastMiss != NoSide && lastMiss == e.Side:
+				ce.flags |= fOREB
+			default:
+				ce.flags |= fDREB
+			}
+			lastMiss = NoSide
+		case Turnover:
+			if !strings.Contains(e.Subtype, "no turnover") {
+				ce.flags |= fTOV
+			}
+			lastMiss = NoSide
+		case Foul:
+			if countsPF(e.Foul) {
+				if ce.p >= 0 && !e.Team {
+					ce.flags |= fPF
+				} else {
+					ce.flags |= fTeamPF
+				}
+				if e.Foul == FoulDouble && ce.fouled >= 0 {
+					ce.flags |= fPF2
+				}
+			}
+		case JumpBall:
+			// A steal on a jump ball is carried on the event (Steal) by
+			// the parser; rule jump-ball-steal.
+		case PeriodBegin:
+			ce.flags |= fPeriodStart
+			lastMiss = NoSide
+		case PeriodEnd:
+			ce.flags |= fPeriodEnd
+		}
+		for _, p := range [...]pidx{ce.p, ce.a, ce.blk, ce.stl, ce.in} {
+			if p >= 0 && !(ce.flags&fTech != 0 || e.Type == Ejection) {
+				c.played[p] = true
+			}
+		}
+	}
+	c.resolvePossessions()
+	c.resolveLineups(gov)
+}
+
+// resolvePossessions marks the event that ends each possession
+// (docs/pbp-engine.md, "Possessions"): a made field goal not followed by
+// an and-one free throw, the last free throw of a trip when made (except
+// technical, flagrant and clear-path trips, after which the team keeps the
+// ball), a defensive rebound, a turnover, and the end of a period with the
+// ball live.
+func (c *Compiled) resolvePossessions() {
+	offense := NoSide
+	open := false
+	pending := -1 // a made FG that may still get an and-one
+	end := func(i int, s Side) {
+		if s == NoSide {
+			return
+		}
+		c.ev[i].possEnd = s
+		offense = s.Other()
+		open = false
+	}
+	for i := range c.ev {
+		e := &c.ev[i]
+		src := &c.Events[i]
+		if pending >= 0 {
+			pe := &c.ev[pending]
+			switch {
+			case e.typ == FreeThrow && e.side == pe.side && e.elapsed == pe.elapsed && e.flags&fTech == 0 && src.FTKind == FTRegular:
+				pending = -1 // and-one: the free throw decides
+			case e.elapsed == pe.elapsed && (e.typ == Foul || e.typ == Substitution || e.typ == Timeout || e.typ == Replay || e.typ == Violation || e.typ == Ejection || e.flags&fTech != 0 || e.typ == Unknown):
+				// still undecided
+			default:
+				end(pending, pe.side)
+				pending = -1
+			}
+		}
+		switch e.typ {
+		case ShotMade:
+			offense, open = e.side, true
+			pending = i
+		case ShotMissed:
+			offense, open = e.side, true
+		case FreeThrow:
+			if e.flags&fTech != 0 {
+				break
+			}
+			offense, open = e.side, true
+			if src.FTNum > 0 && src.FTNum == src.FTOf && e.made && src.FTKind == FTRegular {
+				end(i, e.side)
+			}
+		case Rebound:
+			if e.flags&fDREB != 0 && e.side != NoSide {
+				end(i, e.side.Other())
+			} else if e.side != NoSide {
+				offense, open = e.side, true
+			}
+		case Turnover:
+			if e.flags&fTOV != 0 && e.side != NoSide {
+				end(i, e.side)
+			}
+		case JumpBall:
+			if to := c.pid(src.JumpTo); to >= 0 && c.Players[to].Side != NoSide {
+				offense, open = c.Players[to].Side, true
+			}
+		case PeriodEnd:
+			if pending >= 0 {
+				end(pending, c.ev[pending].side)
+				pending = -1
+			}
+			if open {
+				end(i, offense)
+			}
+			offense, open = NoSide, false
+		}
+	}
+	if pending >= 0 {
+		end(pending, c.ev[pending].side)
+	}
+}
+
+// actors returns the players of side s an event shows on the court, for
+// starter inference. Technical fouls and free throws, ejections and team
+// events show nobody: bench players can be involved in them.
+func (c *Compiled) actors(e *Event, out []pidx) []pidx {
+	out = out[:0]
+	if isTechnical(e) || e.Type == Ejection || e.Type == Timeout || e.Type == Replay ||
+		e.Type == PeriodBegin || e.Type == PeriodEnd || e.Type == Unknown {
+		return out
+	}
+	if e.Type == Foul && (e.Foul == FoulFlagrant2) {
+		// the fouler is ejected; he was on the court, keep him
+	}
+	for _, id := range [...]PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.Jump2, e.JumpTo} {
+		if id == "" {
+			continue
+		}
+		if e.Team && id == e.Player {
+			continue
+		}
+		if p := c.pid(id); p >= 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// resolveLineups finds every period's starters and the lineup slot each
+// substitution takes.
+func (c *Compiled) resolveLineups(gov *GameOverrides) {
+	// event index ranges per period
+	type rng struct{ from, to int }
+	var ranges []rng
+	for i := range c.ev {
+		p := int(c.ev[i].period)
+		if p <= 0 {
+			continue
+		}
+		for len(ranges) < p {
+			ranges = append(ranges, rng{-1, -1})
+		}
+		if ranges[p-1].from < 0 {
+			ranges[p-1].from = i
+		}
+		ranges[p-1].to = i + 1
+	}
+	c.Periods = make([]PeriodInfo, len(ranges))
+	var prevEnd [3][5]pidx
+	for k := range prevEnd {
+		for j := range prevEnd[k] {
+			prevEnd[k][j] = none
+		}
+	}
+	var buf []pidx
+	for pi := range ranges {
+		period := pi + 1
+		info := &c.Periods[pi]
+		info.Period = period
+		info.Start = PeriodStart(period)
+		r := ranges[pi]
+		for _, side := range [2]Side{Home, Away} {
+			found := make([]pidx, 0, 6)
+			seenIn := map[pidx]bool{}
+			has := func(p pidx) bool {
+				for _, q := range found {
+					if q == p {
+						return true
+					}
+				}
+				return false
+			}
+			if r.from >= 0 {
+				for i := r.from; i < r.to; i++ {
+					e := &c.Events[i]
+					if e.Type == Substitution {
+						if e.Side != side && c.sideOf(e.SubIn) != side && c.sideOf(e.SubOut) != side {
+							continue
+						}
+						if o := c.pid(e.SubOut); o >= 0 && !seenIn[o] && !has(o) {
+							found = append(found, o)
+						}
+						if in := c.pid(e.SubIn); in >= 0 {
+							seenIn[in] = true
+						}
+						continue
+					}
+					buf = c.actors(e, buf)
+					for _, p := range buf {
+						if c.Players[p].Side == side && !seenIn[p] && !has(p) {
+							found = append(found, p)
+						}
+					}
+				}
+			}
+			method := "events"
+			if ov := gov.starters(period, side, c.Game); ov != nil {
+				found = found[:0]
+				for _, id := range ov {
+					if p := c.pid(id); p >= 0 {
+						found = append(found, p)
+					} else {
+						c.note("override", period, 0, "%s starter %s is not in the feed", side, id)
+					}
+				}
+				method = "override"
+				c.note("override", period, 0, "%s starters set by the overrides file", side)
+			}
+			if len(found) > 5 {
+				c.degrade("period %d %s: %d players act before being subbed in (a substitution is missing from the feed); kept the first five", period, side, len(found))
+				c.note("period-starters", period, 0, "%s: %d candidates, kept the first five", side, len(found))
+				found = found[:5]
+			}
+			if len(found) < 5 && period == 1 {
+				// the provider's own starters, when it lists them
+				for _, pl := range c.Players {
+					if len(found) == 5 {
+						break
+					}
+					if pl.Starter && pl.Side == side {
+						p := c.index[pl.ID]
+						if !has(p) && !seenIn[p] {
+							found = append(found, p)
+						}
+					}
+				}
+				if len(found) == 5 && method == "events" {
+					method = "events+provider-starters"
+				}
+			}
+			if len(found) < 5 && method != "override" {
+				n0 := len(found)
+				var added []string
+				for _, p := range prevEnd[side] {
+					if len(found) == 5 {
+						break
+					}
+					if p >= 0 && !has(p) && !seenIn[p] {
+						found = append(found, p)
+						added = append(added, string(c.Players[p].ID))
+					}
+				}
+				if len(added) > 0 {
+					method = "previous-period-end"
+					c.degrade("period %d %s: only %d starters act before a substitution; added %s from the lineup that ended period %d",
+						period, side, n0, strings.Join(added, ","), period-1)
+					c.note("period-starters", period, 0, "%s: %d found in events, filled from the end of period %d with %s", side, n0, period-1, strings.Join(added, ","))
+				}
+				if len(found) < 5 {
+					method = "incomplete"
+					c.degrade("period %d %s: only %d starters found; %d slot(s) stay empty", period, side, len(found), 5-len(found))
+				}
+			}
+			info.Method[side] = method
+			for j := 0; j < 5; j++ {
+				info.starters[side][j] = none
+				if j < len(found) {
+					info.starters[side][j] = found[j]
+					info.Starters[side][j] = c.Players[found[j]].ID
+					c.played[found[j]] = true
+					if period == 1 {
+						c.starter[found[j]] = true
+					}
+				}
+			}
+		}
+		// simulate the period's substitutions to give each its slot
+		on := info.starters
+		if r.from >= 0 {
+			for i := r.from; i < r.to; i++ {
+				ce := &c.ev[i]
+				if ce.typ != Substitution {
+					continue
+				}
+				e := &c.Events[i]
+				side := ce.side
+				if side == NoSide {
+					side = c.sideOf(e.SubIn)
+					if side == NoSide {
+						side = c.sideOf(e.SubOut)
+					}
+					ce.side = side
+				}
+				if side == NoSide {
+					c.note("substitution", period, e.EventNum, "no team for the substitution; ignored")
+					continue
+				}
+				slot := int8(-1)
+				for j, p := range on[side] {
+					if p == ce.out && p >= 0 {
+						slot = int8(j)
+					}
+				}
+				inOn := false
+				for _, p := range on[side] {
+					if p == ce.in && p >= 0 {
+						inOn = true
+					}
+				}
+				switch {
+				case inOn:
+					c.note("substitution", period, e.EventNum, "%s enters but is already on the court; ignored", e.SubIn)
+					continue
+				case slot < 0:
+					for j, p := range on[side] {
+						if p < 0 {
+							slot = int8(j)
+							break
+						}
+					}
+					if slot < 0 {
+						c.note("substitution", period, e.EventNum, "%s leaves but is not on the court; ignored", e.SubOut)
+						continue
+					}
+					c.note("substitution", period, e.EventNum, "%s leaves but is not on the court; %s takes an empty slot", e.SubOut, e.SubIn)
+				}
+				ce.slot = slot
+				on[side][slot] = ce.in
+			}
+		}
+		prevEnd = on
+	}
+}
+
+// checkpointAll folds the game once, keeping a copy of the state at the
+// start of every period.
+func (c *Compiled) checkpointAll() {
+	var s State
+	s.init(len(c.Players))
+	c.checkpoints = append(c.checkpoints[:0], State{})
+	c.checkpoints[0].CopyFrom(&s)
+	for i := range c.ev {
+		if c.ev[i].typ == PeriodBegin && i > 0 {
+			c.fold(&s, i)
+			var cp State
+			cp.CopyFrom(&s)
+			c.checkpoints = append(c.checkpoints, cp)
+		}
+	}
+	c.fold(&s, len(c.ev))
+	c.final.CopyFrom(&s)
+}
+
+// Fold replays the whole game into s (allocating s's buffers when needed)
+// and returns the number of events folded. It is the engine's hot loop.
+func (c *Compiled) Fold(s *State) int {
+	if len(s.P) != len(c.Players) {
+		s.init(len(c.Players))
+	} else {
+		s.CopyFrom(&c.checkpoints[0])
+	}
+	c.fold(s, len(c.ev))
+	return len(c.ev)
+}

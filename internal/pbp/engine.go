@@ -1,0 +1,619 @@
+package pbp
+
+import (
+	"fmt"
+	"sort"
+)
+
+// The engine works in two steps.
+//
+// Compile (compile.go) runs once per game: it applies the overrides and the
+// quirk rules (quirks.go) to the normalized events, interns player ids to
+// dense small ints, resolves everything that needs look-ahead or look-back
+// (offensive or defensive rebound, whether a foul is a personal foul, which
+// team's possession an event ends, the period starters and the lineup slot
+// every substitution takes), and folds the game once to keep a checkpoint
+// (a State) at the start of every period.
+//
+// Fold (this file) applies compiled events to a State. It only adds
+// integers held in slices indexed by dense player ids: no map, no string,
+// no allocation per event. Seconds played and plus-minus are not added per
+// event: a player's entry time and the score margin at entry are kept, and
+// they are settled when the player leaves the court or when a box is read.
+
+// Game time is measured in tenths of a second; players are dense indexes.
+type pidx = int16
+
+const none pidx = -1
+
+// Flags of a compiled event.
+const (
+	fPF      uint16 = 1 << iota // Player is charged a personal foul
+	fPF2                        // Fouled is also charged (double personal foul)
+	fOREB                       // rebound is offensive
+	fDREB                       // rebound is defensive
+	fTOV                        // turnover counts (player or team)
+	fTech                       // technical (foul or free throw)
+	fTeamPF                     // team foul charged to no player
+	fPeriodStart
+	fPeriodEnd
+)
+
+// cev is a compiled event: fixed size, no pointers.
+type cev struct {
+	elapsed Tenths
+	src     int32 // index in Compiled.Events
+	typ     EventType
+	side    Side
+	team    bool
+	made    bool
+	three   bool
+	pts     int8
+	possEnd Side // the possession of this side ends with this event
+	flags   uint16
+	period  uint8
+	p       pidx // primary player
+	a       pidx // assist
+	blk     pidx
+	stl     pidx
+	fouled  pidx
+	in, out pidx
+	slot    int8 // lineup slot the substitution takes (-1: none)
+}
+
+// State is the game state after a prefix of the compiled events.
+// PlusMinus and Seconds in P are settled only for players off the court;
+// Box settles the others.
+type State struct {
+	Next    int    // index of the next compiled event to apply
+	Period  int    // current period (0 before the first)
+	Elapsed Tenths // game time of the last applied event
+
+	P       []Stats  // by dense player index
+	onSince []Tenths // when the player last entered the court
+	entry   []int32  // home margin when the player last entered
+	On      [3][5]pidx
+	Score   [3]int32 // by Side
+	// Team-only events: rebounds and turnovers credited to a team, fouls
+	// charged to no player.
+	TeamOREB, TeamDREB, TeamTOV, TeamPF [3]int32
+	Poss                                [3]int32 // possessions ended, by team
+
+	stints *[]Stint
+}
+
+func (s *State) init(n int) {
+	s.P = make([]Stats, n)
+	s.onSince = make([]Tenths, n)
+	s.entry = make([]int32, n)
+	for i := range s.On {
+		for j := range s.On[i] {
+			s.On[i][j] = none
+		}
+	}
+}
+
+// CopyFrom makes s a copy of o, reusing s's buffers.
+func (s *State) CopyFrom(o *State) {
+	p, on, en := s.P, s.onSince, s.entry
+	*s = *o
+	s.P = append(p[:0], o.P...)
+	s.onSince = append(on[:0], o.onSince...)
+	s.entry = append(en[:0], o.entry...)
+	s.stints = nil
+}
+
+func (s *State) margin() int32 { return s.Score[Home] - s.Score[Away] }
+
+// leave settles a player leaving the court at t.
+func (s *State) leave(p pidx, side Side, t Tenths) {
+	if p < 0 {
+		return
+	}
+	st := &s.P[p]
+	st.Seconds += t - s.onSince[p]
+	d := s.margin() - s.entry[p]
+	if side == Away {
+		d = -d
+	}
+	st.PlusMinus += int(d)
+}
+
+func (s *State) enter(p pidx, t Tenths) {
+	if p < 0 {
+		return
+	}
+	s.onSince[p] = t
+	s.entry[p] = s.margin()
+}
+
+// Stint is a stretch of game time during which one team's five did not
+// change.
+type Stint struct {
+	Side         Side
+	Period       int
+	From, To     Tenths // elapsed
+	Players      [5]PlayerID
+	PtsFor       int
+	PtsAgainst   int
+	startFor     int32
+	startAgainst int32
+}
+
+func (c *Compiled) openStint(s *State, side Side, period int, t Tenths) {
+	if s.stints == nil {
+		return
+	}
+	st := Stint{Side: side, Period: period, From: t, startFor: s.Score[side], startAgainst: s.Score[side.Other()]}
+	for j, p := range s.On[side] {
+		if p >= 0 {
+			st.Players[j] = c.Players[p].ID
+		}
+	}
+	*s.stints = append(*s.stints, st)
+}
+
+func (c *Compiled) closeStints(s *State, t Tenths) {
+	if s.stints == nil {
+		return
+	}
+	all := *s.stints
+	for i := len(all) - 1; i >= 0 && i >= len(all)-2; i-- {
+		st := &all[i]
+		if st.To == 0 && st.From <= t {
+			st.To = t
+			st.PtsFor = int(s.Score[st.Side] - st.startFor)
+			st.PtsAgainst = int(s.Score[st.Side.Other()] - st.startAgainst)
+		}
+	}
+}
+
+// fold applies compiled events [s.Next, end) to s.
+func (c *Compiled) fold(s *State, end int) {
+	ev := c.ev
+	P := s.P
+	for i := s.Next; i < end; i++ {
+		e := &ev[i]
+		switch e.typ {
+		case ShotMade:
+			s.Score[e.side] += int32(e.pts)
+			if e.p >= 0 {
+				st := &P[e.p]
+				st.PTS += int(e.pts)
+				st.FGM++
+				st.FGA++
+				if e.three {
+					st.FG3M++
+					st.FG3A++
+				}
+			}
+			if e.a >= 0 {
+				P[e.a].AST++
+			}
+		case ShotMissed:
+			if e.p >= 0 {
+				st := &P[e.p]
+				st.FGA++
+				if e.three {
+					st.FG3A++
+				}
+			}
+			if e.blk >= 0 {
+				P[e.blk].BLK++
+			}
+		case FreeThrow:
+			if e.made {
+				s.Score[e.side]++
+			}
+			if e.p >= 0 {
+				st := &P[e.p]
+				st.FTA++
+				if e.made {
+					st.FTM++
+					st.PTS++
+				}
+			}
+		case Rebound:
+			if e.p >= 0 {
+				st := &P[e.p]
+				st.REB++
+				if e.flags&fOREB != 0 {
+					st.OREB++
+				} else {
+					st.DREB++
+				}
+			} else if e.side != NoSide {
+				if e.flags&fOREB != 0 {
+					s.TeamOREB[e.side]++
+				} else {
+					s.TeamDREB[e.side]++
+				}
+			}
+		case Turnover:
+			if e.flags&fTOV != 0 {
+				if e.p >= 0 {
+					P[e.p].TOV++
+				} else if e.side != NoSide {
+					s.TeamTOV[e.side]++
+				}
+			}
+			if e.stl >= 0 {
+				P[e.stl].STL++
+			}
+		case Foul:
+			if e.flags&fPF != 0 && e.p >= 0 {
+				P[e.p].PF++
+			}
+			if e.flags&fPF2 != 0 && e.fouled >= 0 {
+				P[e.fouled].PF++
+			}
+			if e.flags&fTeamPF != 0 && e.side != NoSide {
+				s.TeamPF[e.side]++
+			}
+		case JumpBall:
+			if e.stl >= 0 {
+				P[e.stl].STL++
+			}
+		case Substitution:
+			if e.slot >= 0 {
+				side := e.side
+				s.leave(e.out, side, e.elapsed)
+				c.closeStints(s, e.elapsed)
+				s.On[side][e.slot] = e.in
+				s.enter(e.in, e.elapsed)
+				if s.stints != nil {
+					c.openStint(s, side, int(e.period), e.elapsed)
+					c.openStint(s, side.Other(), int(e.period), e.elapsed)
+					// The other side's stint did not change: undo.
+					all := *s.stints
+					*s.stints = all[:len(all)-1]
+				}
+			}
+		case PeriodBegin:
+			c.beginPeriod(s, int(e.period), e.elapsed)
+		}
+		if e.possEnd != NoSide {
+			s.Poss[e.possEnd]++
+		}
+		s.Elapsed = e.elapsed
+		s.Period = int(e.period)
+	}
+	if end > s.Next {
+		s.Next = end
+	}
+}
+
+// beginPeriod puts the period's starters on the court.
+func (c *Compiled) beginPeriod(s *State, period int, t Tenths) {
+	for _, side := range [2]Side{Home, Away} {
+		for _, p := range s.On[side] {
+			s.leave(p, side, t)
+		}
+	}
+	c.closeStints(s, t)
+	pi := c.period(period)
+	for _, side := range [2]Side{Home, Away} {
+		for j := 0; j < 5; j++ {
+			p := none
+			if pi != nil {
+				p = pi.starters[side][j]
+			}
+			s.On[side][j] = p
+			s.enter(p, t)
+		}
+		c.openStint(s, side, period, t)
+	}
+}
+
+func (c *Compiled) period(p int) *PeriodInfo {
+	if p >= 1 && p <= len(c.Periods) {
+		return &c.Periods[p-1]
+	}
+	return nil
+}
+
+// Box builds the box score of s, settling players on the court at t.
+func (c *Compiled) box(s *State, t Tenths) Box {
+	b := Box{GameID: c.Game.GameID, Source: SourceDerived}
+	onAt := func(p int) (Side, bool) {
+		for _, side := range [2]Side{Home, Away} {
+			for _, q := range s.On[side] {
+				if int(q) == p {
+					return side, true
+				}
+			}
+		}
+		return NoSide, false
+	}
+	b.Home = TeamLine{TeamID: c.Game.Home.ID, Code: c.Game.Home.Code, Side: Home}
+	b.Away = TeamLine{TeamID: c.Game.Away.ID, Code: c.Game.Away.Code, Side: Away}
+	for i, info := range c.Players {
+		st := s.P[i]
+		if side, on := onAt(i); on {
+			st.Seconds += t - s.onSince[i]
+			d := s.margin() - s.entry[i]
+			if side == Away {
+				d = -d
+			}
+			st.PlusMinus += int(d)
+		}
+		if info.Side == NoSide || !c.played[i] && st == (Stats{}) {
+			continue
+		}
+		line := PlayerLine{PlayerID: info.ID, Name: info.Name, Side: info.Side, Starter: c.starter[i], Stats: st}
+		line.DNP = !c.played[i]
+		if info.Side == Home {
+			line.TeamID = c.Game.Home.ID
+			b.Home.Stats.Add(st)
+		} else {
+			line.TeamID = c.Game.Away.ID
+			b.Away.Stats.Add(st)
+		}
+		b.Players = append(b.Players, line)
+	}
+	for _, tl := range []*TeamLine{&b.Home, &b.Away} {
+		sd := tl.Side
+		tl.TeamOREB = int(s.TeamOREB[sd])
+		tl.TeamDREB = int(s.TeamDREB[sd])
+		tl.TeamTOV = int(s.TeamTOV[sd])
+		tl.TOV += tl.TeamTOV
+		tl.PTS = int(s.Score[sd])
+		tl.Possessions = int(s.Poss[sd])
+		// Team seconds and plus-minus: five players' worth of game time.
+		tl.Seconds /= 5
+		tl.PlusMinus = int(s.Score[sd] - s.Score[sd.Other()])
+	}
+	sort.SliceStable(b.Players, func(i, j int) bool {
+		a, bb := b.Players[i], b.Players[j]
+		if a.Side != bb.Side {
+			return a.Side < bb.Side
+		}
+		if a.Starter != bb.Starter {
+			return a.Starter
+		}
+		return a.Seconds > bb.Seconds
+	})
+	return b
+}
+
+// SourceDerived is the Box.Source of boxes the engine computes.
+const SourceDerived = "derived"
+
+// Final returns the box score of the whole game.
+func (c *Compiled) Final() Box {
+	return c.box(&c.final, c.final.Elapsed)
+}
+
+// FinalState returns the state after the last event (read only).
+func (c *Compiled) FinalState() *State { return &c.final }
+
+// Moment names a point of a game: after every event at or before an
+// elapsed game time, or after a given event.
+type Moment struct {
+	Elapsed Tenths
+	// Event, when >= 0, is an index into Compiled.Events: the moment is
+	// just after that event (Elapsed is then ignored).
+	Event int
+}
+
+// AtElapsed is the moment after every event at or before t.
+func AtElapsed(t Tenths) Moment { return Moment{Elapsed: t, Event: -1} }
+
+// StateAt returns into dst the state at m, from the checkpoint of m's
+// period plus a replay of that period's events up to m. It returns the
+// game time the box should be settled at.
+func (c *Compiled) StateAt(dst *State, m Moment) Tenths {
+	end, t := c.locate(m)
+	// Latest checkpoint at or before event index end.
+	k := sort.Search(len(c.checkpoints), func(i int) bool { return c.checkpoints[i].Next > end }) - 1
+	if k < 0 {
+		k = 0
+	}
+	dst.CopyFrom(&c.checkpoints[k])
+	c.fold(dst, end)
+	if dst.Next == 0 {
+		dst.Elapsed = 0
+	}
+	return t
+}
+
+// locate returns the number of compiled events a moment includes and the
+// time to settle at.
+func (c *Compiled) locate(m Moment) (int, Tenths) {
+	if m.Event >= 0 {
+		// src index -> compiled index
+		for i := range c.ev {
+			if int(c.ev[i].src) == m.Event {
+				return i + 1, c.ev[i].elapsed
+			}
+		}
+		return len(c.ev), c.final.Elapsed
+	}
+	t := m.Elapsed
+	if t < 0 {
+		t = 0
+	}
+	if t > c.final.Elapsed {
+		t = c.final.Elapsed
+	}
+	n := sort.Search(len(c.ev), func(i int) bool { return c.ev[i].elapsed > t })
+	return n, t
+}
+
+// BoxAt returns the box score at moment m.
+func (c *Compiled) BoxAt(m Moment) Box {
+	var s State
+	t := c.StateAt(&s, m)
+	return c.box(&s, t)
+}
+
+// BoxInto is BoxAt reusing a caller's State buffer (no allocation besides
+// the returned box).
+func (c *Compiled) BoxInto(s *State, m Moment) Box {
+	t := c.StateAt(s, m)
+	return c.box(s, t)
+}
+
+// Window returns the box of the game between two moments: the box at to
+// minus the box at from. Players who were neither on the court nor
+// credited with anything in the window are left out.
+func (c *Compiled) Window(from, to Moment) Box {
+	a := c.BoxAt(from)
+	b := c.BoxAt(to)
+	w := Box{GameID: b.GameID, Source: b.Source, Home: b.Home, Away: b.Away}
+	_, w.From = c.locate(from)
+	_, w.To = c.locate(to)
+	prev := make(map[PlayerID]Stats, len(a.Players))
+	for _, l := range a.Players {
+		prev[l.PlayerID] = l.Stats
+	}
+	for _, l := range b.Players {
+		l.Stats = sub(l.Stats, prev[l.PlayerID])
+		if l.Stats == (Stats{}) {
+			continue
+		}
+		l.DNP = false
+		w.Players = append(w.Players, l)
+	}
+	w.Home.Stats = sub(b.Home.Stats, a.Home.Stats)
+	w.Away.Stats = sub(b.Away.Stats, a.Away.Stats)
+	w.Home.TeamOREB -= a.Home.TeamOREB
+	w.Home.TeamDREB -= a.Home.TeamDREB
+	w.Home.TeamTOV -= a.Home.TeamTOV
+	w.Home.Possessions -= a.Home.Possessions
+	w.Away.TeamOREB -= a.Away.TeamOREB
+	w.Away.TeamDREB -= a.Away.TeamDREB
+	w.Away.TeamTOV -= a.Away.TeamTOV
+	w.Away.Possessions -= a.Away.Possessions
+	return w
+}
+
+func sub(a, b Stats) Stats {
+	v := a
+	v.PTS -= b.PTS
+	v.FGM -= b.FGM
+	v.FGA -= b.FGA
+	v.FG3M -= b.FG3M
+	v.FG3A -= b.FG3A
+	v.FTM -= b.FTM
+	v.FTA -= b.FTA
+	v.OREB -= b.OREB
+	v.DREB -= b.DREB
+	v.REB -= b.REB
+	v.AST -= b.AST
+	v.STL -= b.STL
+	v.BLK -= b.BLK
+	v.TOV -= b.TOV
+	v.PF -= b.PF
+	v.PlusMinus -= b.PlusMinus
+	v.Seconds -= b.Seconds
+	return v
+}
+
+// LineupAt returns the players on the court for each side after event
+// index i of Compiled.Events.
+func (c *Compiled) LineupAt(i int) (home, away [5]PlayerID) {
+	var s State
+	c.StateAt(&s, Moment{Event: i})
+	for j := 0; j < 5; j++ {
+		if p := s.On[Home][j]; p >= 0 {
+			home[j] = c.Players[p].ID
+		}
+		if p := s.On[Away][j]; p >= 0 {
+			away[j] = c.Players[p].ID
+		}
+	}
+	return home, away
+}
+
+// Stints replays the game and returns every stint of both teams.
+func (c *Compiled) Stints() []Stint {
+	var s State
+	s.init(len(c.Players))
+	out := make([]Stint, 0, 64)
+	s.stints = &out
+	c.fold(&s, len(c.ev))
+	c.closeStints(&s, s.Elapsed)
+	for i := range out {
+		if out[i].To == 0 {
+			out[i].To = s.Elapsed
+		}
+	}
+	// drop empty stints (subs at the same moment)
+	res := out[:0]
+	for _, st := range out {
+		if st.To > st.From || st.PtsFor != 0 || st.PtsAgainst != 0 {
+			res = append(res, st)
+		}
+	}
+	return res
+}
+
+// ParseMoment reads "Q3 7:02.4", "OT1 2:00", "3 7:02" (period and clock
+// remaining) into elapsed game time.
+func ParseMoment(s string) (Tenths, error) {
+	var per string
+	var clock string
+	if _, err := fmt.Sscan(s, &per, &clock); err != nil {
+		return 0, fmt.Errorf("moment %q: want \"Q3 7:02.4\" or \"OT1 2:00\"", s)
+	}
+	p := 0
+	switch {
+	case len(per) > 2 && (per[:2] == "OT" || per[:2] == "ot"):
+		var k int
+		if _, err := fmt.Sscanf(per[2:], "%d", &k); err != nil || k < 1 {
+			return 0, fmt.Errorf("moment %q: bad overtime %q", s, per)
+		}
+		p = 4 + k
+	case per == "OT" || per == "ot":
+		p = 5
+	case len(per) > 1 && (per[0] == 'Q' || per[0] == 'q' || per[0] == 'P' || per[0] == 'p'):
+		if _, err := fmt.Sscanf(per[1:], "%d", &p); err != nil {
+			return 0, fmt.Errorf("moment %q: bad period %q", s, per)
+		}
+	default:
+		if _, err := fmt.Sscanf(per, "%d", &p); err != nil {
+			return 0, fmt.Errorf("moment %q: bad period %q", s, per)
+		}
+	}
+	if p < 1 || p > 4 && per[0] != 'O' && per[0] != 'o' && p > 14 {
+		return 0, fmt.Errorf("moment %q: period %d out of range", s, p)
+	}
+	cl, err := ParseClock(clock)
+	if err != nil {
+		return 0, fmt.Errorf("moment %q: %w", s, err)
+	}
+	if cl > PeriodLength(p) {
+		return 0, fmt.Errorf("moment %q: clock %s longer than the period", s, cl)
+	}
+	return Elapsed(p, cl), nil
+}
+
+// ParseClock reads "7:02.4", "7:02", "42.5" into tenths.
+func ParseClock(s string) (Tenths, error) {
+	var m, sec, tenth int
+	var err error
+	switch {
+	case contains(s, ':') && contains(s, '.'):
+		_, err = fmt.Sscanf(s, "%d:%d.%1d", &m, &sec, &tenth)
+	case contains(s, ':'):
+		_, err = fmt.Sscanf(s, "%d:%d", &m, &sec)
+	case contains(s, '.'):
+		_, err = fmt.Sscanf(s, "%d.%1d", &sec, &tenth)
+	default:
+		_, err = fmt.Sscanf(s, "%d", &sec)
+	}
+	if err != nil || m < 0 || sec < 0 || sec >= 60 && m > 0 {
+		return 0, fmt.Errorf("bad clock %q (want M:SS.t)", s)
+	}
+	return Tenths(m*600 + sec*10 + tenth), nil
+}
+
+func contains(s string, b byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == b {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,151 @@
+package pbp
+
+import (
+	"testing"
+)
+
+func TestSyntheticGamesFoldToTheirBox(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 200; seed++ {
+		g, want := SyntheticGame(seed)
+		c := Compile(g, nil)
+		for _, pi := range c.Periods {
+			for _, side := range []Side{Home, Away} {
+				// A player without an event in a whole period (overtime)
+				// is found only by the flagged fallback.
+				if m := pi.Method[side]; m != "events" && m != "events+provider-starters" && m != "previous-period-end" {
+					t.Fatalf("seed %d period %d %s: starters by %q: %v", seed, pi.Period, side, m, c.Reasons)
+				}
+				if pi.Method[side] == "previous-period-end" && !c.Degraded {
+					t.Fatalf("seed %d: fallback used but the game is not marked degraded", seed)
+				}
+			}
+		}
+		got := c.Final()
+		compareBoxes(t, seed, got, want)
+	}
+}
+
+func compareBoxes(t *testing.T, seed uint64, got, want Box) {
+	t.Helper()
+	gl := map[PlayerID]PlayerLine{}
+	for _, l := range got.Players {
+		gl[l.PlayerID] = l
+	}
+	if len(got.Players) != len(want.Players) {
+		t.Errorf("seed %d: %d player lines, want %d", seed, len(got.Players), len(want.Players))
+	}
+	for _, w := range want.Players {
+		g, ok := gl[w.PlayerID]
+		if !ok {
+			t.Errorf("seed %d: player %s missing", seed, w.PlayerID)
+			continue
+		}
+		if g.Stats != w.Stats {
+			t.Errorf("seed %d: player %s:\n got %+v\nwant %+v", seed, w.PlayerID, g.Stats, w.Stats)
+		}
+		if g.Starter != w.Starter {
+			t.Errorf("seed %d: player %s starter %v, want %v", seed, w.PlayerID, g.Starter, w.Starter)
+		}
+	}
+	for _, p := range [][2]TeamLine{{got.Home, want.Home}, {got.Away, want.Away}} {
+		g, w := p[0], p[1]
+		g.Possessions = 0
+		if g != w {
+			t.Errorf("seed %d: team %s:\n got %+v\nwant %+v", seed, w.Code, g, w)
+		}
+	}
+}
+
+func TestSyntheticGameShape(t *testing.T) {
+	t.Parallel()
+	g, want := SyntheticGame(7)
+	n := map[EventType]int{}
+	for _, e := range g.Events {
+		n[e.Type]++
+	}
+	if len(g.Events) < 350 || n[Substitution] < 20 || n[FreeThrow] < 20 || n[PeriodBegin] < 4 {
+		t.Fatalf("unrealistic synthetic game: %d events, %v", len(g.Events), n)
+	}
+	if want.Home.PTS < 60 || want.Away.PTS < 60 {
+		t.Fatalf("unrealistic score %d-%d", want.Home.PTS, want.Away.PTS)
+	}
+	t.Logf("%d events %v score %d-%d", len(g.Events), n, want.Home.PTS, want.Away.PTS)
+}
+
+// A box at any moment from a checkpoint plus a short replay equals the box
+// from folding every event from the tip.
+func TestBoxAtMatchesFullReplay(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 20; seed++ {
+		g, _ := SyntheticGame(seed)
+		c := Compile(g, nil)
+		for _, at := range []Tenths{0, 1, 1500, 7200, 7201, 9999, 14400, 20000, 28799, 28800, 40000} {
+			m := AtElapsed(at)
+			got := c.BoxAt(m)
+			n, tt := c.locate(m)
+			var s State
+			s.init(len(c.Players))
+			c.fold(&s, n)
+			want := c.box(&s, tt)
+			if len(got.Players) != len(want.Players) {
+				t.Fatalf("seed %d at %s: %d lines, want %d", seed, at, len(got.Players), len(want.Players))
+			}
+			for i := range got.Players {
+				if got.Players[i] != want.Players[i] {
+					t.Fatalf("seed %d at %s: %+v, want %+v", seed, at, got.Players[i], want.Players[i])
+				}
+			}
+			if got.Home != want.Home || got.Away != want.Away {
+				t.Fatalf("seed %d at %s: team lines differ", seed, at)
+			}
+		}
+		// Seconds at a moment add up to five players per side.
+		b := c.BoxAt(AtElapsed(1234))
+		if b.Home.Seconds != 1234 || b.Away.Seconds != 1234 {
+			t.Fatalf("seed %d: team seconds at 1234 = %d/%d", seed, b.Home.Seconds, b.Away.Seconds)
+		}
+	}
+}
+
+func TestWindowIsDifference(t *testing.T) {
+	t.Parallel()
+	g, _ := SyntheticGame(3)
+	c := Compile(g, nil)
+	w1 := c.Window(AtElapsed(0), AtElapsed(7200))
+	w2 := c.Window(AtElapsed(7200), AtElapsed(c.FinalState().Elapsed))
+	f := c.Final()
+	var sum Stats
+	sum.Add(w1.Home.Stats)
+	sum.Add(w2.Home.Stats)
+	if sum != f.Home.Stats {
+		t.Fatalf("windows sum %+v, final %+v", sum, f.Home.Stats)
+	}
+	if w1.Home.Seconds != 7200 {
+		t.Fatalf("first-half window seconds %d", w1.Home.Seconds)
+	}
+}
+
+func TestParseMoment(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Tenths
+		err  bool
+	}{
+		{"Q3 7:02.4", Elapsed(3, 4224), false},
+		{"Q1 12:00", 0, false},
+		{"OT1 2:00", Elapsed(5, 1200), false},
+		{"OT2 0:00", PeriodStart(7), false},
+		{"4 0:42.5", Elapsed(4, 425), false},
+		{"Q3 13:00", 0, true},
+		{"OT1 6:00", 0, true},
+		{"Q3", 0, true},
+		{"X 1:00", 0, true},
+	} {
+		got, err := ParseMoment(tc.in)
+		if (err != nil) != tc.err || !tc.err && got != tc.want {
+			t.Errorf("ParseMoment(%q) = %v, %v; want %v (err %v)", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}

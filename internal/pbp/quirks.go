@@ -1,0 +1,250 @@
+package pbp
+
+import "sort"
+
+// Quirk rules: each is named (the name appears in Compiled.Notes and in
+// docs/pbp-engine.md, with the real game that tests it).
+const (
+	// RuleDuplicateRow drops an event that repeats an earlier one with the
+	// same event number and identical content (v2 feeds; 0021800073).
+	RuleDuplicateRow = "duplicate-row"
+	// RulePeriodOrder moves events of period p that the feed lists among
+	// another period's events back into period p (stable).
+	RulePeriodOrder = "period-order"
+	// RuleEventBeforePeriodStart moves the period-start event before
+	// events of its period logged ahead of it (technical free throws
+	// shot during the break).
+	RuleEventBeforePeriodStart = "event-before-period-start"
+	// RuleMissingPeriodBoundary adds a period start or end the feed omits.
+	RuleMissingPeriodBoundary = "missing-period-boundary"
+	// RuleReboundBeforeMiss puts a rebound logged before the miss it
+	// follows (same clock) after that miss.
+	RuleReboundBeforeMiss = "rebound-before-miss"
+	// RuleSubBetweenFTAndRebound moves substitutions logged between a
+	// missed free throw and its rebound after the rebound.
+	RuleSubBetweenFTAndRebound = "sub-between-ft-and-rebound"
+	// RuleClockBackwards clamps an event whose clock runs backwards
+	// within a period to the time of the event before it.
+	RuleClockBackwards = "clock-backwards"
+	// RuleElapsedFromClock recomputes Elapsed from Period and Clock when
+	// the feed's Elapsed disagrees with them.
+	RuleElapsedFromClock = "elapsed-from-clock"
+)
+
+func sameContent(a, b *Event) bool {
+	x, y := *a, *b
+	x.Order, y.Order = 0, 0
+	return x == y
+}
+
+// applyQuirks puts the events into engine order.
+func (c *Compiled) applyQuirks(evs []Event) []Event {
+	// duplicate-row
+	seen := make(map[int]int, len(evs))
+	out := evs[:0]
+	for i := range evs {
+		e := evs[i]
+		if j, ok := seen[e.EventNum]; ok && e.EventNum != 0 && sameContent(&out[j], &e) {
+			c.note(RuleDuplicateRow, e.Period, e.EventNum, "dropped a repeated row: %s", e.Description)
+			continue
+		}
+		seen[e.EventNum] = len(out)
+		out = append(out, e)
+	}
+	evs = out
+
+	// elapsed-from-clock, and periods outside 1..
+	for i := range evs {
+		e := &evs[i]
+		if e.Period < 1 {
+			continue
+		}
+		if e.Clock < 0 {
+			e.Clock = 0
+		}
+		if e.Clock > PeriodLength(e.Period) {
+			e.Clock = PeriodLength(e.Period)
+		}
+		if want := Elapsed(e.Period, e.Clock); e.Elapsed != want {
+			if e.Elapsed != 0 {
+				c.note(RuleElapsedFromClock, e.Period, e.EventNum, "elapsed %s recomputed from the clock", e.Elapsed)
+			}
+			e.Elapsed = want
+		}
+	}
+
+	// period-order: a stable sort by period (events without a period stay
+	// with the event before them).
+	per := make([]int, len(evs))
+	cur := 0
+	moved := 0
+	for i := range evs {
+		if evs[i].Period >= 1 {
+			cur = evs[i].Period
+		}
+		per[i] = cur
+		if i > 0 && per[i] < per[i-1] {
+			moved++
+		}
+	}
+	if moved > 0 {
+		idx := make([]int, len(evs))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return per[idx[a]] < per[idx[b]] })
+		re := make([]Event, len(evs))
+		for k, i := range idx {
+			re[k] = evs[i]
+		}
+		evs = re
+		c.note(RulePeriodOrder, 0, 0, "%d event(s) listed among another period's events moved back", moved)
+	}
+
+	// event-before-period-start and missing-period-boundary
+	evs = c.fixPeriodBoundaries(evs)
+
+	// rebound-before-miss
+	evs = c.fixReboundBeforeMiss(evs)
+
+	// sub-between-ft-and-rebound
+	evs = c.fixSubBeforeRebound(evs)
+
+	// clock-backwards
+	for i := 1; i < len(evs); i++ {
+		e, p := &evs[i], &evs[i-1]
+		if e.Period == p.Period && e.Elapsed < p.Elapsed {
+			c.note(RuleClockBackwards, e.Period, e.EventNum, "clock %s after %s: held at %s", e.Clock, p.Clock, p.Clock)
+			e.Elapsed = p.Elapsed
+			e.Clock = p.Clock
+		}
+	}
+	for i := range evs {
+		evs[i].Order = i
+	}
+	return evs
+}
+
+func (c *Compiled) fixPeriodBoundaries(evs []Event) []Event {
+	out := make([]Event, 0, len(evs)+4)
+	i := 0
+	for i < len(evs) {
+		p := evs[i].Period
+		j := i
+		for j < len(evs) && evs[j].Period == p {
+			j++
+		}
+		block := evs[i:j]
+		if p < 1 {
+			out = append(out, block...)
+			i = j
+			continue
+		}
+		// period start first
+		b := -1
+		for k := range block {
+			if block[k].Type == PeriodBegin {
+				b = k
+				break
+			}
+		}
+		switch {
+		case b < 0:
+			c.note(RuleMissingPeriodBoundary, p, 0, "no period start in the feed: added one")
+			out = append(out, Event{GameID: c.Game.GameID, Period: p, Clock: PeriodLength(p), Elapsed: PeriodStart(p), Type: PeriodBegin, ScoreHome: -1, ScoreAway: -1, Description: "period start (added)"})
+			out = append(out, block...)
+		case b > 0:
+			c.note(RuleEventBeforePeriodStart, p, block[b].EventNum, "%d event(s) logged before the period start moved after it", b)
+			out = append(out, block[b])
+			out = append(out, block[:b]...)
+			out = append(out, block[b+1:]...)
+		default:
+			out = append(out, block...)
+		}
+		hasEnd := false
+		for k := range block {
+			if block[k].Type == PeriodEnd {
+				hasEnd = true
+			}
+		}
+		if !hasEnd {
+			c.note(RuleMissingPeriodBoundary, p, 0, "no period end in the feed: added one")
+			out = append(out, Event{GameID: c.Game.GameID, Period: p, Clock: 0, Elapsed: PeriodStart(p) + PeriodLength(p), Type: PeriodEnd, ScoreHome: -1, ScoreAway: -1, Description: "period end (added)"})
+		}
+		i = j
+	}
+	return out
+}
+
+func isMiss(e *Event) bool {
+	return e.Type == ShotMissed || e.Type == FreeThrow && !e.Made
+}
+
+// fixReboundBeforeMiss swaps a rebound that no unrebounded miss precedes
+// with the next missed shot or free throw at the same clock.
+func (c *Compiled) fixReboundBeforeMiss(evs []Event) []Event {
+	pendingMiss := false
+	for i := 0; i < len(evs); i++ {
+		e := &evs[i]
+		switch {
+		case isMiss(e):
+			pendingMiss = true
+		case e.Type == Rebound:
+			if !pendingMiss && c.swapReboundAhead(evs, i) {
+				i-- // position i now holds the next event: look at it again
+				continue
+			}
+			pendingMiss = false
+		case e.Type == ShotMade || e.Type == Turnover || e.Type == PeriodBegin:
+			pendingMiss = false
+		}
+	}
+	return evs
+}
+
+// swapReboundAhead moves the rebound at i after the first miss among the
+// next three events at the same time, and reports whether it did.
+func (c *Compiled) swapReboundAhead(evs []Event, i int) bool {
+	e := evs[i]
+	for k := i + 1; k < len(evs) && k <= i+3 && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period; k++ {
+		if isMiss(&evs[k]) {
+			copy(evs[i:k], evs[i+1:k+1])
+			evs[k] = e
+			c.note(RuleReboundBeforeMiss, e.Period, e.EventNum, "rebound logged before the miss %d: moved after it", evs[k-1].EventNum)
+			return true
+		}
+	}
+	return false
+}
+
+// fixSubBeforeRebound moves substitutions between a missed free throw
+// and its rebound (same clock) after the rebound.
+func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
+	for i := 0; i < len(evs); i++ {
+		e := &evs[i]
+		if e.Type != FreeThrow || e.Made {
+			continue
+		}
+		k := i + 1
+		for k < len(evs) && evs[k].Elapsed == e.Elapsed && (evs[k].Type == Substitution || evs[k].Type == Timeout) {
+			k++
+		}
+		if k == i+1 || k >= len(evs) || evs[k].Type != Rebound || evs[k].Elapsed != e.Elapsed {
+			continue
+		}
+		hasSub := false
+		for j := i + 1; j < k; j++ {
+			if evs[j].Type == Substitution {
+				hasSub = true
+			}
+		}
+		if !hasSub {
+			continue
+		}
+		r := evs[k]
+		copy(evs[i+2:k+1], evs[i+1:k])
+		evs[i+1] = r
+		c.note(RuleSubBetweenFTAndRebound, r.Period, r.EventNum, "rebound moved before %d substitution/timeout event(s) logged after the missed free throw", k-i-1)
+	}
+	return evs
+}
