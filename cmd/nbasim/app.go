@@ -14,6 +14,7 @@ import (
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/logging"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/storeopen"
 )
 
 // app is what every command shares: the effective config, the logger, and
@@ -157,11 +158,25 @@ func (a *app) Store(ctx context.Context) (store.Store, error) {
 	if a.cfg == nil {
 		return nil, errors.New("store: config not loaded")
 	}
-	s, err := openStore(ctx, a.cfg.Database, a.log)
+	s, err := storeopen.Open(ctx, a.cfg.Database, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", a.databaseLocation(), err)
 	}
 	a.store = s
+	return s, nil
+}
+
+// StoreNoMigrate opens the configured store without applying migrations
+// (db status, db migrate and doctor report or apply them explicitly). The
+// caller closes it.
+func (a *app) StoreNoMigrate(ctx context.Context) (store.Store, error) {
+	if a.cfg == nil {
+		return nil, errors.New("store: config not loaded")
+	}
+	s, err := storeopen.Connect(ctx, a.cfg.Database, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", a.databaseLocation(), err)
+	}
 	return s, nil
 }
 
