@@ -98,6 +98,8 @@ type Row interface {
 
 // Querier runs statements; both Store and Tx implement it.
 type Querier interface {
+	// Dialect names the engine, for the rare statement that differs.
+	Dialect() Dialect
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) Row
@@ -149,7 +151,6 @@ type Status struct {
 // Store is a database holding nbasim's schema.
 type Store interface {
 	Querier
-	Dialect() Dialect
 	// Migrate applies every pending migration and returns how many ran.
 	Migrate(ctx context.Context) (int, error)
 	// Version returns the highest applied migration (0 when none).

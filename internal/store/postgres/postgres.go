@@ -266,6 +266,8 @@ type q struct {
 	inTx bool
 }
 
+func (q *q) Dialect() store.Dialect { return store.Postgres }
+
 func (q *q) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	tag, err := q.db.Exec(ctx, query, store.NormalizeArgs(args)...)
 	if err != nil {

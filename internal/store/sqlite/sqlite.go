@@ -268,6 +268,8 @@ func (r row) Scan(dest ...any) error {
 // tx is a transaction on the writer connection.
 type tx struct{ t *sql.Tx }
 
+func (t *tx) Dialect() store.Dialect { return store.SQLite }
+
 func (t *tx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	return execOn(ctx, t.t, query, args)
 }

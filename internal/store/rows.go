@@ -1,0 +1,618 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/pbp"
+)
+
+// Typed helpers for the core tables, written once against Querier: they
+// work on a Store and inside InTx alike, on both engines.
+//
+// Conventions: an empty string is written as NULL in nullable columns (and
+// read back as ""); timestamps are RFC 3339 UTC text (Now); booleans 0/1.
+
+// nullStr returns nil for "" (NULL) and s otherwise.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullInt returns nil for 0 and v otherwise.
+func nullInt(v int) any {
+	if v == 0 {
+		return nil
+	}
+	return int64(v)
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// keepNonEmpty is the Update expression that keeps the stored value of a
+// NOT NULL text column when the incoming one is empty.
+func keepNonEmpty(table, col string) string {
+	return "COALESCE(NULLIF(excluded." + col + ", ''), " + table + "." + col + ")"
+}
+
+// SeasonRow is one row of the seasons table.
+type SeasonRow struct {
+	Season       string // "2018-19"
+	StartYear    int
+	RegularGames int // scheduled regular-season games; 0 unknown
+	PlayoffGames int // 0 unknown
+}
+
+// UpsertSeasons writes seasons; a 0 game count never erases a known one.
+func UpsertSeasons(ctx context.Context, q Querier, rows []SeasonRow) (int64, error) {
+	now := Now()
+	b := Batch{Table: "seasons", Columns: []string{"season", "start_year", "regular_games", "playoff_games", "updated_at"},
+		Key: []string{"season"}, Keep: []string{"regular_games", "playoff_games"}}
+	for i, r := range rows {
+		if r.Season == "" {
+			return 0, fmt.Errorf("store: seasons row %d: empty season", i)
+		}
+		b.Rows = append(b.Rows, []any{r.Season, int64(r.StartYear), nullInt(r.RegularGames), nullInt(r.PlayoffGames), now})
+	}
+	return q.Upsert(ctx, b)
+}
+
+// UpsertTeams merges teams on team_id: a field a provider leaves empty
+// keeps the stored value; rows for the same team in one call are merged
+// field by field (later non-empty values win).
+func UpsertTeams(ctx context.Context, q Querier, rows []parse.TeamRow) (int64, error) {
+	merged := map[string]*parse.TeamRow{}
+	var order []string
+	for i, r := range rows {
+		if r.TeamID == "" {
+			return 0, fmt.Errorf("store: teams row %d (%q %q): empty team id", i, r.Code, r.Name)
+		}
+		m, ok := merged[r.TeamID]
+		if !ok {
+			c := r
+			merged[r.TeamID] = &c
+			order = append(order, r.TeamID)
+			continue
+		}
+		mergeStr(&m.Code, r.Code)
+		mergeStr(&m.City, r.City)
+		mergeStr(&m.Name, r.Name)
+		mergeStr(&m.ESPNID, r.ESPNID)
+		mergeStr(&m.ESPNCode, r.ESPNCode)
+		mergeStr(&m.BBRefCode, r.BBRefCode)
+	}
+	now := Now()
+	b := Batch{Table: "teams", Columns: []string{"team_id", "code", "city", "name", "espn_id", "espn_code", "bbref_code", "updated_at"},
+		Key:    []string{"team_id"},
+		Keep:   []string{"city", "name", "espn_id", "espn_code", "bbref_code"},
+		Update: map[string]string{"code": keepNonEmpty("teams", "code")}}
+	for _, id := range order {
+		r := merged[id]
+		b.Rows = append(b.Rows, []any{r.TeamID, r.Code, nullStr(r.City), nullStr(r.Name), nullStr(r.ESPNID), nullStr(r.ESPNCode), nullStr(r.BBRefCode), now})
+	}
+	return q.Upsert(ctx, b)
+}
+
+func mergeStr(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func mergeInt(dst *int, v int) {
+	if v != 0 {
+		*dst = v
+	}
+}
+
+// PlayerKey returns the players.player_id of r: the NBA person id, else
+// "espn:<id>", else "bbref:<slug>" ("" when r has no id at all).
+func PlayerKey(r parse.PlayerRow) string {
+	switch {
+	case r.PlayerID != "":
+		return r.PlayerID
+	case r.ESPNID != "":
+		return "espn:" + r.ESPNID
+	case r.BBRefID != "":
+		return "bbref:" + r.BBRefID
+	}
+	return ""
+}
+
+// UpsertPlayers merges players on PlayerKey, like UpsertTeams.
+func UpsertPlayers(ctx context.Context, q Querier, rows []parse.PlayerRow) (int64, error) {
+	merged := map[string]*parse.PlayerRow{}
+	var order []string
+	for i, r := range rows {
+		k := PlayerKey(r)
+		if k == "" {
+			return 0, fmt.Errorf("store: players row %d (%q): no NBA, ESPN or Basketball-Reference id", i, r.Name)
+		}
+		m, ok := merged[k]
+		if !ok {
+			c := r
+			merged[k] = &c
+			order = append(order, k)
+			continue
+		}
+		mergeStr(&m.Name, r.Name)
+		mergeStr(&m.ESPNID, r.ESPNID)
+		mergeStr(&m.BBRefID, r.BBRefID)
+	}
+	now := Now()
+	b := Batch{Table: "players", Columns: []string{"player_id", "name", "espn_id", "bbref_id", "updated_at"},
+		Key:    []string{"player_id"},
+		Keep:   []string{"espn_id", "bbref_id"},
+		Update: map[string]string{"name": keepNonEmpty("players", "name")}}
+	for _, k := range order {
+		r := merged[k]
+		b.Rows = append(b.Rows, []any{k, r.Name, nullStr(r.ESPNID), nullStr(r.BBRefID), now})
+	}
+	return q.Upsert(ctx, b)
+}
+
+// GameStatus values.
+const (
+	GameScheduled = "scheduled"
+	GameFinal     = "final"
+)
+
+// UpsertGames merges games on game_id. Each provider knows part of a game
+// (NBA has the GAME_ID and scores, ESPN its event id, Basketball-Reference
+// its slug), so the merge never lets an empty value overwrite a known one:
+// empty strings and unknown scores (not final and 0 or less) are NULL and
+// COALESCE keeps the stored value; season and season_type keep theirs when
+// the incoming one is empty; status never goes back from final to
+// scheduled. Rows for the same game in one call are merged field by field
+// first (later non-empty values win).
+func UpsertGames(ctx context.Context, q Querier, rows []parse.GameRow) (int64, error) {
+	type g struct {
+		parse.GameRow
+		hasScore bool
+	}
+	merged := map[string]*g{}
+	var order []string
+	for i, r := range rows {
+		if r.GameID == "" {
+			return 0, fmt.Errorf("store: games row %d (date %s %s@%s, espn %q, bbref %q): no NBA game id", i, r.Date, r.AwayCode, r.HomeCode, r.ESPNID, r.BBRefID)
+		}
+		score := r.Final || r.HomePts > 0 || r.AwayPts > 0
+		m, ok := merged[r.GameID]
+		if !ok {
+			merged[r.GameID] = &g{GameRow: r, hasScore: score}
+			order = append(order, r.GameID)
+			continue
+		}
+		mergeStr(&m.ESPNID, r.ESPNID)
+		mergeStr(&m.BBRefID, r.BBRefID)
+		mergeStr(&m.Season, r.Season)
+		mergeStr(&m.SeasonType, r.SeasonType)
+		mergeStr(&m.Date, r.Date)
+		mergeStr(&m.HomeCode, r.HomeCode)
+		mergeStr(&m.AwayCode, r.AwayCode)
+		mergeStr(&m.HomeTeamID, r.HomeTeamID)
+		mergeStr(&m.AwayTeamID, r.AwayTeamID)
+		if score {
+			m.HomePts, m.AwayPts, m.hasScore = r.HomePts, r.AwayPts, true
+		}
+		m.Final = m.Final || r.Final
+	}
+	now := Now()
+	b := Batch{Table: "games",
+		Columns: []string{"game_id", "season", "season_type", "game_date", "home_team_id", "away_team_id", "home_code", "away_code",
+			"home_pts", "away_pts", "status", "espn_id", "bbref_id", "updated_at"},
+		Key:  []string{"game_id"},
+		Keep: []string{"game_date", "home_team_id", "away_team_id", "home_code", "away_code", "home_pts", "away_pts", "espn_id", "bbref_id"},
+		Update: map[string]string{
+			"season":      keepNonEmpty("games", "season"),
+			"season_type": keepNonEmpty("games", "season_type"),
+			"status":      "CASE WHEN games.status = 'final' THEN games.status ELSE excluded.status END",
+		}}
+	for _, id := range order {
+		r := merged[id]
+		var hp, ap any
+		if r.hasScore {
+			hp, ap = int64(r.HomePts), int64(r.AwayPts)
+		}
+		status := GameScheduled
+		if r.Final {
+			status = GameFinal
+		}
+		b.Rows = append(b.Rows, []any{r.GameID, r.Season, r.SeasonType, nullStr(r.Date), nullStr(r.HomeTeamID), nullStr(r.AwayTeamID),
+			nullStr(r.HomeCode), nullStr(r.AwayCode), hp, ap, status, nullStr(r.ESPNID), nullStr(r.BBRefID), now})
+	}
+	return q.Upsert(ctx, b)
+}
+
+// Game is one row of the games table as read back.
+type Game struct {
+	GameID, Season, SeasonType, Date string
+	HomeTeamID, AwayTeamID           string
+	HomeCode, AwayCode               string
+	HomePts, AwayPts                 int  // valid when HasScore
+	HasScore                         bool // scores known
+	Status                           string
+	ESPNID, BBRefID                  string
+	UpdatedAt                        string
+}
+
+const gameCols = `game_id, season, season_type, game_date, home_team_id, away_team_id, home_code, away_code,
+home_pts, away_pts, status, espn_id, bbref_id, updated_at`
+
+func scanGame(r interface{ Scan(...any) error }) (Game, error) {
+	var g Game
+	var date, hid, aid, hc, ac, espn, bbref *string
+	var hp, ap *int64
+	if err := r.Scan(&g.GameID, &g.Season, &g.SeasonType, &date, &hid, &aid, &hc, &ac, &hp, &ap, &g.Status, &espn, &bbref, &g.UpdatedAt); err != nil {
+		return g, err
+	}
+	g.Date, g.HomeTeamID, g.AwayTeamID, g.HomeCode, g.AwayCode = deref(date), deref(hid), deref(aid), deref(hc), deref(ac)
+	g.ESPNID, g.BBRefID = deref(espn), deref(bbref)
+	if hp != nil && ap != nil {
+		g.HomePts, g.AwayPts, g.HasScore = int(*hp), int(*ap), true
+	}
+	return g, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// GetGame reads one game (ErrNoRows when absent).
+func GetGame(ctx context.Context, q Querier, gameID string) (Game, error) {
+	g, err := scanGame(q.QueryRow(ctx, `SELECT `+gameCols+` FROM games WHERE game_id = $1`, gameID))
+	if err != nil {
+		return g, fmt.Errorf("store: game %s: %w", gameID, err)
+	}
+	return g, nil
+}
+
+// ListGames reads the games of a season ("" for all), by date then id.
+func ListGames(ctx context.Context, q Querier, season string) ([]Game, error) {
+	query := `SELECT ` + gameCols + ` FROM games`
+	var args []any
+	if season != "" {
+		query += ` WHERE season = $1`
+		args = append(args, season)
+	}
+	rows, err := q.Query(ctx, query+` ORDER BY game_date, game_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list games: %w", err)
+	}
+	defer rows.Close()
+	var out []Game
+	for rows.Next() {
+		g, err := scanGame(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list games: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// PlayColumns are the plays table's columns in the order playRow renders.
+var PlayColumns = []string{"game_id", "provider", "ord", "event_num", "period", "clock", "elapsed", "type", "subtype",
+	"side", "team_event", "made", "points", "three", "ft_num", "ft_of", "ft_kind", "rebound_kind", "foul_kind",
+	"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id",
+	"score_home", "score_away", "description"}
+
+func playRow(gameID, provider string, e *pbp.Event) []any {
+	return []any{gameID, provider, int64(e.Order), int64(e.EventNum), int64(e.Period), int64(e.Clock), int64(e.Elapsed),
+		int64(e.Type), nullStr(e.Subtype), int64(e.Side), b2i(e.Team), b2i(e.Made), int64(e.Points), b2i(e.Three),
+		int64(e.FTNum), int64(e.FTOf), int64(e.FTKind), int64(e.Rebound), int64(e.Foul),
+		nullStr(string(e.Player)), nullStr(string(e.Assist)), nullStr(string(e.Block)), nullStr(string(e.Steal)),
+		nullStr(string(e.Fouled)), nullStr(string(e.SubIn)), nullStr(string(e.SubOut)), nullStr(string(e.Jump2)),
+		nullStr(string(e.JumpTo)), int64(e.ScoreHome), int64(e.ScoreAway), nullStr(e.Description)}
+}
+
+// GamePlays is one game's events from one provider.
+type GamePlays struct {
+	GameID   string
+	Provider string
+	Events   []pbp.Event
+}
+
+// ReplacePlays replaces the plays of gameID from provider with events, in
+// one transaction (the rows are keyed by Event.Order, which must be unique;
+// the stored game_id is gameID whatever Event.GameID says).
+func ReplacePlays(ctx context.Context, q Querier, gameID, provider string, events []pbp.Event) (int64, error) {
+	return ReplacePlaysBatch(ctx, q, []GamePlays{{GameID: gameID, Provider: provider, Events: events}})
+}
+
+// ReplacePlaysBatch replaces the plays of many games at once, in one
+// transaction: it deletes each (game, provider)'s rows, then appends every
+// event with the engine's bulk path (COPY on PostgreSQL). This is how a
+// season is loaded: about 550,000 events in one call.
+func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64, error) {
+	n := 0
+	seen := map[[2]string]bool{}
+	for _, g := range games {
+		if g.GameID == "" || g.Provider == "" {
+			return 0, fmt.Errorf("store: plays: empty game id or provider (%q, %q)", g.GameID, g.Provider)
+		}
+		k := [2]string{g.GameID, g.Provider}
+		if seen[k] {
+			return 0, fmt.Errorf("store: plays: game %s from %s given twice in one batch", g.GameID, g.Provider)
+		}
+		seen[k] = true
+		n += len(g.Events)
+	}
+	b := Batch{Table: "plays", Columns: PlayColumns, Rows: make([][]any, 0, n)}
+	for _, g := range games {
+		ords := make(map[int]bool, len(g.Events))
+		for i := range g.Events {
+			e := &g.Events[i]
+			if ords[e.Order] {
+				return 0, fmt.Errorf("store: plays of game %s from %s: event %d has the order %d of an earlier event", g.GameID, g.Provider, i, e.Order)
+			}
+			ords[e.Order] = true
+			b.Rows = append(b.Rows, playRow(g.GameID, g.Provider, e))
+		}
+	}
+	var written int64
+	err := RunInTx(ctx, q, func(tx Tx) error {
+		byProvider := map[string][]any{}
+		var provs []string
+		for _, g := range games {
+			if _, ok := byProvider[g.Provider]; !ok {
+				provs = append(provs, g.Provider)
+			}
+			byProvider[g.Provider] = append(byProvider[g.Provider], g.GameID)
+		}
+		for _, p := range provs {
+			ids := byProvider[p]
+			for start := 0; start < len(ids); start += 500 {
+				part := ids[start:min(start+500, len(ids))]
+				args := append([]any{p}, part...)
+				ph := make([]string, len(part))
+				for i := range part {
+					ph[i] = "$" + strconv.Itoa(i+2)
+				}
+				if _, err := tx.Exec(ctx, `DELETE FROM plays WHERE provider = $1 AND game_id IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+					return fmt.Errorf("delete old plays: %w", err)
+				}
+			}
+		}
+		var err error
+		written, err = tx.Insert(ctx, b)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: replace plays of %d game(s): %w", len(games), err)
+	}
+	return written, nil
+}
+
+// LoadPlays reads the plays of gameID from provider in order, as events
+// (Event.GameID is gameID). An empty result is not an error.
+func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]pbp.Event, error) {
+	rows, err := q.Query(ctx, `SELECT `+strings.Join(PlayColumns[2:], ", ")+` FROM plays WHERE game_id = $1 AND provider = $2 ORDER BY ord`, gameID, provider)
+	if err != nil {
+		return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
+	}
+	defer rows.Close()
+	var out []pbp.Event
+	for rows.Next() {
+		var e pbp.Event
+		var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul int64
+		var subtype, player, assist, block, steal, fouled, subIn, subOut, jump2, jumpTo, desc *string
+		if err := rows.Scan(&e.Order, &e.EventNum, &e.Period, &clock, &elapsed, &typ, &subtype, &side, &team, &made, &points, &three,
+			&e.FTNum, &e.FTOf, &ftKind, &reb, &foul, &player, &assist, &block, &steal, &fouled, &subIn, &subOut, &jump2, &jumpTo,
+			&e.ScoreHome, &e.ScoreAway, &desc); err != nil {
+			return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
+		}
+		e.GameID = gameID
+		e.Clock, e.Elapsed, e.Type, e.Subtype = pbp.Tenths(clock), pbp.Tenths(elapsed), pbp.EventType(typ), deref(subtype)
+		e.Side, e.Team, e.Made, e.Points, e.Three = pbp.Side(side), team != 0, made != 0, int8(points), three != 0
+		e.FTKind, e.Rebound, e.Foul = pbp.FreeThrowKind(ftKind), pbp.ReboundKind(reb), pbp.FoulKind(foul)
+		e.Player, e.Assist, e.Block, e.Steal = pbp.PlayerID(deref(player)), pbp.PlayerID(deref(assist)), pbp.PlayerID(deref(block)), pbp.PlayerID(deref(steal))
+		e.Fouled, e.SubIn, e.SubOut = pbp.PlayerID(deref(fouled)), pbp.PlayerID(deref(subIn)), pbp.PlayerID(deref(subOut))
+		e.Jump2, e.JumpTo, e.Description = pbp.PlayerID(deref(jump2)), pbp.PlayerID(deref(jumpTo)), deref(desc)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
+	}
+	return out, nil
+}
+
+// PlayProviders lists the providers that have plays for gameID.
+func PlayProviders(ctx context.Context, q Querier, gameID string) ([]string, error) {
+	return queryStrings(ctx, q, `SELECT DISTINCT provider FROM plays WHERE game_id = $1 ORDER BY provider`, gameID)
+}
+
+// BoxScope returns the scope column of a box: "game" for a full-game box,
+// "range:<from>-<to>" (tenths of elapsed game time) for a window.
+func BoxScope(b pbp.Box) string {
+	if b.From == 0 && b.To == 0 {
+		return "game"
+	}
+	return fmt.Sprintf("range:%d-%d", b.From, b.To)
+}
+
+// ParseBoxScope is the inverse of BoxScope.
+func ParseBoxScope(scope string) (from, to pbp.Tenths, err error) {
+	if scope == "game" {
+		return 0, 0, nil
+	}
+	rest, ok := strings.CutPrefix(scope, "range:")
+	a, z, ok2 := strings.Cut(rest, "-")
+	f, err1 := strconv.Atoi(a)
+	t, err2 := strconv.Atoi(z)
+	if !ok || !ok2 || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("store: bad box scope %q (want game or range:<from>-<to>)", scope)
+	}
+	return pbp.Tenths(f), pbp.Tenths(t), nil
+}
+
+var statCols = []string{"seconds", "pts", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "plus_minus"}
+
+func statVals(s pbp.Stats) []any {
+	return []any{int64(s.Seconds), int64(s.PTS), int64(s.FGM), int64(s.FGA), int64(s.FG3M), int64(s.FG3A), int64(s.FTM), int64(s.FTA),
+		int64(s.OREB), int64(s.DREB), int64(s.REB), int64(s.AST), int64(s.STL), int64(s.BLK), int64(s.TOV), int64(s.PF), int64(s.PlusMinus)}
+}
+
+func statDest(s *pbp.Stats) []any {
+	return []any{(*int32)(&s.Seconds), &s.PTS, &s.FGM, &s.FGA, &s.FG3M, &s.FG3A, &s.FTM, &s.FTA, &s.OREB, &s.DREB, &s.REB, &s.AST, &s.STL, &s.BLK, &s.TOV, &s.PF, &s.PlusMinus}
+}
+
+// teamKey is the team_box.team_id of a line: the NBA team id, else the
+// code, else the side ("home"/"away").
+func teamKey(t pbp.TeamLine, side pbp.Side) string {
+	switch {
+	case t.TeamID != "":
+		return t.TeamID
+	case t.Code != "":
+		return t.Code
+	}
+	return side.String()
+}
+
+// UpsertBox writes box as the (game, source, scope) box: it replaces that
+// box's player and team lines (so a player dropped from a corrected box
+// does not linger), in one transaction.
+func UpsertBox(ctx context.Context, q Querier, box pbp.Box) (int64, error) {
+	return UpsertBoxes(ctx, q, []pbp.Box{box})
+}
+
+// UpsertBoxes writes many boxes in one transaction (see UpsertBox).
+func UpsertBoxes(ctx context.Context, q Querier, boxes []pbp.Box) (int64, error) {
+	pb := Batch{Table: "player_box", Columns: append([]string{"game_id", "source", "scope", "player_id", "team_id", "side", "name", "starter", "dnp"}, statCols...),
+		Key: []string{"game_id", "source", "scope", "player_id"}}
+	tb := Batch{Table: "team_box", Columns: append([]string{"game_id", "source", "scope", "team_id", "code", "side"}, statCols...),
+		Key: []string{"game_id", "source", "scope", "team_id"}}
+	type bk struct{ game, source, scope string }
+	var keys []bk
+	for _, box := range boxes {
+		if box.GameID == "" || box.Source == "" {
+			return 0, fmt.Errorf("store: box with empty game id or source (%q, %q)", box.GameID, box.Source)
+		}
+		scope := BoxScope(box)
+		keys = append(keys, bk{box.GameID, box.Source, scope})
+		for i, p := range box.Players {
+			if p.PlayerID == "" {
+				return 0, fmt.Errorf("store: box of game %s from %s: player line %d (%q) has no player id", box.GameID, box.Source, i, p.Name)
+			}
+			pb.Rows = append(pb.Rows, append([]any{box.GameID, box.Source, scope, string(p.PlayerID), nullStr(p.TeamID), int64(p.Side),
+				nullStr(p.Name), b2i(p.Starter), b2i(p.DNP)}, statVals(p.Stats)...))
+		}
+		for _, t := range []struct {
+			l    pbp.TeamLine
+			side pbp.Side
+		}{{box.Home, pbp.Home}, {box.Away, pbp.Away}} {
+			if t.l.TeamID == "" && t.l.Code == "" && t.l.Stats == (pbp.Stats{}) {
+				continue // no team line
+			}
+			side := t.l.Side
+			if side == pbp.NoSide {
+				side = t.side
+			}
+			tb.Rows = append(tb.Rows, append([]any{box.GameID, box.Source, scope, teamKey(t.l, side), nullStr(t.l.Code), int64(side)}, statVals(t.l.Stats)...))
+		}
+	}
+	var n int64
+	err := RunInTx(ctx, q, func(tx Tx) error {
+		for _, k := range keys {
+			for _, table := range []string{"player_box", "team_box"} {
+				if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE game_id = $1 AND source = $2 AND scope = $3`, k.game, k.source, k.scope); err != nil {
+					return err
+				}
+			}
+		}
+		for _, b := range []Batch{pb, tb} {
+			if len(b.Rows) == 0 {
+				continue
+			}
+			w, err := tx.Upsert(ctx, b)
+			if err != nil {
+				return err
+			}
+			n += w
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: write %d box(es): %w", len(boxes), err)
+	}
+	return n, nil
+}
+
+// LoadBox reads the (game, source, scope) box back; ErrNoRows when it has
+// no lines. Team lines are matched to Home/Away by their side column.
+func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.Box, error) {
+	box := pbp.Box{GameID: gameID, Source: source}
+	var err error
+	if box.From, box.To, err = ParseBoxScope(scope); err != nil {
+		return box, err
+	}
+	found := false
+	rows, err := q.Query(ctx, `SELECT player_id, team_id, side, name, starter, dnp, `+strings.Join(statCols, ", ")+
+		` FROM player_box WHERE game_id = $1 AND source = $2 AND scope = $3 ORDER BY side, starter DESC, player_id`, gameID, source, scope)
+	if err != nil {
+		return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
+	}
+	for rows.Next() {
+		var p pbp.PlayerLine
+		var id string
+		var team, name *string
+		var side, starter, dnp int64
+		if err := rows.Scan(append([]any{&id, &team, &side, &name, &starter, &dnp}, statDest(&p.Stats)...)...); err != nil {
+			rows.Close()
+			return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
+		}
+		p.PlayerID, p.TeamID, p.Side, p.Name, p.Starter, p.DNP = pbp.PlayerID(id), deref(team), pbp.Side(side), deref(name), starter != 0, dnp != 0
+		box.Players = append(box.Players, p)
+		found = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return box, err
+	}
+	rows, err = q.Query(ctx, `SELECT team_id, code, side, `+strings.Join(statCols, ", ")+
+		` FROM team_box WHERE game_id = $1 AND source = $2 AND scope = $3 ORDER BY side`, gameID, source, scope)
+	if err != nil {
+		return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t pbp.TeamLine
+		var code *string
+		var side int64
+		if err := rows.Scan(append([]any{&t.TeamID, &code, &side}, statDest(&t.Stats)...)...); err != nil {
+			return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
+		}
+		t.Code, t.Side = deref(code), pbp.Side(side)
+		if t.TeamID == t.Code || t.TeamID == t.Side.String() {
+			// teamKey filled the key from the code or side: no NBA id.
+			t.TeamID = ""
+		}
+		switch t.Side {
+		case pbp.Home:
+			box.Home = t
+		case pbp.Away:
+			box.Away = t
+		}
+		found = true
+	}
+	if err := rows.Err(); err != nil {
+		return box, err
+	}
+	if !found {
+		return box, fmt.Errorf("store: box of game %s from %s scope %s: %w", gameID, source, scope, ErrNoRows)
+	}
+	return box, nil
+}

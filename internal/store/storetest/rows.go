@@ -1,0 +1,232 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
+	// NBA schedule: id, teams, date; not played yet.
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
+		Date: "2018-10-16", HomeCode: "BOS", AwayCode: "PHI", HomeTeamID: "1610612738", AwayTeamID: "1610612755", HomePts: -1, AwayPts: -1}}))
+	// NBA box: final score.
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
+		HomePts: 105, AwayPts: 87, Final: true}}))
+	// ESPN and bbref know only their ids (and a stale "scheduled" status)
+	// in one batch: merged field by field.
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{
+		{GameID: "0021800001", ESPNID: "401070213"},
+		{GameID: "0021800001", BBRefID: "201810160BOS", Date: "2018-10-16"},
+	}))
+	g := must[store.Game](t)(store.GetGame(b.ctx, b.s, "0021800001"))
+	want := store.Game{GameID: "0021800001", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16",
+		HomeTeamID: "1610612738", AwayTeamID: "1610612755", HomeCode: "BOS", AwayCode: "PHI",
+		HomePts: 105, AwayPts: 87, HasScore: true, Status: store.GameFinal, ESPNID: "401070213", BBRefID: "201810160BOS"}
+	g.UpdatedAt = ""
+	if g != want {
+		t.Fatalf("merged game\n got %+v\nwant %+v", g, want)
+	}
+	// A corrected score replaces; a new game without scores has none.
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", HomePts: 105, AwayPts: 88, Final: true},
+		{GameID: "0021800002", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16"}}))
+	gs := must[[]store.Game](t)(store.ListGames(b.ctx, b.s, "2018-19"))
+	if len(gs) != 2 || gs[0].AwayPts != 88 || gs[1].HasScore || gs[1].Status != store.GameScheduled {
+		t.Fatalf("games %+v", gs)
+	}
+	if _, err := store.UpsertGames(b.ctx, b.s, []parse.GameRow{{ESPNID: "1"}}); err == nil {
+		t.Fatal("a game without an NBA id was accepted")
+	}
+	if _, err := store.GetGame(b.ctx, b.s, "0000000000"); !errors.Is(err, store.ErrNoRows) {
+		t.Fatalf("missing game: %v", err)
+	}
+})
+
+var _ = register("TeamsPlayersSeasonsMerge", false, func(t *testing.T, b *bundle) {
+	must[int64](t)(store.UpsertSeasons(b.ctx, b.s, []store.SeasonRow{{Season: "2018-19", StartYear: 2018, RegularGames: 1230}}))
+	must[int64](t)(store.UpsertSeasons(b.ctx, b.s, []store.SeasonRow{{Season: "2018-19", StartYear: 2018, PlayoffGames: 82}}))
+	var reg, po int
+	if err := b.s.QueryRow(b.ctx, `SELECT regular_games, playoff_games FROM seasons WHERE season = $1`, "2018-19").Scan(&reg, &po); err != nil || reg != 1230 || po != 82 {
+		t.Fatalf("season: %d %d %v", reg, po, err)
+	}
+	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []parse.TeamRow{{TeamID: "1610612751", Code: "BKN", City: "Brooklyn", Name: "Nets"}}))
+	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []parse.TeamRow{{TeamID: "1610612751", ESPNID: "17", ESPNCode: "BKN"}, {TeamID: "1610612751", BBRefCode: "BRK"}}))
+	var code, city, espn, bbref string
+	if err := b.s.QueryRow(b.ctx, `SELECT code, city, espn_id, bbref_code FROM teams WHERE team_id = $1`, "1610612751").Scan(&code, &city, &espn, &bbref); err != nil {
+		t.Fatal(err)
+	}
+	if code != "BKN" || city != "Brooklyn" || espn != "17" || bbref != "BRK" {
+		t.Fatalf("team %s %s %s %s", code, city, espn, bbref)
+	}
+	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []parse.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}, {ESPNID: "3975", Name: "Stephen Curry"}}))
+	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []parse.PlayerRow{{PlayerID: "201939", BBRefID: "curryst01"}}))
+	var name string
+	var pb *string
+	if err := b.s.QueryRow(b.ctx, `SELECT name, bbref_id FROM players WHERE player_id = $1`, "201939").Scan(&name, &pb); err != nil || name != "Stephen Curry" || pb == nil || *pb != "curryst01" {
+		t.Fatalf("player %q %v %v", name, pb, err)
+	}
+	if n := count(t, b, "players"); n != 2 {
+		t.Fatalf("players: %d rows, want 2 (201939 and espn:3975)", n)
+	}
+})
+
+// sampleEvents returns n events exercising every field of pbp.Event.
+func sampleEvents(gameID string, n int) []pbp.Event {
+	evs := make([]pbp.Event, n)
+	for i := range evs {
+		evs[i] = pbp.Event{GameID: gameID, Order: i, EventNum: i*2 + 1, Period: 1 + i%5, Clock: pbp.Tenths(7200 - i%7200),
+			Elapsed: pbp.Tenths(i), Type: pbp.EventType(1 + i%13), Subtype: []string{"", "jump shot", "bad pass", "Ünïcødé ✓"}[i%4],
+			Side: pbp.Side(i % 3), Team: i%7 == 0, Made: i%2 == 0, Points: int8(i % 4), Three: i%3 == 0,
+			FTNum: i % 3, FTOf: 2 * (i % 2), FTKind: pbp.FreeThrowKind(i % 4), Rebound: pbp.ReboundKind(i % 3), Foul: pbp.FoulKind(i % 15),
+			Player: pbp.PlayerID(fmt.Sprint(200000 + i)), Assist: pbp.PlayerID([]string{"", "201939"}[i%2]),
+			Block: pbp.PlayerID([]string{"", "b1"}[i%2]), Steal: pbp.PlayerID([]string{"s1", ""}[i%2]),
+			Fouled: pbp.PlayerID([]string{"", "f1"}[i%2]), SubIn: pbp.PlayerID([]string{"in", ""}[i%2]),
+			SubOut: pbp.PlayerID([]string{"", "out"}[i%2]), Jump2: pbp.PlayerID([]string{"j2", ""}[i%2]),
+			JumpTo: pbp.PlayerID([]string{"", "jt"}[i%2]), ScoreHome: i/2 - 1, ScoreAway: i/3 - 1,
+			Description: []string{"", "Curry 26' 3PT Jump Shot (3 PTS)", "O'Neal \"Shaq\" dunk", "日本語"}[i%4]}
+	}
+	return evs
+}
+
+var _ = register("PlaysRoundTrip", false, func(t *testing.T, b *bundle) {
+	evs := sampleEvents("0021800001", 500)
+	if n := must[int64](t)(store.ReplacePlays(b.ctx, b.s, "0021800001", "nba_stats/playbyplayv2", evs)); n != 500 {
+		t.Fatalf("wrote %d plays", n)
+	}
+	got := must[[]pbp.Event](t)(store.LoadPlays(b.ctx, b.s, "0021800001", "nba_stats/playbyplayv2"))
+	if !reflect.DeepEqual(got, evs) {
+		for i := range evs {
+			if i >= len(got) || !reflect.DeepEqual(got[i], evs[i]) {
+				t.Fatalf("event %d\n got %+v\nwant %+v", i, got[min(i, len(got)-1)], evs[i])
+			}
+		}
+		t.Fatalf("got %d events, want %d", len(got), len(evs))
+	}
+	// Replacing with fewer events leaves only those; other providers and
+	// games are untouched.
+	must[int64](t)(store.ReplacePlays(b.ctx, b.s, "0021800001", "espn/summary", evs[:10]))
+	must[int64](t)(store.ReplacePlaysBatch(b.ctx, b.s, []store.GamePlays{
+		{GameID: "0021800001", Provider: "nba_stats/playbyplayv2", Events: evs[:3]},
+		{GameID: "0021800002", Provider: "nba_stats/playbyplayv2", Events: sampleEvents("0021800002", 7)},
+	}))
+	if n := count(t, b, "plays"); n != 3+10+7 {
+		t.Fatalf("plays: %d rows, want 20", n)
+	}
+	provs := must[[]string](t)(store.PlayProviders(b.ctx, b.s, "0021800001"))
+	if !reflect.DeepEqual(provs, []string{"espn/summary", "nba_stats/playbyplayv2"}) {
+		t.Fatalf("providers %v", provs)
+	}
+	// Duplicate orders are refused and change nothing.
+	bad := sampleEvents("0021800002", 3)
+	bad[2].Order = 0
+	if _, err := store.ReplacePlays(b.ctx, b.s, "0021800002", "nba_stats/playbyplayv2", bad); err == nil {
+		t.Fatal("duplicate event order accepted")
+	}
+	if n := count(t, b, "plays"); n != 20 {
+		t.Fatalf("plays after refused batch: %d rows, want 20", n)
+	}
+})
+
+func sampleBox(gameID, source string, from, to pbp.Tenths) pbp.Box {
+	return pbp.Box{GameID: gameID, Source: source, From: from, To: to,
+		Players: []pbp.PlayerLine{
+			{PlayerID: "201939", Name: "Stephen Curry", Side: pbp.Home, TeamID: "1610612744", Starter: true,
+				Stats: pbp.Stats{PTS: 30, FGM: 10, FGA: 20, FG3M: 5, FG3A: 11, FTM: 5, FTA: 5, OREB: 1, DREB: 4, REB: 5, AST: 8, STL: 2, BLK: 1, TOV: 3, PF: 2, PlusMinus: 12, Seconds: 21000}},
+			{PlayerID: "1628369", Name: "Jayson Tatum", Side: pbp.Away, TeamID: "1610612738", Stats: pbp.Stats{PTS: 22, PlusMinus: -12, Seconds: 19999}},
+			{PlayerID: "1", Name: "Bench Guy", Side: pbp.Away, DNP: true},
+		},
+		Home: pbp.TeamLine{TeamID: "1610612744", Code: "GSW", Side: pbp.Home, Stats: pbp.Stats{PTS: 110, REB: 50, TOV: 14, Seconds: 144000}},
+		Away: pbp.TeamLine{Code: "BOS", Side: pbp.Away, Stats: pbp.Stats{PTS: 98, REB: 40, Seconds: 144000}},
+	}
+}
+
+var _ = register("BoxRoundTrip", false, func(t *testing.T, b *bundle) {
+	full := sampleBox("0021800001", "nba_stats/boxscoretraditionalv2", 0, 0)
+	win := sampleBox("0021800001", "derived", 0, 7200)
+	must[int64](t)(store.UpsertBoxes(b.ctx, b.s, []pbp.Box{full, win}))
+	for _, want := range []pbp.Box{full, win} {
+		got := must[pbp.Box](t)(store.LoadBox(b.ctx, b.s, want.GameID, want.Source, store.BoxScope(want)))
+		// LoadBox orders players by side, starters first, then id.
+		w := want
+		w.Players = []pbp.PlayerLine{want.Players[0], want.Players[2], want.Players[1]}
+		if !reflect.DeepEqual(got, w) {
+			t.Fatalf("box %s\n got %+v\nwant %+v", store.BoxScope(want), got, w)
+		}
+	}
+	// Re-writing a box drops lines no longer in it.
+	full.Players = full.Players[:1]
+	must[int64](t)(store.UpsertBox(b.ctx, b.s, full))
+	got := must[pbp.Box](t)(store.LoadBox(b.ctx, b.s, full.GameID, full.Source, "game"))
+	if len(got.Players) != 1 {
+		t.Fatalf("players after rewrite: %d", len(got.Players))
+	}
+	if n := count(t, b, "player_box"); n != 4 {
+		t.Fatalf("player_box: %d rows, want 4", n)
+	}
+	if _, err := store.LoadBox(b.ctx, b.s, "x", "y", "game"); !errors.Is(err, store.ErrNoRows) {
+		t.Fatalf("missing box: %v", err)
+	}
+	for _, sc := range []string{"range:", "range:1", "range:a-2", "quarter"} {
+		if _, _, err := store.ParseBoxScope(sc); err == nil {
+			t.Errorf("scope %q accepted", sc)
+		}
+	}
+})
+
+var _ = register("RawObjectsAndQuarantine", false, func(t *testing.T, b *bundle) {
+	obj := store.RawObject{Key: "nba_stats/playbyplayv2/2018-19/0021800001.json", Source: "nba_stats", Endpoint: "playbyplayv2",
+		Season: "2018-19", Item: "0021800001", Size: 1234, SHA256: "aa", FetchedAt: "2024-01-01T00:00:00.000Z", ContentType: "application/json"}
+	must[int64](t)(store.UpsertRawObjects(b.ctx, b.s, []store.RawObject{obj, {Key: "espn/summary/2018-19/1.json", Source: "espn", Endpoint: "summary"}}))
+	if err := store.SetParseStatus(b.ctx, b.s, obj.Key, store.ParseOK, 3, 480, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Re-cataloguing the unchanged object keeps its parse status...
+	must[int64](t)(store.UpsertRawObjects(b.ctx, b.s, []store.RawObject{obj}))
+	got := must[store.RawObject](t)(store.GetRawObject(b.ctx, b.s, obj.Key))
+	if got.ParseStatus != store.ParseOK || got.ParserVersion != 3 || got.RowsLoaded != 480 || got.ParsedAt == "" || got.Season != "2018-19" {
+		t.Fatalf("after re-catalogue: %+v", got)
+	}
+	// ...a new version resets it.
+	obj.SHA256 = "bb"
+	must[int64](t)(store.UpsertRawObjects(b.ctx, b.s, []store.RawObject{obj}))
+	got = must[store.RawObject](t)(store.GetRawObject(b.ctx, b.s, obj.Key))
+	if got.ParseStatus != store.ParsePending || got.RowsLoaded != 0 || got.ParsedAt != "" {
+		t.Fatalf("after new version: %+v", got)
+	}
+	if err := store.SetParseStatus(b.ctx, b.s, "espn/summary/2018-19/1.json", store.ParseFailed, 1, 0, "bad json at byte 3"); err != nil {
+		t.Fatal(err)
+	}
+	pending := must[[]store.RawObject](t)(store.ListRawObjects(b.ctx, b.s, store.RawFilter{Status: store.ParsePending}))
+	failed := must[[]store.RawObject](t)(store.ListRawObjects(b.ctx, b.s, store.RawFilter{Status: store.ParseFailed, Source: "espn"}))
+	all := must[[]store.RawObject](t)(store.ListRawObjects(b.ctx, b.s, store.RawFilter{Limit: 1}))
+	if len(pending) != 1 || len(failed) != 1 || failed[0].Error != "bad json at byte 3" || len(all) != 1 || all[0].Key != "espn/summary/2018-19/1.json" {
+		t.Fatalf("lists: pending %v failed %v all %v", pending, failed, all)
+	}
+	counts := must[map[string]int64](t)(store.CountRawObjects(b.ctx, b.s))
+	if counts[store.ParsePending] != 1 || counts[store.ParseFailed] != 1 {
+		t.Fatalf("counts %v", counts)
+	}
+	if err := store.SetParseStatus(b.ctx, b.s, "nope", store.ParseOK, 1, 0, ""); !errors.Is(err, store.ErrNoRows) {
+		t.Fatalf("status of an uncatalogued key: %v", err)
+	}
+
+	must[int64](t)(store.AddQuarantine(b.ctx, b.s,
+		store.QuarantineItem{Key: "k1", Position: "row 3", Source: "nba_stats", GameID: "0021800001", Reason: "bad clock", ParserVersion: 1},
+		store.QuarantineItem{Key: "k1", Position: "row 3", Reason: "bad clock \"PT-1M\""},
+		store.QuarantineItem{Key: "k2", Reason: "not JSON"}))
+	items := must[[]store.QuarantineItem](t)(store.ListQuarantine(b.ctx, b.s, store.QuarantineFilter{}))
+	if len(items) != 2 || items[0].Reason != "bad clock \"PT-1M\"" || items[1].Position != "" || items[0].CreatedAt == "" {
+		t.Fatalf("quarantine %+v", items)
+	}
+	if n := must[int64](t)(store.ClearQuarantine(b.ctx, b.s, "k1")); n != 1 {
+		t.Fatalf("cleared %d", n)
+	}
+	if _, err := store.AddQuarantine(b.ctx, b.s, store.QuarantineItem{Key: "k3"}); err == nil {
+		t.Fatal("quarantine without a reason accepted")
+	}
+})
