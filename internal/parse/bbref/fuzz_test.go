@@ -1,0 +1,113 @@
+package bbref
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/parse"
+)
+
+// realFiles returns up to max real files matching glob under the real data
+// directory, when present.
+func realFiles(glob string, max int) [][]byte {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	for { // walk up to go.mod; no skip: fuzz seeds are optional
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "..", "shared", "data", glob))
+	var out [][]byte
+	for i, name := range files {
+		if i == max {
+			break
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
+			if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+				if u, err := io.ReadAll(zr); err == nil {
+					b = u
+				}
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+var tableRe = regexp.MustCompile(`(?s)<table[^>]*id="box-[A-Z]+-(game|q1)-basic".*?</table>`)
+
+// addRealSeeds adds up to max real files matching glob (under the real
+// data directory, when present) to the corpus.
+func addRealSeeds(f *testing.F, glob string, max int) {
+	f.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	for { // walk up to go.mod; no skip: fuzz seeds are optional
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return
+		}
+		dir = parent
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "..", "shared", "data", glob))
+	for i, name := range files {
+		if i == max {
+			break
+		}
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// checkResult fails on results a caller could not use.
+func checkResult(t *testing.T, res *parse.Result, err error) {
+	t.Helper()
+	if err == nil && res == nil {
+		t.Fatal("nil result without an error")
+	}
+	if err != nil && res != nil {
+		t.Fatal("result and error")
+	}
+}
+
+func FuzzParseBoxScore(f *testing.F) {
+	// Real pages are large (fuzzing them crawls): seed with their box
+	// tables, one of them inside a comment as on the site.
+	for _, page := range realFiles("bbref/boxscores/2024031*.html.gz", 2) {
+		ts := tableRe.FindAll(page, -1)
+		if len(ts) >= 2 {
+			f.Add(append(append(append([]byte("<h1>A at B Box Score, March 17, 2024</h1>"), ts[0]...), "<!--"...), append(ts[1], "-->"...)...))
+		}
+	}
+	f.Add([]byte(`<table id="box-BOS-game-basic"><tbody><tr><th data-stat="player">X</th><td data-stat="mp">1:0</td></tr></tbody></table><!--<table id="box-MIA-game-basic"><tfoot><tr><td data-stat="pts">x</td></tr></tfoot></table>-->`))
+	f.Add([]byte("\x1f\x8b\x08\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := ParseBoxScore(data, parse.Hint{Key: "fuzz", Item: "201901020MIA"})
+		checkResult(t, res, err)
+		res, err = ParseBoxScore(data, parse.Hint{Key: "fuzz"})
+		checkResult(t, res, err)
+	})
+}
