@@ -208,7 +208,14 @@ func ConflictClause(b Batch) string {
 }
 
 // ValuesList renders rows × cols placeholders "($1, $2), ($3, $4)".
-func ValuesList(rows, cols int) string {
+func ValuesList(rows, cols int) string { return valuesList(rows, cols, true) }
+
+// AnonValuesList renders rows × cols anonymous placeholders "(?, ?), (?, ?)"
+// (SQLite: numbered parameters cost quadratic time to prepare in big
+// statements).
+func AnonValuesList(rows, cols int) string { return valuesList(rows, cols, false) }
+
+func valuesList(rows, cols int, numbered bool) string {
 	var sb strings.Builder
 	n := 1
 	for r := 0; r < rows; r++ {
@@ -220,8 +227,12 @@ func ValuesList(rows, cols int) string {
 			if c > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteByte('$')
-			sb.WriteString(strconv.Itoa(n))
+			if numbered {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(n))
+			} else {
+				sb.WriteByte('?')
+			}
 			n++
 		}
 		sb.WriteByte(')')

@@ -77,7 +77,7 @@ func LatestVersion(d Dialect) int {
 
 // migrationLockKey is the PostgreSQL advisory lock that serializes
 // concurrent migrators (several processes starting at once).
-const migrationLockKey = 4_242_000_001
+const migrationLockKey = 424_242
 
 func createMigrationsTable(d Dialect) string {
 	return `CREATE TABLE IF NOT EXISTS ` + MigrationsTable + ` (
@@ -95,7 +95,7 @@ func lockMigrations(ctx context.Context, d Dialect, tx Tx) error {
 	if d != Postgres {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockKey))
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, int32(migrationLockKey))
 	return err
 }
 

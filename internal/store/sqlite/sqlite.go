@@ -332,7 +332,7 @@ func (t *tx) write(ctx context.Context, b store.Batch, upsert bool) (int64, erro
 				stmt.Close()
 			}
 			var err error
-			stmt, err = t.t.PrepareContext(ctx, head+store.ValuesList(n, ncol)+tail)
+			stmt, err = t.t.PrepareContext(ctx, head+store.AnonValuesList(n, ncol)+tail)
 			if err != nil {
 				return total, fmt.Errorf("sqlite: prepare insert into %s: %w", b.Table, err)
 			}
