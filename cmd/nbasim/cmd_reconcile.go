@@ -1,11 +1,235 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/queue"
+	"github.com/nbasim/nbasim/internal/reconcile"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// Exit codes of `nbasim reconcile` (docs/reconcile.md).
+const (
+	exitReconcileOK     = 0 // plan written (gaps may exist)
+	exitReconcileFailed = 1 // a step failed after its retries
+	exitReconcileUsage  = 2 // bad flags, config or expectations
+	exitReconcileHealth = 3 // a pre-flight health check failed with fail-fast on
+)
 
 func newReconcileCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var (
+		opts     reconcile.Options
+		steps    string
+		failFast bool
+	)
+	cmd := &cobra.Command{
 		Use:   "reconcile",
-		Short: "Find gaps between the lake and what it should hold",
-		RunE:  notYet,
+		Short: "Find gaps between the lake and what it should hold; plan the tasks that fill them",
+		Long: `reconcile scans the lake (in parallel, every key parsed by the layout rules),
+analyzes coverage per source × dataset × season against the expectations and the
+store's schedule, detects gaps (missing, stale, invalid, schedule_missing) with
+priorities, and generates tasks: queued in River's job table in one transaction
+(stable ids: a rerun merges), written to gaps.json with a heat map next to it.
+
+Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
+2 bad flags/config/expectations, 3 pre-flight health check failed (fail-fast).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg := a.Config()
+			if steps != "" {
+				opts.Steps = strings.Split(steps, ",")
+			}
+			if cmd.Flags().Changed("fail-fast") {
+				cfg.Health.FailFast = failFast
+			}
+			human := cmd.OutOrStdout()
+			if opts.JSON {
+				human = cmd.ErrOrStderr()
+			}
+			r, cleanup, err := newReconcileRunner(ctx, a, human)
+			if err != nil {
+				return withExit(exitReconcileFailed, err)
+			}
+			defer cleanup()
+			if !opts.JSON && isTerminal(os.Stderr) {
+				bar := progressbar.NewOptions64(-1, progressbar.OptionSetDescription("listing"),
+					progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+				r.Progress = func(n int64) { _ = bar.Set64(n) }
+				defer bar.Finish() //nolint:errcheck // terminal only
+			}
+			rep, err := r.Run(ctx, opts)
+			if rep != nil && !opts.JSON {
+				reconcile.PrintSummary(human, rep)
+			}
+			if rep != nil && opts.JSON && (rep.Analysis != nil || err == nil) {
+				doc, jerr := reconcile.PlanJSON(rep)
+				if jerr != nil {
+					return withExit(exitReconcileFailed, jerr)
+				}
+				cmd.OutOrStdout().Write(doc) //nolint:errcheck // stdout
+			}
+			return reconcileExit(err)
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&steps, "steps", "", "steps to run, comma-separated: scan,analyze,detect,generate (default all; a skipped scan reads the cache)")
+	f.BoolVar(&opts.UseCache, "use-cache", false, "use the cached scan when younger than reconcile.cache_ttl")
+	f.BoolVar(&opts.FullScan, "full-scan", false, "list every object (the default; excludes --sample-rate)")
+	f.Float64Var(&opts.SampleRate, "sample-rate", 0, "keep a deterministic sample R (0<R<1) of keys; counts are scaled estimates")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "plan only: queue nothing, write no plan file or history")
+	f.BoolVar(&opts.JSON, "json", false, "print the plan (gaps.json schema) on stdout; progress goes to stderr")
+	f.StringVar(&opts.Inventory, "inventory", "", "read an S3 Inventory manifest.json (CSV) instead of listing the lake")
+	f.BoolVar(&failFast, "fail-fast", false, "stop when a pre-flight check fails (default: health.fail_fast)")
+	cmd.MarkFlagsMutuallyExclusive("full-scan", "sample-rate")
+	return cmd
+}
+
+func reconcileExit(err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *reconcile.HealthError
+	var se *reconcile.StepError
+	switch {
+	case errors.As(err, &he):
+		return withExit(exitReconcileHealth, err)
+	case errors.As(err, &se):
+		return withExit(exitReconcileFailed, err)
+	case reconcile.IsPermanent(err):
+		return withExit(exitReconcileUsage, err)
+	}
+	return withExit(exitReconcileFailed, err)
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// newReconcileRunner wires the lake lister, the store and the queue.
+func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.Runner, func(), error) {
+	cfg := a.Config()
+	lakeURL := LakeURL(cfg.Lake)
+	r := &reconcile.Runner{Config: cfg, LakeURL: lakeURL, Prefix: cfg.Lake.Prefix, Out: out, Log: a.Logger(), RunID: a.RunID()}
+	cleanup := func() {}
+	root, err := reconcile.FileLakeRoot(lakeURL, cfg.Lake.Prefix)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	if root != "" {
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			return nil, cleanup, fmt.Errorf("lake: %w", err)
+		}
+		r.Lister = reconcile.DirLister{Root: root}
+	} else {
+		l, err := a.Lake(ctx)
+		if err != nil {
+			return nil, cleanup, err
+		}
+		r.Lister = reconcile.LakeLister{Lake: l}
+	}
+	st, err := a.Store(ctx)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	r.Store = st
+	r.Enqueue = func(ctx context.Context, runID string, tasks []reconcile.Task) (int, int, error) {
+		q, err := queue.Open(ctx, st, a.Logger())
+		if err != nil {
+			return 0, 0, err
+		}
+		defer q.Close()
+		res, err := q.Enqueue(ctx, QueueJobs(runID, tasks))
+		return res.Inserted, res.Merged, err
+	}
+	r.Preflight = func(ctx context.Context) error { return preflight(ctx, cfg, r, st, out) }
+	return r, cleanup, nil
+}
+
+// QueueJobs converts planned tasks to River jobs.
+func QueueJobs(runID string, tasks []reconcile.Task) []queue.Job {
+	jobs := make([]queue.Job, 0, len(tasks))
+	for _, t := range tasks {
+		jobs = append(jobs, queue.Job{Kind: t.Kind, Priority: int(t.Priority), Task: queue.Task{
+			TaskID: t.ID, Gap: string(t.Gap), Priority: t.Priority.String(), Source: t.Source, Dataset: t.Dataset,
+			Season: t.Season, Keys: t.Keys, Count: t.Count, EstSeconds: t.EstSeconds, Reason: t.Reason, RunID: runID,
+		}})
+	}
+	return jobs
+}
+
+// preflight runs the pre-flight checks: config, lake, database, disk, cache
+// and output directories. A failure stops the run when health.fail_fast is
+// on; otherwise it is reported and the run goes on.
+// TODO(foundation): replace with internal/health once it lands.
+func preflight(ctx context.Context, cfg *config.Config, r *reconcile.Runner, st store.Store, out io.Writer) error {
+	type check struct {
+		name string
+		err  error
+		warn string
+	}
+	var checks []check
+	checks = append(checks, check{name: "config", err: nil})
+	_, _, lerr := r.Lister.ListDirs(ctx, "")
+	checks = append(checks, check{name: "lake " + r.Lister.Describe(), err: lerr})
+	checks = append(checks, check{name: "database", err: st.Ping(ctx)})
+	for _, d := range []struct{ name, dir string }{{"cache dir", cfg.CacheDir}, {"output dir", cfg.Reconcile.OutputDir}} {
+		if d.dir == "" {
+			continue
+		}
+		err := os.MkdirAll(d.dir, 0o755)
+		if err == nil {
+			var f *os.File
+			f, err = os.CreateTemp(d.dir, ".probe-*")
+			if err == nil {
+				f.Close()
+				os.Remove(f.Name())
+			}
+		}
+		c := check{name: d.name + " " + d.dir, err: err}
+		if err == nil {
+			var fs syscall.Statfs_t
+			if syscall.Statfs(d.dir, &fs) == nil {
+				free := int64(fs.Bavail) * int64(fs.Bsize) / (1 << 20)
+				switch {
+				case cfg.Health.DiskFailMB > 0 && free < cfg.Health.DiskFailMB:
+					c.err = fmt.Errorf("%d MB free, below %d MB", free, cfg.Health.DiskFailMB)
+				case cfg.Health.DiskWarnMB > 0 && free < cfg.Health.DiskWarnMB:
+					c.warn = fmt.Sprintf("%d MB free, below %d MB", free, cfg.Health.DiskWarnMB)
+				}
+			}
+		}
+		checks = append(checks, c)
+	}
+	if p := cfg.Reconcile.Expectations; p != "" {
+		_, err := reconcile.LoadExpectations(p)
+		checks = append(checks, check{name: "expectations " + filepath.Clean(p), err: err})
+	}
+	fmt.Fprintln(out, "Pre-flight checks")
+	var failed []string
+	for _, c := range checks {
+		switch {
+		case c.err != nil:
+			fmt.Fprintf(out, "  FAIL %s: %v\n", c.name, c.err)
+			failed = append(failed, c.name+": "+c.err.Error())
+		case c.warn != "":
+			fmt.Fprintf(out, "  WARN %s: %s\n", c.name, c.warn)
+		default:
+			fmt.Fprintf(out, "  ok   %s\n", c.name)
+		}
+	}
+	if len(failed) > 0 && cfg.Health.FailFast {
+		return &reconcile.HealthError{Err: errors.New(strings.Join(failed, "; "))}
+	}
+	return nil
 }

@@ -1,0 +1,459 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gocloud.dev/blob"
+
+	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/layout"
+)
+
+// Object is one listed lake object.
+type Object struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+	ETag    string
+}
+
+// Lister lists a lake. Two implementations sit behind it: LakeLister pages
+// through any gocloud bucket (S3, file, mem), DirLister walks a file:// lake's
+// directory tree directly (fileblob re-walks the tree for every page and
+// reads a sidecar file per object, too slow at a million objects).
+type Lister interface {
+	// ListDirs returns the immediate sub-prefixes of prefix (ending in "/")
+	// and the objects directly under it.
+	ListDirs(ctx context.Context, prefix string) (dirs []string, objs []Object, err error)
+	// Walk calls fn for every object under prefix, recursively, page by page.
+	Walk(ctx context.Context, prefix string, fn func(Object) error) error
+	// Describe names the lister and its target for reports.
+	Describe() string
+}
+
+// LakeLister lists through the lake API (paginated ListObjectsV2 on S3).
+type LakeLister struct {
+	Lake     *lake.Lake
+	PageSize int // default 1000
+}
+
+// Describe implements Lister.
+func (l LakeLister) Describe() string { return "lake listing of " + l.Lake.URL() }
+
+// ListDirs implements Lister.
+func (l LakeLister) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
+	it := l.Lake.Bucket().List(&blob.ListOptions{Prefix: prefix, Delimiter: "/"})
+	var dirs []string
+	var objs []Object
+	for {
+		o, err := it.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return dirs, objs, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("reconcile: list %q: %w", prefix, err)
+		}
+		if o.IsDir {
+			dirs = append(dirs, o.Key)
+			continue
+		}
+		objs = append(objs, Object{Key: o.Key, Size: o.Size, ModTime: o.ModTime, ETag: etagOf(o.MD5)})
+	}
+}
+
+// Walk implements Lister.
+func (l LakeLister) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
+	tok := ""
+	for {
+		p, err := l.Lake.List(ctx, prefix, tok, l.PageSize)
+		if err != nil {
+			return err
+		}
+		for _, o := range p.Objects {
+			if err := fn(Object{Key: o.Key, Size: o.Size, ModTime: o.ModTime, ETag: o.ETag}); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		tok = p.Next
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+func etagOf(md5 []byte) string {
+	if len(md5) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%x", md5)
+}
+
+// DirLister walks a file:// lake's directory. It skips gocloud's ".attrs"
+// sidecar files and temporary files, like fileblob does.
+type DirLister struct {
+	Root string // absolute directory of the lake (with its prefix applied)
+}
+
+// Describe implements Lister.
+func (d DirLister) Describe() string { return "directory walk of " + d.Root }
+
+func skipFile(name string) bool {
+	return strings.HasSuffix(name, ".attrs") || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp")
+}
+
+// ListDirs implements Lister.
+func (d DirLister) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
+	dir := filepath.Join(d.Root, filepath.FromSlash(prefix))
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
+	}
+	var dirs []string
+	var objs []Object
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() {
+			dirs = append(dirs, prefix+name+"/")
+			continue
+		}
+		if skipFile(name) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // removed while listing
+		}
+		objs = append(objs, Object{Key: prefix + name, Size: fi.Size(), ModTime: fi.ModTime()})
+	}
+	return dirs, objs, nil
+}
+
+// Walk implements Lister.
+func (d DirLister) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
+	dirs, objs, err := d.ListDirs(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	for _, o := range objs {
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	for _, sub := range dirs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := d.Walk(ctx, sub, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FileLakeRoot returns the directory of a file:// lake URL (with prefix),
+// or "" when u is not a file:// URL.
+func FileLakeRoot(u, prefix string) (string, error) {
+	if !strings.HasPrefix(u, "file://") {
+		return "", nil
+	}
+	p, _, _ := strings.Cut(strings.TrimPrefix(u, "file://"), "?")
+	abs, err := filepath.Abs(filepath.FromSlash(p))
+	if err != nil {
+		return "", err
+	}
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		abs = filepath.Join(abs, filepath.FromSlash(prefix))
+	}
+	return abs, nil
+}
+
+// Entry is what the scan keeps of one object.
+type Entry struct {
+	Size    int64
+	ModTime int64 // Unix seconds
+	ETag    string
+}
+
+// Group holds the objects of one source × dataset × season.
+type Group struct {
+	Source, Dataset, Season string
+	Items                   map[string]Entry // item -> entry
+	Bytes                   int64
+}
+
+// GroupKey returns "source/dataset/season".
+func GroupKey(source, dataset, season string) string { return source + "/" + dataset + "/" + season }
+
+// UnknownKey is a key that follows no layout rule.
+type UnknownKey struct {
+	Key    string
+	Reason string
+}
+
+// ScanSchema is the version of ScanResult (and of the scan cache).
+const ScanSchema = 2
+
+// maxUnknownExamples bounds the unknown keys a scan lists (all are counted).
+const maxUnknownExamples = 200
+
+// ScanResult is the lake's inventory.
+type ScanResult struct {
+	Schema       int
+	Lake         string // lake URL (redacted)
+	Mode         string // full, sample, inventory
+	SampleRate   float64
+	Lister       string
+	StartedAt    time.Time
+	Duration     time.Duration
+	Prefixes     int   // prefixes listed in parallel
+	Listed       int64 // objects listed
+	Kept         int64 // objects kept (== Listed unless sampled)
+	Bytes        int64
+	History      int64 // earlier versions under _history/
+	UnknownCount int64
+	Unknown      []UnknownKey // the first maxUnknownExamples, sorted
+	Groups       map[string]*Group
+	// FromCache is set when the result was read from the cache.
+	FromCache bool `json:"-"`
+}
+
+// Scale is the factor by which kept counts estimate the lake (1/rate).
+func (r *ScanResult) Scale() float64 {
+	if r.Mode == "sample" && r.SampleRate > 0 && r.SampleRate < 1 {
+		return 1 / r.SampleRate
+	}
+	return 1
+}
+
+// ScanOptions configures Scan.
+type ScanOptions struct {
+	SampleRate  float64 // 0 or 1: full scan
+	Concurrency int     // parallel listers, default 32
+	LakeURL     string
+	// Progress, when set, is called with the number of objects listed so far.
+	Progress func(listed int64)
+}
+
+// keep reports whether a sampled scan keeps key: a hash of the key, so the
+// same sample is drawn on every run.
+func keep(key string, rate float64) bool {
+	if rate <= 0 || rate >= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return float64(h.Sum64())/float64(math.MaxUint64) < rate
+}
+
+// collector accumulates objects (one per lister goroutine, merged at the end).
+type collector struct {
+	rate    float64
+	listed  int64
+	kept    int64
+	bytes   int64
+	history int64
+	unknown int64
+	unk     []UnknownKey
+	groups  map[string]*Group
+}
+
+func newCollector(rate float64) *collector {
+	return &collector{rate: rate, groups: map[string]*Group{}}
+}
+
+func (c *collector) add(o Object) {
+	c.listed++
+	if strings.HasPrefix(o.Key, lake.HistoryPrefix) {
+		c.history++
+		return
+	}
+	if !keep(o.Key, c.rate) {
+		return
+	}
+	c.kept++
+	c.bytes += o.Size
+	k, _, err := layout.Parse(o.Key)
+	if err != nil {
+		c.unknown++
+		if len(c.unk) < maxUnknownExamples {
+			reason := err.Error()
+			var pe *layout.ParseError
+			if errors.As(err, &pe) {
+				reason = pe.Reason
+			}
+			c.unk = append(c.unk, UnknownKey{Key: o.Key, Reason: reason})
+		}
+		return
+	}
+	gk := GroupKey(k.Source, k.Dataset, k.Season)
+	g := c.groups[gk]
+	if g == nil {
+		g = &Group{Source: k.Source, Dataset: k.Dataset, Season: k.Season, Items: map[string]Entry{}}
+		c.groups[gk] = g
+	}
+	var mt int64
+	if !o.ModTime.IsZero() {
+		mt = o.ModTime.Unix()
+	}
+	g.Items[k.Item] = Entry{Size: o.Size, ModTime: mt, ETag: o.ETag}
+	g.Bytes += o.Size
+}
+
+func (c *collector) merge(into *ScanResult) {
+	into.Listed += c.listed
+	into.Kept += c.kept
+	into.Bytes += c.bytes
+	into.History += c.history
+	into.UnknownCount += c.unknown
+	into.Unknown = append(into.Unknown, c.unk...)
+	for gk, g := range c.groups {
+		if have := into.Groups[gk]; have != nil {
+			for it, e := range g.Items {
+				have.Items[it] = e
+			}
+			have.Bytes += g.Bytes
+			continue
+		}
+		into.Groups[gk] = g
+	}
+}
+
+func (r *ScanResult) finish() {
+	sort.Slice(r.Unknown, func(i, j int) bool { return r.Unknown[i].Key < r.Unknown[j].Key })
+	if len(r.Unknown) > maxUnknownExamples {
+		r.Unknown = r.Unknown[:maxUnknownExamples]
+	}
+}
+
+// Scan lists the lake in parallel: prefixes are discovered level by level
+// (source/, source/dataset/, source/dataset/season/) and each season prefix
+// gets its own paginated lister. Every key is parsed by the layout rules.
+func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) {
+	start := time.Now()
+	conc := opts.Concurrency
+	if conc <= 0 {
+		conc = 32
+	}
+	res := &ScanResult{
+		Schema: ScanSchema, Lake: lake.Redact(opts.LakeURL), Mode: "full", SampleRate: 1,
+		Lister: l.Describe(), StartedAt: start.UTC(), Groups: map[string]*Group{},
+	}
+	if opts.SampleRate > 0 && opts.SampleRate < 1 {
+		res.Mode, res.SampleRate = "sample", opts.SampleRate
+	}
+
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, conc)
+		listed   int64
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+		mu.Unlock()
+	}
+	mergeC := func(c *collector) {
+		mu.Lock()
+		c.merge(res)
+		listed += c.listed
+		n := listed
+		mu.Unlock()
+		if opts.Progress != nil {
+			opts.Progress(n)
+		}
+	}
+	walk := func(prefix string) {
+		defer wg.Done()
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		c := newCollector(res.SampleRate)
+		err := l.Walk(ctx, prefix, func(o Object) error {
+			c.add(o)
+			return nil
+		})
+		if err != nil {
+			fail(fmt.Errorf("scan %q: %w", prefix, err))
+			return
+		}
+		mergeC(c)
+		mu.Lock()
+		res.Prefixes++
+		mu.Unlock()
+	}
+	// discover lists prefix one level down; depth counts levels below it.
+	var discover func(prefix string, depth int)
+	discover = func(prefix string, depth int) {
+		defer wg.Done()
+		sem <- struct{}{}
+		dirs, objs, err := l.ListDirs(ctx, prefix)
+		<-sem
+		if err != nil {
+			fail(fmt.Errorf("scan %q: %w", prefix, err))
+			return
+		}
+		c := newCollector(res.SampleRate)
+		for _, o := range objs {
+			c.add(o)
+		}
+		mergeC(c)
+		for _, d := range dirs {
+			wg.Add(1)
+			switch {
+			case d == lake.HistoryPrefix:
+				go walk(d)
+			case depth == 0 && !knownSource(strings.TrimSuffix(d, "/")):
+				go walk(d) // keys will be reported as unknown
+			case depth < 2:
+				go discover(d, depth+1)
+			default:
+				go walk(d) // source/dataset/season/
+			}
+		}
+	}
+	wg.Add(1)
+	discover("", 0)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.finish()
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+func knownSource(s string) bool {
+	for _, x := range layout.Sources() {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
