@@ -1,0 +1,291 @@
+package espn
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/parse/bbref"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+func readReal(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.RealDataDir(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// shooting sums the team shooting stats of a play stream per side.
+func shooting(g *pbp.Game) map[pbp.Side]*pbp.Stats {
+	out := map[pbp.Side]*pbp.Stats{pbp.Home: {}, pbp.Away: {}, pbp.NoSide: {}}
+	for _, e := range g.Events {
+		s := out[e.Side]
+		switch e.Type {
+		case pbp.ShotMade, pbp.ShotMissed:
+			s.FGA++
+			if e.Three {
+				s.FG3A++
+			}
+			if e.Made {
+				s.FGM++
+				s.PTS += int(e.Points)
+				if e.Three {
+					s.FG3M++
+				}
+			}
+		case pbp.FreeThrow:
+			s.FTA++
+			if e.Made {
+				s.FTM++
+				s.PTS++
+			}
+		}
+	}
+	return out
+}
+
+func shootingOnly(s pbp.Stats) pbp.Stats {
+	return pbp.Stats{PTS: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA}
+}
+
+// TestParseSummaryReal parses the real summary of ESPN 401585607 (NBA
+// 0022300979, TOR @ ORL 2024-03-17) and checks the plays against ESPN's own
+// box and against the basketball-reference box of 202403170ORL.
+func TestParseSummaryReal(t *testing.T) {
+	t.Parallel()
+	data := readReal(t, "espn/summary_401585607.json")
+	res, err := ParseSummary(data, parse.Hint{Key: "espn/summary_401585607.json", Item: "401585607"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Issues) != 0 {
+		t.Errorf("issues: %+v", res.Issues)
+	}
+	g := res.Games[0]
+	want := parse.GameRow{ESPNID: "401585607", Season: "2023-24", SeasonType: "regular", Date: "2024-03-17",
+		HomeCode: "ORL", AwayCode: "TOR", HomeTeamID: "1610612753", AwayTeamID: "1610612761", HomePts: 111, AwayPts: 96, Final: true}
+	if g != want {
+		t.Errorf("game\n got %+v\nwant %+v", g, want)
+	}
+	if res.PBP == nil || len(res.PBP.Events) != 450 {
+		t.Fatalf("pbp events: %v", res.PBP)
+	}
+	if len(res.PBP.Warnings) != 0 {
+		t.Errorf("warnings: %v", res.PBP.Warnings)
+	}
+	for _, e := range res.PBP.Events {
+		if e.Type == pbp.Unknown && e.Subtype != "end game" {
+			t.Errorf("unknown event %+v", e)
+		}
+	}
+	if len(res.Boxes) != 1 {
+		t.Fatalf("boxes %d", len(res.Boxes))
+	}
+	box := res.Boxes[0]
+	sums := shooting(res.PBP)
+	if s := sums[pbp.NoSide]; *s != (pbp.Stats{}) {
+		t.Errorf("shots without a side: %+v", s)
+	}
+	// ESPN plays = ESPN box, team by team.
+	for _, team := range []pbp.TeamLine{box.Home, box.Away} {
+		if got, want := *sums[team.Side], shootingOnly(team.Stats); got != want {
+			t.Errorf("%s: plays %+v, ESPN box %+v", team.Code, got, want)
+		}
+		var players pbp.Stats
+		for _, l := range box.Players {
+			if l.Side == team.Side {
+				players.Add(l.Stats)
+			}
+		}
+		if shootingOnly(players) != shootingOnly(team.Stats) {
+			t.Errorf("%s: ESPN player sum %+v, team %+v", team.Code, shootingOnly(players), shootingOnly(team.Stats))
+		}
+	}
+	// ESPN plays = bbref box of the same game.
+	bdata := readReal(t, "bbref/boxscores/202403170ORL.html.gz")
+	bres, err := bbref.ParseBoxScore(bdata, parse.Hint{Key: "202403170ORL", Item: "202403170ORL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb := bres.Boxes[0]
+	for _, team := range []pbp.TeamLine{bb.Home, bb.Away} {
+		if got, want := *sums[team.Side], shootingOnly(team.Stats); got != want {
+			t.Errorf("%s: ESPN plays %+v, bbref box %+v", team.Code, got, want)
+		}
+	}
+	// Same players on both providers (by name).
+	names := map[string]bool{}
+	for _, l := range bb.Players {
+		if !l.DNP {
+			names[l.Name] = true
+		}
+	}
+	for _, l := range box.Players {
+		if !l.DNP && !names[l.Name] {
+			t.Errorf("ESPN player %q played but is not in the bbref box", l.Name)
+		}
+	}
+	// Every player id of the plays is a box-score athlete.
+	for _, e := range res.PBP.Events {
+		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+			if id != "" {
+				if _, ok := res.PBP.Players[id]; !ok {
+					t.Errorf("event %d: player %s not in the box score", e.Order, id)
+				}
+			}
+		}
+	}
+	// The last event carries the final score.
+	last := res.PBP.Events[len(res.PBP.Events)-1]
+	if last.ScoreHome != 111 || last.ScoreAway != 96 {
+		t.Errorf("last event score %d-%d", last.ScoreHome, last.ScoreAway)
+	}
+}
+
+// TestParseSummaryEvents pins the mapping of one play of each kind.
+func TestParseSummaryEvents(t *testing.T) {
+	t.Parallel()
+	data := readReal(t, "espn/summary_401585607.json")
+	res, err := ParseSummary(data, parse.Hint{Key: "summary"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(desc string) pbp.Event {
+		t.Helper()
+		for _, e := range res.PBP.Events {
+			if e.Description == desc {
+				return e
+			}
+		}
+		t.Fatalf("no event %q", desc)
+		return pbp.Event{}
+	}
+	name := func(id pbp.PlayerID) string { return res.PBP.Players[id].Name }
+	cases := []struct {
+		desc  string
+		check func(e pbp.Event) bool
+	}{
+		{"Kelly Olynyk vs. Wendell Carter Jr. (Jalen Suggs gains possession)", func(e pbp.Event) bool {
+			return e.Type == pbp.JumpBall && name(e.Player) == "Wendell Carter Jr." && name(e.Jump2) == "Kelly Olynyk" && name(e.JumpTo) == "Jalen Suggs" && e.Clock == 7200 && e.Elapsed == 0
+		}},
+		{"Kelly Olynyk makes driving layup (Immanuel Quickley assists)", func(e pbp.Event) bool {
+			return e.Type == pbp.ShotMade && e.Made && e.Points == 2 && !e.Three && name(e.Player) == "Kelly Olynyk" && name(e.Assist) == "Immanuel Quickley" && e.Side == pbp.Away && e.ScoreAway == 2 && e.ScoreHome == 2
+		}},
+		{"Moritz Wagner blocks Bruce Brown 's 12-foot pullup jump shot", func(e pbp.Event) bool {
+			return e.Type == pbp.ShotMissed && name(e.Player) == "Bruce Brown" && name(e.Block) == "Moritz Wagner" && e.Side == pbp.Away
+		}},
+		{"Markelle Fultz enters the game for Franz Wagner", func(e pbp.Event) bool {
+			return e.Type == pbp.Substitution && name(e.SubIn) == "Markelle Fultz" && name(e.SubOut) == "Franz Wagner"
+		}},
+		{"Gradey Dick bad pass (Wendell Carter Jr. steals)", func(e pbp.Event) bool {
+			return e.Type == pbp.Turnover && name(e.Player) == "Gradey Dick" && name(e.Steal) == "Wendell Carter Jr." && !e.Team
+		}},
+		{"Gradey Dick defensive 3-seconds (technical foul)", func(e pbp.Event) bool {
+			return e.Type == pbp.Foul && e.Foul == pbp.FoulDefensive3Seconds && e.Clock == 521 && e.Period == 2
+		}},
+		{"Gary Harris misses technical free throw", func(e pbp.Event) bool {
+			return e.Type == pbp.FreeThrow && !e.Made && e.FTKind == pbp.FTTechnical && e.FTNum == 1 && e.FTOf == 1
+		}},
+		{"Paolo Banchero misses free throw 1 of 2", func(e pbp.Event) bool {
+			return e.Type == pbp.FreeThrow && !e.Made && e.FTNum == 1 && e.FTOf == 2 && e.Points == 0
+		}},
+		{"Jalen Suggs personal foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulPersonal }},
+		{"Franz Wagner shooting foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulShooting }},
+		{"Jalen Suggs offensive foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulOffensive }},
+		{"Jalen Suggs turnover", func(e pbp.Event) bool { return e.Type == pbp.Turnover && e.Subtype == "offensive foul turnover" }},
+		{"Magic defensive team rebound", func(e pbp.Event) bool {
+			return e.Type == pbp.Rebound && e.Team && e.Rebound == pbp.ReboundDefensive && e.Side == pbp.Home && e.Player == ""
+		}},
+		{"Kelly Olynyk offensive rebound", func(e pbp.Event) bool {
+			return e.Type == pbp.Rebound && !e.Team && e.Rebound == pbp.ReboundOffensive
+		}},
+		{"Raptors Full timeout", func(e pbp.Event) bool { return e.Type == pbp.Timeout && e.Side == pbp.Away && e.Team }},
+		{"Bruce Brown kicked ball violation", func(e pbp.Event) bool { return e.Type == pbp.Violation }},
+		{"Raptors Coach's Challenge", func(e pbp.Event) bool { return e.Type == pbp.Replay }},
+		{"End of the 1st Quarter", func(e pbp.Event) bool {
+			return e.Type == pbp.PeriodEnd && e.Period == 1 && e.Clock == 0 && e.Elapsed == 7200
+		}},
+		{"Gary Harris misses 23-foot three point jumper", func(e pbp.Event) bool { return e.Type == pbp.ShotMissed && e.Three }},
+	}
+	for _, c := range cases {
+		e := find(c.desc)
+		if !c.check(e) {
+			t.Errorf("%q mapped to %+v", c.desc, e)
+		}
+	}
+	// Team shot clock turnovers are team events.
+	n := 0
+	for _, e := range res.PBP.Events {
+		if e.Type == pbp.Turnover && e.Team {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d team turnovers, want 2 (ORL teamTurnovers)", n)
+	}
+}
+
+// TestParseSummaryBadInput checks errors and issues on broken summaries.
+func TestParseSummaryBadInput(t *testing.T) {
+	t.Parallel()
+	head := `{"header":{"id":"401585607","season":{"year":2024,"type":2},"competitions":[{"id":"401585607","date":"2024-03-17T22:00Z","status":{"type":{"completed":true}},"competitors":[{"homeAway":"home","score":"2","team":{"id":"19","abbreviation":"ORL"}},{"homeAway":"away","score":"0","team":{"id":"28","abbreviation":"TOR"}}]}]}`
+	cases := []struct {
+		name, data, hint, wantErr, wantIssue string
+	}{
+		{"not json", `{"header":`, "", "summary byte", ""},
+		{"no header", `{}`, "", "header.competitions", ""},
+		{"other game", head + `}`, "401585608", "not 401585608", ""},
+		{"one team", strings.Replace(head, `"homeAway":"away"`, `"homeAway":"home"`, 1) + `}`, "", "want one home and one away", ""},
+		{"bad clock", head + `,"plays":[{"id":"1","type":{"id":"92","text":"Jump Shot"},"text":"x makes","period":{"number":1},"clock":{"displayValue":"1x:00"},"team":{"id":"19"}}]}`, "", "", "plays[0] (id 1)"},
+		{"bad period", head + `,"plays":[{"id":"1","type":{"id":"92","text":"Jump Shot"},"period":{"number":0},"clock":{"displayValue":"1:00"}}]}`, "", "", "plays[0]"},
+		{"bad play type", head + `,"plays":[{"id":"1","period":{"number":"x"}}]}`, "", "", "plays[0]"},
+		{"bad athlete", head + `,"boxscore":{"players":[{"team":{"id":"19"},"statistics":[{"labels":["MIN","FG"],"athletes":[{"athlete":{"id":"1"},"stats":["1","x"]}]}]}]}}`, "", "", "boxscore.players[0].statistics[0].athletes[0].stats"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := ParseSummary([]byte(c.data), parse.Hint{Key: "k", Item: c.hint})
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, is := range res.Issues {
+				if strings.Contains(is.Position, c.wantIssue) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("issues %+v, want %q", res.Issues, c.wantIssue)
+			}
+		})
+	}
+}
+
+func TestParseClock(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want pbp.Tenths
+		ok   bool
+	}{
+		{"12:00", 7200, true}, {"11:42", 7020, true}, {"52.1", 521, true}, {"0.0", 0, true},
+		{"1:05.3", 653, true}, {"5", 50, true}, {"", 0, false}, {"1:6x", 0, false}, {"-1", 0, false}, {"1:75", 0, false},
+	}
+	for _, c := range cases {
+		got, err := parseClock(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("parseClock(%q) = %v, %v", c.in, got, err)
+		}
+	}
+}
