@@ -36,6 +36,7 @@ type GameRow struct {
 	HomePts    int // -1 or 0 with Final=false when not played
 	AwayPts    int
 	Final      bool
+	Periods    int // periods played (4 + overtimes) when the provider says; 0 unknown
 }
 
 // TeamRow is a team as a provider describes it.
