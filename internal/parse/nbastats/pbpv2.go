@@ -77,18 +77,19 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	cols := newV2Cols(t)
 	res := &parse.Result{}
 	g := &pbp.Game{Provider: ProviderPBPV2, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
 	rows := make([]v2Row, 0, len(rs.RowSet))
-	seen := make(map[int][]json_raw, len(rs.RowSet))
+	seen := make(map[int][][]byte, len(rs.RowSet))
 	for i, raw := range rs.RowSet {
-		pos := fmt.Sprintf("resultSets[%d].rowSet[%d]", si, i)
+		pos := rowPos(si, i)
 		r, err := t.decode(raw)
 		if err != nil {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: err.Error()})
 			continue
 		}
-		vr, gid, err := readV2Row(r, pos)
+		vr, gid, err := readV2Row(r, &cols, pos)
 		if err != nil {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: err.Error()})
 			continue
@@ -104,7 +105,7 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 		dup := false
 		for _, prev := range seen[vr.eventNum] {
-			if bytes.Equal(prev, raw) {
+			if bytes.Equal(prev, raw.raw(data)) {
 				dup = true
 				break
 			}
@@ -113,7 +114,7 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 			g.Warnings = append(g.Warnings, fmt.Sprintf("%s: exact duplicate of EVENTNUM %d dropped", pos, vr.eventNum))
 			continue
 		}
-		seen[vr.eventNum] = append(seen[vr.eventNum], json_raw(raw))
+		seen[vr.eventNum] = append(seen[vr.eventNum], raw.raw(data))
 		rows = append(rows, vr)
 	}
 	if g.GameID == "" {
@@ -130,57 +131,86 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 	return res, nil
 }
 
-type json_raw = []byte
+// v2Cols are the column positions of a playbyplayv2 table.
+type v2Cols struct {
+	gameID, eventNum, msgType, actionType, period, clock, home, neut, away, score int
+	ptype, pid, pname, pteam, pcity, pnick, pabbr                                 [3]int
+}
 
-func readV2Row(r row, pos string) (v2Row, string, error) {
+func newV2Cols(t *table) v2Cols {
+	col := func(name string) int {
+		if i, ok := t.idx[name]; ok {
+			return i
+		}
+		return -1
+	}
+	c := v2Cols{
+		gameID: col("GAME_ID"), eventNum: col("EVENTNUM"), msgType: col("EVENTMSGTYPE"),
+		actionType: col("EVENTMSGACTIONTYPE"), period: col("PERIOD"), clock: col("PCTIMESTRING"),
+		home: col("HOMEDESCRIPTION"), neut: col("NEUTRALDESCRIPTION"), away: col("VISITORDESCRIPTION"), score: col("SCORE"),
+	}
+	for i := range 3 {
+		n := strconv.Itoa(i + 1)
+		c.ptype[i] = col("PERSON" + n + "TYPE")
+		c.pid[i] = col("PLAYER" + n + "_ID")
+		c.pname[i] = col("PLAYER" + n + "_NAME")
+		c.pteam[i] = col("PLAYER" + n + "_TEAM_ID")
+		c.pcity[i] = col("PLAYER" + n + "_TEAM_CITY")
+		c.pnick[i] = col("PLAYER" + n + "_TEAM_NICKNAME")
+		c.pabbr[i] = col("PLAYER" + n + "_TEAM_ABBREVIATION")
+	}
+	return c
+}
+
+func readV2Row(r row, c *v2Cols, pos string) (v2Row, string, error) {
 	var v v2Row
 	v.pos = pos
-	gid := r.str("GAME_ID")
+	gid := r.stri(c.gameID)
 	var ok bool
 	var err error
-	if v.eventNum, ok, err = r.intv("EVENTNUM"); err != nil || !ok {
+	if v.eventNum, ok, err = r.inti(c.eventNum); err != nil || !ok {
 		return v, gid, firstErr(err, "EVENTNUM is null")
 	}
-	if v.msgType, ok, err = r.intv("EVENTMSGTYPE"); err != nil || !ok {
+	if v.msgType, ok, err = r.inti(c.msgType); err != nil || !ok {
 		return v, gid, firstErr(err, "EVENTMSGTYPE is null")
 	}
-	if v.actionType, _, err = r.intv("EVENTMSGACTIONTYPE"); err != nil {
+	if v.actionType, _, err = r.inti(c.actionType); err != nil {
 		return v, gid, err
 	}
-	if v.period, ok, err = r.intv("PERIOD"); err != nil || !ok {
+	if v.period, ok, err = r.inti(c.period); err != nil || !ok {
 		return v, gid, firstErr(err, "PERIOD is null")
 	}
 	if v.period < 1 || v.period > 20 {
 		return v, gid, fmt.Errorf("PERIOD %d out of range", v.period)
 	}
-	c, err := ParseClock(r.str("PCTIMESTRING"))
+	clock := r.stri(c.clock)
+	ck, err := ParseClock(clock)
 	if err != nil {
 		return v, gid, fmt.Errorf("PCTIMESTRING: %w", err)
 	}
-	if c > pbp.PeriodLength(v.period) {
-		return v, gid, fmt.Errorf("PCTIMESTRING %q longer than period %d", r.str("PCTIMESTRING"), v.period)
+	if ck > pbp.PeriodLength(v.period) {
+		return v, gid, fmt.Errorf("PCTIMESTRING %q longer than period %d", clock, v.period)
 	}
-	v.clock = c
-	v.home = r.str("HOMEDESCRIPTION")
-	v.neut = r.str("NEUTRALDESCRIPTION")
-	v.away = r.str("VISITORDESCRIPTION")
-	v.score = r.str("SCORE")
+	v.clock = ck
+	v.home = r.stri(c.home)
+	v.neut = r.stri(c.neut)
+	v.away = r.stri(c.away)
+	v.score = r.stri(c.score)
 	for i := range 3 {
-		n := strconv.Itoa(i + 1)
 		p := &v.p[i]
-		if p.typ, p.hasTyp, err = r.intv("PERSON" + n + "TYPE"); err != nil {
+		if p.typ, p.hasTyp, err = r.inti(c.ptype[i]); err != nil {
 			return v, gid, err
 		}
-		if p.id, err = r.id("PLAYER" + n + "_ID"); err != nil {
+		if p.id, err = r.idi(c.pid[i]); err != nil {
 			return v, gid, err
 		}
-		if p.teamID, err = r.id("PLAYER" + n + "_TEAM_ID"); err != nil {
+		if p.teamID, err = r.idi(c.pteam[i]); err != nil {
 			return v, gid, err
 		}
-		p.name = r.str("PLAYER" + n + "_NAME")
-		p.abbr = r.str("PLAYER" + n + "_TEAM_ABBREVIATION")
-		p.city = r.str("PLAYER" + n + "_TEAM_CITY")
-		p.nick = r.str("PLAYER" + n + "_TEAM_NICKNAME")
+		p.name = r.stri(c.pname[i])
+		p.abbr = r.stri(c.pabbr[i])
+		p.city = r.stri(c.pcity[i])
+		p.nick = r.stri(c.pnick[i])
 	}
 	return v, gid, nil
 }
@@ -348,9 +378,8 @@ func (p v2Person) player(g *pbp.Game) pbp.PlayerID {
 }
 
 var (
-	reKofN   = regexp.MustCompile(`(\d+) of (\d+)`)
-	reScore  = regexp.MustCompile(`^\s*(\d+)\s*-\s*(\d+)\s*$`)
-	reSpaces = regexp.MustCompile(`\s{2,}`)
+	reKofN  = regexp.MustCompile(`(\d+) of (\d+)`)
+	reScore = regexp.MustCompile(`^\s*(\d+)\s*-\s*(\d+)\s*$`)
 	// reMiss finds the MISS marker of a missed free throw; case-sensitive
 	// so that a name such as "Missi" does not match.
 	reMiss = regexp.MustCompile(`(^|[\s|])MISS\s`)
@@ -528,10 +557,23 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 	g.Home.Pts, g.Away.Pts = scoreHome, scoreAway
 }
 
+// joinDesc joins the description columns with " | ", collapsing runs of
+// blanks.
 func joinDesc(parts ...string) string {
+	n := 0
+	single := ""
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			n++
+			single = p
+		}
+	}
+	if n == 1 && !strings.Contains(single, "  ") && strings.TrimSpace(single) == single {
+		return single
+	}
 	var b strings.Builder
 	for _, p := range parts {
-		p = strings.TrimSpace(reSpaces.ReplaceAllString(p, " "))
+		p = strings.Join(strings.Fields(p), " ")
 		if p == "" {
 			continue
 		}

@@ -5,8 +5,6 @@
 package nbastats
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -16,46 +14,71 @@ import (
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
-// resultSet is one entry of a stats.nba.com "resultSets" array, with its
-// rows kept raw so that callers can compare them byte for byte.
+// resultSet is one entry of a stats.nba.com "resultSets" array, with each
+// row's raw bytes kept so that callers can compare rows byte for byte.
 type resultSet struct {
-	Name    string            `json:"name"`
-	Headers []string          `json:"headers"`
-	RowSet  []json.RawMessage `json:"rowSet"`
-}
-
-type response struct {
-	Resource   string          `json:"resource"`
-	Parameters json.RawMessage `json:"parameters"`
-	ResultSets json.RawMessage `json:"resultSets"`
-	ResultSet  json.RawMessage `json:"resultSet"` // a few endpoints use the singular
+	Name    string
+	Headers []string
+	RowSet  []jval
 }
 
 // decodeResultSets decodes the resultSets of a v2-style response.
-func decodeResultSets(data []byte, h parse.Hint) (*response, []resultSet, error) {
-	var r response
-	if err := json.Unmarshal(data, &r); err != nil {
+func decodeResultSets(data []byte, h parse.Hint) (*jval, []resultSet, error) {
+	doc, err := jsonParse(data)
+	if err != nil {
 		return nil, nil, &parse.Error{Key: h.Key, Reason: "invalid JSON", Err: err}
 	}
-	raw := r.ResultSets
-	if len(raw) == 0 || string(raw) == "null" {
-		raw = r.ResultSet
+	if doc.k != jObj {
+		return nil, nil, parse.Errorf(h, "", "want a JSON object, got %s", doc.k)
 	}
-	if len(raw) == 0 || string(raw) == "null" {
+	raw := doc.get("resultSets")
+	if raw == nil || raw.k == jNull {
+		raw = doc.get("resultSet")
+	}
+	if raw == nil || raw.k == jNull {
 		return nil, nil, parse.Errorf(h, "resultSets", "missing resultSets")
 	}
-	raw = bytes.TrimSpace(raw)
-	var sets []resultSet
-	if raw[0] == '{' {
-		var one resultSet
-		if err := json.Unmarshal(raw, &one); err != nil {
-			return nil, nil, &parse.Error{Key: h.Key, Position: "resultSet", Reason: "bad result set", Err: err}
-		}
-		sets = []resultSet{one}
-	} else if err := json.Unmarshal(raw, &sets); err != nil {
-		return nil, nil, &parse.Error{Key: h.Key, Position: "resultSets", Reason: "bad result sets", Err: err}
+	var list []jval
+	switch raw.k {
+	case jObj:
+		list = []jval{*raw}
+	case jArr:
+		list = raw.a
+	default:
+		return nil, nil, parse.Errorf(h, "resultSets", "want an array, got %s", raw.k)
 	}
-	return &r, sets, nil
+	sets := make([]resultSet, 0, len(list))
+	for i := range list {
+		rs := &list[i]
+		pos := fmt.Sprintf("resultSets[%d]", i)
+		if rs.k != jObj {
+			return nil, nil, parse.Errorf(h, pos, "want an object, got %s", rs.k)
+		}
+		var out resultSet
+		if n := rs.get("name"); n != nil && n.k == jStr {
+			out.Name = n.s
+		}
+		hd := rs.get("headers")
+		if hd == nil || hd.k != jArr {
+			return nil, nil, parse.Errorf(h, pos+".headers", "missing headers")
+		}
+		for j, c := range hd.a {
+			if c.k != jStr {
+				// some endpoints use grouped headers (objects): keep a placeholder
+				out.Headers = append(out.Headers, fmt.Sprintf("#%d", j))
+				continue
+			}
+			out.Headers = append(out.Headers, c.s)
+		}
+		if rows := rs.get("rowSet"); rows != nil {
+			if rows.k != jArr {
+				return nil, nil, parse.Errorf(h, pos+".rowSet", "want an array, got %s", rows.k)
+			}
+			out.RowSet = rows.a
+		}
+		sets = append(sets, out)
+	}
+	return &doc, sets, nil
 }
 
 // find returns the result set called name (case-insensitive).
@@ -70,13 +93,14 @@ func find(sets []resultSet, name string) (*resultSet, int) {
 
 // table gives typed, header-addressed access to the rows of a result set.
 type table struct {
-	name string
-	idx  map[string]int
-	cols int
+	name    string
+	headers []string
+	idx     map[string]int
+	cols    int
 }
 
 func newTable(rs *resultSet, setIdx int, h parse.Hint, required ...string) (*table, error) {
-	t := &table{name: rs.Name, idx: make(map[string]int, len(rs.Headers)), cols: len(rs.Headers)}
+	t := &table{name: rs.Name, headers: rs.Headers, idx: make(map[string]int, len(rs.Headers)), cols: len(rs.Headers)}
 	for i, c := range rs.Headers {
 		t.idx[strings.ToUpper(c)] = i
 	}
@@ -88,42 +112,67 @@ func newTable(rs *resultSet, setIdx int, h parse.Hint, required ...string) (*tab
 	return t, nil
 }
 
-// row is one decoded row.
+// row is one row of a table.
 type row struct {
 	t    *table
-	vals []any
+	vals []jval
 }
 
-func (t *table) decode(raw json.RawMessage) (row, error) {
-	var vals []any
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	if err := d.Decode(&vals); err != nil {
-		return row{}, err
+func (t *table) decode(raw jval) (row, error) {
+	if raw.k != jArr {
+		return row{}, fmt.Errorf("row is a JSON %s, want an array", raw.k)
 	}
-	if len(vals) != t.cols {
-		return row{}, fmt.Errorf("row has %d cells, headers %d", len(vals), t.cols)
+	if len(raw.a) != t.cols {
+		return row{}, fmt.Errorf("row has %d cells, headers %d", len(raw.a), t.cols)
 	}
-	return row{t: t, vals: vals}, nil
+	return row{t: t, vals: raw.a}, nil
 }
 
-func (r row) cell(col string) any {
+func (r row) cell(col string) *jval {
 	i, ok := r.t.idx[col]
-	if !ok || i >= len(r.vals) {
+	if !ok {
 		return nil
 	}
-	return r.vals[i]
+	return r.at(i)
+}
+
+func (r row) at(i int) *jval {
+	if i < 0 || i >= len(r.vals) {
+		return nil
+	}
+	return &r.vals[i]
+}
+
+// rowPos names row i of result set si.
+func rowPos(si, i int) string {
+	return "resultSets[" + strconv.Itoa(si) + "].rowSet[" + strconv.Itoa(i) + "]"
+}
+
+func (r row) stri(i int) string { return cellStr(r.at(i)) }
+
+func (r row) inti(i int) (int, bool, error) { return cellInt(r.at(i), r.t.header(i)) }
+
+func (r row) idi(i int) (string, error) { return cellID(r.at(i), r.t.header(i)) }
+
+func (t *table) header(i int) string {
+	if i < 0 || i >= len(t.headers) {
+		return "#" + strconv.Itoa(i)
+	}
+	return t.headers[i]
 }
 
 // str returns a string cell ("" for null; numbers rendered).
-func (r row) str(col string) string {
-	switch v := r.cell(col).(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	case bool:
-		if v {
+func (r row) str(col string) string { return cellStr(r.cell(col)) }
+
+func cellStr(c *jval) string {
+	if c == nil {
+		return ""
+	}
+	switch c.k {
+	case jStr, jNum:
+		return c.s
+	case jBool:
+		if c.s == "true" {
 			return "1"
 		}
 		return "0"
@@ -132,55 +181,65 @@ func (r row) str(col string) string {
 }
 
 // isNull says whether the cell is null or absent.
-func (r row) isNull(col string) bool { return r.cell(col) == nil }
+func (r row) isNull(col string) bool {
+	c := r.cell(col)
+	return c == nil || c.k == jNull
+}
 
 // intv returns an integer cell; ok is false for null, and err for a value
 // that is not an integer.
-func (r row) intv(col string) (int, bool, error) {
-	switch v := r.cell(col).(type) {
-	case nil:
+func (r row) intv(col string) (int, bool, error) { return cellInt(r.cell(col), col) }
+
+func cellInt(c *jval, col string) (int, bool, error) {
+	if c == nil {
 		return 0, false, nil
-	case json.Number:
-		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+	}
+	switch c.k {
+	case jNull:
+		return 0, false, nil
+	case jNum:
+		if n, err := strconv.ParseInt(c.s, 10, 64); err == nil && n > -1e15 && n < 1e15 {
 			return int(n), true, nil
 		}
-		f, err := strconv.ParseFloat(string(v), 64)
+		f, err := strconv.ParseFloat(c.s, 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e15 {
-			return 0, false, fmt.Errorf("column %s: %q is not an integer", col, v)
+			return 0, false, fmt.Errorf("column %s: %q is not an integer", col, c.s)
 		}
 		return int(f), true, nil
-	case string:
-		s := strings.TrimSpace(v)
+	case jStr:
+		s := strings.TrimSpace(c.s)
 		if s == "" {
 			return 0, false, nil
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil {
-			return 0, false, fmt.Errorf("column %s: %q is not an integer", col, v)
+		if err != nil || n <= -1e15 || n >= 1e15 {
+			return 0, false, fmt.Errorf("column %s: %q is not an integer", col, c.s)
 		}
 		return n, true, nil
-	case bool:
-		if v {
+	case jBool:
+		if c.s == "true" {
 			return 1, true, nil
 		}
 		return 0, true, nil
 	}
-	return 0, false, fmt.Errorf("column %s: unexpected %T", col, r.cell(col))
+	return 0, false, fmt.Errorf("column %s: unexpected %s", col, c.k)
 }
 
 // id returns an id cell as a decimal string ("" for null or 0).
-func (r row) id(col string) (string, error) {
-	switch v := r.cell(col).(type) {
-	case nil:
+func (r row) id(col string) (string, error) { return cellID(r.cell(col), col) }
+
+func cellID(c *jval, col string) (string, error) {
+	if c == nil || c.k == jNull {
 		return "", nil
-	case string:
-		s := strings.TrimSpace(v)
+	}
+	if c.k == jStr {
+		s := strings.TrimSpace(c.s)
 		if s == "0" {
 			return "", nil
 		}
 		return s, nil
 	}
-	n, ok, err := r.intv(col)
+	n, ok, err := cellInt(c, col)
 	if err != nil || !ok || n == 0 {
 		return "", err
 	}
@@ -190,27 +249,26 @@ func (r row) id(col string) (string, error) {
 // num returns a numeric cell as an int, rounding (minutes may be floats);
 // null is 0.
 func (r row) num(col string) (int, error) {
-	switch v := r.cell(col).(type) {
-	case nil:
+	c := r.cell(col)
+	if c == nil || c.k == jNull {
 		return 0, nil
-	case json.Number:
-		f, err := strconv.ParseFloat(string(v), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
-			return 0, fmt.Errorf("column %s: %q is not a number", col, v)
-		}
-		return int(math.Round(f)), nil
-	case string:
-		s := strings.TrimSpace(v)
+	}
+	switch c.k {
+	case jNum, jStr:
+		s := strings.TrimSpace(c.s)
 		if s == "" {
 			return 0, nil
 		}
+		if n, err := strconv.Atoi(s); err == nil && n > -1e9 && n < 1e9 {
+			return n, nil
+		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
-			return 0, fmt.Errorf("column %s: %q is not a number", col, v)
+			return 0, fmt.Errorf("column %s: %q is not a number", col, c.s)
 		}
 		return int(math.Round(f)), nil
 	}
-	return 0, fmt.Errorf("column %s: unexpected %T", col, r.cell(col))
+	return 0, fmt.Errorf("column %s: unexpected %s", col, c.k)
 }
 
 // checkGame compares a payload's game id with the hint's item.
@@ -231,42 +289,35 @@ func checkGame(h parse.Hint, gameID string) error {
 // minutesOf reads a minutes cell: a number of minutes (240, 34.5), "MM:SS",
 // "MM:SS.t" or ISO-8601 "PT34M12.00S"; null and "" are 0. It returns tenths
 // of a second.
-func minutesOf(v any) (pbp.Tenths, error) {
-	switch x := v.(type) {
-	case nil:
+func minutesOf(c *jval) (pbp.Tenths, error) {
+	if c == nil || c.k == jNull {
 		return 0, nil
-	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil || f < 0 || f > 1e5 {
-			return 0, fmt.Errorf("%q is not minutes", x)
-		}
-		return pbp.Tenths(math.Round(f * 600)), nil
-	case string:
-		s := strings.TrimSpace(x)
-		if s == "" {
-			return 0, nil
-		}
-		if strings.HasPrefix(s, "PT") || strings.Contains(s, ":") {
-			// minutes:seconds, possibly beyond 60 minutes for a team
-			if strings.HasPrefix(s, "PT") {
-				return ParseClock(s)
-			}
-			m, sec, _ := strings.Cut(s, ":")
-			mi, err := strconv.Atoi(m)
-			if err != nil || mi < 0 || mi > 1e4 {
-				return 0, fmt.Errorf("%q is not minutes", x)
-			}
-			f, err := strconv.ParseFloat(sec, 64)
-			if err != nil || f < 0 || f >= 60 {
-				return 0, fmt.Errorf("%q is not minutes", x)
-			}
-			return pbp.Tenths(mi*600) + pbp.Tenths(math.Round(f*10)), nil
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 0 || f > 1e5 {
-			return 0, fmt.Errorf("%q is not minutes", x)
-		}
-		return pbp.Tenths(math.Round(f * 600)), nil
 	}
-	return 0, fmt.Errorf("unexpected %T", v)
+	s := strings.TrimSpace(c.s)
+	if c.k != jNum && c.k != jStr {
+		return 0, fmt.Errorf("unexpected %s", c.k)
+	}
+	if s == "" {
+		return 0, nil
+	}
+	if strings.HasPrefix(s, "PT") {
+		return ParseClock(s)
+	}
+	if m, sec, ok := strings.Cut(s, ":"); ok {
+		// minutes:seconds, beyond 60 minutes for a team
+		mi, err := strconv.Atoi(m)
+		if err != nil || mi < 0 || mi > 1e4 {
+			return 0, fmt.Errorf("%q is not minutes", s)
+		}
+		f, err := strconv.ParseFloat(sec, 64)
+		if err != nil || f < 0 || f >= 60 {
+			return 0, fmt.Errorf("%q is not minutes", s)
+		}
+		return pbp.Tenths(mi*600) + pbp.Tenths(math.Round(f*10)), nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f > 1e5 {
+		return 0, fmt.Errorf("%q is not minutes", s)
+	}
+	return pbp.Tenths(math.Round(f * 600)), nil
 }
