@@ -181,20 +181,25 @@ func ConflictClause(b Batch) string {
 	for _, k := range b.Keep {
 		keep[k] = true
 	}
-	var sets []string
+	var sets, changed []string
 	if !b.DoNothing {
 		for _, c := range b.Columns {
 			if isKey[c] {
 				continue
 			}
 			qc := QuoteIdent(c)
+			var expr string
 			switch {
 			case b.Update[c] != "":
-				sets = append(sets, qc+" = "+b.Update[c])
+				expr = b.Update[c]
 			case keep[c]:
-				sets = append(sets, qc+" = COALESCE(excluded."+qc+", "+QuoteIdent(b.Table)+"."+qc+")")
+				expr = "COALESCE(excluded." + qc + ", " + QuoteIdent(b.Table) + "." + qc + ")"
 			default:
-				sets = append(sets, qc+" = excluded."+qc)
+				expr = "excluded." + qc
+			}
+			sets = append(sets, qc+" = "+expr)
+			if c != b.Stamp {
+				changed = append(changed, "("+expr+") IS DISTINCT FROM "+QuoteIdent(b.Table)+"."+qc)
 			}
 		}
 	}
@@ -204,6 +209,13 @@ func ConflictClause(b Batch) string {
 	}
 	sb.WriteString(" DO UPDATE SET ")
 	sb.WriteString(strings.Join(sets, ", "))
+	if b.Stamp != "" {
+		if len(changed) == 0 {
+			return " ON CONFLICT (" + ColumnList(b.Key) + ") DO NOTHING"
+		}
+		sb.WriteString(" WHERE ")
+		sb.WriteString(strings.Join(changed, " OR "))
+	}
 	return sb.String()
 }
 

@@ -197,11 +197,12 @@ type QuarantineItem struct {
 }
 
 // AddQuarantine records bad inputs; the same (key, position) is replaced
-// (the latest reason wins).
+// (the latest reason wins), and recording the same item again changes
+// nothing (created_at stays the first time it was seen).
 func AddQuarantine(ctx context.Context, q Querier, items ...QuarantineItem) (int64, error) {
 	now := Now()
 	b := Batch{Table: "quarantine", Columns: []string{"key", "position", "source", "game_id", "reason", "parser_version", "created_at"},
-		Key: []string{"key", "position"}}
+		Key: []string{"key", "position"}, Stamp: "created_at"}
 	for i, it := range items {
 		if it.Key == "" || it.Reason == "" {
 			return 0, fmt.Errorf("store: quarantine item %d: key and reason are required (%q, %q)", i, it.Key, it.Reason)

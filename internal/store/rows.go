@@ -54,10 +54,12 @@ type SeasonRow struct {
 }
 
 // UpsertSeasons writes seasons; a 0 game count never erases a known one.
+// Like every typed upsert, it leaves rows that would not change untouched
+// (updated_at included): reloading the same data is a no-op.
 func UpsertSeasons(ctx context.Context, q Querier, rows []SeasonRow) (int64, error) {
 	now := Now()
 	b := Batch{Table: "seasons", Columns: []string{"season", "start_year", "regular_games", "playoff_games", "updated_at"},
-		Key: []string{"season"}, Keep: []string{"regular_games", "playoff_games"}}
+		Key: []string{"season"}, Stamp: "updated_at", Keep: []string{"regular_games", "playoff_games"}}
 	for i, r := range rows {
 		if r.Season == "" {
 			return 0, fmt.Errorf("store: seasons row %d: empty season", i)
@@ -93,7 +95,7 @@ func UpsertTeams(ctx context.Context, q Querier, rows []parse.TeamRow) (int64, e
 	}
 	now := Now()
 	b := Batch{Table: "teams", Columns: []string{"team_id", "code", "city", "name", "espn_id", "espn_code", "bbref_code", "updated_at"},
-		Key:    []string{"team_id"},
+		Key: []string{"team_id"}, Stamp: "updated_at",
 		Keep:   []string{"city", "name", "espn_id", "espn_code", "bbref_code"},
 		Update: map[string]string{"code": keepNonEmpty("teams", "code")}}
 	for _, id := range order {
@@ -151,7 +153,7 @@ func UpsertPlayers(ctx context.Context, q Querier, rows []parse.PlayerRow) (int6
 	}
 	now := Now()
 	b := Batch{Table: "players", Columns: []string{"player_id", "name", "espn_id", "bbref_id", "updated_at"},
-		Key:    []string{"player_id"},
+		Key: []string{"player_id"}, Stamp: "updated_at",
 		Keep:   []string{"espn_id", "bbref_id"},
 		Update: map[string]string{"name": keepNonEmpty("players", "name")}}
 	for _, k := range order {
@@ -211,7 +213,7 @@ func UpsertGames(ctx context.Context, q Querier, rows []parse.GameRow) (int64, e
 	b := Batch{Table: "games",
 		Columns: []string{"game_id", "season", "season_type", "game_date", "home_team_id", "away_team_id", "home_code", "away_code",
 			"home_pts", "away_pts", "status", "espn_id", "bbref_id", "updated_at"},
-		Key:  []string{"game_id"},
+		Key: []string{"game_id"}, Stamp: "updated_at",
 		Keep: []string{"game_date", "home_team_id", "away_team_id", "home_code", "away_code", "home_pts", "away_pts", "espn_id", "bbref_id"},
 		Update: map[string]string{
 			"season":      keepNonEmpty("games", "season"),

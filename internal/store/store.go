@@ -51,6 +51,12 @@ type Batch struct {
 	// expression, in which excluded.<col> is the incoming value and
 	// <table>.<col> the stored one. It wins over Keep.
 	Update map[string]string
+	// Stamp names a column (updated_at) that only changes with the rest of
+	// the row: on conflict, a row whose other columns would all keep their
+	// stored values is left untouched, stamp included. Reloading the same
+	// data then changes nothing (TableChecksum proves it) and writes
+	// nothing.
+	Stamp string
 }
 
 // Validate checks that b is well formed: a table, columns, a key drawn from

@@ -24,7 +24,7 @@ import (
 
 // Options tune the engine. Zero values take the defaults.
 type Options struct {
-	MinConns       int32         // default 2
+	MinConns       int32         // default 2; negative for none (connections only on demand)
 	MaxConns       int32         // default 10
 	ConnectRetries int           // connection attempts, default 3
 	ConnectTimeout time.Duration // overall budget for all attempts, default 5s
@@ -55,8 +55,11 @@ func Redact(rawURL string) string {
 // opt.ConnectTimeout have passed; the error names host:port. It does not
 // migrate; call Migrate (storeopen.Open does).
 func Open(ctx context.Context, rawURL string, opt Options) (*Store, error) {
-	if opt.MinConns <= 0 {
+	switch {
+	case opt.MinConns == 0:
 		opt.MinConns = 2
+	case opt.MinConns < 0:
+		opt.MinConns = 0
 	}
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 10

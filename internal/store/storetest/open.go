@@ -9,10 +9,11 @@ import (
 	"encoding/hex"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/postgres"
@@ -47,24 +48,17 @@ func PostgresSchemaURL(t testing.TB) string {
 	schema := "nbasim_t_" + hex.EncodeToString(b[:])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
+	admin, err := adminPool(ctx, base)
 	if err != nil {
 		t.Fatalf("connect to test PostgreSQL %s: %v", postgres.Redact(base), err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
@@ -78,12 +72,44 @@ func PostgresSchemaURL(t testing.TB) string {
 	return u.String()
 }
 
+// adminPools holds one small pool per test server URL for creating and
+// dropping schemas (a new connection costs tens of milliseconds), shared by
+// the tests of one package binary for its lifetime.
+var adminPools = struct {
+	sync.Mutex
+	m map[string]*pgxpool.Pool
+}{m: map[string]*pgxpool.Pool{}}
+
+func adminPool(ctx context.Context, base string) (*pgxpool.Pool, error) {
+	adminPools.Lock()
+	defer adminPools.Unlock()
+	if p := adminPools.m[base]; p != nil {
+		return p, nil
+	}
+	cfg, err := pgxpool.ParseConfig(base)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = 2
+	cfg.MinConns = 0
+	p, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Ping(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	adminPools.m[base] = p
+	return p, nil
+}
+
 // NewPostgres opens a fresh, unmigrated PostgreSQL store in its own schema
 // (see PostgresSchemaURL), closed when the test ends.
 func NewPostgres(t testing.TB) store.Store {
 	t.Helper()
 	u := PostgresSchemaURL(t)
-	s, err := postgres.Open(context.Background(), u, postgres.Options{MinConns: 1, MaxConns: 4})
+	s, err := postgres.Open(context.Background(), u, postgres.Options{MinConns: -1, MaxConns: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

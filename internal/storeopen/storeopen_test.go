@@ -1,0 +1,103 @@
+package storeopen_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/storetest"
+	"github.com/nbasim/nbasim/internal/storeopen"
+)
+
+func TestOpenSQLiteCreatesAndMigrates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "nested", "dir", "nbasim.db")
+	s, err := storeopen.Open(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Dialect() != store.SQLite {
+		t.Fatalf("dialect %s", s.Dialect())
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Version(ctx)
+	if err != nil || v != store.LatestVersion(store.SQLite) {
+		t.Fatalf("version %d (%v), want %d", v, err, store.LatestVersion(store.SQLite))
+	}
+	var mode string
+	if err := s.QueryRow(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode %q (%v)", mode, err)
+	}
+	var fk int
+	if err := s.QueryRow(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys %d (%v)", fk, err)
+	}
+	// Connect does not migrate; a second Open finds nothing to do.
+	s2, err := storeopen.Connect(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	st, err := s2.Status(ctx)
+	if err != nil || len(st.Pending) != 0 || !strings.HasSuffix(st.Location, "nbasim.db") {
+		t.Fatalf("status %+v (%v)", st, err)
+	}
+}
+
+func TestConnectDoesNotMigrate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := storeopen.Connect(ctx, config.Database{SQLitePath: filepath.Join(t.TempDir(), "x.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := s.Status(ctx)
+	if err != nil || st.Version != 0 || len(st.Pending) == 0 || len(st.Tables) != 0 {
+		t.Fatalf("status %+v (%v)", st, err)
+	}
+}
+
+func TestOpenPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	u := storetest.PostgresSchemaURL(t)
+	s, err := storeopen.Open(ctx, config.Database{URL: u, MinConns: 1, MaxConns: 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Dialect() != store.Postgres {
+		t.Fatalf("dialect %s", s.Dialect())
+	}
+	if v, err := s.Version(ctx); err != nil || v != store.LatestVersion(store.Postgres) {
+		t.Fatalf("version %d (%v)", v, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, err := storeopen.Open(ctx, config.Database{URL: "mysql://u:secret@h/db"}, nil)
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "postgres://") {
+		t.Errorf("mysql URL: %v", err)
+	}
+	_, err = storeopen.Open(ctx, config.Database{URL: "postgresql://u:secret@127.0.0.1:1/db"}, nil)
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("dead port: %v", err)
+	}
+	if got := storeopen.Location(config.Database{URL: "postgres://u:secret@h/db"}); strings.Contains(got, "secret") {
+		t.Errorf("Location leaks the password: %s", got)
+	}
+	if got := storeopen.Location(config.Database{}); got != storeopen.DefaultSQLitePath {
+		t.Errorf("default location %s", got)
+	}
+}
