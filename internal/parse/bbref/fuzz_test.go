@@ -111,3 +111,19 @@ func FuzzParseBoxScore(f *testing.F) {
 		checkResult(t, res, err)
 	})
 }
+
+var scheduleRowsRe = regexp.MustCompile(`(?s)<table[^>]*id="schedule".*?<tbody>(.*?<tr.*?</tr>.*?<tr.*?</tr>)`)
+
+func FuzzParseSchedule(f *testing.F) {
+	// Seed with the head of real pages (their first two game rows).
+	for _, page := range realFiles("bbref/schedules/NBA_202*_games-*.html", 3) {
+		if m := scheduleRowsRe.FindSubmatch(page); m != nil {
+			f.Add(append(append([]byte(`<table id="schedule"><tbody>`), m[1]...), "</tbody></table>"...))
+		}
+	}
+	f.Add([]byte(`<!--<table id="schedule"><tbody><tr class="thead"><th>Playoffs</th></tr><tr><th data-stat="date_game">Sat, Apr 20, 2024</th><td data-stat="visitor_team_name" csk="X.1">V</td><td data-stat="overtimes">9OT</td></tr></tbody></table>-->`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := ParseSchedule(data, parse.Hint{Key: "fuzz", Item: "april", Season: "2023-24"})
+		checkResult(t, res, err)
+	})
+}
