@@ -184,6 +184,9 @@ func countsPF(k FoulKind) bool {
 func isTechnical(e *Event) bool {
 	switch e.Type {
 	case Foul:
+		if e.Foul == FoulOther && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
+			return true // rule technical-by-name: "Non-Unsportsmanlike Tech Foul - Flopping" (0022300539)
+		}
 		return e.Foul == FoulTechnical || e.Foul == FoulDoubleTechnical || e.Foul == FoulDefensive3Seconds
 	case FreeThrow:
 		return e.FTKind == FTTechnical
@@ -199,6 +202,7 @@ func (c *Compiled) build(gov *GameOverrides) {
 	c.starter = make([]bool, n)
 	c.ev = make([]cev, len(c.Events))
 	lastMiss := NoSide
+	tally := reboundTally{}
 	for i := range c.Events {
 		e := &c.Events[i]
 		ce := &c.ev[i]
@@ -233,24 +237,32 @@ func (c *Compiled) build(gov *GameOverrides) {
 				lastMiss = e.Side
 			}
 		case Rebound:
-			switch {
-			case e.Rebound == ReboundOffensive:
+			kind := e.Rebound
+			if k, ok := tally.kind(e); ok {
+				kind = k
+			} else if lastMiss != NoSide && e.Side != NoSide {
+				// the feed's own kind was inferred from its row order;
+				// ours comes after the quirk rules reordered the rows
+				kind = ReboundDefensive
+				if lastMiss == e.Side {
+					kind = ReboundOffensive
+				}
+			}
+			if kind == ReboundOffensive {
 				ce.flags |= fOREB
-			case e.Rebound == ReboundDefensive:
-				ce.flags |= fDREB
-			case lastMiss != NoSide && lastMiss == e.Side:
-				ce.flags |= fOREB
-			default:
+			} else {
 				ce.flags |= fDREB
 			}
-			lastMiss = NoSide
 		case Turnover:
-			if !strings.Contains(e.Subtype, "no turnover") {
-				ce.flags |= fTOV
-			}
-			lastMiss = NoSide
+			// Every turnover counts, "No Turnover" rows included: their
+			// (P1.T11) tallies show the official count includes them
+			// (0021800144 event 636).
+			ce.flags |= fTOV
+			// lastMiss stays: a rebound after a turnover with no miss in
+			// between is a row out of order, and belongs to the last miss
+			// (0021801199 event 360).
 		case Foul:
-			if countsPF(e.Foul) {
+			if countsPF(e.Foul) && ce.flags&fTech == 0 {
 				if ce.p >= 0 && !e.Team {
 					ce.flags |= fPF
 				} else {
@@ -607,4 +619,39 @@ func (c *Compiled) Fold(s *State) int {
 	}
 	c.fold(s, len(c.ev))
 	return len(c.ev)
+}
+
+// reboundTally reads the running rebound counts some feeds print in the
+// description ("Brown REBOUND (Off:2 Def:1)", NBA v2): when a player's
+// offensive count went up, the rebound is offensive, whatever the row
+// order says (rule rebound-tally; 0021800001 events 340 and 317).
+type reboundTally map[PlayerID][2]int
+
+func (t reboundTally) kind(e *Event) (ReboundKind, bool) {
+	if e.Player == "" || e.Team {
+		return ReboundUnknown, false
+	}
+	d := e.Description
+	i := strings.Index(d, "(Off:")
+	if i < 0 {
+		return ReboundUnknown, false
+	}
+	var off, def int
+	if _, err := fmt.Sscanf(d[i:], "(Off:%d Def:%d)", &off, &def); err != nil {
+		return ReboundUnknown, false
+	}
+	prev, seen := t[e.Player]
+	t[e.Player] = [2]int{max(off, prev[0]), max(def, prev[1])}
+	switch {
+	case off > prev[0] && def <= prev[1]:
+		return ReboundOffensive, true
+	case def > prev[1] && off <= prev[0]:
+		return ReboundDefensive, true
+	case !seen && off+def == 1:
+		if off == 1 {
+			return ReboundOffensive, true
+		}
+		return ReboundDefensive, true
+	}
+	return ReboundUnknown, false
 }

@@ -23,6 +23,16 @@ const (
 	// RuleSubBetweenFTAndRebound moves substitutions logged between a
 	// missed free throw and its rebound after the rebound.
 	RuleSubBetweenFTAndRebound = "sub-between-ft-and-rebound"
+	// RuleSubDuringFreeThrows applies substitutions logged between the
+	// free throws of one trip (same clock) after the trip's last free
+	// throw: the official plus-minus credits the trip's points to the
+	// players on the court when the foul was called.
+	RuleSubDuringFreeThrows = "sub-during-free-throws"
+	// RuleSubOrder sorts a run of substitutions at the same clock by
+	// event number (the order they were logged) when the rows list them
+	// otherwise: a player must enter before he can leave (0021700482
+	// events 733-739).
+	RuleSubOrder = "sub-order"
 	// RuleClockBackwards clamps an event whose clock runs backwards
 	// within a period to the time of the event before it.
 	RuleClockBackwards = "clock-backwards"
@@ -109,6 +119,12 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 
 	// sub-between-ft-and-rebound
 	evs = c.fixSubBeforeRebound(evs)
+
+	// sub-during-free-throws
+	evs = c.fixSubDuringFreeThrows(evs)
+
+	// sub-order
+	c.fixSubOrder(evs)
 
 	// clock-backwards
 	for i := 1; i < len(evs); i++ {
@@ -247,4 +263,98 @@ func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
 		c.note(RuleSubBetweenFTAndRebound, r.Period, r.EventNum, "rebound moved before %d substitution/timeout event(s) logged after the missed free throw", k-i-1)
 	}
 	return evs
+}
+
+// fixSubDuringFreeThrows moves substitutions logged between a foul and
+// the last free throw of the trip it gives (same clock) after that free
+// throw, unless the entering player shoots in the trip (an injured shooter
+// replaced).
+func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
+	for i := 0; i < len(evs); i++ {
+		e := &evs[i]
+		if e.Type != FreeThrow || e.FTKind == FTTechnical || e.FTNum > 1 {
+			continue
+		}
+		// the trip's start: the foul before it at the same clock
+		start := i
+		for j := i - 1; j >= 0 && evs[j].Elapsed == e.Elapsed && evs[j].Period == e.Period; j-- {
+			t := evs[j].Type
+			if t == Foul {
+				start = j
+				break
+			}
+			if t != Substitution && t != Timeout && t != Replay {
+				break
+			}
+		}
+		last := i
+		for k := i + 1; k < len(evs) && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period; k++ {
+			x := &evs[k]
+			if x.Type == FreeThrow && x.Side == e.Side && x.FTOf == e.FTOf && x.FTNum > evs[last].FTNum {
+				last = k
+				if x.FTNum == x.FTOf {
+					break
+				}
+				continue
+			}
+			if x.Type != Substitution && x.Type != Timeout && x.Type != Replay {
+				break
+			}
+		}
+		hasSub, entering := false, false
+		for k := start + 1; k <= last; k++ {
+			if evs[k].Type != Substitution {
+				continue
+			}
+			if k < i {
+				hasSub = true
+			} else if k < last {
+				hasSub = true
+			}
+			for m := k + 1; m <= last; m++ {
+				if evs[m].Player == evs[k].SubIn && evs[m].Player != "" {
+					entering = true
+				}
+			}
+		}
+		if !hasSub || entering {
+			i = last
+			continue
+		}
+		// stable partition of (start, last]: others first, then subs
+		var keep, subs []Event
+		for k := start + 1; k <= last; k++ {
+			if evs[k].Type == Substitution {
+				subs = append(subs, evs[k])
+			} else {
+				keep = append(keep, evs[k])
+			}
+		}
+		n := copy(evs[start+1:], keep)
+		copy(evs[start+1+n:], subs)
+		c.note(RuleSubDuringFreeThrows, e.Period, e.EventNum, "%d substitution(s) logged between the foul and the last free throw applied after the trip", len(subs))
+		i = last
+	}
+	return evs
+}
+
+// fixSubOrder sorts every run of consecutive substitutions at the same
+// clock by event number.
+func (c *Compiled) fixSubOrder(evs []Event) {
+	for i := 0; i < len(evs); {
+		if evs[i].Type != Substitution {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(evs) && evs[j].Type == Substitution && evs[j].Elapsed == evs[i].Elapsed && evs[j].Period == evs[i].Period {
+			j++
+		}
+		run := evs[i:j]
+		if !sort.SliceIsSorted(run, func(a, b int) bool { return run[a].EventNum < run[b].EventNum }) {
+			sort.SliceStable(run, func(a, b int) bool { return run[a].EventNum < run[b].EventNum })
+			c.note(RuleSubOrder, run[0].Period, run[0].EventNum, "%d substitutions at %s put in event-number order", len(run), run[0].Clock)
+		}
+		i = j
+	}
 }

@@ -1,0 +1,109 @@
+package derive
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// TestVerifyDataDir runs the verification over every game of the real data
+// folder with play-by-play and an official box, and holds the figures of
+// issue 5 (docs/pbp-engine.md). NBASIM_VERIFY_OUT=dir writes the reports.
+func TestVerifyDataDir(t *testing.T) {
+	dir := testutil.RealDataDir(t)
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := VerifyDir(context.Background(), dir, Options{Overrides: ov, Extra: ExtraOfficial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeReport(t, rep, "verify-data")
+	s := rep.Summary
+	t.Logf("games %d failed %d degraded %d team pts %.4f totals %.4f cells %.5f (%d/%d) fully %.4f minutes %.4f pm %d/%d grades %v",
+		s.Games, s.Failed, s.Degraded, s.TeamPointsExactShare, s.TeamTotalsExactShare, s.CellsExactShare, s.CellsExact, s.Cells, s.FullyExactShare, s.MinutesOKShare, s.PlusMinusOK, s.Lines, s.Grades)
+	if s.Games < 200 {
+		t.Errorf("only %d games verified", s.Games)
+	}
+	if s.Failed != 0 {
+		t.Errorf("%d games failed", s.Failed)
+	}
+	if s.TeamPointsExact != s.Games {
+		t.Errorf("team points exact in %d/%d games", s.TeamPointsExact, s.Games)
+	}
+	if s.CellsExactShare < 0.999 {
+		t.Errorf("cells exact %.5f < 0.999", s.CellsExactShare)
+	}
+	if s.FullyExactShare < 0.95 {
+		t.Errorf("games fully exact %.4f < 0.95", s.FullyExactShare)
+	}
+	if s.MinutesOKShare < 0.99 {
+		t.Errorf("minutes within 1 s %.4f < 0.99", s.MinutesOKShare)
+	}
+	for _, g := range rep.Games {
+		for _, d := range g.Diffs {
+			if d.Cause == "" {
+				t.Errorf("%s %s %s: difference without a cause", g.GameID, d.Name, d.Stat)
+			}
+		}
+	}
+}
+
+func writeReport(t *testing.T, rep *Report, name string) {
+	out := os.Getenv("NBASIM_VERIFY_OUT")
+	if out == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(out, name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := rep.WriteJSON(f); err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.Create(filepath.Join(out, name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if err := rep.WriteTable(g); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifySeason2018 derives every game of the 2018-19 archive (1,204
+// games) and compares the team totals with the official team game log.
+func TestVerifySeason2018(t *testing.T) {
+	dir := testutil.RealDataDir(t)
+	if testing.Short() {
+		t.Skip("1,204 games: skipped with -short")
+	}
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := VerifySeason(context.Background(), DefaultSeason(dir), Options{Overrides: ov})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeReport(t, rep, "verify-season-2018-19")
+	s := rep.Summary
+	t.Logf("games %d failed %d degraded %d team pts %.4f totals %.4f grades %v", s.Games, s.Failed, s.Degraded, s.TeamPointsExactShare, s.TeamTotalsExactShare, s.Grades)
+	if s.Games != 1204 || s.Failed != 0 {
+		t.Errorf("%d games, %d failed; want 1204, 0", s.Games, s.Failed)
+	}
+	if s.TeamPointsExact != s.Games {
+		t.Errorf("team points exact in %d/%d games", s.TeamPointsExact, s.Games)
+	}
+	for _, g := range rep.Games {
+		for _, d := range g.Diffs {
+			t.Logf("%s %s %s %s: derived %d official %d (%s)", g.GameID, d.Side, d.Name, d.Stat, d.Derived, d.Expected, d.Cause)
+		}
+	}
+}
