@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,8 +115,9 @@ type Page struct {
 
 // Lake is an opened object store.
 type Lake struct {
-	b   *blob.Bucket
-	url string
+	b    *blob.Bucket
+	url  string
+	file bool // fileblob: reads retry over a torn .attrs sidecar (see readRetry)
 }
 
 // Open opens the lake at u: file:///abs/path or file://./rel/path (created
@@ -133,7 +135,7 @@ func Open(ctx context.Context, u, prefix string) (*Lake, error) {
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
 		b = blob.PrefixedBucket(b, prefix+"/")
 	}
-	return &Lake{b: b, url: u}, nil
+	return &Lake{b: b, url: u, file: strings.HasPrefix(openURL, "file://")}, nil
 }
 
 // normalizeURL turns file://./rel into an absolute file URL, creating the
@@ -302,9 +304,33 @@ func wrapErr(op, key string, err error) error {
 	return fmt.Errorf("lake: %s %s: %w", op, key, err)
 }
 
+// readRetry runs a read, retrying briefly on file:// lakes when it failed
+// decoding the object's .attrs sidecar. fileblob renames the data file into
+// place atomically but rewrites the sidecar in place (os.Create, then write)
+// just before, so a reader racing an overwrite can find it empty or half
+// written. The data itself is never torn; the retry hides the sidecar race.
+func (l *Lake) readRetry(ctx context.Context, fn func() error) error {
+	for i := 0; ; i++ {
+		err := fn()
+		if err == nil || !l.file || i >= 100 || !tornSidecar(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func tornSidecar(err error) bool {
+	var syn *json.SyntaxError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syn)
+}
+
 // Stat returns the object's attributes and metadata.
 func (l *Lake) Stat(ctx context.Context, key string) (Object, error) {
-	a, err := l.b.Attributes(ctx, key)
+	var a *blob.Attributes
+	err := l.readRetry(ctx, func() (err error) {
+		a, err = l.b.Attributes(ctx, key)
+		return err
+	})
 	if err != nil {
 		return Object{}, wrapErr("stat", key, err)
 	}
@@ -313,7 +339,11 @@ func (l *Lake) Stat(ctx context.Context, key string) (Object, error) {
 
 // Exists reports whether key exists.
 func (l *Lake) Exists(ctx context.Context, key string) (bool, error) {
-	ok, err := l.b.Exists(ctx, key)
+	var ok bool
+	err := l.readRetry(ctx, func() (err error) {
+		ok, err = l.b.Exists(ctx, key)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("lake: exists %s: %w", key, err)
 	}
@@ -322,7 +352,11 @@ func (l *Lake) Exists(ctx context.Context, key string) (bool, error) {
 
 // Read returns the whole object.
 func (l *Lake) Read(ctx context.Context, key string) ([]byte, error) {
-	b, err := l.b.ReadAll(ctx, key)
+	var b []byte
+	err := l.readRetry(ctx, func() (err error) {
+		b, err = l.b.ReadAll(ctx, key)
+		return err
+	})
 	if err != nil {
 		return nil, wrapErr("read", key, err)
 	}
@@ -331,7 +365,11 @@ func (l *Lake) Read(ctx context.Context, key string) ([]byte, error) {
 
 // ReadRange returns up to length bytes from offset (length < 0: to the end).
 func (l *Lake) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
-	r, err := l.b.NewRangeReader(ctx, key, offset, length, nil)
+	var r *blob.Reader
+	err := l.readRetry(ctx, func() (err error) {
+		r, err = l.b.NewRangeReader(ctx, key, offset, length, nil)
+		return err
+	})
 	if err != nil {
 		return nil, wrapErr("read", key, err)
 	}
