@@ -1,11 +1,197 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nbasim/nbasim/internal/collect"
+	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/source"
+)
+
+type fetchFlags struct {
+	sources  string
+	datasets string
+	season   string
+	limit    int
+	force    bool
+	noStore  bool
+}
 
 func newFetchCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	f := &fetchFlags{}
+	cmd := &cobra.Command{
 		Use:   "fetch",
 		Short: "Fetch raw responses into the lake",
-		RunE:  notYet,
+		Long: `Fetch provider responses into the lake, paced per host, validated before
+anything is written. What the lake already holds is not fetched again, so an
+interrupted run started again fetches only what is missing.
+
+Sources: nba_stats (stats.nba.com), nba_live (cdn.nba.com), espn, bbref.
+Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.sources, "source", "", "comma-separated sources (default: every enabled source)")
+	pf.StringVar(&f.datasets, "dataset", "", "comma-separated datasets (default: each source's per-game datasets)")
+	pf.BoolVar(&f.force, "force", false, "fetch even what the lake holds (identical bytes still write nothing)")
+	pf.BoolVar(&f.noStore, "no-store", false, "do not read games and ids from the database")
+
+	sched := &cobra.Command{
+		Use:   "schedule --season 2023-24",
+		Short: "Fetch a season's schedule objects",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			se, err := layout.ParseSeason(f.season)
+			if err != nil {
+				return err
+			}
+			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
+				return c.Schedule(cmd.Context(), src, se)
+			})
+		},
+	}
+	sched.Flags().StringVar(&f.season, "season", "", "season, e.g. 2023-24 (required)")
+	_ = sched.MarkFlagRequired("season")
+
+	game := &cobra.Command{
+		Use:   "game GAME_ID...",
+		Short: "Fetch one or more games (NBA GAME_ID, ESPN event id or bbref id)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
+				total := &collect.Summary{Failed: map[string]int{}, Requests: map[string]int64{}}
+				for _, id := range args {
+					g, err := c.GameIDs(cmd.Context(), id)
+					if err != nil {
+						return total, err
+					}
+					if f.season != "" {
+						g.Season = f.season
+					}
+					if src.GameItem(g) == "" {
+						a.Logger().Info("game has no id for this source; skipped (load the schedules to match ids)", "game", id, "source", src.Name())
+						continue
+					}
+					if g.Season == "" {
+						return total, fmt.Errorf("game %s: %w", id, collect.ErrNoSeason)
+					}
+					reqs, err := collect.GameRequests(src, g.Season, []parse.GameRow{g}, splitList(f.datasets))
+					if err != nil {
+						return total, err
+					}
+					s, err := c.Fetch(cmd.Context(), src.Name()+" "+id, reqs, collect.Options{Force: f.force})
+					if s != nil {
+						total.Add(s)
+					}
+					if err != nil {
+						return total, err
+					}
+				}
+				return total, nil
+			})
+		},
+	}
+	game.Flags().StringVar(&f.season, "season", "", "season of the game when it cannot be told from the id (ESPN ids)")
+
+	season := &cobra.Command{
+		Use:   "season 2023-24 --source nba_stats [--limit N]",
+		Short: "Fetch every game of a season (games from the database, else the schedule in the lake, else the schedule fetched first)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			se, err := layout.ParseSeason(args[0])
+			if err != nil {
+				return err
+			}
+			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
+				s, from, err := c.Season(cmd.Context(), src, se, splitList(f.datasets), f.limit, collect.Options{Force: f.force})
+				a.Logger().Info("season games", "source", src.Name(), "from", string(from))
+				return s, err
+			})
+		},
+	}
+	season.Flags().IntVar(&f.limit, "limit", 0, "fetch only the first N games (in date order)")
+
+	cmd.AddCommand(sched, game, season)
+	return cmd
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// runFetch builds the collector and runs fn for each selected source,
+// printing the summary. Transient failures (retriable, throttled) make the
+// command fail so that schedulers notice and run it again; permanent ones
+// (404: nothing there) are reported only.
+func runFetch(ctx context.Context, a *app, f *fetchFlags, fn func(*collect.Collector, source.Source) (*collect.Summary, error)) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg := a.Config()
+	lk, err := a.Lake(ctx)
+	if err != nil {
+		return err
+	}
+	reg := collect.Registry(cfg.Sources)
+	c := &collect.Collector{
+		Lake:     lk,
+		Client:   collect.NewClient(reg, cfg.Sources),
+		Registry: reg,
+		Log:      a.Logger(),
+		Progress: collect.TerminalProgress(os.Stderr, a.Logger()),
+	}
+	if !f.noStore {
+		if st, err := a.Store(ctx); err == nil {
+			c.Store = st
+		} else {
+			a.Logger().Warn("database unavailable: games come from the lake", "err", err)
+		}
+	}
+	names := splitList(f.sources)
+	if len(names) == 0 {
+		for _, n := range reg.Names() {
+			if sc, ok := cfg.Sources[n]; ok && sc.Enabled != nil && !*sc.Enabled {
+				continue
+			}
+			names = append(names, n)
+		}
+	}
+	total := &collect.Summary{Failed: map[string]int{}, Requests: map[string]int64{}}
+	var errs []error
+	for _, n := range names {
+		src, err := reg.Get(n)
+		if err != nil {
+			return err
+		}
+		s, err := fn(c, src)
+		if s != nil {
+			total.Add(s)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", n, err))
+		}
+	}
+	for _, fl := range total.Failures {
+		fmt.Fprintf(os.Stderr, "failed %s (%s): %v\n", fl.Key, fl.Class, fl.Err)
+	}
+	fmt.Println(total.String())
+	if n := total.Failed[source.Retriable.String()] + total.Failed[source.Throttled.String()] + total.Failed["error"]; n > 0 {
+		errs = append(errs, fmt.Errorf("%d items failed transiently; run the same command again to fetch them", n))
+	}
+	return errors.Join(errs...)
 }

@@ -1,11 +1,108 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/replay"
+)
 
 func newReplayServerCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "replay-server",
+	var (
+		addr       string
+		archives   bool
+		faultRate  float64
+		faultKinds string
+		retryAfter time.Duration
+		hangFor    time.Duration
+		slowFor    time.Duration
+		logFile    string
+		seed       uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "replay-server DIR",
 		Short: "Serve recorded responses at their real URLs",
-		RunE:  notYet,
+		Long: `Serve the recorded provider responses of DIR (laid out like ../shared/data:
+nba_stats/index.tsv and URLS.tsv give the URL of each file) at their real URL
+paths and query strings, for tests and demos. One server answers for every
+host, named by a path prefix (http://ADDR/stats.nba.com/stats/...) or by the
+Host header. Point the collectors at it with the printed environment.
+
+Every request is logged with its time (GET /_replay/log, and --log FILE).
+Faults: --fault-rate 0.2 --faults all (429,500,403,hang,slow,truncate,errorpage,reset),
+or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := replay.Options{Archives: archives}
+			if logFile != "" {
+				f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				opts.LogFile = f
+			}
+			rs, err := replay.Load(args[0], opts)
+			if err != nil {
+				return err
+			}
+			kinds, err := replay.ParseFaults(faultKinds)
+			if err != nil {
+				return err
+			}
+			rs.SetFaults(replay.Faults{Rate: faultRate, Kinds: kinds, RetryAfter: retryAfter, HangFor: hangFor, SlowFor: slowFor, Seed: seed})
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			root := "http://" + ln.Addr().String()
+			fmt.Printf("replay server: %d recordings from %s at %s\n", len(rs.Entries()), args[0], root)
+			bases := replay.BaseURLs(root)
+			names := make([]string, 0, len(bases))
+			for n := range bases {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				fmt.Printf("export %s=%s\n", config.EnvName("sources."+n+".base_url"), bases[n])
+			}
+			srv := &http.Server{Handler: rs, ReadHeaderTimeout: 10 * time.Second}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				<-ctx.Done()
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = srv.Shutdown(sctx)
+			}()
+			a.Logger().Info("replay server listening", "addr", ln.Addr().String(), "fault_rate", faultRate, "faults", strings.Trim(fmt.Sprint(kinds), "[]"))
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8089", "listen address (port 0: any free port)")
+	f.BoolVar(&archives, "archives", false, "also serve seasons/*/playbyplayv2.tar.gz members as stats.nba.com playbyplayv2")
+	f.Float64Var(&faultRate, "fault-rate", 0, "probability of an injected fault per request (0..1)")
+	f.StringVar(&faultKinds, "faults", "all", "comma-separated fault kinds to draw from")
+	f.DurationVar(&retryAfter, "retry-after", 2*time.Second, "Retry-After sent with injected 429s")
+	f.DurationVar(&hangFor, "hang-for", 2*time.Minute, "how long an injected hang lasts at most")
+	f.DurationVar(&slowFor, "slow-for", 2*time.Second, "how long an injected slow body takes")
+	f.StringVar(&logFile, "log", "", "append every request as a JSON line to this file")
+	f.Uint64Var(&seed, "seed", 0, "random seed of fault injection")
+	return cmd
 }

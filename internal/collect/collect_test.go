@@ -18,9 +18,9 @@ import (
 )
 
 var (
-	nbaIDRe    = regexp.MustCompile(`^00[1-6]\d{7}$`)
-	bbrefIDRe  = regexp.MustCompile(`^/boxscores/(\d{8}0[A-Z]{3})\.html$`)
-	schedRe    = regexp.MustCompile(`^/leagues/NBA_(\d{4})_games-([a-z]+)\.html$`)
+	nbaIDRe   = regexp.MustCompile(`^00[1-6]\d{7}$`)
+	bbrefIDRe = regexp.MustCompile(`^/boxscores/(\d{8}0[A-Z]{3})\.html$`)
+	schedRe   = regexp.MustCompile(`^/leagues/NBA_(\d{4})_games-([a-z]+)\.html$`)
 )
 
 // testRate is the rate of every host in the tests: high enough to be quick,
@@ -267,6 +267,7 @@ func TestFetchWithFaultsMatchesFaultFreeRun(t *testing.T) {
 	rs.SetFaults(replay.Faults{Rate: 0.2, Kinds: append(replay.AllFaults, replay.Fault403), RetryAfter: time.Second,
 		HangFor: 5 * time.Second, SlowFor: 100 * time.Millisecond, Seed: 7})
 	e := newEnv(t, rs)
+	reqs = recordedRequests(t, rs, e.reg)
 	var sum *Summary
 	for round := 1; round <= 5; round++ { // failed items are fetched again by the next run
 		s, err := e.col.Fetch(ctx, "faulty", reqs, Options{})
@@ -274,6 +275,9 @@ func TestFetchWithFaultsMatchesFaultFreeRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("round %d: %s", round, s)
+		for _, f := range s.Failures {
+			t.Logf("  failed %s: %v", f.Key, f.Err)
+		}
 		if sum == nil {
 			sum = s
 		}

@@ -452,10 +452,19 @@ func (s *Server) ResetLog() {
 	s.log = nil
 }
 
-func (s *Server) record(le LogEntry) {
+func (s *Server) arrive(le LogEntry) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = append(s.log, le)
+	return len(s.log) - 1
+}
+
+func (s *Server) complete(idx int, le LogEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if idx < len(s.log) && s.log[idx].Time.Equal(le.Time) && s.log[idx].Path == le.Path {
+		s.log[idx] = le
+	}
 	if s.logW != nil {
 		b, _ := json.Marshal(le)
 		_, _ = s.logW.Write(append(b, '\n'))
@@ -513,9 +522,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	host, path := route(r)
 	le := LogEntry{Time: start, Host: host, Method: r.Method, Path: path, Query: r.URL.RawQuery}
+	idx := s.arrive(le) // logged on arrival, completed when the handler returns
 	defer func() {
 		le.Duration = time.Since(start)
-		s.record(le)
+		s.complete(idx, le)
 	}()
 	if strings.HasPrefix(path, "/_replay/") && !knownHosts[host] {
 		le.Status = s.control(w, r, path)

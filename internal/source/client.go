@@ -162,8 +162,11 @@ func (h *host) admit(ctx context.Context, req *Request) (probe bool, err error) 
 		if until.After(now) {
 			wait := until.Sub(now)
 			locked := h.lockedOut && h.openUntil.After(now)
+			open := h.openUntil.After(now)
 			h.mu.Unlock()
-			if locked || wait > h.pol.MaxWait {
+			// A Retry-After pause is waited out; an open breaker only
+			// up to MaxWait; a lockout never.
+			if locked || (open && wait > h.pol.MaxWait) {
 				reason := "circuit breaker open"
 				if locked {
 					reason = "host locked out after HTTP 429"
