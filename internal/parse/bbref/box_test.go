@@ -106,6 +106,12 @@ func TestParseBoxScoreRealFiles(t *testing.T) {
 			if g.HomePts != ix.homePts || g.AwayPts != ix.awayPts {
 				t.Errorf("final %d-%d (home-away), INDEX says %d-%d", g.HomePts, g.AwayPts, ix.homePts, ix.awayPts)
 			}
+			if emptyOTBox[id] && g.Periods != 5 {
+				t.Errorf("%d periods, the line score has one overtime", g.Periods)
+			}
+			if want := 4 + otCount(ix.overtimes); g.Periods != want && !emptyOTBox[id] {
+				t.Errorf("%d periods, INDEX overtimes %q", g.Periods, ix.overtimes)
+			}
 			if g.Season != ix.season {
 				t.Errorf("season %s, INDEX says %s", g.Season, ix.season)
 			}

@@ -19,10 +19,10 @@ func TestParseScoreboardReal(t *testing.T) {
 		t.Fatalf("issues %v games %d teams %d", res.Issues, len(res.Games), len(res.Teams))
 	}
 	want := map[string]parse.GameRow{
-		"401704871": {ESPNID: "401704871", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "BKN", AwayCode: "ORL", HomeTeamID: "1610612751", AwayTeamID: "1610612753", HomePts: 92, AwayPts: 100, Final: true},
-		"401704874": {ESPNID: "401704874", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "NYK", AwayCode: "NOP", HomeTeamID: "1610612752", AwayTeamID: "1610612740", HomePts: 118, AwayPts: 85, Final: true},
-		"401704877": {ESPNID: "401704877", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "UTA", AwayCode: "LAL", HomeTeamID: "1610612762", AwayTeamID: "1610612747", HomePts: 104, AwayPts: 105, Final: true},
-		"401704879": {ESPNID: "401704879", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "SAC", AwayCode: "SAS", HomeTeamID: "1610612758", AwayTeamID: "1610612759", HomePts: 125, AwayPts: 127, Final: true},
+		"401704871": {ESPNID: "401704871", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "BKN", AwayCode: "ORL", HomeTeamID: "1610612751", AwayTeamID: "1610612753", HomePts: 92, AwayPts: 100, Final: true, Periods: 4},
+		"401704874": {ESPNID: "401704874", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "NYK", AwayCode: "NOP", HomeTeamID: "1610612752", AwayTeamID: "1610612740", HomePts: 118, AwayPts: 85, Final: true, Periods: 4},
+		"401704877": {ESPNID: "401704877", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "UTA", AwayCode: "LAL", HomeTeamID: "1610612762", AwayTeamID: "1610612747", HomePts: 104, AwayPts: 105, Final: true, Periods: 4},
+		"401704879": {ESPNID: "401704879", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "SAC", AwayCode: "SAS", HomeTeamID: "1610612758", AwayTeamID: "1610612759", HomePts: 125, AwayPts: 127, Final: true, Periods: 4},
 	}
 	for _, g := range res.Games {
 		if g.Date != "2024-12-01" {

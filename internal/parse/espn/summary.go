@@ -259,6 +259,11 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 			game.Events = append(game.Events, ev)
 		}
 		res.PBP = game
+		if res.Games[0].Final && res.Games[0].Periods == 0 {
+			for _, e := range game.Events {
+				res.Games[0].Periods = max(res.Games[0].Periods, e.Period)
+			}
+		}
 	}
 	if box != nil {
 		res.Boxes = append(res.Boxes, *box)
@@ -306,6 +311,9 @@ func gameOf(c competition, h parse.Hint, pos string) (parse.GameRow, competitor,
 			return g, home, away, parse.Errorf(h, pos+".competitors[].score", "scores %q and %q", home.Score, away.Score)
 		}
 		g.HomePts, g.AwayPts = hp, ap
+	}
+	if g.Final && c.Status.Period >= 4 {
+		g.Periods = int(c.Status.Period)
 	}
 	if !g.Final && c.Status.Type.State == "pre" {
 		g.HomePts, g.AwayPts = -1, -1

@@ -69,7 +69,7 @@ func TestParseSummaryReal(t *testing.T) {
 	}
 	g := res.Games[0]
 	want := parse.GameRow{ESPNID: "401585607", Season: "2023-24", SeasonType: "regular", Date: "2024-03-17",
-		HomeCode: "ORL", AwayCode: "TOR", HomeTeamID: "1610612753", AwayTeamID: "1610612761", HomePts: 111, AwayPts: 96, Final: true}
+		HomeCode: "ORL", AwayCode: "TOR", HomeTeamID: "1610612753", AwayTeamID: "1610612761", HomePts: 111, AwayPts: 96, Final: true, Periods: 4}
 	if g != want {
 		t.Errorf("game\n got %+v\nwant %+v", g, want)
 	}
