@@ -233,16 +233,22 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 	if t, err := time.Parse("2006-01-02", date); err == nil {
 		g.Season = layout.SeasonOfDate(t).String()
 	}
-	// The line score (usually inside a comment): one column per period,
-	// then the total, away row first.
+	// The line score (usually inside a comment): a row per team (away
+	// first) with a team link, one cell per period, then the total.
 	if ls, ok := p.tables["line_score"]; ok {
-		rows := ls.Find("tbody > tr")
-		if rows.Length() == 2 {
-			if n := rows.First().ChildrenFiltered("td").Length() - 1; n >= 4 {
-				g.Periods = n
+		var rows []*goquery.Selection
+		ls.Find("tr").Each(func(_ int, r *goquery.Selection) {
+			if r.Find(`a[href*="/teams/"]`).Length() > 0 {
+				rows = append(rows, r)
 			}
+		})
+		if len(rows) == 2 {
 			for i, want := range []int{g.AwayPts, g.HomePts} {
-				tot, _ := cell(rows.Eq(i), "T")
+				cells := rows[i].ChildrenFiltered("td, th")
+				if n := cells.Length() - 2; i == 0 && n >= 4 {
+					g.Periods = n
+				}
+				tot := cleanText(cells.Last().Text())
 				if v, err := atoi(tot); err != nil || v != want {
 					res.Issues = append(res.Issues, parse.Issue{Position: fmt.Sprintf("table line_score row %d", i), Reason: fmt.Sprintf("total %q differs from the box score's %d", tot, want)})
 				}
