@@ -248,8 +248,11 @@ func cellID(c *jval, col string) (string, error) {
 
 // num returns a numeric cell as an int, rounding (minutes may be floats);
 // null is 0.
-func (r row) num(col string) (int, error) {
-	c := r.cell(col)
+func (r row) num(col string) (int, error) { return cellNum(r.cell(col), col) }
+
+func (r row) numAt(i int, col string) (int, error) { return cellNum(r.at(i), col) }
+
+func cellNum(c *jval, col string) (int, error) {
 	if c == nil || c.k == jNull {
 		return 0, nil
 	}
