@@ -28,13 +28,13 @@ const none pidx = -1
 
 // Flags of a compiled event.
 const (
-	fPF      uint16 = 1 << iota // Player is charged a personal foul
-	fPF2                        // Fouled is also charged (double personal foul)
-	fOREB                       // rebound is offensive
-	fDREB                       // rebound is defensive
-	fTOV                        // turnover counts (player or team)
-	fTech                       // technical (foul or free throw)
-	fTeamPF                     // team foul charged to no player
+	fPF     uint16 = 1 << iota // Player is charged a personal foul
+	fPF2                       // Fouled is also charged (double personal foul)
+	fOREB                      // rebound is offensive
+	fDREB                      // rebound is defensive
+	fTOV                       // turnover counts (player or team)
+	fTech                      // technical (foul or free throw)
+	fTeamPF                    // team foul charged to no player
 	fPeriodStart
 	fPeriodEnd
 )

@@ -19,7 +19,7 @@ type Overrides struct {
 
 // GameOverrides are one game's corrections.
 type GameOverrides struct {
-	Note           string            `yaml:"note,omitempty"`
+	Note           string             `yaml:"note,omitempty"`
 	PeriodStarters []StartersOverride `yaml:"period_starters,omitempty"`
 	Events         []EventOverride    `yaml:"events,omitempty"`
 }

@@ -1,6 +1,10 @@
 package pbp
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Quirk rules: each is named (the name appears in Compiled.Notes and in
 // docs/pbp-engine.md, with the real game that tests it).
@@ -66,6 +70,9 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 	// elapsed-from-clock, and periods outside 1..
 	for i := range evs {
 		e := &evs[i]
+		if e.Type == FreeThrow && e.FTOf == 0 {
+			ftFromDescription(e)
+		}
 		if e.Period < 1 {
 			continue
 		}
@@ -268,49 +275,49 @@ func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
 // fixSubDuringFreeThrows moves substitutions logged between a foul and
 // the last free throw of the trip it gives (same clock) after that free
 // throw, unless the entering player shoots in the trip (an injured shooter
-// replaced).
+// replaced). A trip is the run of non-technical free throws of one side at
+// one clock; team rebounds of a missed first free throw may sit inside it.
 func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
+	inTrip := func(x *Event) bool {
+		return x.Type == Substitution || x.Type == Timeout || x.Type == Replay ||
+			x.Type == Rebound && x.Team || x.Type == Foul && isTechnical(x) || x.Type == FreeThrow && x.FTKind == FTTechnical
+	}
 	for i := 0; i < len(evs); i++ {
 		e := &evs[i]
-		if e.Type != FreeThrow || e.FTKind == FTTechnical || e.FTNum > 1 {
+		if e.Type != FreeThrow || e.FTKind == FTTechnical {
 			continue
 		}
 		// the trip's start: the foul before it at the same clock
 		start := i
 		for j := i - 1; j >= 0 && evs[j].Elapsed == e.Elapsed && evs[j].Period == e.Period; j-- {
-			t := evs[j].Type
-			if t == Foul {
+			if evs[j].Type == Foul && !isTechnical(&evs[j]) {
 				start = j
 				break
 			}
-			if t != Substitution && t != Timeout && t != Replay {
+			if !inTrip(&evs[j]) {
 				break
 			}
 		}
 		last := i
 		for k := i + 1; k < len(evs) && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period; k++ {
 			x := &evs[k]
-			if x.Type == FreeThrow && x.Side == e.Side && x.FTOf == e.FTOf && x.FTNum > evs[last].FTNum {
+			if x.Type == FreeThrow && x.Side == e.Side && x.FTKind != FTTechnical {
 				last = k
-				if x.FTNum == x.FTOf {
+				if x.FTOf > 0 && x.FTNum == x.FTOf {
 					break
 				}
 				continue
 			}
-			if x.Type != Substitution && x.Type != Timeout && x.Type != Replay {
+			if !inTrip(x) {
 				break
 			}
 		}
 		hasSub, entering := false, false
-		for k := start + 1; k <= last; k++ {
+		for k := start + 1; k < last; k++ {
 			if evs[k].Type != Substitution {
 				continue
 			}
-			if k < i {
-				hasSub = true
-			} else if k < last {
-				hasSub = true
-			}
+			hasSub = true
 			for m := k + 1; m <= last; m++ {
 				if evs[m].Player == evs[k].SubIn && evs[m].Player != "" {
 					entering = true
@@ -356,5 +363,38 @@ func (c *Compiled) fixSubOrder(evs []Event) {
 			c.note(RuleSubOrder, run[0].Period, run[0].EventNum, "%d substitutions at %s put in event-number order", len(run), run[0].Clock)
 		}
 		i = j
+	}
+}
+
+// ftFromDescription fills FTNum/FTOf from "Free Throw 1 of 2" (and the kind
+// from "Technical", "Flagrant", "Clear Path") when the parser left them
+// unset (rule ft-k-of-n).
+func ftFromDescription(e *Event) {
+	d := strings.ToLower(e.Description)
+	i := strings.Index(d, "free throw")
+	if i < 0 {
+		return
+	}
+	var k, n int
+	rest := d[i+len("free throw"):]
+	for _, w := range []string{" technical", " flagrant", " clear path"} {
+		if strings.HasPrefix(rest, w) {
+			rest = rest[len(w):]
+		}
+	}
+	if _, err := fmt.Sscanf(rest, " %d of %d", &k, &n); err == nil && k >= 1 && k <= n && n <= 3 {
+		e.FTNum, e.FTOf = k, n
+	}
+	switch {
+	case e.FTKind != FTRegular:
+	case strings.Contains(d, "technical"):
+		e.FTKind = FTTechnical
+		if e.FTOf == 0 {
+			e.FTNum, e.FTOf = 1, 1
+		}
+	case strings.Contains(d, "flagrant"):
+		e.FTKind = FTFlagrant
+	case strings.Contains(d, "clear path"):
+		e.FTKind = FTClearPath
 	}
 }
