@@ -234,6 +234,7 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 		return Result{}, err
 	}
 	var res []*rivertype.JobInsertResult
+	skipped := 0
 	switch q.dialect {
 	case store.Postgres:
 		tx, err := q.pgPool.Begin(ctx)
@@ -241,6 +242,18 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 			return Result{}, fmt.Errorf("queue: begin: %w", err)
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
+		rows, err := tx.Query(ctx, `SELECT args->>'task_id' FROM river_job WHERE state = ANY($1) AND kind = ANY($2)`, uniqueStateNames(), []string{KindFetch, KindLoad})
+		if err != nil {
+			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
+		}
+		queued, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
+		}
+		ps, skipped = withoutQueued(ps, queued)
+		if len(ps) == 0 {
+			return Result{Merged: skipped}, tx.Commit(ctx)
+		}
 		if res, err = q.pg.InsertManyTx(ctx, tx, ps); err != nil {
 			return Result{}, fmt.Errorf("queue: insert %d jobs: %w", len(ps), err)
 		}
@@ -253,6 +266,26 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 			return Result{}, fmt.Errorf("queue: begin: %w", err)
 		}
 		defer tx.Rollback() //nolint:errcheck // no-op after commit
+		rows, err := tx.QueryContext(ctx, `SELECT json_extract(args, '$.task_id') FROM river_job WHERE state IN ('available','pending','running','retryable','scheduled') AND kind IN ('fetch','load')`)
+		if err != nil {
+			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
+		}
+		var queued []string
+		for rows.Next() {
+			var id sql.NullString
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
+			}
+			queued = append(queued, id.String)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
+		}
+		ps, skipped = withoutQueued(ps, queued)
+		if len(ps) == 0 {
+			return Result{Merged: skipped}, tx.Commit()
+		}
 		if res, err = q.lite.InsertManyTx(ctx, tx, ps); err != nil {
 			return Result{}, fmt.Errorf("queue: insert %d jobs: %w", len(ps), err)
 		}
@@ -260,7 +293,7 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 			return Result{}, fmt.Errorf("queue: commit: %w", err)
 		}
 	}
-	var r Result
+	r := Result{Merged: skipped}
 	for _, x := range res {
 		if x.UniqueSkippedAsDuplicate {
 			r.Merged++
@@ -269,6 +302,41 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 		}
 	}
 	return r, nil
+}
+
+func uniqueStateNames() []string {
+	out := make([]string, len(UniqueStates))
+	for i, s := range UniqueStates {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// withoutQueued drops the jobs whose task id is already queued (River's
+// unique insert would skip them too, one row at a time on SQLite; asking
+// once is much faster on reruns) and returns how many it dropped.
+func withoutQueued(ps []river.InsertManyParams, queued []string) ([]river.InsertManyParams, int) {
+	if len(queued) == 0 {
+		return ps, 0
+	}
+	have := make(map[string]bool, len(queued))
+	for _, id := range queued {
+		have[id] = true
+	}
+	out := ps[:0:0]
+	for _, p := range ps {
+		var id string
+		switch a := p.Args.(type) {
+		case FetchArgs:
+			id = a.TaskID
+		case LoadArgs:
+			id = a.TaskID
+		}
+		if !have[id] {
+			out = append(out, p)
+		}
+	}
+	return out, len(ps) - len(out)
 }
 
 // Counts returns the number of jobs per state and kind ("fetch/available").

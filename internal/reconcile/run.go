@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/config"
@@ -278,6 +279,18 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	if cfg.CacheDir != "" {
 		cachePath = CachePath(cfg.CacheDir, redactedURL(r.LakeURL))
 	}
+	var (
+		cacheWG  sync.WaitGroup
+		cacheErr error
+	)
+	finish := func(err error) (*Report, error) {
+		cacheWG.Wait()
+		if cacheErr != nil {
+			rep.Warnings = append(rep.Warnings, cacheErr.Error())
+			r.log().Warn("scan cache not written", "error", cacheErr)
+		}
+		return r.finish(ctx, rep, peak, err)
+	}
 	wantRate := opts.SampleRate
 	if opts.FullScan {
 		wantRate = 1
@@ -327,15 +340,17 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			fmt.Fprintf(r.out(), "  sampled at %.3g: counts below are estimates (×%.3g)\n", res.SampleRate, res.Scale())
 		}
 		if cachePath != "" {
-			if err := WriteCache(cachePath, res); err != nil {
-				rep.Warnings = append(rep.Warnings, err.Error())
-				r.log().Warn("scan cache not written", "error", err)
-			}
+			// written while the other steps run; awaited before the end
+			cacheWG.Add(1)
+			go func() {
+				defer cacheWG.Done()
+				cacheErr = WriteCache(cachePath, res)
+			}()
 		}
 		return nil
 	})
 	if err != nil {
-		return r.finish(ctx, rep, peak, err)
+		return finish(err)
 	}
 
 	// 2. analyze
@@ -366,7 +381,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil
 	})
 	if err != nil {
-		return r.finish(ctx, rep, peak, err)
+		return finish(err)
 	}
 
 	// 3. detect
@@ -376,13 +391,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil
 	})
 	if err != nil {
-		return r.finish(ctx, rep, peak, err)
+		return finish(err)
 	}
 
 	// 4. generate
 	if !sel["generate"] {
 		fmt.Fprintf(r.out(), "[Step 4/4] generate (skipped)\n")
-		return r.finish(ctx, rep, peak, nil)
+		return finish(nil)
 	}
 	err = r.step(ctx, rep, 4, "generate", true, func(ctx context.Context) error {
 		rep.Plan = Generate(rep.Gaps, exp, GenerateOptions{Sources: cfg.Sources, Caps: cfg.Reconcile.Caps})
@@ -401,7 +416,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 		return r.writeOutputs(rep)
 	})
-	return r.finish(ctx, rep, peak, err)
+	return finish(err)
 }
 
 func sameMode(res *ScanResult, rate float64, inventory string) bool {
