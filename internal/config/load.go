@@ -246,26 +246,13 @@ var legacyDB = struct{ host, port, name, user, password []string }{
 
 // legacyNames documents the legacy variables per key (README, config show).
 var legacyNames = map[string][]string{
-	"database.url": append([]string{"DATABASE_URL"}, flatten(legacyDB.host, legacyDB.port, legacyDB.name, legacyDB.user, legacyDB.password)...),
-	"lake.url":     {"S3_BUCKET"},
-	"lake.prefix":  {"S3_PREFIX"},
-	"lake.region":  {"AWS_REGION", "AWS_DEFAULT_REGION"},
-}
-
-func flatten(groups ...[]string) []string {
-	var out []string
-	for i := 0; ; i++ { // interleave by group: DB_*, RDS_*, POSTGRES_*
-		added := false
-		for _, g := range groups {
-			if i < len(g) {
-				out = append(out, g[i])
-				added = true
-			}
-		}
-		if !added {
-			return out
-		}
-	}
+	"database.url": {"DATABASE_URL",
+		"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD",
+		"RDS_HOST", "RDS_PORT", "RDS_DB_NAME", "RDS_DATABASE", "RDS_USERNAME", "RDS_PASSWORD",
+		"POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"},
+	"lake.url":    {"S3_BUCKET"},
+	"lake.prefix": {"S3_PREFIX"},
+	"lake.region": {"AWS_REGION", "AWS_DEFAULT_REGION"},
 }
 
 func first(env *environment, names []string) (envVar, bool) {
