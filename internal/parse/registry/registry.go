@@ -1,0 +1,93 @@
+// Package registry maps each lake dataset (internal/layout) to its parser
+// and the parser's version. It lives below internal/parse, not in it,
+// because the provider packages import parse for the contract: parse
+// importing them back would be a cycle.
+//
+// Bump a dataset's Version whenever its parser's output changes for the
+// same bytes; `nbasim load --reparse` then re-parses the objects that an
+// older version loaded.
+package registry
+
+import (
+	"fmt"
+
+	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/parse/bbref"
+	"github.com/nbasim/nbasim/internal/parse/espn"
+	"github.com/nbasim/nbasim/internal/parse/nbalive"
+	"github.com/nbasim/nbasim/internal/parse/nbastats"
+)
+
+// Entry is the parser of one dataset.
+type Entry struct {
+	Source  string
+	Dataset string
+	Parse   parse.Func // nil: the dataset is archived but not parsed
+	Version int        // parser version; 0 when Parse is nil
+	// Why explains a dataset without a parser.
+	Why string
+}
+
+// ID returns "source/dataset".
+func (e Entry) ID() string { return e.Source + "/" + e.Dataset }
+
+var entries = []Entry{
+	{Source: "nba_live", Dataset: "schedule", Parse: nbalive.ParseSchedule, Version: 1},
+	{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 1},
+	{Source: "nba_live", Dataset: "boxscore", Parse: nbalive.ParseBoxScore, Version: 1},
+
+	{Source: "nba_stats", Dataset: "leaguegamelog", Parse: nbastats.ParseLeagueGameLog, Version: 1},
+	{Source: "nba_stats", Dataset: "playbyplayv3", Parse: nbastats.ParsePlayByPlayV3, Version: 1},
+	{Source: "nba_stats", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2, Version: 1},
+	{Source: "nba_stats", Dataset: "boxscoretraditionalv3", Parse: nbastats.ParseBoxScoreTraditionalV3, Version: 1},
+	{Source: "nba_stats", Dataset: "boxscoretraditionalv2", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
+	{Source: "nba_stats", Dataset: "boxscoretraditionalv2_range", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
+	{Source: "nba_stats", Dataset: "gamerotation", Why: "rotation stints are archived for the derive step; no table holds them"},
+
+	{Source: "espn", Dataset: "scoreboard", Parse: espn.ParseScoreboard, Version: 1},
+	{Source: "espn", Dataset: "summary", Parse: espn.ParseSummary, Version: 1},
+
+	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
+	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
+	{Source: "bbref", Dataset: "pbp", Why: "basketball-reference play-by-play parser not written yet"},
+}
+
+// Lookup returns the entry of dataset source/name.
+func Lookup(source, dataset string) (Entry, bool) {
+	for _, e := range entries {
+		if e.Source == source && e.Dataset == dataset {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// All returns every entry (a copy), in layout order.
+func All() []Entry {
+	out := make([]Entry, len(entries))
+	copy(out, entries)
+	return out
+}
+
+// Check verifies that every layout dataset has an entry and every entry a
+// layout dataset.
+func Check() error {
+	for _, d := range layout.Datasets {
+		if _, ok := Lookup(d.Source, d.Name); !ok {
+			return fmt.Errorf("registry: layout dataset %s has no entry", d.ID())
+		}
+	}
+	for _, e := range entries {
+		if _, ok := layout.Lookup(e.Source, e.Dataset); !ok {
+			return fmt.Errorf("registry: entry %s is not a layout dataset", e.ID())
+		}
+		if (e.Parse == nil) != (e.Version == 0) {
+			return fmt.Errorf("registry: entry %s: a parser needs a version > 0 and only a parser has one", e.ID())
+		}
+		if e.Parse == nil && e.Why == "" {
+			return fmt.Errorf("registry: entry %s: say why it has no parser", e.ID())
+		}
+	}
+	return nil
+}
