@@ -178,7 +178,7 @@ type RunSummary struct {
 // RecentRuns returns the last n runs, newest first.
 func RecentRuns(ctx context.Context, q store.Querier, n int) ([]RunSummary, error) {
 	rows, err := q.Query(ctx, `SELECT run_id, COALESCE(finished_at, started_at), status, scan_mode, objects, expected, present, completeness, gaps, tasks
-		FROM reconcile_runs ORDER BY started_at DESC LIMIT $1`, n)
+		FROM reconcile_runs ORDER BY started_at DESC, run_id DESC LIMIT $1`, n)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: read runs: %w", err)
 	}
