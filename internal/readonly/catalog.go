@@ -52,11 +52,8 @@ type TableInfo struct {
 	RowsExact   bool         `json:"rows_exact"`
 }
 
-// internal catalog queries are trusted; they still run read-only.
-var catalogLimits = Limits{Rows: MaxRowCap, Bytes: MaxByteCap}
-
 func (db *DB) rows(ctx context.Context, q string, args ...any) ([][]any, error) {
-	r, err := db.Query(ctx, q, catalogLimits, args...)
+	r, err := db.query(ctx, q, trustedLimits, args) // trusted SQL, still read-only
 	if err != nil {
 		return nil, err
 	}

@@ -176,10 +176,17 @@ func (db *DB) limits(l Limits) Limits {
 // (the tests prove that with every bypass attempt). Callers facing
 // untrusted input run Check first as a second layer.
 func (db *DB) Query(ctx context.Context, query string, l Limits, args ...any) (*Result, error) {
+	return db.query(ctx, query, db.limits(l), args)
+}
+
+// query runs query under l as given (trusted callers pass larger caps).
+func (db *DB) query(ctx context.Context, query string, l Limits, args []any) (*Result, error) {
 	if query == "" {
 		return nil, errors.New("readonly: empty statement")
 	}
-	l = db.limits(l)
+	if l.Timeout <= 0 {
+		l.Timeout = db.opts.Timeout
+	}
 	ctx, cancel := context.WithTimeout(ctx, l.Timeout)
 	defer cancel()
 	var (

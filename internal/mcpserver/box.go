@@ -1,0 +1,305 @@
+package mcpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/readonly"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// BoxIn selects a game and, optionally, a moment.
+type BoxIn struct {
+	GameID         string   `json:"game_id" jsonschema:"NBA game id, 10 digits"`
+	Source         string   `json:"source,omitempty" jsonschema:"stored box source (default: an official one, else derived)"`
+	Period         int      `json:"period,omitempty" jsonschema:"with clock: box at that moment (5 = OT1)"`
+	Clock          string   `json:"clock,omitempty" jsonschema:"time remaining in the period, M:SS"`
+	ElapsedSeconds *float64 `json:"elapsed_seconds,omitempty" jsonschema:"box after this much game time"`
+}
+
+// BoxColumns are the columns of every box line, in order.
+var BoxColumns = []string{"id", "name", "side", "starter", "min", "pts", "reb", "ast", "stl", "blk", "tov", "pf",
+	"fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "plus_minus"}
+
+// BoxOut is a box score: columns once, lines as arrays.
+type BoxOut struct {
+	GameID    string   `json:"game_id"`
+	Source    string   `json:"source" jsonschema:"stored source, or derived:<plays provider> when computed"`
+	Moment    string   `json:"moment" jsonschema:"final, or the game time of the box"`
+	Columns   []string `json:"columns"`
+	Home      []any    `json:"home"`
+	Away      []any    `json:"away"`
+	Players   [][]any  `json:"players"`
+	Available []string `json:"available_sources"`
+}
+
+func sideName(s pbp.Side) string {
+	switch s {
+	case pbp.Home:
+		return "home"
+	case pbp.Away:
+		return "away"
+	}
+	return ""
+}
+
+func line(id, name string, side pbp.Side, starter bool, st pbp.Stats) []any {
+	return []any{id, name, sideName(side), starter, float64(int(st.Seconds)/6) / 100,
+		st.PTS, st.REB, st.AST, st.STL, st.BLK, st.TOV, st.PF,
+		st.FGM, st.FGA, st.FG3M, st.FG3A, st.FTM, st.FTA, st.OREB, st.DREB, st.PlusMinus}
+}
+
+func boxOut(b pbp.Box) BoxOut {
+	out := BoxOut{GameID: b.GameID, Source: b.Source, Columns: BoxColumns, Players: [][]any{},
+		Home: line(b.Home.TeamID, b.Home.Code, pbp.Home, false, b.Home.Stats),
+		Away: line(b.Away.TeamID, b.Away.Code, pbp.Away, false, b.Away.Stats)}
+	players := append([]pbp.PlayerLine(nil), b.Players...)
+	sort.SliceStable(players, func(i, j int) bool {
+		if players[i].Side != players[j].Side {
+			return players[i].Side == pbp.Home
+		}
+		return players[i].Seconds > players[j].Seconds
+	})
+	for _, p := range players {
+		if p.DNP {
+			continue
+		}
+		out.Players = append(out.Players, line(string(p.PlayerID), p.Name, p.Side, p.Starter, p.Stats))
+	}
+	return out
+}
+
+func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn) (*mcp.CallToolResult, BoxOut, error) {
+	if in.GameID == "" {
+		return nil, BoxOut{}, errors.New("game_id is required")
+	}
+	q := readonly.Querier(s.opts.DB)
+	sources, err := boxSources(ctx, q, in.GameID)
+	if err != nil {
+		return nil, BoxOut{}, err
+	}
+	atMoment := in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
+	var out BoxOut
+	if atMoment {
+		out, err = s.boxAt(ctx, q, in)
+	} else {
+		out, err = s.storedBox(ctx, q, in, sources)
+	}
+	if err != nil {
+		return nil, BoxOut{}, err
+	}
+	out.Available = sources
+	statsFrom(ctx).rows = len(out.Players)
+	return nil, out, nil
+}
+
+func boxSources(ctx context.Context, q store.Querier, gameID string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT source FROM team_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, gameID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sources []string) (BoxOut, error) {
+	src := in.Source
+	if src == "" {
+		for _, c := range sources {
+			if c != pbp.SourceDerived {
+				src = c
+				break
+			}
+		}
+		if src == "" && len(sources) > 0 {
+			src = sources[0]
+		}
+	}
+	if src == "" {
+		if _, err := store.GetGame(ctx, q, in.GameID); err != nil {
+			return BoxOut{}, fmt.Errorf("game %s: not in the database", in.GameID)
+		}
+		return BoxOut{}, fmt.Errorf("game %s has no stored box score yet (load it, or ask for a moment to compute one from play-by-play)", in.GameID)
+	}
+	b, err := store.LoadBox(ctx, q, in.GameID, src, "game")
+	if err != nil {
+		return BoxOut{}, fmt.Errorf("game %s, source %s: %w (available: %s)", in.GameID, src, err, strings.Join(sources, ", "))
+	}
+	out := boxOut(b)
+	out.Moment = "final"
+	return out, nil
+}
+
+// boxAt computes the box at a moment with the play-by-play engine.
+func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, error) {
+	var t pbp.Tenths
+	switch {
+	case in.ElapsedSeconds != nil:
+		if *in.ElapsedSeconds < 0 {
+			return BoxOut{}, errors.New("elapsed_seconds must not be negative")
+		}
+		t = pbp.Tenths(*in.ElapsedSeconds * 10)
+	case in.Period > 0 && in.Clock != "":
+		cl, err := pbp.ParseClock(in.Clock)
+		if err != nil {
+			return BoxOut{}, err
+		}
+		if cl > pbp.PeriodLength(in.Period) {
+			return BoxOut{}, fmt.Errorf("clock %s is longer than period %d", in.Clock, in.Period)
+		}
+		t = pbp.Elapsed(in.Period, cl)
+	default:
+		return BoxOut{}, errors.New("a moment needs period and clock, or elapsed_seconds")
+	}
+	provs, err := store.PlayProviders(ctx, q, in.GameID)
+	if err != nil {
+		return BoxOut{}, err
+	}
+	if len(provs) == 0 {
+		return BoxOut{}, fmt.Errorf("game %s has no play-by-play in the database: a box at a moment needs it", in.GameID)
+	}
+	prov := provs[0]
+	for _, p := range provs {
+		if p == "nba_stats/playbyplayv2" {
+			prov = p
+		}
+	}
+	g, err := store.GetGame(ctx, q, in.GameID)
+	if err != nil {
+		return BoxOut{}, err
+	}
+	events, err := store.LoadPlays(ctx, q, in.GameID, prov)
+	if err != nil {
+		return BoxOut{}, err
+	}
+	game := &pbp.Game{GameID: in.GameID, Provider: prov, Events: events, Players: map[pbp.PlayerID]pbp.PlayerInfo{},
+		Home: pbp.Team{ID: g.HomeTeamID, Code: g.HomeCode}, Away: pbp.Team{ID: g.AwayTeamID, Code: g.AwayCode}}
+	// Names and sides from any stored box of the game.
+	if rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, in.GameID); err == nil {
+		for rows.Next() {
+			var id, name string
+			var side, starter int
+			if rows.Scan(&id, &name, &side, &starter) == nil {
+				if _, ok := game.Players[pbp.PlayerID(id)]; !ok {
+					game.Players[pbp.PlayerID(id)] = pbp.PlayerInfo{ID: pbp.PlayerID(id), Name: name, Side: pbp.Side(side), Starter: starter != 0}
+				}
+			}
+		}
+		rows.Close()
+	}
+	c := pbp.Compile(game, nil)
+	b := c.BoxAt(pbp.AtElapsed(t))
+	out := boxOut(b)
+	out.GameID = in.GameID
+	out.Source = "derived:" + prov
+	out.Moment = describeMoment(t)
+	return out, nil
+}
+
+func describeMoment(t pbp.Tenths) string {
+	reg := 4 * pbp.RegulationPeriod
+	if t <= reg {
+		p := int(t/pbp.RegulationPeriod) + 1
+		rem := pbp.RegulationPeriod - t%pbp.RegulationPeriod
+		if p > 4 {
+			p, rem = 4, 0
+		}
+		return fmt.Sprintf("Q%d %d:%02d (%.1fs elapsed)", p, int(rem)/600, int(rem)%600/10, float64(t)/10)
+	}
+	o := t - reg
+	p := int(o/pbp.OvertimePeriod) + 1
+	rem := pbp.OvertimePeriod - o%pbp.OvertimePeriod
+	return fmt.Sprintf("OT%d %d:%02d (%.1fs elapsed)", p, int(rem)/600, int(rem)%600/10, float64(t)/10)
+}
+
+// ---- coverage
+
+// CoverageIn filters the coverage cells.
+type CoverageIn struct {
+	Source  string `json:"source,omitempty"`
+	Dataset string `json:"dataset,omitempty"`
+	Season  string `json:"season,omitempty" jsonschema:"e.g. 2023-24"`
+}
+
+// CoverageCell is one source x dataset x season.
+type CoverageCell struct {
+	Source       string  `json:"source"`
+	Dataset      string  `json:"dataset"`
+	Season       string  `json:"season"`
+	Expected     int64   `json:"expected"`
+	Present      int64   `json:"present"`
+	Missing      int64   `json:"missing"`
+	Stale        int64   `json:"stale"`
+	Invalid      int64   `json:"invalid"`
+	Completeness float64 `json:"completeness"`
+}
+
+// CoverageOut is the latest coverage.
+type CoverageOut struct {
+	RunID      string         `json:"run_id,omitempty"`
+	RecordedAt string         `json:"recorded_at,omitempty"`
+	Cells      []CoverageCell `json:"cells"`
+	Truncated  bool           `json:"truncated,omitempty"`
+	Note       string         `json:"note,omitempty"`
+}
+
+func (s *Server) coverage(ctx context.Context, _ *mcp.CallToolRequest, in CoverageIn) (*mcp.CallToolResult, CoverageOut, error) {
+	out := CoverageOut{Cells: []CoverageCell{}}
+	tables, err := s.opts.DB.Tables(ctx)
+	if err != nil {
+		return nil, out, err
+	}
+	found := false
+	for _, t := range tables {
+		found = found || t.Name == "coverage_history"
+	}
+	if !found {
+		out.Note = "no reconciliation yet (the coverage tables do not exist: run `nbasim db migrate` and `nbasim reconcile`)"
+		return nil, out, nil
+	}
+	r, err := s.opts.DB.Query(ctx, `SELECT run_id, started_at FROM reconcile_runs WHERE status = 'ok' ORDER BY started_at DESC LIMIT 1`, readonly.Limits{Rows: 1})
+	if err != nil {
+		return nil, out, err
+	}
+	if len(r.Rows) == 0 {
+		out.Note = "no reconciliation yet"
+		return nil, out, nil
+	}
+	if err := scanRow(r.Rows[0], &out.RunID, &out.RecordedAt); err != nil {
+		return nil, out, err
+	}
+	res, err := s.opts.DB.Query(ctx, `SELECT source, dataset, season, expected, present, missing, stale, invalid, completeness
+FROM coverage_history WHERE run_id = $1
+  AND ($2 = '' OR source = $2) AND ($3 = '' OR dataset = $3) AND ($4 = '' OR season = $4)
+ORDER BY source, dataset, season`, readonly.Limits{Rows: readonly.MaxRowCap}, out.RunID, in.Source, in.Dataset, in.Season)
+	if err != nil {
+		return nil, out, err
+	}
+	for _, row := range res.Rows {
+		var c CoverageCell
+		if err := scanRow(row, &c.Source, &c.Dataset, &c.Season, &c.Expected, &c.Present, &c.Missing, &c.Stale, &c.Invalid, &c.Completeness); err != nil {
+			return nil, out, err
+		}
+		out.Cells = append(out.Cells, c)
+	}
+	out.Truncated = res.Truncated
+	if out.Truncated {
+		out.Note = "more cells exist: filter by source, dataset or season"
+	}
+	statsFrom(ctx).rows = len(out.Cells)
+	return nil, out, nil
+}

@@ -1,0 +1,175 @@
+// Package mcpserver is nbasim's MCP server: AI assistants query the
+// database read-only, browse the lake, check health, coverage and box
+// scores. It is built on the official Go SDK (modelcontextprotocol/go-sdk)
+// and serves stdio and streamable HTTP.
+//
+// The server holds no writable handle: SQL runs through package readonly
+// (the database enforces read-only), the lake is only listed and read,
+// confined to its bucket and prefix, and every tool call is written to an
+// audit log.
+package mcpserver
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/readonly"
+)
+
+// Check is one health check result.
+type Check struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // ok, warn, fail
+	Detail string `json:"detail,omitempty"`
+}
+
+// Options configure a Server.
+type Options struct {
+	DB *readonly.DB // required
+	// Lake is the lake to browse (nil: the lake tools say none is
+	// configured). LakeRoot is its local directory (file:// lakes, prefix
+	// included) for the symlink check; empty for other schemes.
+	Lake     *lake.Lake
+	LakeRoot string
+	Audit    *Audit // nil: no audit log
+	Logger   *slog.Logger
+	Version  string
+	// Checks, when set, adds the doctor's checks to the health tool.
+	Checks func(ctx context.Context) []Check
+	// LakeCountCap bounds the objects the health tool counts (default 100,000).
+	LakeCountCap int
+}
+
+// Server is an MCP server over one database and lake.
+type Server struct {
+	opts Options
+	srv  *mcp.Server
+	log  *slog.Logger
+}
+
+// New builds the server and registers its tools.
+func New(opts Options) (*Server, error) {
+	if opts.DB == nil {
+		return nil, errors.New("mcpserver: no database")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.LakeCountCap <= 0 {
+		opts.LakeCountCap = 100_000
+	}
+	s := &Server{opts: opts, log: opts.Logger}
+	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
+		&mcp.ServerOptions{
+			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +
+				"Start with list_tables/describe_table, then query (one SELECT per call).",
+			Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
+			SchemaCache:  mcp.NewSchemaCache(),
+		})
+	s.srv.AddReceivingMiddleware(s.auditMiddleware)
+	s.addTools()
+	return s, nil
+}
+
+// MCP returns the underlying SDK server.
+func (s *Server) MCP() *mcp.Server { return s.srv }
+
+// RunStdio serves one client over stdin/stdout until it disconnects or ctx
+// ends.
+func (s *Server) RunStdio(ctx context.Context) error {
+	return s.srv.Run(ctx, &mcp.StdioTransport{})
+}
+
+// HTTPOptions configure the streamable HTTP transport.
+type HTTPOptions struct {
+	// Token, when set, is required as "Authorization: Bearer <token>".
+	Token string
+	// Stateful keeps sessions (Mcp-Session-Id); the default is stateless:
+	// every request stands alone, so any number of clients and server
+	// replicas work without affinity.
+	Stateful bool
+}
+
+// Handler returns the streamable HTTP handler (with bearer-token check).
+func (s *Server) Handler(o HTTPOptions) http.Handler {
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.srv }, &mcp.StreamableHTTPOptions{
+		Stateless:    !o.Stateful,
+		JSONResponse: true,
+		Logger:       s.log,
+	})
+	if o.Token == "" {
+		return h
+	}
+	want := []byte("Bearer " + o.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="nbasim"`)
+			http.Error(w, "missing or wrong bearer token", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// CheckListenAddr refuses a non-loopback address unless allowRemote, and
+// a remote one without a token.
+func CheckListenAddr(addr string, allowRemote bool, token string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("mcp: listen address %q: %w (want HOST:PORT, e.g. 127.0.0.1:8765)", addr, err)
+	}
+	loopback := host == "localhost"
+	if ip := net.ParseIP(host); ip != nil {
+		loopback = ip.IsLoopback()
+	}
+	if loopback {
+		return nil
+	}
+	if !allowRemote {
+		return fmt.Errorf("mcp: %q is not a loopback address; the server listens on 127.0.0.1/::1/localhost unless --allow-remote", addr)
+	}
+	if token == "" {
+		return fmt.Errorf("mcp: --allow-remote requires a bearer token (--token or NBASIM_MCP_TOKEN)")
+	}
+	return nil
+}
+
+// ServeHTTP listens on addr and serves until ctx ends. ready, when not
+// nil, receives the bound address (useful with port 0).
+func (s *Server) ServeHTTP(ctx context.Context, addr string, o HTTPOptions, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("mcp: listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", s.Handler(o))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		return nil
+	}
+}

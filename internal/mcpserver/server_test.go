@@ -1,0 +1,499 @@
+package mcpserver_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/mcpserver"
+	"github.com/nbasim/nbasim/internal/readonly"
+	"github.com/nbasim/nbasim/internal/readonly/readonlytest"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// syncBuf is a goroutine-safe audit sink.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) Lines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Split(strings.TrimSpace(s.b.String()), "\n")
+}
+
+// lakeFixture lays out <dir>/root/lake (the lake: URL root/, prefix lake)
+// with objects, a sibling <dir>/root/lake-evil holding a secret, and
+// symlinks inside the lake pointing out of it.
+type lakeFixture struct {
+	URL, Prefix, Root string
+	Lake              *lake.Lake
+}
+
+const pbpKey = "nba_stats/playbyplayv2/2023-24/0022300001.json"
+
+func newLake(t testing.TB) lakeFixture {
+	t.Helper()
+	dir := t.TempDir()
+	rootDir := filepath.Join(dir, "root")
+	ctx := context.Background()
+	u := "file://" + filepath.ToSlash(rootDir)
+	l, err := lake.Open(ctx, u, "lake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	if err := l.Put(ctx, pbpKey, []byte(`{"resultSets":[{"name":"PlayByPlay","rowSet":[]}]}`), lake.Meta{Source: "nba_stats", ContentType: "application/json"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Put(ctx, "espn/summary/2023-24/401584689.bin", []byte{0, 1, 2, 0xff, 0xfe}, lake.Meta{Source: "espn"}); err != nil {
+		t.Fatal(err)
+	}
+	evil := filepath.Join(rootDir, "lake-evil")
+	if err := os.MkdirAll(evil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(evil, "secret.json"), []byte(`{"secret":true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := filepath.Join(rootDir, "lake")
+	for name, target := range map[string]string{
+		"nba_stats/escape.json":  filepath.Join(evil, "secret.json"), // sibling prefix, absolute link
+		"nba_stats/passwd.json":  "/etc/passwd",
+		"nba_stats/relative.txt": "../../lake-evil/secret.json",
+		"nba_stats/inside.json":  filepath.Join(lakeDir, filepath.FromSlash(pbpKey)), // allowed: stays inside
+	} {
+		if err := os.Symlink(target, filepath.Join(lakeDir, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return lakeFixture{URL: u, Prefix: "lake", Root: mcpserver.FileRoot(u, "lake"), Lake: l}
+}
+
+type engineCase struct {
+	name string
+	open func(t *testing.T) (*readonlytest.Fixture, *readonly.DB)
+}
+
+func engines() []engineCase {
+	return []engineCase{
+		{"sqlite", func(t *testing.T) (*readonlytest.Fixture, *readonly.DB) {
+			f := readonlytest.SQLite(t)
+			db, err := readonly.OpenSQLite(context.Background(), f.SQLitePath, readonly.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return f, db
+		}},
+		{"postgres", func(t *testing.T) (*readonlytest.Fixture, *readonly.DB) {
+			f := readonlytest.Postgres(t)
+			db, err := readonly.OpenPostgres(context.Background(), f.ReaderURL, readonly.Options{MaxConns: 16})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return f, db
+		}},
+	}
+}
+
+type harness struct {
+	fix   *readonlytest.Fixture
+	srv   *mcpserver.Server
+	audit *syncBuf
+	lake  lakeFixture
+	url   string
+	token string
+}
+
+func newHarness(t *testing.T, e engineCase) *harness {
+	t.Helper()
+	fix, db := e.open(t)
+	lf := newLake(t)
+	audit := &syncBuf{}
+	srv, err := mcpserver.New(mcpserver.Options{DB: db, Lake: lf.Lake, LakeRoot: lf.Root, Audit: mcpserver.NewAudit(audit, nil), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{fix: fix, srv: srv, audit: audit, lake: lf, token: "s3cret"}
+	hs := httptest.NewServer(srv.Handler(mcpserver.HTTPOptions{Token: h.token}))
+	t.Cleanup(hs.Close)
+	h.url = hs.URL
+	return h
+}
+
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
+}
+
+func (h *harness) connect(t testing.TB) *mcp.ClientSession {
+	t.Helper()
+	c := mcp.NewClient(&mcp.Implementation{Name: "nbasim-test", Version: "1"}, nil)
+	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
+		Endpoint:   h.url,
+		HTTPClient: &http.Client{Transport: bearer{h.token, http.DefaultTransport}},
+		MaxRetries: -1, DisableStandaloneSSE: true,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+func call(t testing.TB, cs *mcp.ClientSession, tool string, args any) (map[string]any, *mcp.CallToolResult) {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tool, Arguments: args})
+	if err != nil {
+		t.Fatalf("%s: protocol error %v", tool, err)
+	}
+	var out map[string]any
+	if !res.IsError {
+		b, _ := json.Marshal(res.StructuredContent)
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("%s: structured content %s: %v", tool, b, err)
+		}
+	}
+	return out, res
+}
+
+func errText(r *mcp.CallToolResult) string {
+	for _, c := range r.Content {
+		if t, ok := c.(*mcp.TextContent); ok {
+			return t.Text
+		}
+	}
+	return ""
+}
+
+var allTools = []string{"box_score", "coverage", "describe_table", "health", "lake_list", "lake_read", "list_tables", "query"}
+
+// checkTools lists the tools and checks names, annotations, schemas and
+// the size of the whole list.
+func checkTools(t *testing.T, cs *mcp.ClientSession) {
+	t.Helper()
+	lt, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tl := range lt.Tools {
+		names = append(names, tl.Name)
+		if tl.Annotations == nil || !tl.Annotations.ReadOnlyHint {
+			t.Errorf("%s: readOnlyHint not set", tl.Name)
+		}
+		if tl.InputSchema == nil || tl.OutputSchema == nil || tl.Description == "" {
+			t.Errorf("%s: missing input/output schema or description", tl.Name)
+		}
+	}
+	if strings.Join(names, ",") != strings.Join(allTools, ",") {
+		t.Errorf("tools = %v, want %v", names, allTools)
+	}
+	b, _ := json.Marshal(lt)
+	// ~4 bytes per token for JSON schemas and English.
+	if tokens := len(b) / 4; tokens > 3000 {
+		t.Errorf("tools/list is %d bytes (~%d tokens), want under ~3,000 tokens", len(b), tokens)
+	} else {
+		t.Logf("tools/list: %d bytes, ~%d tokens", len(b), tokens)
+	}
+}
+
+// exerciseTools calls every tool and checks its result.
+func exerciseTools(t *testing.T, cs *mcp.ClientSession) {
+	t.Helper()
+	out, r := call(t, cs, "query", map[string]any{"sql": "SELECT game_id, home_pts FROM games ORDER BY game_id", "max_rows": 1})
+	if r.IsError {
+		t.Fatalf("query: %s", errText(r))
+	}
+	if cols := out["columns"].([]any); len(cols) != 2 || cols[0] != "game_id" {
+		t.Errorf("query columns %v", cols)
+	}
+	rows := out["rows"].([]any)
+	if len(rows) != 1 || out["truncated"] != true || out["truncated_by"] != "row_cap" {
+		t.Errorf("query: rows %v truncated %v by %v", rows, out["truncated"], out["truncated_by"])
+	}
+	if row := rows[0].([]any); row[0] != readonlytest.GameID || row[1] != float64(119) {
+		t.Errorf("query row %v", row)
+	}
+	out, r = call(t, cs, "list_tables", map[string]any{})
+	if r.IsError || !strings.Contains(mustJSON(out), `"name":"player_box"`) {
+		t.Errorf("list_tables: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "describe_table", map[string]any{"table": "games"})
+	if r.IsError || mustJSON(out["primary_key"]) != `["game_id"]` || out["rows"] != float64(2) {
+		t.Errorf("describe_table: %s pk=%v rows=%v", errText(r), out["primary_key"], out["rows"])
+	}
+	out, r = call(t, cs, "lake_list", map[string]any{"prefix": "nba_stats/", "max_keys": 10})
+	if r.IsError {
+		t.Fatalf("lake_list: %s", errText(r))
+	}
+	keys := mustJSON(out["objects"])
+	if !strings.Contains(keys, pbpKey) || strings.Contains(keys, "escape.json") || strings.Contains(keys, "passwd") {
+		t.Errorf("lake_list objects %s (hidden %v)", keys, out["hidden"])
+	}
+	out, r = call(t, cs, "lake_read", map[string]any{"key": pbpKey, "offset": 2, "length": 11})
+	if r.IsError || out["encoding"] != "text" || out["content"] != "resultSets\"" || out["truncated"] != true {
+		t.Errorf("lake_read text: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "lake_read", map[string]any{"key": "espn/summary/2023-24/401584689.bin"})
+	if r.IsError || out["encoding"] != "base64" || out["content"] != base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 0xff, 0xfe}) {
+		t.Errorf("lake_read binary: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "health", map[string]any{})
+	if r.IsError || out["database"] == nil || out["lake"] == nil || out["note"] != "no reconciliation yet" {
+		t.Errorf("health: %s %v", errText(r), out)
+	} else if lk := out["lake"].(map[string]any); lk["objects"].(float64) < 2 {
+		t.Errorf("health lake objects %v", lk)
+	}
+	out, r = call(t, cs, "box_score", map[string]any{"game_id": readonlytest.GameID})
+	if r.IsError || out["moment"] != "final" || out["home"].([]any)[5] != float64(119) || len(out["players"].([]any)) != 2 {
+		t.Errorf("box_score final: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "box_score", map[string]any{"game_id": readonlytest.GameID, "period": 2, "clock": "7:00"})
+	if r.IsError || out["home"].([]any)[5] != float64(2) || !strings.HasPrefix(out["source"].(string), "derived:") {
+		t.Errorf("box_score at Q2 7:00: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "box_score", map[string]any{"game_id": readonlytest.GameID, "elapsed_seconds": 1500})
+	if r.IsError || out["home"].([]any)[5] != float64(5) {
+		t.Errorf("box_score at 1500s: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "coverage", map[string]any{})
+	if r.IsError || !strings.Contains(out["note"].(string), "no reconciliation yet") {
+		t.Errorf("coverage: %s %v", errText(r), out)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestGoClientHTTP drives the server with the Go SDK client over
+// streamable HTTP (stateless, bearer token) on both engines.
+func TestGoClientHTTP(t *testing.T) {
+	t.Parallel()
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, e)
+			cs := h.connect(t)
+			checkTools(t, cs)
+			before := h.fix.Take(t)
+			exerciseTools(t, cs)
+			if d := readonlytest.Diff(before, h.fix.Take(t)); d != "" {
+				t.Errorf("tools changed the database: %s", d)
+			}
+			// Audit: one line per call with a hash of the arguments.
+			lines := h.audit.Lines()
+			if len(lines) != 11 {
+				t.Fatalf("audit has %d lines, want 11:\n%s", len(lines), strings.Join(lines, "\n"))
+			}
+			var rec mcpserver.AuditRecord
+			if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Tool != "query" || len(rec.ArgsSHA256) != 64 || rec.Rows != 1 || !rec.Truncated || rec.Client != "nbasim-test/1" {
+				t.Errorf("audit record %+v", rec)
+			}
+		})
+	}
+}
+
+func TestHTTPTokenRequired(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, engines()[0])
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`
+	for _, auth := range []string{"", "Bearer wrong", "s3cret"} {
+		req, _ := http.NewRequest("POST", h.url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("Authorization %q: status %d, want 401", auth, resp.StatusCode)
+		}
+	}
+}
+
+func TestCheckListenAddr(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr   string
+		remote bool
+		token  string
+		ok     bool
+	}{
+		{"127.0.0.1:8765", false, "", true},
+		{"[::1]:8765", false, "", true},
+		{"localhost:0", false, "", true},
+		{"0.0.0.0:8765", false, "", false},
+		{"192.0.2.1:8765", false, "x", false},
+		{"0.0.0.0:8765", true, "", false},
+		{"0.0.0.0:8765", true, "x", true},
+		{"nonsense", false, "", false},
+	}
+	for _, tc := range tests {
+		if err := mcpserver.CheckListenAddr(tc.addr, tc.remote, tc.token); (err == nil) != tc.ok {
+			t.Errorf("CheckListenAddr(%q, %v, %q) = %v", tc.addr, tc.remote, tc.token, err)
+		}
+	}
+}
+
+// TestLakeEscapes: every attempt to leave the lake fails, through the MCP
+// client.
+func TestLakeEscapes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, engines()[0])
+	cs := h.connect(t)
+	for _, key := range []string{
+		"../x", "../lake-evil/secret.json", "/etc/passwd", "%2e%2e/x", "%2e%2e%2flake-evil%2fsecret.json",
+		"nba_stats\\..\\..\\lake-evil\\secret.json", "nba_stats/../../lake-evil/secret.json", "./x", "a//b",
+		"nba_stats/escape.json", "nba_stats/passwd.json", "nba_stats/relative.txt", "nba_stats/x\x00y",
+	} {
+		_, r := call(t, cs, "lake_read", map[string]any{"key": key})
+		if !r.IsError {
+			t.Errorf("lake_read %q: succeeded", key)
+			continue
+		}
+		if txt := errText(r); strings.Contains(txt, `{"secret":true}`) || strings.Contains(txt, "root:x:") {
+			t.Errorf("lake_read %q leaked content: %s", key, txt)
+		}
+	}
+	for _, prefix := range []string{"../", "../lake-evil/", "/etc", "%2e%2e/", "..", "nba_stats/../.."} {
+		if _, r := call(t, cs, "lake_list", map[string]any{"prefix": prefix}); !r.IsError {
+			t.Errorf("lake_list %q: succeeded", prefix)
+		}
+	}
+	// A sibling prefix stays inside the lake: lake-evil/ lists nothing.
+	out, r := call(t, cs, "lake_list", map[string]any{"prefix": "lake-evil/"})
+	if r.IsError || len(out["objects"].([]any)) != 0 {
+		t.Errorf("lake_list lake-evil/: %s %v", errText(r), out)
+	}
+	// A symlink that stays inside the lake is readable.
+	if out, r := call(t, cs, "lake_read", map[string]any{"key": "nba_stats/inside.json"}); r.IsError || !strings.Contains(out["content"].(string), "resultSets") {
+		t.Errorf("inside symlink: %s %v", errText(r), out)
+	}
+}
+
+// TestBypassThroughMCP sends the bypass battery through the query tool
+// (statement checker + database) on both engines: every attempt is an
+// error and nothing changes.
+func TestBypassThroughMCP(t *testing.T) {
+	t.Parallel()
+	attacks := []string{
+		"COMMIT; DROP TABLE games", "SELECT 1; DELETE FROM games", "/* c */ DELETE FROM games", "-- c\nDELETE FROM games",
+		"WITH x AS (DELETE FROM games RETURNING *) SELECT * FROM x", "SELECT * INTO games2 FROM games",
+		"CREATE TABLE games2 AS SELECT * FROM games", "COPY games TO PROGRAM 'id'", "COPY games FROM PROGRAM 'id'",
+		"SELECT pg_read_file('/etc/passwd')", "SELECT lo_import('/etc/passwd')", "SELECT pg_import_system_collations('pg_catalog')",
+		"SELECT set_config('default_transaction_read_only','off',false)", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+		"BEGIN READ WRITE", "DO $$BEGIN DELETE FROM games; END$$", "CALL purge()", "ATTACH DATABASE '/tmp/x.db' AS x",
+		"PRAGMA writable_schema=1", "VACUUM INTO '/tmp/x.db'", "UPDATE games SET home_pts = 0", "TRUNCATE games",
+	}
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, e)
+			cs := h.connect(t)
+			before := h.fix.Take(t)
+			for _, a := range attacks {
+				if _, r := call(t, cs, "query", map[string]any{"sql": a}); !r.IsError {
+					t.Errorf("%q: succeeded", a)
+				}
+			}
+			if d := readonlytest.Diff(before, h.fix.Take(t)); d != "" {
+				t.Fatalf("database changed: %s", d)
+			}
+			if n := len(h.audit.Lines()); n != len(attacks) {
+				t.Errorf("audit has %d lines for %d calls", n, len(attacks))
+			}
+		})
+	}
+}
+
+// TestGoClientStdio builds the nbasim binary and drives `nbasim mcp` over
+// stdio with the Go SDK's CommandTransport.
+func TestGoClientStdio(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	fix := readonlytest.SQLite(t)
+	lf := newLake(t)
+	auditPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	cmd := exec.Command(bin, "--db", fix.SQLitePath, "--lake", lf.URL, "mcp", "--audit-log", auditPath)
+	cmd.Env = append(os.Environ(), "NBASIM_LAKE_PREFIX=lake", "NBASIM_CONFIG=")
+	cmd.Dir = t.TempDir()
+	var stderr syncBuf
+	cmd.Stderr = &stderr
+	c := mcp.NewClient(&mcp.Implementation{Name: "nbasim-test", Version: "1"}, nil)
+	cs, err := c.Connect(context.Background(), &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v\nstderr: %s", err, stderr.b.String())
+	}
+	checkTools(t, cs)
+	exerciseTools(t, cs)
+	if err := cs.Close(); err != nil {
+		t.Logf("close: %v", err)
+	}
+	b, err := os.ReadFile(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n != 11 {
+		t.Errorf("audit log has %d lines, want 11\nstderr: %s", n, stderr.b.String())
+	}
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	root := testutil.ModuleRoot(t)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nbasim-mcp-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "nbasim")
+		out, err := exec.Command("go", "build", "-o", binPath, filepath.Join(root, "cmd", "nbasim")).CombinedOutput()
+		if err != nil {
+			buildErr = err
+			binPath = string(out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, binPath)
+	}
+	return binPath
+}
