@@ -32,6 +32,12 @@ var fileKinds = []FileKind{
 	{"nba_stats/playbyplayv2", nbastats.ParsePlayByPlayV2, func(p string, h []byte) bool {
 		return strings.Contains(p, "playbyplayv2") || bytes.Contains(h, []byte(`EVENTMSGTYPE`))
 	}},
+	{"nba_stats/boxscoretraditionalv2", nbastats.ParseBoxScoreTraditionalV2, func(p string, h []byte) bool {
+		return strings.Contains(p, "boxscoretraditionalv2")
+	}},
+	{"nba_stats/boxscoretraditionalv3", nbastats.ParseBoxScoreTraditionalV3, func(p string, h []byte) bool {
+		return strings.Contains(p, "boxscoretraditionalv3")
+	}},
 	{"nba_live/playbyplay", nbalive.ParsePlayByPlay, func(p string, h []byte) bool {
 		return strings.Contains(p, "liveData/playbyplay") || bytes.Contains(h, []byte(`"actions"`)) && bytes.Contains(h, []byte(`"meta"`))
 	}},

@@ -55,8 +55,11 @@ type GameResult struct {
 
 // Convention says how an official source counts team totals.
 type Convention struct {
-	// TeamTOVIncludesTeam is true for NBA boxes (team turnovers are in the
-	// team TOV) and false for basketball-reference (players' sum).
+	// TeamTOVIncludesTeam is true when the official team TOV counts team
+	// turnovers: the NBA team game log (leaguegamelog) does; the
+	// boxscoretraditionalv2 TeamStats and basketball-reference do not
+	// (their team TOV is the players' sum; 0021600270: WAS 11 in the box,
+	// 12 turnovers with the team's shot-clock violation).
 	TeamTOVIncludesTeam bool
 	// TeamsOnly compares team lines only (team game logs).
 	TeamsOnly bool
@@ -66,11 +69,9 @@ type Convention struct {
 
 // ConventionFor returns the convention of an official box source.
 func ConventionFor(source string) Convention {
-	c := Convention{TeamTOVIncludesTeam: true}
-	if strings.HasPrefix(source, "bbref") {
-		c.TeamTOVIncludesTeam = false
-	}
+	var c Convention
 	if strings.Contains(source, "leaguegamelog") || strings.Contains(source, "gamelog") {
+		c.TeamTOVIncludesTeam = true
 		c.TeamsOnly = true
 		c.NoMinutes = true
 	}

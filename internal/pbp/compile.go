@@ -102,26 +102,27 @@ func (c *Compiled) sideOf(id PlayerID) Side {
 
 func (c *Compiled) intern() {
 	g := c.Game
+	// votes[id][side]: how many events put the player on each side. The
+	// feed's roster decides when it knows; otherwise the majority does (a
+	// single odd event, e.g. a jump ball whose Side is the team that got
+	// the tip, cannot move a player to the other team).
+	votes := map[PlayerID]*[3]int{}
 	add := func(id PlayerID, side Side) {
 		if id == "" {
 			return
 		}
-		if p, ok := c.index[id]; ok {
-			if c.Players[p].Side == NoSide && side != NoSide {
-				c.Players[p].Side = side
-			}
-			return
-		}
-		info := PlayerInfo{ID: id, Side: side}
-		if gi, ok := g.Players[id]; ok {
-			info.Name = gi.Name
-			if gi.Side != NoSide {
+		if _, ok := c.index[id]; !ok {
+			info := PlayerInfo{ID: id}
+			if gi, ok := g.Players[id]; ok {
+				info.Name = gi.Name
 				info.Side = gi.Side
+				info.Starter = gi.Starter
 			}
-			info.Starter = gi.Starter
+			c.index[id] = pidx(len(c.Players))
+			c.Players = append(c.Players, info)
+			votes[id] = &[3]int{}
 		}
-		c.index[id] = pidx(len(c.Players))
-		c.Players = append(c.Players, info)
+		votes[id][side]++
 	}
 	// Roster first, in a stable order, so dense ids do not depend on map order.
 	ids := make([]string, 0, len(g.Players))
@@ -130,7 +131,7 @@ func (c *Compiled) intern() {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		add(PlayerID(id), g.Players[PlayerID(id)].Side)
+		add(PlayerID(id), NoSide)
 	}
 	for i := range c.Events {
 		e := &c.Events[i]
@@ -140,8 +141,8 @@ func (c *Compiled) intern() {
 			add(e.SubIn, s)
 			add(e.SubOut, s)
 		case JumpBall:
-			add(e.Player, s)
-			add(e.Jump2, s.Other())
+			add(e.Player, NoSide)
+			add(e.Jump2, NoSide)
 			add(e.JumpTo, NoSide)
 		case Foul:
 			add(e.Player, s)
@@ -151,12 +152,27 @@ func (c *Compiled) intern() {
 				add(e.Fouled, s.Other())
 			}
 		default:
-			add(e.Player, s)
+			if !e.Team {
+				add(e.Player, s)
+			}
+			add(e.Fouled, NoSide)
 		}
 		add(e.Assist, s)
 		add(e.Block, s.Other())
 		add(e.Steal, s.Other())
-		add(e.Fouled, NoSide)
+	}
+	for i := range c.Players {
+		pl := &c.Players[i]
+		if pl.Side != NoSide {
+			continue
+		}
+		v := votes[pl.ID]
+		switch {
+		case v[Home] > v[Away]:
+			pl.Side = Home
+		case v[Away] > v[Home]:
+			pl.Side = Away
+		}
 	}
 }
 

@@ -394,7 +394,13 @@ type Moment struct {
 	// Event, when >= 0, is an index into Compiled.Events: the moment is
 	// just after that event (Elapsed is then ignored).
 	Event int
+	// Before makes the moment exclude the events at Elapsed itself (the
+	// start of a window: NBA range boxes count the events at both ends).
+	Before bool
 }
+
+// BeforeElapsed is the moment after every event strictly before t.
+func BeforeElapsed(t Tenths) Moment { return Moment{Elapsed: t, Event: -1, Before: true} }
 
 // AtElapsed is the moment after every event at or before t.
 func AtElapsed(t Tenths) Moment { return Moment{Elapsed: t, Event: -1} }
@@ -436,6 +442,9 @@ func (c *Compiled) locate(m Moment) (int, Tenths) {
 	if t > c.final.Elapsed {
 		t = c.final.Elapsed
 	}
+	if m.Before {
+		return sort.Search(len(c.ev), func(i int) bool { return c.ev[i].elapsed >= t }), t
+	}
 	n := sort.Search(len(c.ev), func(i int) bool { return c.ev[i].elapsed > t })
 	return n, t
 }
@@ -456,10 +465,25 @@ func (c *Compiled) BoxInto(s *State, m Moment) Box {
 
 // Window returns the box of the game between two moments: the box at to
 // minus the box at from. Players who were neither on the court nor
-// credited with anything in the window are left out.
+// credited with anything in the window are left out. For the window of
+// an NBA range box (events at both ends count) pass BeforeElapsed(from)
+// and AtElapsed(to).
 func (c *Compiled) Window(from, to Moment) Box {
-	a := c.BoxAt(from)
-	b := c.BoxAt(to)
+	var sa, sb State
+	ta := c.StateAt(&sa, from)
+	tb := c.StateAt(&sb, to)
+	a := c.box(&sa, ta)
+	b := c.box(&sb, tb)
+	onCourt := map[PlayerID]bool{}
+	for _, s := range []*State{&sa, &sb} {
+		for _, side := range [2]Side{Home, Away} {
+			for _, p := range s.On[side] {
+				if p >= 0 {
+					onCourt[c.Players[p].ID] = true
+				}
+			}
+		}
+	}
 	w := Box{GameID: b.GameID, Source: b.Source, Home: b.Home, Away: b.Away}
 	_, w.From = c.locate(from)
 	_, w.To = c.locate(to)
@@ -469,7 +493,7 @@ func (c *Compiled) Window(from, to Moment) Box {
 	}
 	for _, l := range b.Players {
 		l.Stats = sub(l.Stats, prev[l.PlayerID])
-		if l.Stats == (Stats{}) {
+		if l.Stats == (Stats{}) && !onCourt[l.PlayerID] {
 			continue
 		}
 		l.DNP = false

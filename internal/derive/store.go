@@ -1,0 +1,227 @@
+package derive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// ProviderPreference orders the play-by-play providers a game is derived
+// from when the store holds several.
+var ProviderPreference = []string{
+	"nba_stats/playbyplayv2", "nba_stats/playbyplayv3", "nba_live/playbyplay", "nbacom/game", "espn/summary", "bbref/pbp",
+}
+
+// GameFromStore reads a game's plays (from provider, or the preferred one
+// the store holds) and names from the store.
+func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*pbp.Game, error) {
+	if provider == "" {
+		have, err := store.PlayProviders(ctx, q, gameID)
+		if err != nil {
+			return nil, err
+		}
+		if len(have) == 0 {
+			return nil, fmt.Errorf("game %s: no plays in the store (run nbasim load, or pass --file)", gameID)
+		}
+		provider = have[0]
+		for _, p := range ProviderPreference {
+			if contains(have, p) {
+				provider = p
+				break
+			}
+		}
+	}
+	evs, err := store.LoadPlays(ctx, q, gameID, provider)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("game %s: no plays from %s in the store", gameID, provider)
+	}
+	g := &pbp.Game{GameID: gameID, Provider: provider, Events: evs, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
+	if row, err := store.GetGame(ctx, q, gameID); err == nil {
+		g.Date = row.Date
+		g.Home = pbp.Team{ID: row.HomeTeamID, Code: row.HomeCode, Pts: row.HomePts}
+		g.Away = pbp.Team{ID: row.AwayTeamID, Code: row.AwayCode, Pts: row.AwayPts}
+	} else if !errors.Is(err, store.ErrNoRows) {
+		return nil, err
+	}
+	// names of the players the plays mention
+	ids := map[string]bool{}
+	for _, e := range evs {
+		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+			if id != "" {
+				ids[string(id)] = true
+			}
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT player_id, name FROM players`)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var id, name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return nil, fmt.Errorf("game %s: players: %w", gameID, err)
+			}
+			if ids[id] {
+				g.Players[pbp.PlayerID(id)] = pbp.PlayerInfo{ID: pbp.PlayerID(id), Name: name}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// SaveDerived stores derived boxes (source "derived"; window boxes with
+// their range scope).
+func SaveDerived(ctx context.Context, q store.Querier, boxes ...pbp.Box) error {
+	for i := range boxes {
+		boxes[i].Source = pbp.SourceDerived
+	}
+	_, err := store.UpsertBoxes(ctx, q, boxes)
+	return err
+}
+
+// OfficialBoxes returns every full-game official box the store holds for
+// a game, NBA sources first.
+func OfficialBoxes(ctx context.Context, q store.Querier, gameID string) ([]pbp.Box, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT source FROM team_box WHERE game_id = $1 AND scope = 'game' AND source <> 'derived' ORDER BY source DESC`, gameID)
+	if err != nil {
+		return nil, fmt.Errorf("official boxes of %s: %w", gameID, err)
+	}
+	var sources []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []pbp.Box
+	for _, s := range sources {
+		b, err := store.LoadBox(ctx, q, gameID, s, "game")
+		if err != nil {
+			if errors.Is(err, store.ErrNoRows) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// VerifyGameStore derives a game from the store's plays, stores the derived
+// box, and compares it with every official box the store holds.
+func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides) (res []GameResult, err error) {
+	officials, err := OfficialBoxes(ctx, q, gameID)
+	if err != nil {
+		return nil, err
+	}
+	if len(officials) == 0 {
+		return nil, nil
+	}
+	g, err := GameFromStore(ctx, q, gameID, "")
+	if err != nil {
+		for _, o := range officials {
+			res = append(res, Failed(gameID, o.Source, &o, err))
+		}
+		return res, nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			res = nil
+			for _, o := range officials {
+				res = append(res, Failed(gameID, o.Source, &o, fmt.Errorf("engine panic: %v", p)))
+			}
+		}
+	}()
+	c := pbp.Compile(g, ov)
+	d := c.Final()
+	if err := SaveDerived(ctx, q, d); err != nil {
+		return nil, err
+	}
+	for _, o := range officials {
+		r := Compare(d, o, ConventionFor(o.Source), c)
+		r.GameID = gameID
+		res = append(res, r)
+	}
+	return res, nil
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// SaveReport stores a verification run: the run row, the latest result of
+// every game and source, and its differences.
+func SaveReport(ctx context.Context, s store.Store, runID, scope string, started time.Time, rep *Report) error {
+	sum, err := json.Marshal(rep.Summary)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	return s.InTx(ctx, func(tx store.Tx) error {
+		x := rep.Summary
+		if _, err := tx.Upsert(ctx, store.Batch{Table: "verify_runs", Key: []string{"run_id"},
+			Columns: []string{"run_id", "started_at", "finished_at", "scope", "games", "failed", "degraded", "cells", "cells_exact", "fully_exact",
+				"team_points_exact", "team_totals_exact", "minutes_compared", "minutes_ok", "cells_exact_share", "summary_json"},
+			Rows: [][]any{{runID, started.UTC().Format(time.RFC3339), now, scope, int64(x.Games), int64(x.Failed), int64(x.Degraded), int64(x.Cells), int64(x.CellsExact),
+				int64(x.FullyExact), int64(x.TeamPointsExact), int64(x.TeamTotalsExact), int64(x.MinutesCompared), int64(x.MinutesOK), x.CellsExactShare, string(sum)}},
+		}); err != nil {
+			return fmt.Errorf("verify: save run: %w", err)
+		}
+		games := store.Batch{Table: "verify_games", Key: []string{"game_id", "source"},
+			Columns: []string{"game_id", "source", "provider", "run_id", "verified_at", "grade", "error", "cells", "cells_exact", "player_lines",
+				"minutes_compared", "minutes_ok", "plus_minus_ok", "team_points_exact", "team_totals_exact", "fully_exact", "degraded", "degraded_reasons", "quirks"}}
+		diffs := store.Batch{Table: "verify_diffs", Key: []string{"game_id", "source", "seq"},
+			Columns: []string{"game_id", "source", "seq", "scope", "side", "player_id", "official_id", "name", "stat", "derived", "official", "cause"}}
+		for _, g := range rep.Games {
+			if _, err := tx.Exec(ctx, `DELETE FROM verify_diffs WHERE game_id = $1 AND source = $2`, g.GameID, g.Source); err != nil {
+				return fmt.Errorf("verify: clear diffs of %s: %w", g.GameID, err)
+			}
+			games.Rows = append(games.Rows, []any{g.GameID, g.Source, g.Provider, runID, now, g.Grade, g.Error, int64(g.Cells), int64(g.CellsExact), int64(g.Lines),
+				int64(g.MinutesCompared), int64(g.MinutesOK), int64(g.PlusMinusOK), b2i(g.TeamPointsExact), b2i(g.TeamTotalsExact), b2i(g.FullyExact), b2i(g.Degraded),
+				strings.Join(g.Reasons, "; "), strings.Join(g.Quirks, ", ")})
+			for i, d := range g.Diffs {
+				diffs.Rows = append(diffs.Rows, []any{g.GameID, g.Source, int64(i), d.Scope, d.Side, d.PlayerID, d.Official, d.Name, d.Stat, int64(d.Derived), int64(d.Expected), d.Cause})
+			}
+		}
+		if len(games.Rows) > 0 {
+			if _, err := tx.Upsert(ctx, games); err != nil {
+				return fmt.Errorf("verify: save games: %w", err)
+			}
+		}
+		if len(diffs.Rows) > 0 {
+			if _, err := tx.Upsert(ctx, diffs); err != nil {
+				return fmt.Errorf("verify: save diffs: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,87 @@
+package derive
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/storetest"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// Plays and an official box in the store (both engines): verify derives
+// the game, stores the derived box (source "derived") and the result, and
+// a box at a moment from the store's plays equals the one from the file.
+func TestVerifyThroughStore(t *testing.T) {
+	t.Parallel()
+	dir := testutil.RealDataDir(t)
+	for _, eng := range []struct {
+		name string
+		open func(testing.TB) store.Store
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		t.Run(eng.name, func(t *testing.T) {
+			t.Parallel()
+			s := eng.open(t)
+			ctx := context.Background()
+			const id = "0021800001"
+			g, err := LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", id+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.ReplacePlays(ctx, s, id, g.Provider, g.Events); err != nil {
+				t.Fatal(err)
+			}
+			res, _, err := ReadFile(filepath.Join(dir, "bbref", "boxscores", "201810160BOS.html.gz"), "201810160BOS")
+			if err != nil {
+				t.Fatal(err)
+			}
+			off := res.Boxes[0]
+			off.GameID = id
+			if _, err := store.UpsertBoxes(ctx, s, []pbp.Box{off}); err != nil {
+				t.Fatal(err)
+			}
+			started := time.Now()
+			results, err := VerifyGameStore(ctx, s, id, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(results) != 1 || results[0].Grade != "A" {
+				t.Fatalf("results %+v", results)
+			}
+			rep := &Report{Name: "game " + id, Games: results}
+			rep.Summarize()
+			if err := SaveReport(ctx, s, "run-1", "game "+id, started, rep); err != nil {
+				t.Fatal(err)
+			}
+			var grade string
+			var cells, exact int64
+			if err := s.QueryRow(ctx, `SELECT grade, cells, cells_exact FROM verify_games WHERE game_id = $1`, id).Scan(&grade, &cells, &exact); err != nil {
+				t.Fatal(err)
+			}
+			if grade != "A" || cells == 0 || cells != exact {
+				t.Fatalf("stored grade %s cells %d/%d", grade, exact, cells)
+			}
+			d, err := store.LoadBox(ctx, s, id, pbp.SourceDerived, "game")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Home.PTS != off.Home.PTS || d.Away.PTS != off.Away.PTS || len(d.Players) == 0 {
+				t.Fatalf("stored derived box %d-%d, official %d-%d", d.Home.PTS, d.Away.PTS, off.Home.PTS, off.Away.PTS)
+			}
+			// box at a moment from the store equals the one from the file
+			sg, err := GameFromStore(ctx, s, id, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, _ := pbp.ParseMoment("Q3 7:02.4")
+			a := pbp.Compile(sg, nil).BoxAt(pbp.AtElapsed(at))
+			b := pbp.Compile(g, nil).BoxAt(pbp.AtElapsed(at))
+			if a.Home.Stats != b.Home.Stats || a.Away.Stats != b.Away.Stats || len(a.Players) != len(b.Players) {
+				t.Fatalf("box at Q3 7:02.4 from the store differs from the file's")
+			}
+		})
+	}
+}
