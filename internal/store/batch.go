@@ -163,7 +163,8 @@ func ColumnList(cols []string) string {
 
 // ConflictClause renders b's ON CONFLICT clause (empty when b has no key):
 // DO NOTHING, or DO UPDATE SET every non-key column (excluded value, Keep
-// columns coalesced with the stored one, Update expressions verbatim).
+// columns coalesced with the stored one, Update expressions verbatim)
+// WHERE at least one column other than the Stamp would change.
 // The same text works in SQLite and PostgreSQL.
 func ConflictClause(b Batch) string {
 	if len(b.Key) == 0 {
@@ -209,13 +210,13 @@ func ConflictClause(b Batch) string {
 	}
 	sb.WriteString(" DO UPDATE SET ")
 	sb.WriteString(strings.Join(sets, ", "))
-	if b.Stamp != "" {
-		if len(changed) == 0 {
-			return " ON CONFLICT (" + ColumnList(b.Key) + ") DO NOTHING"
-		}
-		sb.WriteString(" WHERE ")
-		sb.WriteString(strings.Join(changed, " OR "))
+	// Rows that would not change are left alone: no new row version, no
+	// index or WAL traffic, and the stamp (if any) keeps its value.
+	if len(changed) == 0 {
+		return " ON CONFLICT (" + ColumnList(b.Key) + ") DO NOTHING"
 	}
+	sb.WriteString(" WHERE ")
+	sb.WriteString(strings.Join(changed, " OR "))
 	return sb.String()
 }
 

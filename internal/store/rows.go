@@ -306,13 +306,14 @@ func ListGames(ctx context.Context, q Querier, season string) ([]Game, error) {
 	return out, rows.Err()
 }
 
-// PlayColumns are the plays table's columns in the order playRow renders.
+// PlayColumns are the plays table's columns in the order PlayRow renders.
 var PlayColumns = []string{"game_id", "provider", "ord", "event_num", "period", "clock", "elapsed", "type", "subtype",
 	"side", "team_event", "made", "points", "three", "ft_num", "ft_of", "ft_kind", "rebound_kind", "foul_kind",
 	"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id",
 	"score_home", "score_away", "description"}
 
-func playRow(gameID, provider string, e *pbp.Event) []any {
+// PlayRow renders e as a plays row in PlayColumns order.
+func PlayRow(gameID, provider string, e *pbp.Event) []any {
 	return []any{gameID, provider, int64(e.Order), int64(e.EventNum), int64(e.Period), int64(e.Clock), int64(e.Elapsed),
 		int64(e.Type), nullStr(e.Subtype), int64(e.Side), b2i(e.Team), b2i(e.Made), int64(e.Points), b2i(e.Three),
 		int64(e.FTNum), int64(e.FTOf), int64(e.FTKind), int64(e.Rebound), int64(e.Foul),
@@ -362,7 +363,7 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 				return 0, fmt.Errorf("store: plays of game %s from %s: event %d has the order %d of an earlier event", g.GameID, g.Provider, i, e.Order)
 			}
 			ords[e.Order] = true
-			b.Rows = append(b.Rows, playRow(g.GameID, g.Provider, e))
+			b.Rows = append(b.Rows, PlayRow(g.GameID, g.Provider, e))
 		}
 	}
 	var written int64
