@@ -53,35 +53,6 @@ func realFiles(glob string, max int) [][]byte {
 
 var tableRe = regexp.MustCompile(`(?s)<table[^>]*id="box-[A-Z]+-(game|q1)-basic".*?</table>`)
 
-// addRealSeeds adds up to max real files matching glob (under the real
-// data directory, when present) to the corpus.
-func addRealSeeds(f *testing.F, glob string, max int) {
-	f.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		return
-	}
-	for { // walk up to go.mod; no skip: fuzz seeds are optional
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return
-		}
-		dir = parent
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "..", "shared", "data", glob))
-	for i, name := range files {
-		if i == max {
-			break
-		}
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-}
-
 // checkResult fails on results a caller could not use.
 func checkResult(t *testing.T, res *parse.Result, err error) {
 	t.Helper()
@@ -124,6 +95,36 @@ func FuzzParseSchedule(f *testing.F) {
 	f.Add([]byte(`<!--<table id="schedule"><tbody><tr class="thead"><th>Playoffs</th></tr><tr><th data-stat="date_game">Sat, Apr 20, 2024</th><td data-stat="visitor_team_name" csk="X.1">V</td><td data-stat="overtimes">9OT</td></tr></tbody></table>-->`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := ParseSchedule(data, parse.Hint{Key: "fuzz", Item: "april", Season: "2023-24"})
+		checkResult(t, res, err)
+	})
+}
+
+func FuzzParsePlayByPlay(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "pbp_201901020MIA.html")); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(`<table id="pbp"><tr id="q9"><th>9th OT</th></tr><tr><td>99:99.9</td><td colspan="5">Jump ball: <a href="/players/">x</a> vs. </td></tr><tr><td>0:00</td><td>Turnover by Team (</td><td></td><td>1-</td><td></td><td></td></tr></table>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := ParsePlayByPlay(data, parse.Hint{Key: "fuzz", Item: "201901020MIA"})
+		checkResult(t, res, err)
+	})
+}
+
+func FuzzParseScraperPBP(f *testing.F) {
+	for _, b := range realFiles("bbref/pbp_parsed/2018_10_22_POR_pbp.*", 2) {
+		if len(b) > 4096 { // the head of the real outputs: fuzzing stays fast
+			cut := bytes.LastIndexByte(b[:4096], '\n')
+			if cut > 0 && b[0] != '[' {
+				b = b[:cut+1]
+			} else if b[0] == '[' {
+				b = append(b[:bytes.LastIndex(b[:4096], []byte("},"))+1], ']')
+			}
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("period,period_type,remaining_seconds_in_period,relevant_team,away_team,home_team,away_score,home_score,description\n1,OVERTIME,1e9,A,B,A,0,0,Double personal foul by X and\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := ParseScraperPBP(data, parse.Hint{Key: "fuzz"})
 		checkResult(t, res, err)
 	})
 }

@@ -20,10 +20,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -157,3 +159,6 @@ func gameDate(id string) string {
 	}
 	return m[1] + "-" + m[2] + "-" + m[3]
 }
+
+// seasonOfDate returns "2018-19" for a game date.
+func seasonOfDate(d time.Time) string { return layout.SeasonOfDate(d).String() }
