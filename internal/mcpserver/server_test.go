@@ -86,12 +86,12 @@ func newLake(t testing.TB) lakeFixture {
 
 type engineCase struct {
 	name string
-	open func(t *testing.T) (*readonlytest.Fixture, *readonly.DB)
+	open func(t testing.TB) (*readonlytest.Fixture, *readonly.DB)
 }
 
 func engines() []engineCase {
 	return []engineCase{
-		{"sqlite", func(t *testing.T) (*readonlytest.Fixture, *readonly.DB) {
+		{"sqlite", func(t testing.TB) (*readonlytest.Fixture, *readonly.DB) {
 			f := readonlytest.SQLite(t)
 			db, err := readonly.OpenSQLite(context.Background(), f.SQLitePath, readonly.Options{})
 			if err != nil {
@@ -100,9 +100,9 @@ func engines() []engineCase {
 			t.Cleanup(func() { db.Close() })
 			return f, db
 		}},
-		{"postgres", func(t *testing.T) (*readonlytest.Fixture, *readonly.DB) {
+		{"postgres", func(t testing.TB) (*readonlytest.Fixture, *readonly.DB) {
 			f := readonlytest.Postgres(t)
-			db, err := readonly.OpenPostgres(context.Background(), f.ReaderURL, readonly.Options{MaxConns: 16})
+			db, err := readonly.OpenPostgres(context.Background(), f.ReaderURL, readonly.Options{MaxConns: 20})
 			if err != nil {
 				t.Fatal(err)
 			}
