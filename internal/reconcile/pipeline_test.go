@@ -304,8 +304,8 @@ func TestReconcileRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Timings[0].Attempts != 3 || len(f.sleep) != 2 || f.sleep[1] < 2*f.sleep[0]*9/10 {
-		t.Errorf("attempts %d, sleeps %v", rep.Timings[0].Attempts, f.sleep)
+	if rep.Attempts["scan"] != 3 || len(f.sleep) != 2 || f.sleep[1] < 2*f.sleep[0]*9/10 {
+		t.Errorf("attempts %d, sleeps %v", rep.Attempts["scan"], f.sleep)
 	}
 	// Exhausted retries: a StepError after 3 attempts.
 	f2 := newFixture(t, storetest.SQLite(t))

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/timing"
 )
 
 // PlanVersion is the version of the gaps.json schema (docs/reconcile.md).
@@ -29,7 +31,8 @@ type PlanDoc struct {
 	Tasks        []Task            `json:"tasks"`
 	UnknownKeys  PlanUnknown       `json:"unknown_keys"`
 	Heatmap      map[string]string `json:"heatmap,omitempty"`
-	Timings      []StepTiming      `json:"timings"`
+	Timing       timing.Report     `json:"timing"`
+	Attempts     map[string]int    `json:"attempts"`
 	PeakRSSBytes uint64            `json:"peak_rss_bytes"`
 	Warnings     []string          `json:"warnings,omitempty"`
 }
@@ -89,7 +92,7 @@ func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 func BuildPlan(rep *Report) *PlanDoc {
 	d := &PlanDoc{
 		Version: PlanVersion, GeneratedAt: rep.StartedAt.Format(time.RFC3339), RunID: rep.RunID, DryRun: rep.DryRun,
-		Expectations: rep.Expectations, Current: rep.Current.String(), Timings: rep.Timings, PeakRSSBytes: rep.PeakRSS,
+		Expectations: rep.Expectations, Current: rep.Current.String(), Timing: rep.Timing, Attempts: rep.Attempts, PeakRSSBytes: rep.PeakRSS,
 		Warnings: rep.Warnings, Coverage: []*Cell{}, Gaps: []Gap{}, Tasks: []Task{},
 	}
 	for _, s := range rep.Seasons {

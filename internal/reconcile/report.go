@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // maxTableRows: beyond this many cells the coverage table is summarized per
@@ -115,24 +114,18 @@ func PrintGaps(w io.Writer, gaps []Gap, plan *Plan) {
 }
 
 // PrintTimings writes the timing and memory breakdown with bars.
-func PrintTimings(w io.Writer, ts []StepTiming, peak uint64) {
-	var total time.Duration
-	for _, t := range ts {
-		total += t.Duration
-	}
-	for _, t := range ts {
-		share := 0.0
-		if total > 0 {
-			share = float64(t.Duration) / float64(total)
+func PrintTimings(w io.Writer, rep *Report) {
+	rep.Timing.Render(w) //nolint:errcheck // report output
+	var retried []string
+	for _, st := range Steps {
+		if n := rep.Attempts[st]; n > 1 {
+			retried = append(retried, fmt.Sprintf("%s %d attempts", st, n))
 		}
-		bar := strings.Repeat("█", int(share*30+0.5))
-		extra := ""
-		if t.Attempts > 1 {
-			extra = fmt.Sprintf(" (%d attempts)", t.Attempts)
-		}
-		fmt.Fprintf(w, "  %-9s %9s %-30s %5.1f%%  heap %7s  alloc %7s%s\n", t.Step, t.Duration.Round(time.Millisecond), bar, 100*share, mb(t.HeapAlloc), mb(t.TotalAlloc), extra)
 	}
-	fmt.Fprintf(w, "  %-9s %9s  peak memory (RSS) %s\n", "total", total.Round(time.Millisecond), mb(peak))
+	if len(retried) > 0 {
+		fmt.Fprintf(w, "retries: %s\n", strings.Join(retried, ", "))
+	}
+	fmt.Fprintf(w, "peak resident memory %s\n", mb(rep.PeakRSS))
 }
 
 func mb(b uint64) string { return fmt.Sprintf("%.1fMB", float64(b)/(1<<20)) }
@@ -176,7 +169,7 @@ func PrintSummary(w io.Writer, rep *Report) {
 		fmt.Fprintf(w, "warning: %s\n", wn)
 	}
 	fmt.Fprintln(w, "\nTiming and memory")
-	PrintTimings(w, rep.Timings, rep.PeakRSS)
+	PrintTimings(w, rep)
 }
 
 // PrintTrend writes the runs, newest first, with the change in completeness.

@@ -21,6 +21,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/timing"
 )
 
 // Steps of a reconciliation, in order.
@@ -117,7 +118,8 @@ type Report struct {
 	PlanPath     string
 	HeatmapSVG   string
 	HeatmapPNG   string
-	Timings      []StepTiming
+	Timing       timing.Report
+	Attempts     map[string]int // attempts per step
 	PeakRSS      uint64
 	DryRun       bool
 	Warnings     []string
@@ -180,7 +182,7 @@ func ParseSteps(list []string) (map[string]bool, error) {
 
 // step runs fn with retries: Attempts tries, exponential backoff from
 // RetryBase with jitter; permanent errors stop at once.
-func (r *Runner) step(ctx context.Context, rep *Report, n int, name string, selected bool, fn func(context.Context) error) error {
+func (r *Runner) step(ctx context.Context, rep *Report, timer *timing.Timer, n int, name string, selected bool, fn func(context.Context) error) error {
 	cfg := r.Config.Reconcile
 	attempts := cfg.Attempts
 	if attempts <= 0 {
@@ -199,7 +201,7 @@ func (r *Runner) step(ctx context.Context, rep *Report, n int, name string, sele
 		label += " (from cache / implicit)"
 	}
 	fmt.Fprintf(r.out(), "[Step %d/%d] %s\n", n, len(Steps), label)
-	t := startTiming(name)
+	span := timer.Start(name)
 	var err error
 	i := 1
 	for ; i <= attempts; i++ {
@@ -216,7 +218,8 @@ func (r *Runner) step(ctx context.Context, rep *Report, n int, name string, sele
 			break
 		}
 	}
-	rep.Timings = append(rep.Timings, t.stop(min(i, attempts), err))
+	span.StopErr(err)
+	rep.Attempts[name] = min(i, attempts)
 	if err != nil {
 		return &StepError{Step: name, Attempts: min(i, attempts), Err: err}
 	}
@@ -228,7 +231,7 @@ func (r *Runner) step(ctx context.Context, rep *Report, n int, name string, sele
 // errors in the options.
 func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	cfg := r.Config
-	rep := &Report{RunID: r.RunID, StartedAt: r.now().UTC(), DryRun: opts.DryRun}
+	rep := &Report{RunID: r.RunID, StartedAt: r.now().UTC(), DryRun: opts.DryRun, Attempts: map[string]int{}}
 	if rep.RunID == "" {
 		rep.RunID = fmt.Sprintf("r%s", rep.StartedAt.Format("20060102T150405.000"))
 	}
@@ -273,6 +276,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 	peak := startPeak()
+	timer := timing.New("reconcile")
 
 	// 1. scan
 	cachePath := ""
@@ -289,13 +293,14 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			rep.Warnings = append(rep.Warnings, cacheErr.Error())
 			r.log().Warn("scan cache not written", "error", cacheErr)
 		}
+		rep.Timing = timer.Stop()
 		return r.finish(ctx, rep, peak, err)
 	}
 	wantRate := opts.SampleRate
 	if opts.FullScan {
 		wantRate = 1
 	}
-	err = r.step(ctx, rep, 1, "scan", sel["scan"], func(ctx context.Context) error {
+	err = r.step(ctx, rep, timer, 1, "scan", sel["scan"], func(ctx context.Context) error {
 		if !sel["scan"] || opts.UseCache {
 			if cachePath == "" {
 				return Permanent(errors.New("no cache_dir configured: cannot use a cached scan"))
@@ -354,7 +359,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	// 2. analyze
-	err = r.step(ctx, rep, 2, "analyze", sel["analyze"], func(ctx context.Context) error {
+	err = r.step(ctx, rep, timer, 2, "analyze", sel["analyze"], func(ctx context.Context) error {
 		in := Inputs{Expectations: exp, Seasons: rep.Seasons, Current: rep.Current, Now: r.now()}
 		if r.Store != nil {
 			var err error
@@ -385,7 +390,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	// 3. detect
-	err = r.step(ctx, rep, 3, "detect", sel["detect"], func(ctx context.Context) error {
+	err = r.step(ctx, rep, timer, 3, "detect", sel["detect"], func(ctx context.Context) error {
 		rep.Gaps = Detect(rep.Analysis, ThresholdsFrom(cfg.Reconcile.Priorities), rep.Current, r.now())
 		fmt.Fprintf(r.out(), "  %d gaps\n", len(rep.Gaps))
 		return nil
@@ -399,7 +404,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		fmt.Fprintf(r.out(), "[Step 4/4] generate (skipped)\n")
 		return finish(nil)
 	}
-	err = r.step(ctx, rep, 4, "generate", true, func(ctx context.Context) error {
+	err = r.step(ctx, rep, timer, 4, "generate", true, func(ctx context.Context) error {
 		rep.Plan = Generate(rep.Gaps, exp, GenerateOptions{Sources: cfg.Sources, Caps: cfg.Reconcile.Caps})
 		fmt.Fprintf(r.out(), "  %d tasks planned (%s of fetching at the sources' rates)\n", len(rep.Plan.Tasks), humanSeconds(rep.Plan.EstimatedSeconds()))
 		if opts.DryRun {

@@ -10,38 +10,8 @@ import (
 	"time"
 )
 
-// StepTiming is the duration and memory of one step.
-type StepTiming struct {
-	Step       string        `json:"step"`
-	Duration   time.Duration `json:"duration_ns"`
-	Attempts   int           `json:"attempts"`
-	HeapAlloc  uint64        `json:"heap_alloc_bytes"`  // live heap at the end of the step
-	TotalAlloc uint64        `json:"total_alloc_bytes"` // allocated during the step
-	Error      string        `json:"error,omitempty"`
-}
-
-type timer struct {
-	name  string
-	start time.Time
-	alloc uint64
-}
-
-func startTiming(name string) timer {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return timer{name: name, start: time.Now(), alloc: m.TotalAlloc}
-}
-
-func (t timer) stop(attempts int, err error) StepTiming {
-	d := time.Since(t.start)
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	st := StepTiming{Step: t.name, Duration: d, Attempts: attempts, HeapAlloc: m.HeapAlloc, TotalAlloc: m.TotalAlloc - t.alloc}
-	if err != nil {
-		st.Error = err.Error()
-	}
-	return st
-}
+// Step durations and heap come from internal/timing; this file only adds
+// the process's peak resident memory, which the benchmarks report.
 
 // peakTracker samples the process's memory while a run goes on: the peak
 // resident set (VmHWM on Linux) or, elsewhere, the peak of runtime Sys.

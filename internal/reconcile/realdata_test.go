@@ -1,0 +1,217 @@
+package reconcile_test
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/collect"
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/importer"
+	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/reconcile"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/storetest"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// indexGame is a row of INDEX_games.csv.
+type indexGame struct {
+	id, season, typ, date, bref, espn string
+	files                             map[string]bool
+}
+
+func readIndex(t *testing.T, data string) []indexGame {
+	t.Helper()
+	f, err := os.Open(filepath.Join(data, "INDEX_games.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var out []indexGame
+	for _, r := range recs[1:] {
+		g := indexGame{id: r[col["nba_game_id"]], season: r[col["season"]], typ: r[col["season_type"]], date: r[col["date"]],
+			bref: r[col["bref_id"]], espn: r[col["espn_id"]], files: map[string]bool{}}
+		for _, p := range strings.Split(r[col["files"]], ";") {
+			g.files[p] = true
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// tarMembers returns the game ids of the 2018-19 playbyplayv2 archive.
+func tarMembers(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	out := map[string]bool{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, ok := strings.CutSuffix(filepath.Base(h.Name), ".json"); ok && len(id) == 10 {
+			out[id] = true
+		}
+	}
+}
+
+// TestRealDataCompleteness imports ../shared/data into a lake (what
+// fetching it through the replay server stores), takes the schedule from
+// INDEX_games.csv, reconciles, and checks every per-game cell against
+// counts taken from the index: expected = the season's games (with an id
+// in the dataset's id space), present = the games whose files list holds
+// the dataset's file, extra = other games of the dataset in the lake.
+func TestRealDataCompleteness(t *testing.T) {
+	data := testutil.RealDataDir(t)
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	lk, err := lake.Open(ctx, "file://"+filepath.Join(dir, "lake"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Close()
+	im := &importer.Importer{Lake: lk, Registry: collect.Registry(nil)}
+	if _, err := im.Import(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.SQLite(t)
+	index := readIndex(t, data)
+	var games []parse.GameRow
+	seasonSet := map[string]bool{}
+	for _, g := range index {
+		d := g.date[:4] + "-" + g.date[4:6] + "-" + g.date[6:]
+		games = append(games, parse.GameRow{GameID: g.id, Season: g.season, SeasonType: g.typ, Date: d, BBRefID: g.bref, ESPNID: g.espn, HomeCode: "BOS", AwayCode: "NYK", HomePts: 100, AwayPts: 99, Final: true})
+		seasonSet[g.season] = true
+	}
+	if _, err := store.UpsertGames(ctx, st, games); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Seasons = nil
+	for s := range seasonSet {
+		cfg.Seasons = append(cfg.Seasons, s)
+	}
+	cfg.CacheDir = filepath.Join(dir, "cache")
+	cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
+	r := &reconcile.Runner{Config: cfg, Lister: reconcile.DirLister{Root: filepath.Join(dir, "lake")}, LakeURL: "file://" + dir, Store: st,
+		Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) }}
+	rep, err := r.Run(ctx, reconcile.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// What the index says each dataset holds, per game.
+	inTar := tarMembers(t, filepath.Join(data, "seasons", "2018-19", "playbyplayv2.tar.gz"))
+	type rule struct {
+		item func(indexGame) string // the game's item in the dataset's id space ("" unknown)
+		has  func(indexGame) bool   // the index lists the dataset's file for the game
+	}
+	nbaFile := func(ds string) func(indexGame) bool {
+		return func(g indexGame) bool { return g.files["nba_stats/"+ds+"/"+g.id+".json"] }
+	}
+	nbaID := func(g indexGame) string { return g.id }
+	rules := map[string]rule{
+		"nba_stats/playbyplayv2":          {nbaID, nbaFile("playbyplayv2")},
+		"nba_stats/playbyplayv3":          {nbaID, nbaFile("playbyplayv3")},
+		"nba_stats/boxscoretraditionalv2": {nbaID, nbaFile("boxscoretraditionalv2")},
+		"nba_stats/boxscoretraditionalv3": {nbaID, nbaFile("boxscoretraditionalv3")},
+		"nba_stats/gamerotation":          {nbaID, nbaFile("gamerotation")},
+		"nba_live/playbyplay":             {nbaID, func(g indexGame) bool { return g.files["nba_live/liveData/playbyplay/playbyplay_"+g.id+".json"] }},
+		"nba_live/boxscore":               {nbaID, func(g indexGame) bool { return g.files["nba_live/liveData/boxscore/boxscore_"+g.id+".json"] }},
+		"espn/summary":                    {func(g indexGame) string { return g.espn }, func(g indexGame) bool { return g.files["espn/summary_"+g.espn+".json"] }},
+		"bbref/boxscores": {func(g indexGame) string { return g.bref }, func(g indexGame) bool {
+			return g.files["bbref/boxscores/"+g.bref+".html"] || g.files["bbref/boxscores/"+g.bref+".html.gz"]
+		}},
+	}
+	checked := 0
+	totalPresent := map[string]int{}
+	for _, c := range rep.Analysis.Cells {
+		ru, ok := rules[c.Source+"/"+c.Dataset]
+		if !ok {
+			continue
+		}
+		var expected, present, unresolved int
+		for _, g := range index {
+			if g.season != c.Season {
+				continue
+			}
+			if ru.item(g) == "" {
+				unresolved++
+				continue
+			}
+			expected++
+			if ru.has(g) {
+				present++
+			}
+		}
+		if c.Expected != expected || c.Present != present || c.Unresolved != unresolved || c.Invalid != 0 {
+			t.Errorf("%s: expected %d present %d unresolved %d invalid %d; the index says %d, %d, %d, 0",
+				c.ID(), c.Expected, c.Present, c.Unresolved, c.Invalid, expected, present, unresolved)
+		}
+		want := 1.0
+		if expected > 0 {
+			want = float64(present) / float64(expected)
+		}
+		if c.Completeness != want || c.Completeness < 0 || c.Completeness > 1 {
+			t.Errorf("%s: completeness %v, want %v", c.ID(), c.Completeness, want)
+		}
+		if c.ID() == "nba_stats/playbyplayv2/2018-19" {
+			// the season archive holds games the index does not list
+			extra := 0
+			for id := range inTar {
+				listed := false
+				for _, g := range index {
+					if g.id == id && g.season == "2018-19" {
+						listed = true
+					}
+				}
+				if !listed {
+					extra++
+				}
+			}
+			if c.Extra != extra {
+				t.Errorf("%s: extra %d, want %d (archive games not in the index)", c.ID(), c.Extra, extra)
+			}
+		}
+		totalPresent[c.Source+"/"+c.Dataset] += c.Present
+		checked++
+	}
+	if checked < 30 {
+		t.Fatalf("only %d cells checked", checked)
+	}
+	// Sanity: every game of the index has play-by-play v2, 205 bbref pages.
+	if totalPresent["nba_stats/playbyplayv2"] != len(index) {
+		t.Errorf("playbyplayv2 present %d, want %d (every index game)", totalPresent["nba_stats/playbyplayv2"], len(index))
+	}
+	t.Logf("checked %d cells; present per dataset: %v; overall %.1f%% of %d expected", checked, totalPresent, 100*rep.Analysis.Completeness, rep.Analysis.Expected)
+}
