@@ -333,7 +333,7 @@ func parseBasicTable(t *goquery.Selection, tid string, side pbp.Side, code strin
 			}
 			return
 		}
-		nameCell := row.ChildrenFiltered(`[data-stat="player"]`)
+		nameCell := row.ChildrenMatcher(statMatcher("player"))
 		if nameCell.Length() == 0 {
 			*issues = append(*issues, parse.Issue{Position: pos, Reason: "row without a player cell"})
 			return

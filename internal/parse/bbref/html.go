@@ -109,7 +109,7 @@ func (p *page) addTables(s *goquery.Selection) {
 // cell returns the trimmed text of the th/td with data-stat=stat in row,
 // and whether the row has such a cell.
 func cell(row *goquery.Selection, stat string) (string, bool) {
-	c := row.ChildrenFiltered(`[data-stat="` + stat + `"]`)
+	c := row.ChildrenMatcher(statMatcher(stat))
 	if c.Length() == 0 {
 		return "", false
 	}
@@ -162,3 +162,72 @@ func gameDate(id string) string {
 
 // seasonOfDate returns "2018-19" for a game date.
 func seasonOfDate(d time.Time) string { return layout.SeasonOfDate(d).String() }
+
+// statMatcher matches elements by their data-stat attribute without
+// compiling a CSS selector per call (box pages have thousands of cells).
+type statMatcher string
+
+// Match reports whether n has data-stat equal to m.
+func (m statMatcher) Match(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	for _, a := range n.Attr {
+		if a.Key == "data-stat" {
+			return a.Val == string(m)
+		}
+	}
+	return false
+}
+
+// MatchAll returns n and its descendants that match.
+func (m statMatcher) MatchAll(n *html.Node) []*html.Node {
+	var out []*html.Node
+	if m.Match(n) {
+		out = append(out, n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, m.MatchAll(c)...)
+	}
+	return out
+}
+
+// Filter returns the nodes of ns that match.
+func (m statMatcher) Filter(ns []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range ns {
+		if m.Match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// tagMatcher matches elements by tag name.
+type tagMatcher string
+
+// Match reports whether n is an element named m.
+func (m tagMatcher) Match(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == string(m) }
+
+// MatchAll returns n and its descendants that match.
+func (m tagMatcher) MatchAll(n *html.Node) []*html.Node {
+	var out []*html.Node
+	if m.Match(n) {
+		out = append(out, n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, m.MatchAll(c)...)
+	}
+	return out
+}
+
+// Filter returns the nodes of ns that match.
+func (m tagMatcher) Filter(ns []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range ns {
+		if m.Match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -105,7 +105,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	scoreHome, scoreAway := 0, 0
 	t.Find("tr").Each(func(i int, row *goquery.Selection) {
 		pos := fmt.Sprintf("table pbp row %d", i)
-		if row.HasClass("thead") || row.ChildrenFiltered("td").Length() == 0 {
+		if row.HasClass("thead") || row.ChildrenMatcher(tagMatcher("td")).Length() == 0 {
 			if id, _ := row.Attr("id"); periodIDRe.MatchString(id) {
 				n, _ := strconv.Atoi(periodIDRe.FindStringSubmatch(id)[1])
 				period = n
@@ -120,7 +120,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			}
 			return
 		}
-		cells := row.ChildrenFiltered("td")
+		cells := row.ChildrenMatcher(tagMatcher("td"))
 		clockText := cleanText(cells.First().Text())
 		clock, err := parseClock(clockText)
 		if err != nil {

@@ -111,7 +111,7 @@ func ParseSchedule(data []byte, h parse.Hint) (*parse.Result, error) {
 // scheduleRow reads one game row of a schedule table.
 func scheduleRow(row *goquery.Selection) (parse.GameRow, error) {
 	g := parse.GameRow{HomePts: -1, AwayPts: -1, SeasonType: "regular"}
-	dateCell := row.ChildrenFiltered(`[data-stat="date_game"]`)
+	dateCell := row.ChildrenMatcher(statMatcher("date_game"))
 	if dateCell.Length() == 0 {
 		return g, fmt.Errorf("field date_game: missing")
 	}
@@ -124,7 +124,7 @@ func scheduleRow(row *goquery.Selection) (parse.GameRow, error) {
 	g.Season = layout.SeasonOfDate(d).String()
 
 	team := func(stat string) (string, error) {
-		c := row.ChildrenFiltered(`[data-stat="` + stat + `"]`)
+		c := row.ChildrenMatcher(statMatcher(stat))
 		if c.Length() == 0 {
 			return "", fmt.Errorf("field %s: missing", stat)
 		}
@@ -157,7 +157,7 @@ func scheduleRow(row *goquery.Selection) (parse.GameRow, error) {
 		g.AwayTeamID = tm.NBAID
 	}
 
-	if c := row.ChildrenFiltered(`[data-stat="box_score_text"]`); c.Length() > 0 {
+	if c := row.ChildrenMatcher(statMatcher("box_score_text")); c.Length() > 0 {
 		if href, ok := c.Find("a").Attr("href"); ok {
 			if m := boxHrefRe.FindStringSubmatch(href); m != nil {
 				g.BBRefID = m[1]

@@ -220,14 +220,6 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 				res.Issues = append(res.Issues, parse.Issue{Position: fmt.Sprintf("boxscore.teams[%d].statistics", ti), Reason: err.Error()})
 			}
 		}
-		// Minutes and plus-minus of the team line: sums of the players.
-		for _, l := range b.Players {
-			t := &b.Home
-			if l.Side == pbp.Away {
-				t = &b.Away
-			}
-			t.Seconds += l.Seconds
-		}
 		box = &b
 	}
 
@@ -264,8 +256,29 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 				res.Games[0].Periods = max(res.Games[0].Periods, e.Period)
 			}
 		}
+		// Players in the plays but not in the box score keep their id; the
+		// side is the event's when they are its primary actor.
+		for _, e := range game.Events {
+			for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+				if _, ok := players[id]; id == "" || ok {
+					continue
+				}
+				info := pbp.PlayerInfo{ID: id}
+				if id == e.Player || id == e.SubIn || id == e.SubOut || id == e.Assist {
+					info.Side = e.Side
+				}
+				players[id] = info
+				game.Warnings = append(game.Warnings, fmt.Sprintf("player %s in play %d is not in the box score", id, e.EventNum))
+			}
+		}
 	}
 	if box != nil {
+		// Team minutes: five players for the length of the game (ESPN's
+		// player minutes are rounded to whole minutes).
+		if n := res.Games[0].Periods; n >= 4 {
+			box.Home.Seconds = 5 * pbp.PeriodStart(n+1)
+			box.Away.Seconds = box.Home.Seconds
+		}
 		res.Boxes = append(res.Boxes, *box)
 	}
 	return res, nil

@@ -88,6 +88,9 @@ func TestParseSummaryReal(t *testing.T) {
 		t.Fatalf("boxes %d", len(res.Boxes))
 	}
 	box := res.Boxes[0]
+	if box.Home.Seconds != 240*60*10 || box.Away.Seconds != 240*60*10 {
+		t.Errorf("team minutes %v %v", box.Home.Seconds, box.Away.Seconds)
+	}
 	sums := shooting(res.PBP)
 	if s := sums[pbp.NoSide]; *s != (pbp.Stats{}) {
 		t.Errorf("shots without a side: %+v", s)
@@ -287,5 +290,30 @@ func TestParseClock(t *testing.T) {
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("parseClock(%q) = %v, %v", c.in, got, err)
 		}
+	}
+}
+
+// TestParseSummaryPreGame checks a summary of a game not started (no
+// plays, empty box) and a play naming an athlete missing from the box.
+func TestParseSummaryPreGame(t *testing.T) {
+	t.Parallel()
+	head := `{"header":{"id":"401704999","season":{"year":2025,"type":5},"competitions":[{"id":"401704999","date":"2025-04-16T23:30Z","status":{"type":{"state":"pre","completed":false}},"competitors":[{"homeAway":"home","team":{"id":"13","abbreviation":"LAL"}},{"homeAway":"away","team":{"id":"9","abbreviation":"GS"}}]}]}`
+	res, err := ParseSummary([]byte(head+`,"boxscore":{"teams":[],"players":[]}}`), parse.Hint{Key: "k", Item: "401704999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := res.Games[0]
+	if g.Final || g.HomePts != -1 || g.SeasonType != "play_in" || g.AwayCode != "GSW" || g.Date != "2025-04-16" || res.PBP != nil || len(res.Boxes) != 0 {
+		t.Errorf("pre-game: %+v pbp %v boxes %d", g, res.PBP, len(res.Boxes))
+	}
+	res, err = ParseSummary([]byte(head+`,"plays":[{"id":"1","sequenceNumber":"5","type":{"id":"95","text":"Layup Shot"},"text":"X makes layup","scoringPlay":true,"scoreValue":2,"shootingPlay":true,"homeScore":2,"awayScore":0,"period":{"number":1},"clock":{"displayValue":"11:00"},"team":{"id":"13"},"participants":[{"athlete":{"id":"77"}}]}]}`), parse.Hint{Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := res.PBP.Players["77"]; p.Side != pbp.Home || len(res.PBP.Warnings) != 1 {
+		t.Errorf("player %+v warnings %v", p, res.PBP.Warnings)
+	}
+	if e := res.PBP.Events[0]; e.Type != pbp.ShotMade || e.Points != 2 || e.EventNum != 5 || e.Elapsed != 600 {
+		t.Errorf("event %+v", e)
 	}
 }
