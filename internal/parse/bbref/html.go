@@ -207,7 +207,9 @@ func (m statMatcher) Filter(ns []*html.Node) []*html.Node {
 type tagMatcher string
 
 // Match reports whether n is an element named m.
-func (m tagMatcher) Match(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == string(m) }
+func (m tagMatcher) Match(n *html.Node) bool {
+	return n.Type == html.ElementNode && n.Data == string(m)
+}
 
 // MatchAll returns n and its descendants that match.
 func (m tagMatcher) MatchAll(n *html.Node) []*html.Node {
