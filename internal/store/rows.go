@@ -312,14 +312,21 @@ var PlayColumns = []string{"game_id", "provider", "ord", "event_num", "period", 
 	"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id",
 	"score_home", "score_away", "description"}
 
+// playsChunk is how many plays rows ReplacePlaysBatch sends at a time.
+const playsChunk = 25_000
+
 // PlayRow renders e as a plays row in PlayColumns order.
 func PlayRow(gameID, provider string, e *pbp.Event) []any {
-	return []any{gameID, provider, int64(e.Order), int64(e.EventNum), int64(e.Period), int64(e.Clock), int64(e.Elapsed),
+	return fillPlayRow(make([]any, len(PlayColumns)), gameID, provider, e)
+}
+
+func fillPlayRow(r []any, gameID, provider string, e *pbp.Event) []any {
+	return append(r[:0], gameID, provider, int64(e.Order), int64(e.EventNum), int64(e.Period), int64(e.Clock), int64(e.Elapsed),
 		int64(e.Type), nullStr(e.Subtype), int64(e.Side), b2i(e.Team), b2i(e.Made), int64(e.Points), b2i(e.Three),
 		int64(e.FTNum), int64(e.FTOf), int64(e.FTKind), int64(e.Rebound), int64(e.Foul),
 		nullStr(string(e.Player)), nullStr(string(e.Assist)), nullStr(string(e.Block)), nullStr(string(e.Steal)),
 		nullStr(string(e.Fouled)), nullStr(string(e.SubIn)), nullStr(string(e.SubOut)), nullStr(string(e.Jump2)),
-		nullStr(string(e.JumpTo)), int64(e.ScoreHome), int64(e.ScoreAway), nullStr(e.Description)}
+		nullStr(string(e.JumpTo)), int64(e.ScoreHome), int64(e.ScoreAway), nullStr(e.Description))
 }
 
 // GamePlays is one game's events from one provider.
@@ -354,16 +361,14 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 		seen[k] = true
 		n += len(g.Events)
 	}
-	b := Batch{Table: "plays", Columns: PlayColumns, Rows: make([][]any, 0, n)}
 	for _, g := range games {
 		ords := make(map[int]bool, len(g.Events))
 		for i := range g.Events {
-			e := &g.Events[i]
-			if ords[e.Order] {
-				return 0, fmt.Errorf("store: plays of game %s from %s: event %d has the order %d of an earlier event", g.GameID, g.Provider, i, e.Order)
+			if o := g.Events[i].Order; ords[o] {
+				return 0, fmt.Errorf("store: plays of game %s from %s: event %d has the order %d of an earlier event", g.GameID, g.Provider, i, o)
+			} else {
+				ords[o] = true
 			}
-			ords[e.Order] = true
-			b.Rows = append(b.Rows, PlayRow(g.GameID, g.Provider, e))
 		}
 	}
 	var written int64
@@ -390,9 +395,33 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 				}
 			}
 		}
-		var err error
-		written, err = tx.Insert(ctx, b)
-		return err
+		// Rows are rendered and sent in chunks through one reused buffer:
+		// a season (550,000 events) never sits in memory as 17 million
+		// boxed values.
+		chunk := min(n, playsChunk)
+		flat := make([]any, chunk*len(PlayColumns))
+		b := Batch{Table: "plays", Columns: PlayColumns, Rows: make([][]any, 0, chunk)}
+		flush := func() error {
+			if len(b.Rows) == 0 {
+				return nil
+			}
+			w, err := tx.Insert(ctx, b)
+			written += w
+			b.Rows = b.Rows[:0]
+			return err
+		}
+		for _, g := range games {
+			for i := range g.Events {
+				row := flat[len(b.Rows)*len(PlayColumns) : (len(b.Rows)+1)*len(PlayColumns)]
+				b.Rows = append(b.Rows, fillPlayRow(row, g.GameID, g.Provider, &g.Events[i]))
+				if len(b.Rows) == chunk {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return flush()
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: replace plays of %d game(s): %w", len(games), err)

@@ -13,7 +13,7 @@ import (
 func BenchPlays(games, perGame int) []store.GamePlays {
 	out := make([]store.GamePlays, games)
 	for g := range out {
-		id := fmt.Sprintf("00218%05d", g+1)
+		id := fmt.Sprintf("00299%05d", g+1) // a season no real data uses
 		out[g] = store.GamePlays{GameID: id, Provider: "nba_stats/playbyplayv2", Events: sampleEvents(id, perGame)}
 	}
 	return out

@@ -121,6 +121,17 @@ var _ = register("PlaysRoundTrip", false, func(t *testing.T, b *bundle) {
 	if !reflect.DeepEqual(provs, []string{"espn/summary", "nba_stats/playbyplayv2"}) {
 		t.Fatalf("providers %v", provs)
 	}
+	// A batch larger than one chunk of the bulk path (25,000 rows).
+	big := BenchPlays(60, 500)
+	if n := must[int64](t)(store.ReplacePlaysBatch(b.ctx, b.s, big)); n != 30_000 {
+		t.Fatalf("big batch wrote %d", n)
+	}
+	if got := must[[]pbp.Event](t)(store.LoadPlays(b.ctx, b.s, big[50].GameID, big[50].Provider)); !reflect.DeepEqual(got, big[50].Events) {
+		t.Fatalf("game %s of the big batch did not round-trip", big[50].GameID)
+	}
+	if _, err := b.s.Exec(b.ctx, `DELETE FROM plays WHERE game_id LIKE $1`, "00299%"); err != nil {
+		t.Fatal(err)
+	}
 	// Duplicate orders are refused and change nothing.
 	bad := sampleEvents("0021800002", 3)
 	bad[2].Order = 0
