@@ -185,6 +185,9 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 			}
 		}
 		ev.Player = ev.SubIn
+		if ev.SubIn == "" || ev.SubOut == "" {
+			c.warn("play %s: substitution %q without the player going in or out", p.ID, ev.Description)
+		}
 	case typeID == typeJumpBall || strings.Contains(tt, "jump ball") || tt == "jumpball":
 		ev.Type = pbp.JumpBall
 		// Participants are the two jumpers then the player who gains

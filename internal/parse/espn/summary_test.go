@@ -76,7 +76,9 @@ func TestParseSummaryReal(t *testing.T) {
 	if res.PBP == nil || len(res.PBP.Events) != 450 {
 		t.Fatalf("pbp events: %v", res.PBP)
 	}
-	if len(res.PBP.Warnings) != 0 {
+	// ESPN quirk: plays 548 and 549 are "Ochai Agbaji enters the game for "
+	// with no player going out (play 550 is the full substitution).
+	if len(res.PBP.Warnings) != 2 || !strings.Contains(res.PBP.Warnings[0], "401585607548") || !strings.Contains(res.PBP.Warnings[1], "401585607549") {
 		t.Errorf("warnings: %v", res.PBP.Warnings)
 	}
 	for _, e := range res.PBP.Events {
@@ -143,6 +145,20 @@ func TestParseSummaryReal(t *testing.T) {
 				}
 			}
 		}
+	}
+	// Substitutions: participants are [in, out], as the text says.
+	subs := 0
+	for _, e := range res.PBP.Events {
+		if e.Type == pbp.Substitution {
+			subs++
+			p := res.PBP.Players
+			if want := strings.TrimSpace(p[e.SubIn].Name + " enters the game for " + p[e.SubOut].Name); e.Description != want {
+				t.Errorf("substitution %q mapped as %q", e.Description, want)
+			}
+		}
+	}
+	if subs != 61 {
+		t.Errorf("%d substitutions, want 61", subs)
 	}
 	// The last event carries the final score.
 	last := res.PBP.Events[len(res.PBP.Events)-1]
