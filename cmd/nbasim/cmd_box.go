@@ -1,11 +1,319 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/pbp"
+)
 
 func newBoxCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "box",
-		Short: "Box score of a game at any moment",
-		RunE:  notYet,
+	var (
+		at, file, provider, format, overrides string
+		elapsed                               float64
+		event                                 int
+		rng                                   []string
+		save                                  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "box GAME_ID",
+		Short: "Box score of a game at any moment, or of a window, derived from play-by-play",
+		Long: `Derive the box score of a game from its play-by-play: the final box, the box at
+any moment, or the box of a time window. The engine keeps a state snapshot at
+every period start and replays the events since, so any moment costs a
+fraction of a millisecond (docs/pbp-engine.md).
+
+Plays come from the store (the plays table that nbasim load writes) or, with
+--file, straight from a raw provider file (playbyplayv2/v3, liveData, ESPN
+summary).`,
+		Example: `  nbasim box 0021800001
+  nbasim box 0021800001 --at "Q3 7:02.4"
+  nbasim box 0021800001 --elapsed 1978.6 --format json
+  nbasim box 0021800001 --event 245
+  nbasim box 0021600270 --range "OT1 5:00" --range "OT1 4:46"
+  nbasim box 0022000001 --at "Q4 2:00" --file ../shared/data/nba_live/liveData/playbyplay/playbyplay_0022000001.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			gameID := args[0]
+			set := 0
+			for _, f := range []string{"at", "elapsed", "event", "range"} {
+				if cmd.Flags().Changed(f) {
+					set++
+				}
+			}
+			if set > 1 {
+				return errors.New("box: use one of --at, --elapsed, --event, --range")
+			}
+			switch format {
+			case "table", "json", "csv":
+			default:
+				return fmt.Errorf("box: --format %q: want table, json or csv", format)
+			}
+			ov, err := pbp.LoadOverrides(overrides)
+			if err != nil {
+				return fmt.Errorf("box: %w", err)
+			}
+			var g *pbp.Game
+			if file != "" {
+				res, kind, err := derive.ReadFile(file, gameID)
+				if err != nil {
+					return fmt.Errorf("box: %w", err)
+				}
+				if res.PBP == nil {
+					return fmt.Errorf("box: %s (%s) holds no play-by-play", file, kind)
+				}
+				g = res.PBP
+			} else {
+				s, err := a.Store(ctx)
+				if err != nil {
+					return fmt.Errorf("box: %w (or pass --file PATH to read a raw provider file)", err)
+				}
+				if g, err = derive.GameFromStore(ctx, s, gameID, provider); err != nil {
+					return fmt.Errorf("box: %w", err)
+				}
+			}
+			c := pbp.Compile(g, ov)
+			var out boxOutput
+			out.GameID = gameID
+			out.Provider = g.Provider
+			out.Degraded, out.Reasons = c.Degraded, c.Reasons
+			switch {
+			case cmd.Flags().Changed("at"):
+				t, err := pbp.ParseMoment(at)
+				if err != nil {
+					return fmt.Errorf("box: --at: %w", err)
+				}
+				out.Moment = at
+				out.Box = c.BoxAt(pbp.AtElapsed(t))
+				out.lineupAt(c, pbp.AtElapsed(t))
+			case cmd.Flags().Changed("elapsed"):
+				if elapsed < 0 || math.IsNaN(elapsed) {
+					return fmt.Errorf("box: --elapsed %v: want seconds since the opening tip", elapsed)
+				}
+				t := pbp.Tenths(math.Round(elapsed * 10))
+				out.Moment = fmt.Sprintf("elapsed %s", t)
+				out.Box = c.BoxAt(pbp.AtElapsed(t))
+				out.lineupAt(c, pbp.AtElapsed(t))
+			case cmd.Flags().Changed("event"):
+				idx := -1
+				for i, e := range c.Events {
+					if e.EventNum == event {
+						idx = i
+					}
+				}
+				if idx < 0 {
+					return fmt.Errorf("box: game %s has no event number %d", gameID, event)
+				}
+				e := c.Events[idx]
+				out.Moment = fmt.Sprintf("after event %d (period %d %s): %s", event, e.Period, e.Clock, e.Description)
+				out.Box = c.BoxAt(pbp.Moment{Event: idx})
+				out.lineupAt(c, pbp.Moment{Event: idx})
+			case cmd.Flags().Changed("range"):
+				ends := rng
+				if len(ends) == 1 {
+					ends = strings.SplitN(ends[0], ",", 2)
+				}
+				if len(ends) != 2 {
+					return errors.New(`box: --range needs START and END: --range "Q3 12:00" --range "Q3 7:02.4"`)
+				}
+				from, err := parseEnd(ends[0])
+				if err != nil {
+					return fmt.Errorf("box: --range start: %w", err)
+				}
+				to, err := parseEnd(ends[1])
+				if err != nil {
+					return fmt.Errorf("box: --range end: %w", err)
+				}
+				if to < from {
+					return fmt.Errorf("box: --range ends (%s) before it starts (%s)", to, from)
+				}
+				out.Moment = fmt.Sprintf("window %s - %s (elapsed, both ends included)", from, to)
+				out.Box = c.Window(pbp.BeforeElapsed(from), pbp.AtElapsed(to))
+			default:
+				out.Moment = "final"
+				out.Box = c.Final()
+				out.lineupAt(c, pbp.AtElapsed(c.FinalState().Elapsed))
+			}
+			if save {
+				s, err := a.Store(ctx)
+				if err != nil {
+					return fmt.Errorf("box: --save: %w", err)
+				}
+				if err := derive.SaveDerived(ctx, s, out.Box); err != nil {
+					return fmt.Errorf("box: --save: %w", err)
+				}
+			}
+			w := cmd.OutOrStdout()
+			switch format {
+			case "json":
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			case "csv":
+				return writeBoxCSV(w, out.Box)
+			}
+			return writeBoxTable(w, out)
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&at, "at", "", `moment: period and clock remaining, "Q3 7:02.4", "OT1 2:00"`)
+	f.Float64Var(&elapsed, "elapsed", 0, "moment: seconds of game time since the opening tip (1978.6)")
+	f.IntVar(&event, "event", 0, "moment: just after the event with this provider event number")
+	f.StringArrayVar(&rng, "range", nil, `window: --range START --range END (each a moment or elapsed seconds; or "START,END")`)
+	f.StringVar(&file, "file", "", "read the play-by-play from this raw provider file instead of the store")
+	f.StringVar(&provider, "provider", "", "play-by-play provider in the store (default: the preferred one the store holds)")
+	f.StringVar(&format, "format", "table", "output: table, json or csv")
+	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
+	f.BoolVar(&save, "save", false, "also store the derived box (source derived)")
+	return cmd
+}
+
+// parseEnd reads a window end: a moment ("Q3 7:02.4") or elapsed seconds.
+func parseEnd(s string) (pbp.Tenths, error) {
+	s = strings.TrimSpace(s)
+	if v, err := strconv.ParseFloat(s, 64); err == nil {
+		if v < 0 {
+			return 0, fmt.Errorf("%q: negative", s)
+		}
+		return pbp.Tenths(math.Round(v * 10)), nil
+	}
+	return pbp.ParseMoment(s)
+}
+
+type boxOutput struct {
+	GameID   string         `json:"game_id"`
+	Provider string         `json:"provider"`
+	Moment   string         `json:"moment"`
+	Degraded bool           `json:"degraded,omitempty"`
+	Reasons  []string       `json:"degraded_reasons,omitempty"`
+	OnCourt  [2][]string    `json:"on_court,omitempty"` // home, away
+	Box      pbp.Box        `json:"box"`
+	Extra    map[string]any `json:"-"`
+}
+
+func (o *boxOutput) lineupAt(c *pbp.Compiled, m pbp.Moment) {
+	var s pbp.State
+	c.StateAt(&s, m)
+	for k, side := range []pbp.Side{pbp.Home, pbp.Away} {
+		for _, p := range s.On[side] {
+			if p >= 0 {
+				info := c.Players[p]
+				name := info.Name
+				if name == "" {
+					name = string(info.ID)
+				}
+				o.OnCourt[k] = append(o.OnCourt[k], name)
+			}
+		}
+	}
+}
+
+func mmss(t pbp.Tenths) string {
+	s := int(t / 10)
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+func writeBoxTable(w io.Writer, o boxOutput) error {
+	b := o.Box
+	fmt.Fprintf(w, "%s  %s %d - %d %s  (%s)\n", o.GameID, teamName(b.Away), b.Away.PTS, b.Home.PTS, teamName(b.Home), o.Moment)
+	if o.Degraded {
+		fmt.Fprintf(w, "degraded: %s\n", strings.Join(o.Reasons, "; "))
+	}
+	for _, side := range []pbp.Side{pbp.Away, pbp.Home} {
+		tl := b.Home
+		k := 0
+		if side == pbp.Away {
+			tl = b.Away
+			k = 1
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\tMIN\tPTS\tFG\t3P\tFT\tOREB\tDREB\tREB\tAST\tSTL\tBLK\tTOV\tPF\t+/-\t\n", teamName(tl))
+		for _, l := range b.Players {
+			if l.Side != side {
+				continue
+			}
+			name := l.Name
+			if name == "" {
+				name = string(l.PlayerID)
+			}
+			if l.Starter {
+				name = "* " + name
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d-%d\t%d-%d\t%d-%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%+d\t\n", name, mmss(l.Seconds), l.PTS,
+				l.FGM, l.FGA, l.FG3M, l.FG3A, l.FTM, l.FTA, l.OREB, l.DREB, l.REB, l.AST, l.STL, l.BLK, l.TOV, l.PF, l.PlusMinus)
+		}
+		fmt.Fprintf(tw, "TEAM\t%s\t%d\t%d-%d\t%d-%d\t%d-%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", mmss(tl.Seconds), tl.PTS,
+			tl.FGM, tl.FGA, tl.FG3M, tl.FG3A, tl.FTM, tl.FTA, tl.OREB, tl.DREB, tl.REB, tl.AST, tl.STL, tl.BLK, tl.TOV, tl.PF)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		ppp := ""
+		if tl.Possessions > 0 {
+			ppp = fmt.Sprintf(", %.3f points per possession", float64(tl.PTS)/float64(tl.Possessions))
+		}
+		fmt.Fprintf(w, "team rebounds %d off / %d def, team turnovers %d (in TOV), possessions %d%s\n", tl.TeamOREB, tl.TeamDREB, tl.TeamTOV, tl.Possessions, ppp)
+		if len(o.OnCourt[k]) > 0 {
+			fmt.Fprintf(w, "on court: %s\n", strings.Join(o.OnCourt[k], ", "))
+		}
+	}
+	return nil
+}
+
+func teamName(t pbp.TeamLine) string {
+	if t.Code != "" {
+		return t.Code
+	}
+	if t.TeamID != "" {
+		return t.TeamID
+	}
+	return t.Side.String()
+}
+
+func writeBoxCSV(w io.Writer, b pbp.Box) error {
+	cw := csv.NewWriter(w)
+	head := append([]string{"game_id", "scope", "side", "team", "player_id", "name", "starter", "seconds"}, pbp.StatNames...)
+	head = append(head, "PLUS_MINUS")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	scope := "game"
+	if b.From != 0 || b.To != 0 {
+		scope = fmt.Sprintf("range:%d-%d", b.From, b.To)
+	}
+	row := func(side pbp.Side, team, id, name string, starter bool, s pbp.Stats) error {
+		r := []string{b.GameID, scope, side.String(), team, id, name, strconv.FormatBool(starter), strconv.FormatFloat(s.Seconds.Seconds(), 'f', 1, 64)}
+		for _, v := range s.Values() {
+			r = append(r, strconv.Itoa(v))
+		}
+		r = append(r, strconv.Itoa(s.PlusMinus))
+		return cw.Write(r)
+	}
+	for _, l := range b.Players {
+		t := b.Home
+		if l.Side == pbp.Away {
+			t = b.Away
+		}
+		if err := row(l.Side, teamName(t), string(l.PlayerID), l.Name, l.Starter, l.Stats); err != nil {
+			return err
+		}
+	}
+	for _, t := range []pbp.TeamLine{b.Away, b.Home} {
+		if err := row(t.Side, teamName(t), "", "TEAM", false, t.Stats); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

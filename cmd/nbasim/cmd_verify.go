@@ -1,11 +1,194 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+)
 
 func newVerifyCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var (
+		game, season, data, jsonPath, tablePath, overrides, format string
+		all, save                                                  bool
+	)
+	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Compare derived box scores with the official ones",
-		RunE:  notYet,
+		Long: `Derive the final box of every selected game from its play-by-play and compare
+it with every official box, per player and per stat. Each game gets a grade
+(A: every cell, team total and minute exact; B: team points exact and >= 99%
+of cells; C: >= 97%; D: >= 90%; F: below, or the game failed). The report
+gives the share of player-stat cells exact, of games fully exact, of team
+totals exact, of minutes within 1 s, and every difference with its cause.
+
+From the store (--game, --season, --all) the derived boxes (source derived)
+and the results (verify_runs, verify_games, verify_diffs) are stored. With
+--data DIR it reads a recorded data folder directly (INDEX_games.csv; with
+--season 2018-19, the season archive against the team game log), so the
+figures are reproducible without the lake.`,
+		Example: `  nbasim verify --game 0021800001
+  nbasim verify --season 2018-19 --json verify.json
+  nbasim verify --all --table verify.txt
+  nbasim verify --data ../shared/data
+  nbasim verify --data ../shared/data --season 2018-19`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			modes := 0
+			for _, b := range []bool{game != "", season != "" && data == "", all, data != ""} {
+				if b {
+					modes++
+				}
+			}
+			if modes != 1 {
+				return errors.New("verify: choose one of --game ID, --season S, --all, --data DIR (with --data, --season 2018-19 checks the season archive)")
+			}
+			if format != "table" && format != "json" {
+				return fmt.Errorf("verify: --format %q: want table or json", format)
+			}
+			ov, err := pbp.LoadOverrides(overrides)
+			if err != nil {
+				return fmt.Errorf("verify: %w", err)
+			}
+			started := time.Now()
+			var bar *progressbar.ProgressBar
+			progress := func(done, total int) {
+				if !isTerminal(os.Stderr) {
+					if done == total || done%200 == 0 {
+						a.Logger().Info("verify", "done", done, "total", total)
+					}
+					return
+				}
+				if bar == nil {
+					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("verify"),
+						progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+				}
+				_ = bar.Set(done)
+			}
+			var rep *derive.Report
+			var scope string
+			switch {
+			case data != "" && season != "":
+				if season != "2018-19" {
+					return fmt.Errorf("verify: --data with --season: only the 2018-19 archive is known (seasons/2018-19/playbyplayv2.tar.gz)")
+				}
+				scope = "data " + data + " season " + season
+				rep, err = derive.VerifySeason(ctx, derive.DefaultSeason(data), derive.Options{Overrides: ov, Progress: progress})
+			case data != "":
+				scope = "data " + data
+				rep, err = derive.VerifyDir(ctx, data, derive.Options{Overrides: ov, Extra: derive.ExtraOfficial, Progress: progress})
+			default:
+				s, serr := a.Store(ctx)
+				if serr != nil {
+					return fmt.Errorf("verify: %w (or use --data DIR)", serr)
+				}
+				var ids []string
+				switch {
+				case game != "":
+					scope, ids = "game "+game, []string{game}
+				default:
+					scope = "all"
+					if season != "" {
+						scope = "season " + season
+					}
+					games, lerr := store.ListGames(ctx, s, season)
+					if lerr != nil {
+						return fmt.Errorf("verify: %w", lerr)
+					}
+					for _, g := range games {
+						ids = append(ids, g.GameID)
+					}
+				}
+				rep = &derive.Report{Name: scope}
+				for i, id := range ids {
+					if cerr := ctx.Err(); cerr != nil {
+						return cerr
+					}
+					res, verr := derive.VerifyGameStore(ctx, s, id, ov)
+					if verr != nil {
+						return fmt.Errorf("verify: game %s: %w", id, verr)
+					}
+					if len(res) == 0 {
+						rep.Skipped = append(rep.Skipped, id+": no official box in the store")
+					}
+					rep.Games = append(rep.Games, res...)
+					progress(i+1, len(ids))
+				}
+				rep.Summarize()
+				save = true
+			}
+			if err != nil {
+				return fmt.Errorf("verify: %w", err)
+			}
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if save {
+				s, serr := a.Store(ctx)
+				if serr != nil {
+					return fmt.Errorf("verify: save: %w", serr)
+				}
+				if err := derive.SaveReport(ctx, s, a.RunID(), scope, started, rep); err != nil {
+					return err
+				}
+			}
+			if jsonPath != "" {
+				if err := writeReportFile(jsonPath, rep.WriteJSON); err != nil {
+					return fmt.Errorf("verify: %w", err)
+				}
+			}
+			if tablePath != "" {
+				if err := writeReportFile(tablePath, rep.WriteTable); err != nil {
+					return fmt.Errorf("verify: %w", err)
+				}
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				return rep.WriteJSON(w)
+			}
+			if err := rep.WriteTable(w); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "\n%d games in %s\n", rep.Summary.Games, time.Since(started).Round(time.Millisecond))
+			return nil
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&game, "game", "", "verify one game (from the store)")
+	f.StringVar(&season, "season", "", "verify a season (from the store; with --data, the 2018-19 archive)")
+	f.BoolVar(&all, "all", false, "verify every game in the store")
+	f.StringVar(&data, "data", "", "verify a recorded data folder (INDEX_games.csv) instead of the store")
+	f.StringVar(&jsonPath, "json", "", "also write the report as JSON to this file")
+	f.StringVar(&tablePath, "table", "", "also write the readable report to this file")
+	f.StringVar(&format, "format", "table", "stdout: table or json")
+	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
+	f.BoolVar(&save, "save", false, "with --data: store the results too")
+	return cmd
+}
+
+func writeReportFile(path string, write func(w io.Writer) error) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
 }

@@ -2,6 +2,7 @@ package derive
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -88,11 +89,28 @@ func TestVerifySeason2018(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := VerifySeason(context.Background(), DefaultSeason(dir), Options{Overrides: ov})
+	// Possessions (docs/pbp-engine.md): the two teams of a game end within
+	// a few possessions of each other (each period's last one may go
+	// either way), 90-125 each.
+	var possBad []string
+	var possSum, possN int
+	derived := func(b pbp.Box) {
+		h, a := b.Home.Possessions, b.Away.Possessions
+		possSum += h + a
+		possN += 2
+		if d := h - a; d > 4 || d < -4 || h < 80 || a < 80 {
+			possBad = append(possBad, fmt.Sprintf("%s %d-%d", b.GameID, h, a))
+		}
+	}
+	rep, err := VerifySeason(context.Background(), DefaultSeason(dir), Options{Overrides: ov, Derived: derived})
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeReport(t, rep, "verify-season-2018-19")
+	t.Logf("possessions per team-game %.1f; games with an odd count: %d %v", float64(possSum)/float64(possN), len(possBad), possBad)
+	if len(possBad) > 12 {
+		t.Errorf("%d games with unbalanced possessions", len(possBad))
+	}
 	s := rep.Summary
 	t.Logf("games %d failed %d degraded %d team pts %.4f totals %.4f grades %v", s.Games, s.Failed, s.Degraded, s.TeamPointsExactShare, s.TeamTotalsExactShare, s.Grades)
 	if s.Games != 1204 || s.Failed != 0 {
