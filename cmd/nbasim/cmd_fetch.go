@@ -22,6 +22,11 @@ type fetchFlags struct {
 	limit    int
 	force    bool
 	noStore  bool
+	retry404 bool
+}
+
+func (f *fetchFlags) options() collect.Options {
+	return collect.Options{Force: f.force, RetryPermanent: f.retry404}
 }
 
 func newFetchCmd(a *app) *cobra.Command {
@@ -40,7 +45,8 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 	pf.StringVar(&f.sources, "source", "", "comma-separated sources (default: every enabled source)")
 	pf.StringVar(&f.datasets, "dataset", "", "comma-separated datasets (default: each source's per-game datasets)")
 	pf.BoolVar(&f.force, "force", false, "fetch even what the lake holds (identical bytes still write nothing)")
-	pf.BoolVar(&f.noStore, "no-store", false, "do not read games and ids from the database")
+	pf.BoolVar(&f.noStore, "no-store", false, "do not use the database (games, ids, failure log)")
+	pf.BoolVar(&f.retry404, "retry-permanent", false, "ask again for objects that failed permanently (404, ...) in the last 24 hours")
 
 	sched := &cobra.Command{
 		Use:   "schedule --season 2023-24",
@@ -85,7 +91,7 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 					if err != nil {
 						return total, err
 					}
-					s, err := c.Fetch(cmd.Context(), src.Name()+" "+id, reqs, collect.Options{Force: f.force})
+					s, err := c.Fetch(cmd.Context(), src.Name()+" "+id, reqs, f.options())
 					if s != nil {
 						total.Add(s)
 					}
@@ -109,7 +115,7 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 				return err
 			}
 			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
-				s, from, err := c.Season(cmd.Context(), src, se, splitList(f.datasets), f.limit, collect.Options{Force: f.force})
+				s, from, err := c.Season(cmd.Context(), src, se, splitList(f.datasets), f.limit, f.options())
 				a.Logger().Info("season games", "source", src.Name(), "from", string(from))
 				return s, err
 			})

@@ -76,6 +76,11 @@ type Options struct {
 	Force bool
 	// Workers per host (default: the host's concurrency cap).
 	Workers int
+	// RetryPermanent asks again for objects whose last fetch failed
+	// permanently (404, ...) less than PermanentTTL ago (default 24 h);
+	// otherwise they are skipped. Needs Collector.Store (table fetch_log).
+	RetryPermanent bool
+	PermanentTTL   time.Duration
 }
 
 // Failure is one failed item.
@@ -90,6 +95,7 @@ type Failure struct {
 type Summary struct {
 	Requested int              // items asked for
 	Present   int              // already in the lake: not fetched
+	Known404  int              // failed permanently in a recent run (fetch_log): not asked again
 	Fetched   int              // new objects written (including changed payloads)
 	Changed   int              // of Fetched: a different payload was there, archived
 	Unchanged int              // fetched, identical to the lake: nothing written
@@ -108,6 +114,7 @@ func newSummary() *Summary {
 func (s *Summary) Add(o *Summary) {
 	s.Requested += o.Requested
 	s.Present += o.Present
+	s.Known404 += o.Known404
 	s.Fetched += o.Fetched
 	s.Changed += o.Changed
 	s.Unchanged += o.Unchanged
@@ -136,6 +143,9 @@ func (s *Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "requested %d: fetched %d (changed %d), unchanged %d, already in lake %d, failed %d",
 		s.Requested, s.Fetched, s.Changed, s.Unchanged, s.Present, s.FailedTotal())
+	if s.Known404 > 0 {
+		fmt.Fprintf(&b, ", skipped %d that failed permanently in a recent run", s.Known404)
+	}
 	if len(s.Failed) > 0 {
 		var parts []string
 		for _, k := range sortedKeys(s.Failed) {
@@ -181,6 +191,15 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 	sum.Requested = len(reqs)
 	before := hostRequests(c.Client)
 
+	logd, err := c.loggedFailures(ctx)
+	if err != nil {
+		c.log().Warn("fetch_log unavailable", "err", err)
+		logd = map[string]logged{}
+	}
+	ttl := opts.PermanentTTL
+	if ttl <= 0 {
+		ttl = 24 * time.Hour
+	}
 	// Skip what is there: the lake is the checkpoint.
 	var todo []*source.Request
 	for _, r := range reqs {
@@ -199,6 +218,10 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 				sum.Present++
 				continue
 			}
+			if l, ok := logd[key]; ok && !opts.RetryPermanent && l.class == source.Permanent.String() && time.Since(l.at) < ttl {
+				sum.Known404++
+				continue
+			}
 		}
 		todo = append(todo, r)
 	}
@@ -212,6 +235,7 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 	}
 	var mu sync.Mutex
 	var lakeErr error
+	var done []*source.Request // fetched (written or unchanged)
 	var wg sync.WaitGroup
 	for host, rs := range byHost {
 		workers := opts.Workers
@@ -242,7 +266,9 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 						c.log().Warn("fetch failed", "item", r.String(), "url", r.URL, "class", name, "err", ferr)
 					case res.Unchanged:
 						sum.Unchanged++
+						done = append(done, r)
 					default:
+						done = append(done, r)
 						sum.Fetched++
 						if res.Archived != "" {
 							sum.Changed++
@@ -272,6 +298,24 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 		if d := n - before[h]; d > 0 {
 			sum.Requests[h] = d
 		}
+	}
+	// The failure log: record this batch's failures, forget the ones
+	// fetched now.
+	byName := map[string]*source.Request{}
+	for _, r := range todo {
+		byName[r.String()] = r
+	}
+	if err := c.recordFailures(ctx, sum.Failures, byName); err != nil {
+		c.log().Warn("fetch_log not updated", "err", err)
+	}
+	var cleared []string
+	for _, r := range done {
+		if k, _ := r.Key(); logd[k].class != "" {
+			cleared = append(cleared, k)
+		}
+	}
+	if err := c.clearFailures(ctx, cleared); err != nil {
+		c.log().Warn("fetch_log not updated", "err", err)
 	}
 	sum.Elapsed = time.Since(start)
 	if lakeErr != nil {

@@ -9,6 +9,7 @@ package bbref
 import (
 	"bytes"
 	"fmt"
+	parsebbref "github.com/nbasim/nbasim/internal/parse/bbref"
 	"regexp"
 	"strings"
 	"time"
@@ -135,59 +136,17 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 	return out, nil
 }
 
-var rowRe = regexp.MustCompile(`(?s)<tr[^>]*>(.*?)</tr>`)
-var cellRe = regexp.MustCompile(`(?s)data-stat="(\w+)"[^>]*>(.*?)</t[dh]>`)
-var teamLinkRe = regexp.MustCompile(`/teams/([A-Z]{3})/`)
-var tagRe = regexp.MustCompile(`<[^>]+>`)
-
-// Games implements source.Source for a schedule page: a minimal extractor
-// of the schedule table (date, visitor, home, scores, box link).
+// Games implements source.Source for a schedule page, with the parser of
+// internal/parse/bbref.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
 	if dataset != "schedule" {
 		return nil, fmt.Errorf("bbref: %s is not a schedule dataset", dataset)
 	}
-	i := bytes.Index(data, []byte(`id="schedule"`))
-	if i < 0 {
-		return nil, parse.Errorf(h, "table#schedule", "no schedule table")
+	res, err := parsebbref.ParseSchedule(data, h)
+	if err != nil {
+		return nil, err
 	}
-	body := data[i:]
-	if j := bytes.Index(body, []byte("</table>")); j >= 0 {
-		body = body[:j]
-	}
-	var out []parse.GameRow
-	for _, row := range rowRe.FindAllSubmatch(body, -1) {
-		cells := map[string]string{}
-		for _, c := range cellRe.FindAllSubmatch(row[1], -1) {
-			cells[string(c[1])] = string(c[2])
-		}
-		m := boxLinkRe.FindSubmatch(row[1])
-		var id string
-		if m != nil {
-			id = strings.TrimSuffix(strings.TrimPrefix(string(m[0]), "/boxscores/"), ".html")
-		}
-		vis := teamLinkRe.FindStringSubmatch(cells["visitor_team_name"])
-		home := teamLinkRe.FindStringSubmatch(cells["home_team_name"])
-		if vis == nil || home == nil {
-			continue
-		}
-		g := parse.GameRow{BBRefID: id, Season: h.Season, AwayCode: vis[1], HomeCode: home[1]}
-		if id != "" {
-			g.Date = id[:4] + "-" + id[4:6] + "-" + id[6:8]
-		} else if t, err := time.Parse("Mon, Jan 2, 2006", strings.TrimSpace(tagRe.ReplaceAllString(cells["date_game"], ""))); err == nil {
-			g.Date = t.Format("2006-01-02")
-		}
-		var hp, ap int
-		if _, err := fmt.Sscan(tagRe.ReplaceAllString(cells["home_pts"], ""), &hp); err == nil {
-			if _, err := fmt.Sscan(tagRe.ReplaceAllString(cells["visitor_pts"], ""), &ap); err == nil {
-				g.HomePts, g.AwayPts, g.Final = hp, ap, true
-			}
-		}
-		if g.BBRefID == "" && g.Date != "" {
-			g.BBRefID = strings.ReplaceAll(g.Date, "-", "") + "0" + g.HomeCode
-		}
-		out = append(out, g)
-	}
-	return out, nil
+	return res.Games, nil
 }
 
 // GameItem implements source.Source.

@@ -3,8 +3,8 @@
 package espn
 
 import (
-	"encoding/json"
 	"fmt"
+	parseespn "github.com/nbasim/nbasim/internal/parse/espn"
 	"net/url"
 	"time"
 
@@ -142,58 +142,17 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 	return out, nil
 }
 
-// Games implements source.Source for a scoreboard.
+// Games implements source.Source for a scoreboard, with the parser of
+// internal/parse/espn.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
 	if dataset != "scoreboard" {
 		return nil, fmt.Errorf("espn: %s is not a schedule dataset", dataset)
 	}
-	var p struct {
-		Events []struct {
-			ID           string `json:"id"`
-			Date         string `json:"date"`
-			Competitions []struct {
-				Competitors []struct {
-					HomeAway string `json:"homeAway"`
-					Score    string `json:"score"`
-					Team     struct {
-						Abbreviation string `json:"abbreviation"`
-					} `json:"team"`
-				} `json:"competitors"`
-				Status struct {
-					Type struct {
-						Completed bool `json:"completed"`
-					} `json:"type"`
-				} `json:"status"`
-			} `json:"competitions"`
-		} `json:"events"`
+	res, err := parseespn.ParseScoreboard(data, h)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, &parse.Error{Key: h.Key, Reason: "scoreboard does not parse", Err: err}
-	}
-	var out []parse.GameRow
-	for _, e := range p.Events {
-		g := parse.GameRow{ESPNID: e.ID, Season: h.Season}
-		if len(h.Item) == 8 { // the scoreboard's date is the US date
-			g.Date = h.Item[:4] + "-" + h.Item[4:6] + "-" + h.Item[6:]
-		} else if t, err := time.Parse("2006-01-02T15:04Z", e.Date); err == nil {
-			g.Date = t.Add(-5 * time.Hour).Format("2006-01-02")
-		}
-		if len(e.Competitions) > 0 {
-			c := e.Competitions[0]
-			g.Final = c.Status.Type.Completed
-			for _, t := range c.Competitors {
-				var pts int
-				fmt.Sscan(t.Score, &pts)
-				if t.HomeAway == "home" {
-					g.HomeCode, g.HomePts = t.Team.Abbreviation, pts
-				} else {
-					g.AwayCode, g.AwayPts = t.Team.Abbreviation, pts
-				}
-			}
-		}
-		out = append(out, g)
-	}
-	return out, nil
+	return res.Games, nil
 }
 
 // GameItem implements source.Source.

@@ -3,9 +3,8 @@
 package nbalive
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
+	parsenbalive "github.com/nbasim/nbasim/internal/parse/nbalive"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -117,60 +116,17 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 	return []*source.Request{r}, nil
 }
 
-// Games implements source.Source for the schedule.
+// Games implements source.Source for the schedule, with the parser of
+// internal/parse/nbalive.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
 	if dataset != "schedule" {
 		return nil, fmt.Errorf("nba_live: %s is not a schedule dataset", dataset)
 	}
-	var p struct {
-		LeagueSchedule struct {
-			SeasonYear string `json:"seasonYear"`
-			GameDates  []struct {
-				Games []struct {
-					GameID      string `json:"gameId"`
-					GameDateEst string `json:"gameDateEst"`
-					GameStatus  int    `json:"gameStatus"`
-					HomeTeam    team   `json:"homeTeam"`
-					AwayTeam    team   `json:"awayTeam"`
-				} `json:"games"`
-			} `json:"gameDates"`
-		} `json:"leagueSchedule"`
+	res, err := parsenbalive.ParseSchedule(data, h)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, &parse.Error{Key: h.Key, Reason: "scheduleLeagueV2 does not parse", Err: err}
-	}
-	var out []parse.GameRow
-	for _, d := range p.LeagueSchedule.GameDates {
-		for _, g := range d.Games {
-			if g.GameID == "" {
-				continue
-			}
-			date := g.GameDateEst
-			if len(date) >= 10 {
-				date = date[:10]
-			}
-			out = append(out, parse.GameRow{
-				GameID: g.GameID, Season: p.LeagueSchedule.SeasonYear, SeasonType: layout.SeasonTypeOfGameID(g.GameID),
-				Date: date, HomeCode: g.HomeTeam.Tricode, AwayCode: g.AwayTeam.Tricode,
-				HomeTeamID: idStr(g.HomeTeam.TeamID), AwayTeamID: idStr(g.AwayTeam.TeamID),
-				HomePts: g.HomeTeam.Score, AwayPts: g.AwayTeam.Score, Final: g.GameStatus == 3,
-			})
-		}
-	}
-	return out, nil
-}
-
-type team struct {
-	TeamID  int64  `json:"teamId"`
-	Tricode string `json:"teamTricode"`
-	Score   int    `json:"score"`
-}
-
-func idStr(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return strings.TrimSpace(fmt.Sprint(id))
+	return res.Games, nil
 }
 
 // GameItem implements source.Source.

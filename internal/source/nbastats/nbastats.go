@@ -10,6 +10,7 @@ package nbastats
 import (
 	"encoding/json"
 	"fmt"
+	parsenbastats "github.com/nbasim/nbasim/internal/parse/nbastats"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -215,74 +216,17 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 	return out, nil
 }
 
-// Games implements source.Source for leaguegamelog (team rows): one row per
-// game, home and away from MATCHUP ("BOS vs. PHI" is the home row).
+// Games implements source.Source for leaguegamelog, with the parser of
+// internal/parse/nbastats: one row per game, home and away from MATCHUP.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
 	if dataset != "leaguegamelog" {
 		return nil, fmt.Errorf("nba_stats: %s is not a schedule dataset", dataset)
 	}
-	var p struct {
-		ResultSets []struct {
-			Headers []string `json:"headers"`
-			RowSet  [][]any  `json:"rowSet"`
-		} `json:"resultSets"`
+	res, err := parsenbastats.ParseLeagueGameLog(data, h)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, &parse.Error{Key: h.Key, Reason: "leaguegamelog does not parse", Err: err}
-	}
-	if len(p.ResultSets) == 0 {
-		return nil, parse.Errorf(h, "resultSets", "no result set")
-	}
-	rs := p.ResultSets[0]
-	col := map[string]int{}
-	for i, c := range rs.Headers {
-		col[c] = i
-	}
-	for _, c := range []string{"GAME_ID", "GAME_DATE", "MATCHUP", "TEAM_ABBREVIATION"} {
-		if _, ok := col[c]; !ok {
-			return nil, parse.Errorf(h, "resultSets[0].headers", "no column %s", c)
-		}
-	}
-	str := func(row []any, c string) string {
-		i := col[c]
-		if i >= len(row) {
-			return ""
-		}
-		v, _ := row[i].(string)
-		return v
-	}
-	byID := map[string]*parse.GameRow{}
-	var order []string
-	for _, row := range rs.RowSet {
-		id := str(row, "GAME_ID")
-		if id == "" {
-			continue
-		}
-		g, ok := byID[id]
-		if !ok {
-			g = &parse.GameRow{GameID: id, Season: h.Season, Date: str(row, "GAME_DATE"), SeasonType: layout.SeasonTypeOfGameID(id)}
-			byID[id] = g
-			order = append(order, id)
-		}
-		m := str(row, "MATCHUP")
-		team := str(row, "TEAM_ABBREVIATION")
-		if strings.Contains(m, " vs. ") {
-			g.HomeCode = team
-			if _, opp, ok := strings.Cut(m, " vs. "); ok && g.AwayCode == "" {
-				g.AwayCode = opp
-			}
-		} else if strings.Contains(m, " @ ") {
-			g.AwayCode = team
-			if _, opp, ok := strings.Cut(m, " @ "); ok && g.HomeCode == "" {
-				g.HomeCode = opp
-			}
-		}
-	}
-	out := make([]parse.GameRow, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byID[id])
-	}
-	return out, nil
+	return res.Games, nil
 }
 
 // GameItem implements source.Source.
