@@ -162,14 +162,14 @@ func Detect(a *Analysis, t Thresholds, current layout.Season, now time.Time) []G
 			if len(hot) > 0 {
 				g := base
 				g.Kind, g.Priority, g.Keys, g.Count = kind, Critical, hot, len(hot)
-				g.Reason = fmt.Sprintf("%d %s object(s) of games in the last %d days", len(hot), what, t.RecentDays)
+				g.Reason = fmt.Sprintf("%d %s object(s)%s of games in the last %d days", len(hot), what, reasonSummary(hot), t.RecentDays)
 				gaps = append(gaps, g)
 				count -= len(hot)
 			}
 			if count > 0 {
 				g := base
 				g.Kind, g.Priority, g.Keys, g.Count = kind, p, rest, count
-				g.Reason = fmt.Sprintf("%d %s object(s); %s %s at %.1f%%", count, what, c.Dataset, c.Season, 100*c.Completeness)
+				g.Reason = fmt.Sprintf("%d %s object(s)%s; %s %s at %.1f%%", count, what, reasonSummary(refs), c.Dataset, c.Season, 100*c.Completeness)
 				gaps = append(gaps, g)
 			}
 		}
@@ -214,4 +214,33 @@ func Detect(a *Analysis, t Thresholds, current layout.Season, now time.Time) []G
 		return a.Dataset < b.Dataset
 	})
 	return gaps
+}
+
+// reasonSummary counts the reasons of refs by kind ("zero bytes", "failed
+// to parse", ...): " (2 zero bytes, 1 failed to parse)".
+func reasonSummary(refs []KeyRef) string {
+	counts := map[string]int{}
+	var order []string
+	for _, r := range refs {
+		if r.Reason == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(r.Reason, ":")
+		if strings.HasPrefix(k, "fetched ") {
+			k = "fetched before the game was final"
+		}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	if len(order) == 0 {
+		return ""
+	}
+	sort.Strings(order)
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

@@ -48,8 +48,10 @@ func TaskID(source, dataset, key string, kind GapKind) string {
 // DefaultRates are requests per second used when config.Sources has none.
 var DefaultRates = map[string]float64{"nba_stats": 0.5, "nba_live": 2, "espn": 1, "bbref": 1.0 / 12}
 
-// DefaultCaps bound the tasks written per priority.
-var DefaultCaps = map[Priority]int{Critical: 20000, High: 20000, Medium: 10000, Low: 10000}
+// DefaultCaps bound the tasks queued per priority in one run: a run plans
+// the next hours of work (at 0.5 to 2 requests a second per source), the
+// rest is counted as deferred and planned by later runs.
+var DefaultCaps = map[Priority]int{Critical: 5000, High: 2000, Medium: 1000, Low: 500}
 
 // GenerateOptions configures Generate.
 type GenerateOptions struct {
