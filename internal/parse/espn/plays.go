@@ -188,7 +188,7 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 		if ev.SubIn == "" || ev.SubOut == "" {
 			c.warn("play %s: substitution %q without the player going in or out", p.ID, ev.Description)
 		}
-	case typeID == typeJumpBall || strings.Contains(tt, "jump ball") || tt == "jumpball":
+	case typeID == typeJumpBall || (strings.Contains(tt, "jump ball") || tt == "jumpball") && !strings.Contains(tt, "violation"):
 		ev.Type = pbp.JumpBall
 		// Participants are the two jumpers then the player who gains
 		// possession; Player is the home jumper, Jump2 the away one.

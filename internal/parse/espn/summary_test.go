@@ -333,3 +333,58 @@ func TestParseSummaryPreGame(t *testing.T) {
 		t.Errorf("event %+v", e)
 	}
 }
+
+// TestPlayTypes maps play types of ESPN feeds beyond the real game's.
+func TestPlayTypes(t *testing.T) {
+	t.Parallel()
+	home := "19"
+	c := playContext{sideOf: map[string]pbp.Side{"19": pbp.Home, "28": pbp.Away}, players: map[pbp.PlayerID]pbp.PlayerInfo{}, game: &pbp.Game{}}
+	mk := func(id, typeText, text string, parts ...string) play {
+		var p play
+		p.ID, p.Type.ID, p.Type.Text, p.Text = "1", flexString(id), typeText, text
+		p.Period.Number, p.Clock.DisplayValue = 5, "4:59"
+		p.Team = &struct {
+			ID flexString `json:"id"`
+		}{ID: flexString(home)}
+		for _, a := range parts {
+			var x struct {
+				Athlete struct {
+					ID flexString `json:"id"`
+				} `json:"athlete"`
+			}
+			x.Athlete.ID = flexString(a)
+			p.Participants = append(p.Participants, x)
+		}
+		return p
+	}
+	cases := []struct {
+		p    play
+		want func(e pbp.Event) bool
+	}{
+		{mk("", "Jump Ball Violation", "X jump ball violation", "1"), func(e pbp.Event) bool { return e.Type == pbp.Violation }},
+		{mk("", "Lane Violation", "X lane violation", "1"), func(e pbp.Event) bool { return e.Type == pbp.Violation }},
+		{mk("", "Technical Foul", "Coach technical foul"), func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulTechnical && e.Team }},
+		{mk("", "Flagrant Foul Type 2", "X flagrant foul type 2", "1", "2"), func(e pbp.Event) bool {
+			return e.Type == pbp.Foul && e.Foul == pbp.FoulFlagrant2 && e.Player == "1" && e.Fouled == "2"
+		}},
+		{mk("", "Double Technical Foul", "double technical foul: X and Y", "1", "2"), func(e pbp.Event) bool { return e.Foul == pbp.FoulDoubleTechnical && e.Fouled == "2" }},
+		{mk("", "Transition Take Foul", "X transition take foul", "1"), func(e pbp.Event) bool { return e.Foul == pbp.FoulTransitionTake }},
+		{mk("", "Free Throw - Flagrant 2 of 2", "X makes flagrant free throw 2 of 2", "1"), func(e pbp.Event) bool {
+			return e.Type == pbp.FreeThrow && e.FTKind == pbp.FTFlagrant && e.FTNum == 2 && e.FTOf == 2 && e.Made && e.Points == 1
+		}},
+		{mk("", "Alley Oop Dunk Shot", "X makes alley oop dunk (Y assists)", "1", "2"), func(e pbp.Event) bool {
+			return e.Type == pbp.ShotMade && e.Points == 2 && e.Assist == "2" && e.Clock == 2990 && e.Elapsed == 28810
+		}},
+		{mk("", "Jump Shot", "X misses 26-foot three point jumper", "1"), func(e pbp.Event) bool { return e.Type == pbp.ShotMissed && e.Three }},
+		{mk("", "Ejection", "X ejected", "1"), func(e pbp.Event) bool { return e.Type == pbp.Ejection && e.Player == "1" }},
+		{mk("", "Official TV Timeout", "Official timeout"), func(e pbp.Event) bool { return e.Type == pbp.Timeout && e.Side == pbp.NoSide && !e.Team }},
+		{mk("", "Start Period", "Start of the 1st Overtime"), func(e pbp.Event) bool { return e.Type == pbp.PeriodBegin }},
+		{mk("999", "Something New", "?"), func(e pbp.Event) bool { return e.Type == pbp.Unknown }},
+	}
+	for _, tc := range cases {
+		e, err := c.event(tc.p)
+		if err != nil || !tc.want(e) {
+			t.Errorf("%s %q: %+v %v", tc.p.Type.Text, tc.p.Text, e, err)
+		}
+	}
+}
