@@ -334,11 +334,8 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Teams = append(res.Teams, parse.TeamRow{TeamID: t.ID, Code: t.Code})
 		}
 	}
-	for _, id := range sortedPlayers(g.Players) {
-		if n := g.Players[id].Name; n != "" {
-			res.Players = append(res.Players, parse.PlayerRow{PlayerID: string(id), Name: n})
-		}
-	}
+	// v3 names players by surname only: Result.Players stays empty so that
+	// loaders do not overwrite full names from other responses.
 	return res, nil
 }
 

@@ -1,0 +1,548 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/teams"
+)
+
+// writer applies parsed chunks to the store. It keeps an index of the
+// games it knows (from the store and from this run) to give ESPN and bbref
+// games their NBA game id, and the NBA players of each game to give ESPN
+// and bbref players their NBA person id.
+type writer struct {
+	st       store.Store
+	log      *slog.Logger
+	byKey    map[string]string // date|home|away (NBA codes) -> game id
+	byESPN   map[string]string
+	byBBRef  map[string]string
+	home     map[string]string            // game id -> home team id
+	names    map[string]map[string]string // game id -> folded name -> NBA person id
+	namesErr map[string]bool              // game ids whose names were read from the store
+	games    map[string]parse.GameRow     // what the store holds of each game, merged
+}
+
+func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, error) {
+	w := &writer{st: st, log: log, byKey: map[string]string{}, byESPN: map[string]string{}, byBBRef: map[string]string{},
+		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}}
+	games, err := store.ListGames(ctx, st, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range games {
+		w.index(parse.GameRow{GameID: g.GameID, Date: g.Date, HomeCode: g.HomeCode, AwayCode: g.AwayCode,
+			HomeTeamID: g.HomeTeamID, AwayTeamID: g.AwayTeamID, ESPNID: g.ESPNID, BBRefID: g.BBRefID})
+	}
+	return w, nil
+}
+
+func matchKey(date, home, away string) string {
+	return date + "|" + teams.Code(home) + "|" + teams.Code(away)
+}
+
+// index records g, merged with what is known of its game (stored values
+// win, as in store.UpsertGames), so that matching in a first load sees what
+// a later load would see.
+func (w *writer) index(in parse.GameRow) {
+	if in.GameID == "" {
+		return
+	}
+	g, ok := w.games[in.GameID]
+	if !ok {
+		g = in
+	} else {
+		fill := func(dst *string, v string) {
+			if *dst == "" {
+				*dst = v
+			}
+		}
+		fill(&g.Date, in.Date)
+		if in.Final && in.Date != "" { // a result's date beats a schedule's
+			g.Date = in.Date
+		}
+		g.Final = g.Final || in.Final
+		fill(&g.HomeCode, in.HomeCode)
+		fill(&g.AwayCode, in.AwayCode)
+		fill(&g.HomeTeamID, in.HomeTeamID)
+		fill(&g.AwayTeamID, in.AwayTeamID)
+		fill(&g.ESPNID, in.ESPNID)
+		fill(&g.BBRefID, in.BBRefID)
+	}
+	w.games[g.GameID] = g
+	home, away := g.HomeCode, g.AwayCode
+	if home == "" {
+		home = g.HomeTeamID
+	}
+	if away == "" {
+		away = g.AwayTeamID
+	}
+	if g.Date != "" && teams.Code(home) != "" && teams.Code(away) != "" {
+		w.byKey[matchKey(g.Date, home, away)] = g.GameID
+	}
+	if g.ESPNID != "" {
+		w.byESPN[g.ESPNID] = g.GameID
+	}
+	if g.BBRefID != "" {
+		w.byBBRef[g.BBRefID] = g.GameID
+	}
+	if g.HomeTeamID != "" {
+		w.home[g.GameID] = g.HomeTeamID
+	} else if t, ok := teams.Lookup(g.HomeCode); ok && g.HomeCode != "" {
+		w.home[g.GameID] = t.NBAID
+	}
+}
+
+// resolve finds the NBA game id of a row of ESPN or bbref.
+func (w *writer) resolve(g parse.GameRow) string {
+	if g.GameID != "" {
+		return g.GameID
+	}
+	if id := w.byESPN[g.ESPNID]; g.ESPNID != "" && id != "" {
+		return id
+	}
+	if id := w.byBBRef[g.BBRefID]; g.BBRefID != "" && id != "" {
+		return id
+	}
+	home, away := g.HomeCode, g.AwayCode
+	if home == "" {
+		home = g.HomeTeamID
+	}
+	if away == "" {
+		away = g.AwayTeamID
+	}
+	if g.Date == "" || teams.Code(home) == "" || teams.Code(away) == "" {
+		return ""
+	}
+	if id := w.byKey[matchKey(g.Date, home, away)]; id != "" {
+		return id
+	}
+	// ESPN dates can be UTC dates: accept one day off
+	for _, d := range []int{-1, 1} {
+		if id := w.byKey[matchKey(shiftDate(g.Date, d), home, away)]; id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// learnNames records the NBA players of a game.
+func (w *writer) learnNames(gameID string, id pbp.PlayerID, name string) {
+	if gameID == "" || id == "" || name == "" {
+		return
+	}
+	m := w.names[gameID]
+	if m == nil {
+		m = map[string]string{}
+		w.names[gameID] = m
+	}
+	m[nbastats.FoldName(name)] = string(id)
+}
+
+// nbaPlayer maps an ESPN or bbref player of gameID to an NBA person id by
+// name (the full name, folded), reading the game's NBA players from the
+// store when this run has not seen them.
+func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name string) string {
+	if _, ok := w.names[gameID]; !ok && !w.namesErr[gameID] {
+		w.namesErr[gameID] = true
+		rows, err := q.Query(ctx, `SELECT p.player_id, p.name FROM players p WHERE p.player_id IN (
+			SELECT player_id FROM player_box WHERE game_id = $1 AND source LIKE 'nba%'
+			UNION SELECT player_id FROM plays WHERE game_id = $1 AND provider LIKE 'nba%' AND player_id IS NOT NULL)`, gameID)
+		if err == nil {
+			for rows.Next() {
+				var id, n string
+				if rows.Scan(&id, &n) == nil {
+					w.learnNames(gameID, pbp.PlayerID(id), n)
+				}
+			}
+			rows.Close()
+		}
+	}
+	return w.names[gameID][nbastats.FoldName(name)]
+}
+
+// batch is what one chunk writes.
+type batch struct {
+	seasons map[string]store.SeasonRow
+	teams   []parse.TeamRow
+	players []parse.PlayerRow
+	games   []parse.GameRow
+	plays   []store.GamePlays
+	playIdx map[[2]string]int
+	boxes   []pbp.Box
+	raws    []store.RawObject
+	quar    []store.QuarantineItem
+	keys    []string
+	qpos    map[string]map[string]bool // key -> positions quarantined now
+}
+
+func (b *batch) quarantine(p *parsed, gameID, position, reason string) {
+	m := b.qpos[p.obj.raw]
+	if m == nil {
+		m = map[string]bool{}
+		b.qpos[p.obj.raw] = m
+	}
+	pos := position
+	for n := 2; m[pos]; n++ {
+		pos = position + "#" + strconv.Itoa(n)
+	}
+	m[pos] = true
+	b.quar = append(b.quar, store.QuarantineItem{Key: p.obj.raw, Position: pos, Source: p.obj.key.Source + "/" + p.obj.key.Dataset,
+		GameID: gameID, Reason: reason, ParserVersion: p.obj.entry.Version})
+}
+
+func (b *batch) addGame(g parse.GameRow) {
+	b.games = append(b.games, g)
+	if g.Season != "" {
+		if s, err := layout.ParseSeason(g.Season); err == nil {
+			b.seasons[g.Season] = store.SeasonRow{Season: g.Season, StartYear: int(s)}
+		}
+	}
+}
+
+func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error {
+	b := &batch{seasons: map[string]store.SeasonRow{}, playIdx: map[[2]string]int{}, qpos: map[string]map[string]bool{}}
+	for i := range chunk {
+		w.collect(ctx, &chunk[i], b, sum)
+	}
+	return w.st.InTx(ctx, func(tx store.Tx) error {
+		var seasons []store.SeasonRow
+		for _, s := range b.seasons {
+			seasons = append(seasons, s)
+		}
+		add := func(table string, n int64, err error) error {
+			if err != nil {
+				return fmt.Errorf("load: write %s: %w", table, err)
+			}
+			sum.Rows[table] += n
+			return nil
+		}
+		if len(seasons) > 0 {
+			n, err := store.UpsertSeasons(ctx, tx, seasons)
+			if err := add("seasons", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.teams) > 0 {
+			n, err := store.UpsertTeams(ctx, tx, b.teams)
+			if err := add("teams", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.players) > 0 {
+			n, err := store.UpsertPlayers(ctx, tx, b.players)
+			if err := add("players", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.games) > 0 {
+			n, err := store.UpsertGames(ctx, tx, b.games)
+			if err := add("games", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.plays) > 0 {
+			n, err := store.ReplacePlaysBatch(ctx, tx, b.plays)
+			if err := add("plays", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.boxes) > 0 {
+			n, err := store.UpsertBoxes(ctx, tx, b.boxes)
+			if err := add("boxes", n, err); err != nil {
+				return err
+			}
+		}
+		if err := w.clearQuarantine(ctx, tx, b); err != nil {
+			return err
+		}
+		if len(b.quar) > 0 {
+			n, err := store.AddQuarantine(ctx, tx, b.quar...)
+			if err := add("quarantine", n, err); err != nil {
+				return err
+			}
+			sum.Quarantined += len(b.quar)
+		}
+		n, err := store.UpsertRawObjects(ctx, tx, b.raws)
+		return add("raw_objects", n, err)
+	})
+}
+
+// clearQuarantine removes the quarantine items of the chunk's keys that
+// this parse did not report again (items reported again are upserted and
+// keep their first created_at).
+func (w *writer) clearQuarantine(ctx context.Context, tx store.Tx, b *batch) error {
+	var clean []any
+	for _, k := range b.keys {
+		pos := b.qpos[k]
+		if len(pos) == 0 {
+			clean = append(clean, k)
+			continue
+		}
+		args := []any{k}
+		var ph []string
+		for p := range pos {
+			args = append(args, p)
+			ph = append(ph, "$"+strconv.Itoa(len(args)))
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM quarantine WHERE key = $1 AND position NOT IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+			return fmt.Errorf("load: clear quarantine of %s: %w", k, err)
+		}
+	}
+	for lo := 0; lo < len(clean); lo += 500 {
+		part := clean[lo:min(lo+500, len(clean))]
+		ph := make([]string, len(part))
+		for i := range part {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM quarantine WHERE key IN (`+strings.Join(ph, ", ")+`)`, part...); err != nil {
+			return fmt.Errorf("load: clear quarantine: %w", err)
+		}
+	}
+	return nil
+}
+
+// collect turns one parsed object into rows of b.
+func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary) {
+	o := p.obj
+	ct := "application/json"
+	if o.key.Ext == "html" {
+		ct = "text/html"
+	}
+	raw := store.RawObject{Key: o.raw, Source: o.key.Source, Endpoint: o.key.Dataset, Season: o.key.Season, Item: o.key.Item,
+		Size: o.size, SHA256: p.sha, ContentType: ct, ParserVersion: o.entry.Version, ParsedAt: p.stamp}
+	if !o.mod.IsZero() {
+		raw.FetchedAt = o.mod.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	b.keys = append(b.keys, o.raw)
+	defer func() {
+		sum.ByStatus[raw.ParseStatus]++
+		b.raws = append(b.raws, raw)
+	}()
+	itemGame := ""
+	if strings.HasPrefix(o.key.Item, "00") && len(o.key.Item) >= 10 {
+		itemGame = o.key.Item[:10]
+	}
+	if p.err != nil {
+		pos, reason := positionOf(p.err)
+		raw.ParseStatus, raw.Error = store.ParseFailed, reason
+		b.quarantine(p, itemGame, pos, reason)
+		return
+	}
+	if o.entry.Parse == nil {
+		raw.ParseStatus, raw.Error = store.ParseSkipped, "no parser: "+o.entry.Why
+		return
+	}
+	res := p.res
+	nba := strings.HasPrefix(o.key.Source, "nba_")
+	var rows int64
+	// games: NBA rows as they are; ESPN and bbref rows get their NBA id
+	gameOf := map[string]string{} // provider game id -> NBA game id
+	for _, g := range res.Games {
+		if !nba {
+			id := w.resolve(g)
+			if id == "" {
+				b.quarantine(p, "", "game "+firstNonEmpty(g.ESPNID, g.BBRefID, g.Date+" "+g.AwayCode+"@"+g.HomeCode),
+					fmt.Sprintf("no NBA game id for %s %s@%s on %s (load the NBA schedule or game of that date first, then reload with --force)",
+						o.key.Source, g.AwayCode, g.HomeCode, g.Date))
+				continue
+			}
+			g.GameID = id
+			if g.ESPNID != "" {
+				gameOf[g.ESPNID] = id
+			}
+			if g.BBRefID != "" {
+				gameOf[g.BBRefID] = id
+			}
+		}
+		if known, ok := w.games[g.GameID]; ok && !g.Final && known.Date != "" && g.Date != known.Date {
+			// a schedule's date of a game already dated (a rescheduled
+			// game, a placeholder of a knockout game): the known date stays
+			g.Date = ""
+		}
+		if g.Season == "" {
+			if s, err := layout.SeasonOfGameID(g.GameID); err == nil {
+				g.Season = s.String()
+			}
+		}
+		if g.SeasonType == "" {
+			g.SeasonType = layout.SeasonTypeOfGameID(g.GameID)
+		}
+		b.addGame(g)
+		w.index(g)
+		rows++
+	}
+	nbaGame := func(id string) string {
+		if nba || id == "" {
+			return id
+		}
+		if g, ok := gameOf[id]; ok {
+			return g
+		}
+		if g := w.byESPN[id]; g != "" {
+			return g
+		}
+		return w.byBBRef[id]
+	}
+	for _, t := range res.Teams {
+		if t.TeamID == "" { // a team of another league, or unknown: the franchises are loaded
+			continue
+		}
+		b.teams = append(b.teams, t)
+		rows++
+	}
+	// players of ESPN and bbref get their NBA id per game, below
+	if nba {
+		b.players = append(b.players, res.Players...)
+		rows += int64(len(res.Players))
+	}
+	mapped := map[string]string{} // provider player id -> NBA id
+	mapPlayer := func(gameID string, id pbp.PlayerID, name string) pbp.PlayerID {
+		if nba || id == "" {
+			return id
+		}
+		if m, ok := mapped[string(id)]; ok {
+			return pbp.PlayerID(m)
+		}
+		nbaID := w.nbaPlayer(ctx, w.st, gameID, name)
+		key := "espn:" + string(id)
+		if o.key.Source == "bbref" {
+			key = "bbref:" + string(id)
+		}
+		if nbaID != "" {
+			key = nbaID
+		}
+		mapped[string(id)] = key
+		return pbp.PlayerID(key)
+	}
+	for _, bx := range res.Boxes {
+		gid := nbaGame(bx.GameID)
+		if gid == "" {
+			b.quarantine(p, "", "box "+bx.GameID, fmt.Sprintf("box of %s game %s: no NBA game id", o.key.Source, bx.GameID))
+			continue
+		}
+		bx.GameID = gid
+		if o.key.Dataset == "boxscoretraditionalv2" || o.key.Dataset == "boxscoretraditionalv2_range" {
+			orient(&bx, w.home[gid])
+		}
+		players := make([]pbp.PlayerLine, len(bx.Players))
+		copy(players, bx.Players)
+		for i := range players {
+			if nba {
+				w.learnNames(gid, players[i].PlayerID, players[i].Name)
+			} else {
+				players[i].PlayerID = mapPlayer(gid, players[i].PlayerID, players[i].Name)
+			}
+		}
+		bx.Players = players
+		b.boxes = append(b.boxes, bx)
+		rows += int64(len(bx.Players)) + 2
+	}
+	if !nba {
+		for _, pr := range res.Players {
+			r := pr
+			// the game of this player: the object's single game when there is one
+			// the game of this player: the object's single game
+			if len(gameOf) > 0 {
+				var gid string
+				for _, g := range gameOf {
+					gid = g
+				}
+				if id := w.nbaPlayer(ctx, w.st, gid, r.Name); id != "" {
+					// an NBA player: link the provider id, keep the NBA name
+					r.PlayerID, r.Name = id, ""
+				}
+			}
+			b.players = append(b.players, r)
+			rows++
+		}
+	}
+	if g := res.PBP; g != nil {
+		gid := nbaGame(g.GameID)
+		if gid == "" && nba {
+			gid = itemGame
+		}
+		if gid == "" {
+			b.quarantine(p, "", "pbp "+g.GameID, fmt.Sprintf("play-by-play of %s game %s: no NBA game id", o.key.Source, g.GameID))
+		} else {
+			events := g.Events
+			if !nba || len(g.Players) > 0 {
+				for id, info := range g.Players {
+					if nba {
+						w.learnNames(gid, id, info.Name)
+					}
+				}
+			}
+			if !nba {
+				events = make([]pbp.Event, len(g.Events))
+				copy(events, g.Events)
+				for i := range events {
+					e := &events[i]
+					for _, f := range []*pbp.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo} {
+						if *f != "" {
+							*f = mapPlayer(gid, *f, g.Players[*f].Name)
+						}
+					}
+				}
+			}
+			k := [2]string{gid, g.Provider}
+			if i, dup := b.playIdx[k]; dup {
+				b.plays[i].Events = events
+			} else {
+				b.playIdx[k] = len(b.plays)
+				b.plays = append(b.plays, store.GamePlays{GameID: gid, Provider: g.Provider, Events: events})
+			}
+			sum.Events += len(events)
+			rows += int64(len(events))
+			if nba && len(res.Games) == 0 {
+				// the play-by-play names the teams and the score
+				gr := parse.GameRow{GameID: gid, HomeTeamID: g.Home.ID, AwayTeamID: g.Away.ID, HomeCode: g.Home.Code, AwayCode: g.Away.Code,
+					HomePts: -1, AwayPts: -1, Date: g.Date}
+				if s, err := layout.SeasonOfGameID(gid); err == nil {
+					gr.Season = s.String()
+				}
+				gr.SeasonType = layout.SeasonTypeOfGameID(gid)
+				if n := len(g.Events); n > 0 && g.Events[n-1].Period >= 4 && g.Home.Pts != g.Away.Pts {
+					gr.HomePts, gr.AwayPts, gr.Final = g.Home.Pts, g.Away.Pts, true
+				}
+				b.addGame(gr)
+				w.index(gr)
+			}
+		}
+	}
+	for _, is := range res.Issues {
+		b.quarantine(p, itemGame, is.Position, is.Reason)
+	}
+	raw.ParseStatus, raw.RowsLoaded = store.ParseOK, rows
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func shiftDate(d string, days int) string {
+	if len(d) != 10 {
+		return ""
+	}
+	y, e1 := strconv.Atoi(d[:4])
+	m, e2 := strconv.Atoi(d[5:7])
+	dd, e3 := strconv.Atoi(d[8:10])
+	if e1 != nil || e2 != nil || e3 != nil {
+		return ""
+	}
+	t := timeDate(y, m, dd).AddDate(0, 0, days)
+	return t.Format("2006-01-02")
+}
