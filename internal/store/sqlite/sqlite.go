@@ -160,7 +160,7 @@ func (s *Store) QueryRow(ctx context.Context, query string, args ...any) store.R
 // Upsert implements store.Querier: batches of BatchRows rows, each in its
 // own transaction.
 func (s *Store) Upsert(ctx context.Context, b store.Batch) (int64, error) {
-	return s.chunked(ctx, b, true)
+	return s.chunked(ctx, b)
 }
 
 // Insert implements store.Querier, atomically (one transaction).
@@ -174,24 +174,19 @@ func (s *Store) Insert(ctx context.Context, b store.Batch) (int64, error) {
 	return n, err
 }
 
-func (s *Store) chunked(ctx context.Context, b store.Batch, upsert bool) (int64, error) {
+// chunked upserts b in transactions of batchRows rows.
+func (s *Store) chunked(ctx context.Context, b store.Batch) (int64, error) {
 	if err := b.Validate(); err != nil {
 		return 0, err
 	}
-	rows := b.Rows
-	if upsert {
-		rows = store.Dedupe(b)
-	}
+	rows := store.Dedupe(b)
 	var total int64
-	for start := 0; start < len(rows) || (start == 0 && len(rows) == 0); start += s.batchRows {
-		if len(rows) == 0 {
-			break
-		}
+	for start := 0; start < len(rows); start += s.batchRows {
 		end := min(start+s.batchRows, len(rows))
 		part := b
 		part.Rows = rows[start:end]
 		err := s.InTx(ctx, func(t store.Tx) error {
-			n, err := t.(*tx).write(ctx, part, upsert)
+			n, err := t.(*tx).write(ctx, part, true)
 			total += n
 			return err
 		})
