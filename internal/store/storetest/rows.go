@@ -39,6 +39,20 @@ var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
 	if len(gs) != 2 || gs[0].AwayPts != 88 || gs[1].HasScore || gs[1].Status != store.GameScheduled {
 		t.Fatalf("games %+v", gs)
 	}
+	// The same merge through the bulk path (COPY and a temporary table on
+	// PostgreSQL): a season's schedule, then a provider that knows only ids.
+	var sched, ids []parse.GameRow
+	for i := range 300 {
+		id := fmt.Sprintf("00218%05d", 1000+i)
+		sched = append(sched, parse.GameRow{GameID: id, Season: "2018-19", SeasonType: "regular", Date: "2019-01-01", HomeCode: "BOS", AwayCode: "NYK", HomePts: 100 + i%20, AwayPts: 90, Final: true})
+		ids = append(ids, parse.GameRow{GameID: id, ESPNID: fmt.Sprint(401000000 + i), HomePts: -1, AwayPts: -1})
+	}
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, sched))
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, ids))
+	g = must[store.Game](t)(store.GetGame(b.ctx, b.s, "0021801299"))
+	if g.ESPNID != "401000299" || g.HomePts != 119 || g.Status != store.GameFinal || g.Date != "2019-01-01" || g.HomeCode != "BOS" {
+		t.Fatalf("bulk merge: %+v", g)
+	}
 	if _, err := store.UpsertGames(b.ctx, b.s, []parse.GameRow{{ESPNID: "1"}}); err == nil {
 		t.Fatal("a game without an NBA id was accepted")
 	}
