@@ -155,13 +155,14 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 			windows = append(windows, w)
 		}
 	}
+	// Order: by start, then by end (q1, h1, q2, q3, h2, q4, ot1, ...).
 	sort.SliceStable(windows, func(i, j int) bool {
-		fi, _ := windowRange(windows[i].kind, windows[i].n)
-		fj, _ := windowRange(windows[j].kind, windows[j].n)
+		fi, ti := windowRange(windows[i].kind, windows[i].n)
+		fj, tj := windowRange(windows[j].kind, windows[j].n)
 		if fi != fj {
 			return fi < fj
 		}
-		return windows[i].kind == "h" && windows[j].kind != "h" // a half after its first quarter
+		return ti < tj
 	})
 	for _, w := range windows {
 		from, to := windowRange(w.kind, w.n)

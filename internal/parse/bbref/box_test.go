@@ -266,6 +266,13 @@ func TestParseBoxScoreOne(t *testing.T) {
 	if b.Away.Stats != want {
 		t.Errorf("TOR totals\n got %+v\nwant %+v", b.Away.Stats, want)
 	}
+	var ranges []string
+	for _, w := range res.Boxes {
+		ranges = append(ranges, w.From.String()+"-"+w.To.String())
+	}
+	if got, want := strings.Join(ranges, " "), "0:00.0-0:00.0 0:00.0-12:00.0 0:00.0-24:00.0 12:00.0-24:00.0 24:00.0-36:00.0 24:00.0-48:00.0 36:00.0-48:00.0"; got != want {
+		t.Errorf("box windows %s, want %s", got, want)
+	}
 	var quickley, temple *pbp.PlayerLine
 	for i := range b.Players {
 		switch b.Players[i].PlayerID {

@@ -44,7 +44,8 @@ var (
 // cells. Player ids are bbref slugs from the play links; the plays' texts
 // are mapped as docs/pbp-model-espn-bbref.md describes. A row that does not
 // parse becomes an issue; a play text of an unknown form is kept as an
-// Unknown event with a warning.
+// Unknown event with a warning. The game row's scores are the last play's
+// (Final stays false: the page does not say the game is over).
 func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	p, err := loadPage(data, h)
 	if err != nil {
