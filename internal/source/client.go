@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -407,6 +408,11 @@ func (c *Client) send(ctx context.Context, h *host, req *Request) (*Response, *E
 	if err != nil {
 		return nil, fail(Permanent, 0, "bad request", err)
 	}
+	// A non-nil body without GetBody makes the request non-replayable, so
+	// the transport never re-sends it by itself on a broken keep-alive
+	// connection: every request on the wire is one the pacer allowed and
+	// counted. (An empty body is sent without Content-Length or chunking.)
+	hr.Body, hr.GetBody, hr.ContentLength = io.NopCloser(bytes.NewReader(nil)), nil, 0
 	for k, vs := range req.Header {
 		for _, v := range vs {
 			hr.Header.Add(k, v)

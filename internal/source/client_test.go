@@ -3,7 +3,10 @@ package source_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,5 +200,42 @@ func TestRetryAfterPausesHost(t *testing.T) {
 	}
 	if gap := log[1].Time.Sub(log[0].Time.Add(log[0].Duration)); gap < time.Second-20*time.Millisecond {
 		t.Errorf("retried %s after a 429 with Retry-After: 1", gap)
+	}
+}
+
+func TestRequestOnTheWire(t *testing.T) {
+	t.Parallel()
+	var got *http.Request
+	var body []byte
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		body, _ = io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"resource":"playbyplay","parameters":{"GameID":"0021800001"},"resultSets":[]}`)
+	}))
+	defer hs.Close()
+	src := nbastats.New(hs.URL + "/stats/")
+	c := source.NewClient(nil)
+	c.SetPolicy(src.Host(), fastPolicy(src.Policy()))
+	req, _ := src.Request("playbyplayv2", "2018-19", "0021800001")
+	if _, err := c.Fetch(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "GET" || got.ContentLength != 0 || len(got.TransferEncoding) != 0 || len(body) != 0 {
+		t.Errorf("request: %s, length %d, transfer encoding %v, body %q", got.Method, got.ContentLength, got.TransferEncoding, body)
+	}
+	for h, want := range map[string]string{
+		"Referer": "https://www.nba.com/", "Origin": "https://www.nba.com", "X-Nba-Stats-Origin": "stats",
+		"X-Nba-Stats-Token": "true", "Accept": "application/json, text/plain, */*",
+	} {
+		if got.Header.Get(h) != want {
+			t.Errorf("header %s = %q, want %q", h, got.Header.Get(h), want)
+		}
+	}
+	if !strings.Contains(got.Header.Get("User-Agent"), "Mozilla/5.0") {
+		t.Errorf("User-Agent %q is not a browser's", got.Header.Get("User-Agent"))
+	}
+	if q := got.URL.Query(); q.Get("GameID") != "0021800001" || q.Get("StartPeriod") != "0" || q.Get("EndPeriod") != "10" {
+		t.Errorf("query %s", got.URL.RawQuery)
 	}
 }

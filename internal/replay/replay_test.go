@@ -1,0 +1,219 @@
+package replay
+
+import (
+	"compress/gzip"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+func start(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	rs, err := Load(testutil.RealDataDir(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(rs)
+	t.Cleanup(hs.Close)
+	return rs, hs
+}
+
+func TestLookupRules(t *testing.T) {
+	t.Parallel()
+	rs, _ := start(t)
+	tests := []struct {
+		url, file string
+	}{
+		// exact, parameters in another order
+		{"https://stats.nba.com/stats/gamerotation?LeagueID=00&GameID=0022200552", "nba_stats/gamerotation/0022200552.json"},
+		// two recordings of one URL: the plainest name wins
+		{"https://stats.nba.com/stats/playbyplayv2?GameID=0021900001&StartPeriod=0&EndPeriod=10", "nba_stats/playbyplayv2/0021900001.json"},
+		{"https://www.basketball-reference.com/leagues/NBA_2019_games-april.html", "bbref/schedules/NBA_2019_games-april.html"},
+		// recorded parameters a subset of the request's (ESPN)
+		{"https://site.api.espn.com/apis/site/v2/sports/basketball/nba/scoreboard?dates=20241201&limit=100", "espn/scoreboard_20241201.json"},
+		// stats.nba.com: endpoint case-insensitive, GameID; a full-game request gets the main recording
+		{"https://stats.nba.com/stats/boxScoreTraditionalV2?GameID=0021600270&StartPeriod=0&EndPeriod=0&StartRange=0&EndRange=0&RangeType=0", "nba_stats/boxscoretraditionalv2/0021600270.json"},
+		{"https://stats.nba.com/stats/boxscoretraditionalv2?GameID=0021600270&StartPeriod=0&EndPeriod=0&StartRange=28800&EndRange=28940&RangeType=2", "nba_stats/boxscoretraditionalv2/0021600270_EndRange-28940_RangeType-2_StartRange-28800.json"},
+		{"https://www.basketball-reference.com/boxscores/201810160BOS.html", "bbref/boxscores/201810160BOS.html.gz"},
+	}
+	for _, tc := range tests {
+		e, ok := rs.LookupURL(tc.url)
+		if !ok {
+			t.Errorf("%s: no recording", tc.url)
+			continue
+		}
+		if e.Name() != tc.file {
+			t.Errorf("%s: %s, want %s", tc.url, e.Name(), tc.file)
+		}
+	}
+	if e, ok := rs.LookupURL("https://stats.nba.com/stats/playbyplayv2?GameID=0029999999&StartPeriod=0&EndPeriod=10"); ok {
+		t.Errorf("unknown game answered by %s", e.Name())
+	}
+}
+
+func get(t *testing.T, req *http.Request) (*http.Response, []byte, error) {
+	t.Helper()
+	// No connection reuse: a reused connection that breaks makes the
+	// transport retry a GET on its own, hiding the fault.
+	resp, err := (&http.Transport{DisableKeepAlives: true}).RoundTrip(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+func TestRoutingAndEncoding(t *testing.T) {
+	t.Parallel()
+	rs, hs := start(t)
+	want, _, err := rs.Recording("https://www.basketball-reference.com/boxscores/201810160BOS.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Path prefix, no gzip asked: decoded body.
+	req, _ := http.NewRequest("GET", hs.URL+"/www.basketball-reference.com/boxscores/201810160BOS.html", nil)
+	resp, body, err := get(t, req)
+	if err != nil || resp.StatusCode != 200 || string(body) != string(want) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("prefix route: %v %v %d bytes", err, resp, len(body))
+	}
+	// Host header, gzip asked: the recorded gzip with Content-Encoding.
+	req, _ = http.NewRequest("GET", hs.URL+"/boxscores/201810160BOS.html", nil)
+	req.Host = "www.basketball-reference.com"
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, body, err = get(t, req)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("host route: %v %v", err, resp)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, _ := io.ReadAll(zr)
+	if string(dec) != string(want) {
+		t.Error("gzip body does not decode to the recording")
+	}
+	log := rs.Log()
+	if len(log) != 2 || log[0].Host != "www.basketball-reference.com" || log[1].Host != "www.basketball-reference.com" || log[0].File == "" {
+		t.Errorf("log %+v", log)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	rs, hs := start(t)
+	rs.SetFaults(Faults{RetryAfter: 2 * time.Second, HangFor: 300 * time.Millisecond, SlowFor: 80 * time.Millisecond})
+	u := hs.URL + "/stats.nba.com/stats/playbyplayv2?GameID=0021800001&StartPeriod=0&EndPeriod=10"
+	full, _, _ := rs.Recording("https://stats.nba.com/stats/playbyplayv2?GameID=0021800001&StartPeriod=0&EndPeriod=10")
+	tests := []struct {
+		fault Fault
+		check func(resp *http.Response, body []byte, err error, took time.Duration) string
+	}{
+		{Fault429, func(r *http.Response, _ []byte, err error, _ time.Duration) string {
+			if err != nil || r.StatusCode != 429 || r.Header.Get("Retry-After") != "2" {
+				return "want 429 with Retry-After: 2"
+			}
+			return ""
+		}},
+		{Fault500, func(r *http.Response, _ []byte, err error, _ time.Duration) string {
+			if err != nil || r.StatusCode != 500 {
+				return "want 500"
+			}
+			return ""
+		}},
+		{Fault403, func(r *http.Response, _ []byte, err error, _ time.Duration) string {
+			if err != nil || r.StatusCode != 403 {
+				return "want 403"
+			}
+			return ""
+		}},
+		{FaultHang, func(_ *http.Response, _ []byte, err error, took time.Duration) string {
+			if err == nil || took < 300*time.Millisecond {
+				return "want no response for HangFor"
+			}
+			return ""
+		}},
+		{FaultSlow, func(r *http.Response, b []byte, err error, took time.Duration) string {
+			if err != nil || string(b) != string(full) || took < 70*time.Millisecond {
+				return "want the full body, slowly"
+			}
+			return ""
+		}},
+		{FaultTruncate, func(r *http.Response, b []byte, err error, _ time.Duration) string {
+			if err != nil || r.StatusCode != 200 || len(b) != len(full)*6/10 || r.ContentLength != int64(len(b)) {
+				return "want 60% of the body with a matching Content-Length"
+			}
+			return ""
+		}},
+		{FaultErrorPage, func(r *http.Response, b []byte, err error, _ time.Duration) string {
+			if err != nil || r.StatusCode != 200 || !strings.Contains(string(b), "<title>503") {
+				return "want an HTML error page with 200"
+			}
+			return ""
+		}},
+		{FaultReset, func(_ *http.Response, _ []byte, err error, _ time.Duration) string {
+			if err == nil || !(errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), "EOF")) {
+				return "want the connection closed without a response"
+			}
+			return ""
+		}},
+	}
+	for _, tc := range tests {
+		rs.Inject("stats.nba.com", tc.fault)
+		req, _ := http.NewRequest("GET", u, nil)
+		t0 := time.Now()
+		resp, body, err := get(t, req)
+		if msg := tc.check(resp, body, err, time.Since(t0)); msg != "" {
+			t.Errorf("%s: %s (err %v)", tc.fault, msg, err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	log := rs.Log()
+	if len(log) != len(tests) {
+		t.Fatalf("%d log entries, want %d", len(log), len(tests))
+	}
+	for i, tc := range tests {
+		if log[i].Fault != tc.fault {
+			t.Errorf("log[%d] fault %q, want %q", i, log[i].Fault, tc.fault)
+		}
+	}
+}
+
+func TestControlEndpoints(t *testing.T) {
+	t.Parallel()
+	rs, hs := start(t)
+	resp, err := http.Post(hs.URL+"/_replay/fault?kind=500&count=2&host=cdn.nba.com", "", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("inject: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	for i, want := range []int{500, 500, 200} {
+		r, err := http.Get(hs.URL + "/cdn.nba.com/static/json/liveData/boxscore/boxscore_0022000001.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != want {
+			t.Errorf("request %d: %d, want %d", i, r.StatusCode, want)
+		}
+	}
+	r, err := http.Get(hs.URL + "/_replay/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if n := strings.Count(string(b), "\n"); n < 4 {
+		t.Errorf("log has %d lines:\n%s", n, b)
+	}
+	if len(rs.Log()) < 4 {
+		t.Error("control requests not logged")
+	}
+}
