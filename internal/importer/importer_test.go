@@ -173,4 +173,21 @@ func TestImportLegacyLayout(t *testing.T) {
 	if rep2.Written != 0 {
 		t.Errorf("second import wrote %d objects", rep2.Written)
 	}
+
+	// The same layout as a bucket (gocloud URL): the same objects.
+	im2 := newImporter(t)
+	rep3, err := im2.Import(ctx, "file://"+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep3.Written != rep.Written || rep3.Unchanged != rep.Unchanged || len(rep3.Skipped) != len(rep.Skipped) {
+		t.Errorf("bucket import: %s\nfolder import: %s", rep3, rep)
+	}
+	for key := range want {
+		a, _ := im.Lake.Read(ctx, key)
+		b, err := im2.Lake.Read(ctx, key)
+		if err != nil || lake.SHA256(a) != lake.SHA256(b) {
+			t.Errorf("%s: bucket import differs (%v)", key, err)
+		}
+	}
 }
