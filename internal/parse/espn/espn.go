@@ -98,7 +98,8 @@ func parseClock(s string) (pbp.Tenths, error) {
 	}
 	min := 0
 	rest := s
-	if m, r, ok := strings.Cut(s, ":"); ok {
+	m, r, colon := strings.Cut(s, ":")
+	if colon {
 		v, err := strconv.Atoi(m)
 		if err != nil || v < 0 || v > 60 {
 			return 0, fmt.Errorf("clock %q", s)
@@ -107,7 +108,7 @@ func parseClock(s string) (pbp.Tenths, error) {
 	}
 	sec, frac, hasFrac := strings.Cut(rest, ".")
 	sv, err := strconv.Atoi(sec)
-	if err != nil || sv < 0 || sv > 59 && min > 0 || sv > 720 {
+	if err != nil || sv < 0 || (colon && sv > 59) || sv > 720 {
 		return 0, fmt.Errorf("clock %q", s)
 	}
 	tenths := 0
