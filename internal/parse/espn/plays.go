@@ -138,7 +138,11 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 		ev.Made = p.ScoringPlay || strings.Contains(text, " makes ")
 		if ev.Made {
 			ev.Type = pbp.ShotMade
-			ev.Points = int8(p.ScoreValue)
+			if p.ScoreValue == 2 || p.ScoreValue == 3 {
+				ev.Points = int8(p.ScoreValue)
+			} else if p.ScoreValue != 0 {
+				c.warn("play %s: made shot with scoreValue %d", p.ID, int(p.ScoreValue))
+			}
 		} else {
 			ev.Type = pbp.ShotMissed
 		}
