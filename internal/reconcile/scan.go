@@ -118,16 +118,30 @@ func skipFile(name string) bool {
 
 // ListDirs implements Lister.
 func (d DirLister) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
+	var objs []Object
+	dirs, err := d.readDir(prefix, func(o Object) error { objs = append(objs, o); return nil })
+	return dirs, objs, err
+}
+
+// readDir calls fn for each file directly under prefix and returns the
+// sub-directories. Sizes and times come from one fstatat per file relative
+// to the open directory (Linux), which spares the kernel a path walk.
+func (d DirLister) readDir(prefix string, fn func(Object) error) ([]string, error) {
 	dir := filepath.Join(d.Root, filepath.FromSlash(prefix))
-	ents, err := os.ReadDir(dir)
+	f, err := os.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
+		return nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
 	}
 	var dirs []string
-	var objs []Object
+	st := newStatter(f)
 	for _, e := range ents {
 		name := e.Name()
 		if e.IsDir() {
@@ -137,25 +151,23 @@ func (d DirLister) ListDirs(ctx context.Context, prefix string) ([]string, []Obj
 		if skipFile(name) {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
+		size, mt, ok := st.stat(e)
+		if !ok {
 			continue // removed while listing
 		}
-		objs = append(objs, Object{Key: prefix + name, Size: fi.Size(), ModTime: fi.ModTime()})
+		if err := fn(Object{Key: prefix + name, Size: size, ModTime: mt}); err != nil {
+			return nil, err
+		}
 	}
-	return dirs, objs, nil
+	sort.Strings(dirs)
+	return dirs, nil
 }
 
 // Walk implements Lister.
 func (d DirLister) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
-	dirs, objs, err := d.ListDirs(ctx, prefix)
+	dirs, err := d.readDir(prefix, fn)
 	if err != nil {
 		return err
-	}
-	for _, o := range objs {
-		if err := fn(o); err != nil {
-			return err
-		}
 	}
 	for _, sub := range dirs {
 		if err := ctx.Err(); err != nil {
