@@ -25,11 +25,36 @@ func IsPostgresURL(u string) bool {
 	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }
 
+// SQLiteURLPath returns the file path of a SQLite location given as a
+// database URL: sqlite:///abs/path, sqlite:path, file:path or a bare path
+// (the forms the config loader also accepts). ok is false for other URLs.
+func SQLiteURLPath(u string) (path string, ok bool) {
+	u = strings.TrimSpace(u)
+	switch {
+	case u == "":
+		return "", false
+	case strings.HasPrefix(u, "sqlite://"):
+		path = strings.TrimPrefix(u, "sqlite://")
+	case strings.HasPrefix(u, "sqlite:"):
+		path = strings.TrimPrefix(u, "sqlite:")
+	case strings.HasPrefix(u, "file:"):
+		path = strings.TrimPrefix(strings.TrimPrefix(u, "file:"), "//")
+	case !strings.Contains(u, "://"):
+		path = u
+	default:
+		return "", false
+	}
+	return path, path != ""
+}
+
 // Location returns where cfg points, with any password redacted (for
 // messages before a connection exists).
 func Location(cfg config.Database) string {
 	if IsPostgresURL(cfg.URL) {
 		return postgres.Redact(cfg.URL)
+	}
+	if p, ok := SQLiteURLPath(cfg.URL); ok {
+		return p
 	}
 	if cfg.SQLitePath == "" {
 		return DefaultSQLitePath
@@ -62,7 +87,11 @@ func Open(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Sto
 // them).
 func Connect(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Store, error) {
 	if cfg.URL != "" && !IsPostgresURL(cfg.URL) {
-		return nil, fmt.Errorf("database url %q: only postgres:// or postgresql:// URLs are supported (leave it empty for SQLite at sqlite_path)", postgres.Redact(cfg.URL))
+		path, ok := SQLiteURLPath(cfg.URL)
+		if !ok {
+			return nil, fmt.Errorf("database url %s: want postgres://, postgresql://, sqlite:///path, file:path or a file path (or leave it empty for SQLite at sqlite_path)", postgres.Redact(cfg.URL))
+		}
+		cfg.URL, cfg.SQLitePath = "", path
 	}
 	if IsPostgresURL(cfg.URL) {
 		s, err := postgres.Open(ctx, cfg.URL, postgres.Options{

@@ -100,4 +100,27 @@ func TestOpenErrors(t *testing.T) {
 	if got := storeopen.Location(config.Database{}); got != storeopen.DefaultSQLitePath {
 		t.Errorf("default location %s", got)
 	}
+	if _, err := storeopen.Open(ctx, config.Database{URL: "mysql://u:secret@h/db"}, nil); err == nil {
+		t.Error("mysql URL accepted")
+	}
+}
+
+func TestSQLiteURLForms(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, u := range []string{"sqlite://" + filepath.Join(dir, "a.db"), "file:" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db")} {
+		s, err := storeopen.Open(context.Background(), config.Database{URL: u}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if s.Dialect() != store.SQLite {
+			t.Errorf("%s: dialect %s", u, s.Dialect())
+		}
+		s.Close()
+	}
+	for _, name := range []string{"a.db", "b.db", "c.db"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
 }
