@@ -36,6 +36,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 		Example: `  nbasim mcp
   nbasim mcp --http 127.0.0.1:8765
   NBASIM_MCP_TOKEN=secret nbasim mcp --http 0.0.0.0:8765 --allow-remote`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			cfg := a.Config()
@@ -43,9 +44,6 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 			mc := cfg.MCP
 			token := firstSet(o.token, os.Getenv("NBASIM_MCP_TOKEN"), mc.Token)
 			addr := o.http
-			if addr == "config" {
-				addr = firstSet(mc.HTTPAddr, "127.0.0.1:8765")
-			}
 			if addr != "" {
 				if err := mcpserver.CheckListenAddr(addr, o.allowRemote, token); err != nil {
 					return withExit(2, err)
@@ -96,8 +94,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.http, "http", "", "serve streamable HTTP on HOST:PORT instead of stdio (--http alone: mcp.http_addr, default 127.0.0.1:8765)")
-	f.Lookup("http").NoOptDefVal = "config"
+	f.StringVar(&o.http, "http", "", "serve streamable HTTP on HOST:PORT (e.g. 127.0.0.1:8765) instead of stdio")
 	f.StringVar(&o.token, "token", "", "require this bearer token over HTTP (prefer env NBASIM_MCP_TOKEN or mcp.token)")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --http address (requires a token)")
 	f.BoolVar(&o.stateful, "stateful", false, "keep HTTP sessions (Mcp-Session-Id) instead of stateless requests")

@@ -1,6 +1,7 @@
 package mcpserver_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -496,4 +498,103 @@ func buildBinary(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", buildErr, binPath)
 	}
 	return binPath
+}
+
+// TestLakeReadRanges: a range that splits a UTF-8 character ends before
+// it; offsets past the end return nothing.
+func TestLakeReadRanges(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, engines()[0])
+	if err := h.lake.Lake.Put(context.Background(), "bbref/boxscores/2023-24/x.html", []byte("Nikola Jokić scored"), lake.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	cs := h.connect(t)
+	tests := []struct {
+		offset, length int64
+		content        string
+		truncated      bool
+	}{
+		{0, 11, "Nikola Joki", true},
+		{0, 12, "Nikola Joki", true}, // "ć" is 2 bytes: the split byte is dropped
+		{0, 13, "Nikola Jokić", true},
+		{13, 100, " scored", false},
+		{100, 10, "", false},
+	}
+	for _, tc := range tests {
+		out, r := call(t, cs, "lake_read", map[string]any{"key": "bbref/boxscores/2023-24/x.html", "offset": tc.offset, "length": tc.length})
+		if r.IsError || out["encoding"] != "text" || out["content"] != tc.content || out["truncated"] != tc.truncated {
+			t.Errorf("offset %d length %d: %s %v", tc.offset, tc.length, errText(r), out)
+		}
+	}
+}
+
+// TestBinaryHTTP runs `nbasim mcp --http 127.0.0.1:0 --token ...` (the
+// real command) and drives it with the Go SDK client.
+func TestBinaryHTTP(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	fix := readonlytest.SQLite(t)
+	lf := newLake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--db", fix.SQLitePath, "--lake", lf.URL, "mcp", "--http", "127.0.0.1:0",
+		"--audit-log", filepath.Join(t.TempDir(), "audit.jsonl"))
+	cmd.Env = append(os.Environ(), "NBASIM_LAKE_PREFIX=lake", "NBASIM_CONFIG=", "NBASIM_MCP_TOKEN=bin-token")
+	cmd.Dir = t.TempDir()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = cmd.Wait() }()
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				urlc <- u
+			}
+		}
+	}()
+	var u string
+	select {
+	case u = <-urlc:
+	case <-time.After(60 * time.Second):
+		t.Fatal("nbasim mcp --http did not report its address")
+	}
+	h := &harness{url: u, token: "bin-token"}
+	cs := h.connect(t)
+	checkTools(t, cs)
+	exerciseTools(t, cs)
+	// Wrong token: refused.
+	h2 := &harness{url: u, token: "wrong"}
+	c := mcp.NewClient(&mcp.Implementation{Name: "x", Version: "1"}, nil)
+	if _, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: h2.url,
+		HTTPClient: &http.Client{Transport: bearer{h2.token, http.DefaultTransport}}, MaxRetries: -1}, nil); err == nil {
+		t.Error("connected with a wrong token")
+	}
+}
+
+// TestBinaryRefusesRemote: a non-loopback address without --allow-remote
+// (and --allow-remote without a token) exits with an error.
+func TestBinaryRefusesRemote(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	fix := readonlytest.SQLite(t)
+	for _, args := range [][]string{
+		{"mcp", "--http", "0.0.0.0:0"},
+		{"mcp", "--http", "0.0.0.0:0", "--allow-remote"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--db", fix.SQLitePath}, args...)...)
+		cmd.Env = append(os.Environ(), "NBASIM_CONFIG=", "NBASIM_MCP_TOKEN=")
+		cmd.Dir = t.TempDir()
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "loopback") && !strings.Contains(string(out), "token") {
+			t.Errorf("%v: err %v, output %s", args, err, out)
+		}
+	}
 }

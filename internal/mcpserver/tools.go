@@ -24,7 +24,7 @@ const (
 func readOnlyTool(name, title, desc string) *mcp.Tool {
 	f := false
 	return &mcp.Tool{Name: name, Title: title, Description: desc,
-		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: &f, Title: title}}
+		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: &f}}
 }
 
 func (s *Server) addTools() {
@@ -241,34 +241,37 @@ func (s *Server) lakeRead(ctx context.Context, _ *mcp.CallToolRequest, in LakeRe
 			return nil, LakeReadOut{}, err
 		}
 	}
-	out.Length = len(data)
-	out.Truncated = in.Offset+int64(len(data)) < obj.Size
-	if textual(data, out.Truncated) {
+	cut := in.Offset+int64(len(data)) < obj.Size
+	if k, ok := textual(data, cut); ok {
+		data = data[:len(data)-k] // a range that split a character ends before it
 		out.Encoding, out.Content = "text", string(data)
 	} else {
 		out.Encoding, out.Content = "base64", base64.StdEncoding.EncodeToString(data)
 	}
+	out.Length = len(data)
+	out.Truncated = in.Offset+int64(len(data)) < obj.Size
 	statsFrom(ctx).rows = 1
 	return nil, out, nil
 }
 
-// textual reports whether data is UTF-8 text (a range may cut the last
-// character: up to 3 trailing bytes are forgiven when more follow).
-func textual(data []byte, cut bool) bool {
+// textual reports whether data is UTF-8 text without NUL bytes. When the
+// range was cut (more bytes follow), up to 3 trailing bytes of a split
+// character are forgiven: k says how many to drop.
+func textual(data []byte, cut bool) (k int, ok bool) {
 	for i := 0; i < len(data) && i < 8192; i++ {
 		if data[i] == 0 {
-			return false
+			return 0, false
 		}
 	}
 	if utf8.Valid(data) {
-		return true
+		return 0, true
 	}
 	if cut {
 		for k := 1; k <= 3 && k < len(data); k++ {
 			if utf8.Valid(data[:len(data)-k]) {
-				return true
+				return k, true
 			}
 		}
 	}
-	return false
+	return 0, false
 }
