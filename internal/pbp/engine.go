@@ -2,6 +2,7 @@ package pbp
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -79,7 +80,8 @@ type State struct {
 	TeamOREB, TeamDREB, TeamTOV, TeamPF [3]int32
 	Poss                                [3]int32 // possessions ended, by team
 
-	stints *[]Stint
+	stints     *[]Stint
+	openStints [3]int // 1 + index of each side's open stint, 0 when none
 }
 
 func (s *State) init(n int) {
@@ -150,22 +152,19 @@ func (c *Compiled) openStint(s *State, side Side, period int, t Tenths) {
 			st.Players[j] = c.Players[p].ID
 		}
 	}
+	s.openStints[side] = len(*s.stints) + 1
 	*s.stints = append(*s.stints, st)
 }
 
-func (c *Compiled) closeStints(s *State, t Tenths) {
-	if s.stints == nil {
+func (c *Compiled) closeStint(s *State, side Side, t Tenths) {
+	if s.stints == nil || s.openStints[side] == 0 {
 		return
 	}
-	all := *s.stints
-	for i := len(all) - 1; i >= 0 && i >= len(all)-2; i-- {
-		st := &all[i]
-		if st.To == 0 && st.From <= t {
-			st.To = t
-			st.PtsFor = int(s.Score[st.Side] - st.startFor)
-			st.PtsAgainst = int(s.Score[st.Side.Other()] - st.startAgainst)
-		}
-	}
+	st := &(*s.stints)[s.openStints[side]-1]
+	st.To = t
+	st.PtsFor = int(s.Score[side] - st.startFor)
+	st.PtsAgainst = int(s.Score[side.Other()] - st.startAgainst)
+	s.openStints[side] = 0
 }
 
 // fold applies compiled events [s.Next, end) to s.
@@ -258,15 +257,11 @@ func (c *Compiled) fold(s *State, end int) {
 			if e.slot >= 0 {
 				side := e.side
 				s.leave(e.out, side, e.elapsed)
-				c.closeStints(s, e.elapsed)
 				s.On[side][e.slot] = e.in
 				s.enter(e.in, e.elapsed)
 				if s.stints != nil {
+					c.closeStint(s, side, e.elapsed)
 					c.openStint(s, side, int(e.period), e.elapsed)
-					c.openStint(s, side.Other(), int(e.period), e.elapsed)
-					// The other side's stint did not change: undo.
-					all := *s.stints
-					*s.stints = all[:len(all)-1]
 				}
 			}
 		case PeriodBegin:
@@ -290,7 +285,10 @@ func (c *Compiled) beginPeriod(s *State, period int, t Tenths) {
 			s.leave(p, side, t)
 		}
 	}
-	c.closeStints(s, t)
+	if s.stints != nil {
+		c.closeStint(s, Home, t)
+		c.closeStint(s, Away, t)
+	}
 	pi := c.period(period)
 	for _, side := range [2]Side{Home, Away} {
 		for j := 0; j < 5; j++ {
@@ -314,7 +312,18 @@ func (c *Compiled) period(p int) *PeriodInfo {
 
 // Box builds the box score of s, settling players on the court at t.
 func (c *Compiled) box(s *State, t Tenths) Box {
-	b := Box{GameID: c.Game.GameID, Source: SourceDerived}
+	var b Box
+	c.boxInto(s, t, &b)
+	return b
+}
+
+// boxInto builds the box score of s into b, reusing b.Players.
+func (c *Compiled) boxInto(s *State, t Tenths, bp *Box) {
+	b := bp
+	*b = Box{GameID: c.Game.GameID, Source: SourceDerived, Players: b.Players[:0]}
+	if cap(b.Players) < len(c.Players) {
+		b.Players = make([]PlayerLine, 0, len(c.Players))
+	}
 	onAt := func(p int) (Side, bool) {
 		for _, side := range [2]Side{Home, Away} {
 			for _, q := range s.On[side] {
@@ -363,17 +372,18 @@ func (c *Compiled) box(s *State, t Tenths) Box {
 		tl.Seconds /= 5
 		tl.PlusMinus = int(s.Score[sd] - s.Score[sd.Other()])
 	}
-	sort.SliceStable(b.Players, func(i, j int) bool {
-		a, bb := b.Players[i], b.Players[j]
-		if a.Side != bb.Side {
-			return a.Side < bb.Side
+	slices.SortStableFunc(b.Players, func(a, bb PlayerLine) int {
+		switch {
+		case a.Side != bb.Side:
+			return int(a.Side) - int(bb.Side)
+		case a.Starter != bb.Starter:
+			if a.Starter {
+				return -1
+			}
+			return 1
 		}
-		if a.Starter != bb.Starter {
-			return a.Starter
-		}
-		return a.Seconds > bb.Seconds
+		return int(bb.Seconds - a.Seconds)
 	})
-	return b
 }
 
 // SourceDerived is the Box.Source of boxes the engine computes.
@@ -456,11 +466,11 @@ func (c *Compiled) BoxAt(m Moment) Box {
 	return c.box(&s, t)
 }
 
-// BoxInto is BoxAt reusing a caller's State buffer (no allocation besides
-// the returned box).
-func (c *Compiled) BoxInto(s *State, m Moment) Box {
+// BoxInto is BoxAt reusing a caller's State and Box buffers: no
+// allocation once they have grown to the game's size.
+func (c *Compiled) BoxInto(s *State, m Moment, dst *Box) {
 	t := c.StateAt(s, m)
-	return c.box(s, t)
+	c.boxInto(s, t, dst)
 }
 
 // Window returns the box of the game between two moments: the box at to
@@ -557,12 +567,8 @@ func (c *Compiled) Stints() []Stint {
 	out := make([]Stint, 0, 64)
 	s.stints = &out
 	c.fold(&s, len(c.ev))
-	c.closeStints(&s, s.Elapsed)
-	for i := range out {
-		if out[i].To == 0 {
-			out[i].To = s.Elapsed
-		}
-	}
+	c.closeStint(&s, Home, s.Elapsed)
+	c.closeStint(&s, Away, s.Elapsed)
 	// drop empty stints (subs at the same moment)
 	res := out[:0]
 	for _, st := range out {

@@ -149,3 +149,54 @@ func TestParseMoment(t *testing.T) {
 		}
 	}
 }
+
+// Stints of a side cover the whole game once, and their points add up to
+// the final score.
+func TestStintsCoverTheGame(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 30; seed++ {
+		g, want := SyntheticGame(seed)
+		c := Compile(g, nil)
+		var dur [3]Tenths
+		var pf, pa [3]int
+		for _, st := range c.Stints() {
+			dur[st.Side] += st.To - st.From
+			pf[st.Side] += st.PtsFor
+			pa[st.Side] += st.PtsAgainst
+			for _, p := range st.Players {
+				if p == "" {
+					t.Fatalf("seed %d: stint with an empty slot: %+v", seed, st)
+				}
+			}
+		}
+		end := c.FinalState().Elapsed
+		for _, side := range []Side{Home, Away} {
+			tl := want.Home
+			if side == Away {
+				tl = want.Away
+			}
+			if dur[side] != end || pf[side] != tl.PTS || pa[side] != tl.PTS-tl.PlusMinus {
+				t.Fatalf("seed %d %s: stints cover %s of %s, points %d-%d, want %d-%d", seed, side, dur[side], end, pf[side], pa[side], tl.PTS, tl.PTS-tl.PlusMinus)
+			}
+		}
+	}
+}
+
+// Bad input never panics: an empty game, events without a period, unknown
+// players in substitutions.
+func TestCompileOddInput(t *testing.T) {
+	t.Parallel()
+	for name, g := range map[string]*Game{
+		"nil":    nil,
+		"empty":  {GameID: "x"},
+		"noise":  {GameID: "x", Events: []Event{{Type: Substitution, SubIn: "a"}, {Type: ShotMade, Player: "b", Side: Home, Period: 3, Clock: -5}, {Type: Rebound, Period: 99}}},
+		"outsub": {GameID: "x", Events: []Event{{Type: PeriodBegin, Period: 1, Clock: RegulationPeriod}, {Type: Substitution, Period: 1, Side: Home, SubIn: "a", SubOut: "b", Clock: 100}, {Type: Substitution, Period: 1, Side: Home, SubIn: "a", SubOut: "c", Clock: 90}}},
+	} {
+		c := Compile(g, nil)
+		_ = c.Final()
+		_ = c.BoxAt(AtElapsed(100))
+		_ = c.Window(BeforeElapsed(0), AtElapsed(99999))
+		_ = c.Stints()
+		t.Logf("%s: %d notes, degraded %v", name, len(c.Notes), c.Degraded)
+	}
+}

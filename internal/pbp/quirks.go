@@ -12,6 +12,8 @@ const (
 	// RuleDuplicateRow drops an event that repeats an earlier one with the
 	// same event number and identical content (v2 feeds; 0021800073).
 	RuleDuplicateRow = "duplicate-row"
+	// RulePeriodOutOfRange leaves out an event whose period is not 1..MaxPeriod.
+	RulePeriodOutOfRange = "period-out-of-range"
 	// RulePeriodOrder moves events of period p that the feed lists among
 	// another period's events back into period p (stable).
 	RulePeriodOrder = "period-order"
@@ -45,6 +47,9 @@ const (
 	RuleElapsedFromClock = "elapsed-from-clock"
 )
 
+// MaxPeriod is the last period the engine accepts (ten overtimes).
+const MaxPeriod = 14
+
 func sameContent(a, b *Event) bool {
 	x, y := *a, *b
 	x.Order, y.Order = 0, 0
@@ -53,11 +58,16 @@ func sameContent(a, b *Event) bool {
 
 // applyQuirks puts the events into engine order.
 func (c *Compiled) applyQuirks(evs []Event) []Event {
-	// duplicate-row
+	// duplicate-row (and periods out of range)
 	seen := make(map[int]int, len(evs))
 	out := evs[:0]
 	for i := range evs {
 		e := evs[i]
+		if e.Period > MaxPeriod || e.Period < 0 {
+			c.note(RulePeriodOutOfRange, e.Period, e.EventNum, "period %d out of range (1..%d): event left out: %s", e.Period, MaxPeriod, e.Description)
+			c.degrade("event %d has period %d: left out", e.EventNum, e.Period)
+			continue
+		}
 		if j, ok := seen[e.EventNum]; ok && e.EventNum != 0 && sameContent(&out[j], &e) {
 			c.note(RuleDuplicateRow, e.Period, e.EventNum, "dropped a repeated row: %s", e.Description)
 			continue
