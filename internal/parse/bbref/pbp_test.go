@@ -314,3 +314,43 @@ func TestParseScraperPBPBad(t *testing.T) {
 		})
 	}
 }
+
+// TestDescribeForms maps the rarer bbref play forms, among them the ones
+// with no name ("Turnover by  (8 sec)", "Jump ball:  vs.", "Technical foul
+// by", "ejected from game").
+func TestDescribeForms(t *testing.T) {
+	t.Parallel()
+	id := func(name string) pbp.PlayerID { return pbp.PlayerID(name) }
+	cases := []struct {
+		text string
+		want pbp.Event
+	}{
+		{"Turnover by (8 sec)", pbp.Event{Type: pbp.Turnover, Team: true, Subtype: "8 sec"}},
+		{"Turnover by A. B (turnover; steal by C. D)", pbp.Event{Type: pbp.Turnover, Player: "A. B", Steal: "C. D", Subtype: "turnover"}},
+		{"Turnover by A. B", pbp.Event{Type: pbp.Turnover, Player: "A. B"}},
+		{"Jump ball: vs.", pbp.Event{Type: pbp.JumpBall}},
+		{"Technical foul by", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulTechnical, Subtype: "technical foul"}},
+		{"Technical foul by Team", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulTechnical, Team: true, Subtype: "technical foul"}},
+		{"ejected from game", pbp.Event{Type: pbp.Ejection}},
+		{"A. B ejected from game", pbp.Event{Type: pbp.Ejection, Player: "A. B"}},
+		{"Violation by A. B (double lane)", pbp.Event{Type: pbp.Violation, Player: "A. B", Subtype: "double lane"}},
+		{"Violation by Team (jump ball)", pbp.Event{Type: pbp.Violation, Team: true, Subtype: "jump ball"}},
+		{"A. B makes flagrant free throw 3 of 3", pbp.Event{Type: pbp.FreeThrow, Made: true, Points: 1, FTKind: pbp.FTFlagrant, FTNum: 3, FTOf: 3, Player: "A. B", Subtype: "flagrant free throw"}},
+		{"A. B misses 2-pt shot", pbp.Event{Type: pbp.ShotMissed, Player: "A. B", Subtype: "shot"}},
+		{"Personal take foul by A. B (drawn by C. D)", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulPersonal, Player: "A. B", Fouled: "C. D", Subtype: "personal take foul"}},
+		{"Away from play foul by A. B (drawn by C. D)", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulAwayFromPlay, Player: "A. B", Fouled: "C. D", Subtype: "away from play foul"}},
+		{"Inbound foul by A. B", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulInbound, Player: "A. B", Subtype: "inbound foul"}},
+		{"Double personal foul by A. B and C. D", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulDouble, Player: "A. B", Fouled: "C. D", Subtype: "double personal foul"}},
+		{"Defensive three seconds by A. B", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulDefensive3Seconds, Player: "A. B", Subtype: "defensive three seconds"}},
+		{"Instant Replay", pbp.Event{Type: pbp.Replay, Subtype: "instant replay"}},
+		{"Start of 2nd overtime", pbp.Event{Type: pbp.PeriodBegin}},
+		{"Something else entirely", pbp.Event{Type: pbp.Unknown}},
+	}
+	for _, c := range cases {
+		var e pbp.Event
+		known := describe(&e, c.text, id)
+		if e != c.want || known != (c.want.Type != pbp.Unknown) {
+			t.Errorf("%q\n got %+v (%v)\nwant %+v", c.text, e, known, c.want)
+		}
+	}
+}

@@ -14,11 +14,11 @@ var (
 	shotRe   = regexp.MustCompile(`^(.+?) (makes|misses) ([23])-pt (.+?)(?: from (\d+) ft| at rim)?(?: \((assist|block) by (.+?)\))?$`)
 	ftRe     = regexp.MustCompile(`^(.+?) (makes|misses) (technical |flagrant |clear path )?free throw(?: (\d+) of (\d+))?$`)
 	rebRe    = regexp.MustCompile(`^(Offensive|Defensive) rebound by (.+)$`)
-	tovRe    = regexp.MustCompile(`^Turnover by (.+?)(?: \((.+?)(?:; steal by (.+?))?\))?$`)
+	tovRe    = regexp.MustCompile(`^Turnover by ?(.*?) ?(?:\((.+?)(?:; steal by (.+?))?\))?$`)
 	subRe    = regexp.MustCompile(`^(.+?) enters the game for (.+)$`)
-	jumpRe   = regexp.MustCompile(`^Jump ball: (.+?) vs\. (.+?)(?: \((.+?) gains possession\))?$`)
+	jumpRe   = regexp.MustCompile(`^Jump ball: ?(.*?) vs\.(?: (.*?))?(?: \((.+?) gains possession\))?$`)
 	violRe   = regexp.MustCompile(`^Violation by (.+?)(?: \((.+)\))?$`)
-	ejectRe  = regexp.MustCompile(`^(.+?) ejected from game`)
+	ejectRe  = regexp.MustCompile(`^(?:(.+?) )?ejected from game`)
 	periodRe = regexp.MustCompile(`^(Start|End) of (\d+)(?:st|nd|rd|th) (quarter|overtime)`)
 	drawnRe  = regexp.MustCompile(`^(.+?) \(drawn by (.+?)\)$`)
 )
@@ -33,7 +33,7 @@ type playerFunc func(name string) pbp.PlayerID
 func describe(ev *pbp.Event, text string, id playerFunc) bool {
 	isTeam := func(name string) bool { return strings.EqualFold(name, "Team") }
 	who := func(name string) pbp.PlayerID {
-		if isTeam(name) {
+		if name == "" || isTeam(name) {
 			return ""
 		}
 		return id(name)
@@ -97,7 +97,7 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 	if m := tovRe.FindStringSubmatch(text); m != nil {
 		ev.Type = pbp.Turnover
 		ev.Player = who(m[1])
-		ev.Team = isTeam(m[1])
+		ev.Team = m[1] == "" || isTeam(m[1]) // "Turnover by  (8 sec)": unnamed, the team's
 		ev.Subtype = m[2]
 		if m[3] != "" {
 			ev.Steal = who(m[3])
@@ -157,6 +157,9 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 	// "Personal foul", "Shooting foul", "Offensive charge foul", "Flagrant
 	// foul type 1", "Def 3 sec tech foul", "Defensive three seconds",
 	// "Double personal foul" (by X and Y), ...
+	if strings.HasSuffix(text, " by") { // "Technical foul by": nobody named
+		text += " "
+	}
 	if kind, rest, ok := strings.Cut(text, " by "); ok {
 		lk := strings.ToLower(kind)
 		if strings.Contains(lk, "foul") || strings.Contains(lk, "three seconds") || strings.Contains(lk, "tech") {
