@@ -43,8 +43,10 @@ func shootingOf(g *pbp.Game) map[pbp.Side]pbp.Stats {
 
 // TestParsePlayByPlayPage parses testdata/pbp_201901020MIA.html, a
 // fictional game written in the structure of bbref play-by-play pages
-// (quarter header rows with id q<n>, six-cell team rows, five-cell neutral
-// rows, player links), and pins the mapping of every play form.
+// (as on the site: rows directly in <table> without <tbody>, a header row
+// with id q<n> per period, the first quarter opening on the jump ball with no
+// "Start of 1st quarter" row, six-cell team rows, neutral rows spanning five
+// cells, player links), and pins the mapping of every play form.
 func TestParsePlayByPlayPage(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("testdata", "pbp_201901020MIA.html"))
@@ -97,7 +99,7 @@ func TestParsePlayByPlayPage(t *testing.T) {
 		desc string
 		want pbp.Event
 	}{
-		{"Start of 1st quarter", pbp.Event{Type: pbp.PeriodBegin, Period: 1, Clock: 7200}},
+		{"Start of 2nd quarter", pbp.Event{Type: pbp.PeriodBegin, Period: 2, Clock: 7200, Elapsed: 7200, ScoreHome: 6, ScoreAway: 5}},
 		{"Jump ball: A. Archer vs. K. King (G. Green gains possession)", pbp.Event{Type: pbp.JumpBall, Period: 1, Clock: 7200, Player: "kingke01", Jump2: "archeal01", JumpTo: "greenga01"}},
 		{"G. Green makes 2-pt layup from 1 ft (assist by H. Hall)", pbp.Event{Type: pbp.ShotMade, Side: pbp.Home, Made: true, Points: 2, Player: "greenga01", Assist: "hallha01", Subtype: "layup", Period: 1, Clock: 7010, Elapsed: 190, ScoreHome: 2}},
 		{"J. Jones misses 2-pt hook shot from 6 ft (block by A. Archer)", pbp.Event{Type: pbp.ShotMissed, Side: pbp.Home, Player: "jonesja01", Block: "archeal01", Subtype: "hook shot"}},
@@ -150,7 +152,7 @@ func TestParsePlayByPlayPage(t *testing.T) {
 		}
 	}
 	// The table hidden in a comment parses the same.
-	hidden := strings.Replace(strings.Replace(string(data), `<div class="table_container" id="div_pbp">`, `<div class="placeholder"></div><!--<div class="table_container" id="div_pbp">`, 1), "</tbody></table>", "</tbody></table>-->", 1)
+	hidden := strings.Replace(strings.Replace(string(data), `<div class="table_container" id="div_pbp">`, `<div class="placeholder"></div><!--<div class="table_container" id="div_pbp">`, 1), "</table>", "</table>-->", 1)
 	res2, err := ParsePlayByPlay([]byte(hidden), parse.Hint{Key: "hidden", Item: "201901020MIA"})
 	if err != nil || len(res2.PBP.Events) != len(g.Events) {
 		t.Errorf("commented table: %v, %d events", err, len(res2.PBP.Events))
