@@ -377,6 +377,10 @@ func assignCauses(r *GameResult, c *pbp.Compiled) {
 		}
 		key := d.Side + "|" + d.Stat
 		switch {
+		case d.Stat == "SEC" && abs(d.Derived-d.Expected) <= 50 && !secFallback(r, d):
+			d.Cause = fmt.Sprintf("clock: a substitution of this player is logged %.0f s off the official minutes", math.Abs(float64(d.Derived-d.Expected))/10)
+		case d.Stat == "PM" && !hasDiff(r, d.PlayerID, d.Official, "SEC"):
+			d.Cause = "plus-minus: points scored at the clock of a substitution, credited by the official record to the other lineup"
 		case d.Stat == "SEC" || d.Stat == "PM":
 			if r.Degraded {
 				d.Cause = "lineup: period starters inferred with a fallback (" + strings.Join(r.Reasons, "; ") + ")"
@@ -397,4 +401,19 @@ func assignCauses(r *GameResult, c *pbp.Compiled) {
 			d.Cause = "the official box counts an event the feed does not log"
 		}
 	}
+}
+
+func hasDiff(r *GameResult, id, official, stat string) bool {
+	for _, d := range r.Diffs {
+		if d.Stat == stat && d.PlayerID == id && d.Official == official {
+			return true
+		}
+	}
+	return false
+}
+
+// secFallback says whether a player's minutes difference is a whole
+// number of periods' worth in a degraded game (a fallback starter).
+func secFallback(r *GameResult, d *Diff) bool {
+	return r.Degraded && abs(d.Derived-d.Expected) > 50
 }

@@ -647,3 +647,32 @@ func contains(s string, b byte) bool {
 	}
 	return false
 }
+
+// PeriodWindow returns the box of periods first..last (1-based), bounded
+// by events rather than by time: events logged at the boundary belong to
+// their own period (a heave at 0:00 of Q1 is in Q1, a technical free
+// throw at 12:00 of Q2 in Q2).
+func (c *Compiled) PeriodWindow(first, last int) Box {
+	before := -1 // last event of a period before first
+	end := -1    // last event of a period up to last
+	for i := range c.ev {
+		p := int(c.ev[i].period)
+		if p < first {
+			before = i
+		}
+		if p <= last {
+			end = i
+		}
+	}
+	from := BeforeElapsed(0)
+	if before >= 0 {
+		from = Moment{Event: int(c.ev[before].src)}
+	}
+	to := BeforeElapsed(0)
+	if end >= 0 {
+		to = Moment{Event: int(c.ev[end].src)}
+	}
+	w := c.Window(from, to)
+	w.From, w.To = PeriodStart(first), PeriodStart(last)+PeriodLength(last)
+	return w
+}
