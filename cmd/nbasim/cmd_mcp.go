@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/natefinch/lumberjack.v2"
 
+	"github.com/nbasim/nbasim/internal/health"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/mcpserver"
 	"github.com/nbasim/nbasim/internal/readonly"
@@ -55,7 +58,11 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 			if u := firstSet(o.dbURL, os.Getenv("NBASIM_MCP_DATABASE_URL"), cfg.Database.URL); storeopen.IsPostgresURL(u) {
 				db, err = readonly.OpenPostgres(ctx, u, ropts)
 			} else {
-				db, err = readonly.OpenSQLite(ctx, firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath), ropts)
+				path := firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath)
+				if p, ok := storeopen.SQLiteURLPath(cfg.Database.URL); ok {
+					path = p
+				}
+				db, err = readonly.OpenSQLite(ctx, path, ropts)
 			}
 			if err != nil {
 				return err
@@ -77,7 +84,8 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 				defer lj.Close()
 				audit = mcpserver.NewAudit(lj, func(err error) { log.Error(err.Error()) })
 			}
-			srv, err := mcpserver.New(mcpserver.Options{DB: db, Lake: lk, LakeRoot: root, Audit: audit, Logger: log, Version: version})
+			srv, err := mcpserver.New(mcpserver.Options{DB: db, Lake: lk, LakeRoot: root, Audit: audit, Logger: log, Version: version,
+				Checks: func(ctx context.Context) []mcpserver.Check { return doctorChecks(ctx, a) }})
 			if err != nil {
 				return err
 			}
@@ -111,4 +119,26 @@ func firstSet(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// doctorChecks runs the doctor's checks that only read (config, disk).
+// The doctor's lake check writes a probe object, its directories check
+// writes probe files and its database check opens the writable store, so
+// the health tool does its own read-only database and lake checks instead
+// (internal/mcpserver).
+func doctorChecks(ctx context.Context, a *app) []mcpserver.Check {
+	cfg := a.Config()
+	rep := health.Runner{Timeout: 10 * time.Second}.Run(ctx, []health.Check{
+		health.Config(cfg, a.Origins()),
+		health.Disk(diskPaths(a), cfg.Health.DiskWarnMB, cfg.Health.DiskFailMB),
+	})
+	out := make([]mcpserver.Check, 0, len(rep.Checks))
+	for _, c := range rep.Checks {
+		st := string(c.Status)
+		if c.Status == health.Skip {
+			st = "warn"
+		}
+		out = append(out, mcpserver.Check{Name: c.Name, Status: st, Detail: c.Message})
+	}
+	return out
 }

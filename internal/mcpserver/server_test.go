@@ -598,3 +598,54 @@ func TestBinaryRefusesRemote(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthAndCoverageWithReconciliation: with a reconciliation run
+// stored (migration 0005 tables) and its plan file, health reports the
+// summary and gaps by priority, and coverage the cells of the latest run.
+func TestHealthAndCoverageWithReconciliation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, engines()[0])
+	ctx := context.Background()
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(plan, []byte(`{"summary":{"by_priority":{"CRITICAL":{"gaps":3},"HIGH":{"gaps":5}},"by_gap_kind":{"missing":7,"stale":1}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := h.fix.Store
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO reconcile_runs (run_id, started_at, status, expected, present, completeness, gaps, tasks, plan_path) VALUES ($1, $2, 'ok', 100, 92, 0.92, 8, 8, $3)`,
+			[]any{"r1", "2026-11-28T10:00:00.000Z", plan}},
+		{`INSERT INTO reconcile_runs (run_id, started_at, status, expected, present, completeness, gaps, tasks, plan_path) VALUES ($1, $2, 'ok', 100, 50, 0.5, 50, 50, '')`,
+			[]any{"r0", "2026-11-27T10:00:00.000Z"}},
+		{`INSERT INTO coverage_history (run_id, source, dataset, season, recorded_at, expected, present, missing, completeness) VALUES ('r1', 'nba_stats', 'playbyplayv2', '2023-24', $1, 50, 45, 5, 0.9)`,
+			[]any{"2026-11-28T10:00:00.000Z"}},
+		{`INSERT INTO coverage_history (run_id, source, dataset, season, recorded_at, expected, present, missing, completeness) VALUES ('r1', 'espn', 'summary', '2023-24', $1, 50, 47, 3, 0.94)`,
+			[]any{"2026-11-28T10:00:00.000Z"}},
+		{`INSERT INTO coverage_history (run_id, source, dataset, season, recorded_at, expected, present, missing, completeness) VALUES ('r0', 'espn', 'summary', '2023-24', $1, 50, 0, 50, 0)`,
+			[]any{"2026-11-27T10:00:00.000Z"}},
+	} {
+		if _, err := s.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	cs := h.connect(t)
+	out, r := call(t, cs, "health", map[string]any{})
+	if r.IsError {
+		t.Fatal(errText(r))
+	}
+	rec, _ := out["reconciliation"].(map[string]any)
+	if rec == nil || rec["run_id"] != "r1" || rec["completeness"] != 0.92 || mustJSON(rec["gaps_by_priority"]) != `{"CRITICAL":3,"HIGH":5}` {
+		t.Errorf("health reconciliation %v", rec)
+	}
+	out, r = call(t, cs, "coverage", map[string]any{})
+	if r.IsError || out["run_id"] != "r1" || len(out["cells"].([]any)) != 2 {
+		t.Fatalf("coverage: %s %v", errText(r), out)
+	}
+	out, r = call(t, cs, "coverage", map[string]any{"source": "espn"})
+	cells := out["cells"].([]any)
+	if r.IsError || len(cells) != 1 || cells[0].(map[string]any)["present"] != float64(47) {
+		t.Errorf("coverage espn: %s %v", errText(r), out)
+	}
+}
