@@ -57,8 +57,10 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 			if err != nil {
 				return err
 			}
-			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
-				return c.Schedule(cmd.Context(), src, se)
+			// Schedules change while a season runs: always asked again
+			// (identical bytes write nothing).
+			return runFetch(cmd.Context(), a, f, true, func(c *collect.Collector, src source.Source) ([]*source.Request, error) {
+				return src.ScheduleRequests(se)
 			})
 		},
 	}
@@ -70,36 +72,36 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 		Short: "Fetch one or more games (NBA GAME_ID, ESPN event id or bbref id)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
-				total := &collect.Summary{Failed: map[string]int{}, Requests: map[string]int64{}}
+			return runFetch(cmd.Context(), a, f, false, func(c *collect.Collector, src source.Source) ([]*source.Request, error) {
+				var out []*source.Request
 				for _, id := range args {
 					g, err := c.GameIDs(cmd.Context(), id)
 					if err != nil {
-						return total, err
+						return nil, err
 					}
 					if f.season != "" {
 						g.Season = f.season
 					}
 					if src.GameItem(g) == "" {
-						a.Logger().Info("game has no id for this source; skipped (load the schedules to match ids)", "game", id, "source", src.Name())
+						if len(splitList(f.sources)) > 0 {
+							a.Logger().Warn("game has no id for this source (load the schedules to match ids across providers)", "game", id, "source", src.Name())
+						}
 						continue
 					}
 					if g.Season == "" {
-						return total, fmt.Errorf("game %s: %w", id, collect.ErrNoSeason)
+						return nil, fmt.Errorf("game %s: %w", id, collect.ErrNoSeason)
 					}
-					reqs, err := collect.GameRequests(src, g.Season, []parse.GameRow{g}, splitList(f.datasets))
+					ds, ok := datasetsFor(src, f.datasets)
+					if !ok {
+						continue
+					}
+					reqs, err := collect.GameRequests(src, g.Season, []parse.GameRow{g}, ds)
 					if err != nil {
-						return total, err
+						return nil, err
 					}
-					s, err := c.Fetch(cmd.Context(), src.Name()+" "+id, reqs, f.options())
-					if s != nil {
-						total.Add(s)
-					}
-					if err != nil {
-						return total, err
-					}
+					out = append(out, reqs...)
 				}
-				return total, nil
+				return out, nil
 			})
 		},
 	}
@@ -114,10 +116,13 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 			if err != nil {
 				return err
 			}
-			return runFetch(cmd.Context(), a, f, func(c *collect.Collector, src source.Source) (*collect.Summary, error) {
-				s, from, err := c.Season(cmd.Context(), src, se, splitList(f.datasets), f.limit, f.options())
-				a.Logger().Info("season games", "source", src.Name(), "from", string(from))
-				return s, err
+			return runFetch(cmd.Context(), a, f, false, func(c *collect.Collector, src source.Source) ([]*source.Request, error) {
+				ds, ok := datasetsFor(src, f.datasets)
+				if !ok {
+					return nil, nil
+				}
+				reqs, _, err := c.SeasonRequests(cmd.Context(), src, se, ds, f.limit)
+				return reqs, err
 			})
 		},
 	}
@@ -125,6 +130,24 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 
 	cmd.AddCommand(sched, game, season)
 	return cmd
+}
+
+// datasetsFor returns the datasets of list that src has (nil: its
+// defaults); ok is false when a list was given and src has none of them.
+func datasetsFor(src source.Source, list string) ([]string, bool) {
+	want := splitList(list)
+	if len(want) == 0 {
+		return nil, true
+	}
+	var out []string
+	for _, d := range want {
+		for _, have := range src.Datasets() {
+			if d == have {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, len(out) > 0
 }
 
 func splitList(s string) []string {
@@ -137,11 +160,12 @@ func splitList(s string) []string {
 	return out
 }
 
-// runFetch builds the collector and runs fn for each selected source,
-// printing the summary. Transient failures (retriable, throttled) make the
-// command fail so that schedulers notice and run it again; permanent ones
-// (404: nothing there) are reported only.
-func runFetch(ctx context.Context, a *app, f *fetchFlags, fn func(*collect.Collector, source.Source) (*collect.Summary, error)) error {
+// runFetch builds the collector, plans the requests of each selected
+// source, then fetches them all in one batch (hosts in parallel, each at
+// its own pace) and prints the summary. Transient failures (retriable,
+// throttled) make the command fail so that schedulers notice and run it
+// again; permanent ones (404: nothing there) are reported only.
+func runFetch(ctx context.Context, a *app, f *fetchFlags, force bool, plan func(*collect.Collector, source.Source) ([]*source.Request, error)) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -162,7 +186,7 @@ func runFetch(ctx context.Context, a *app, f *fetchFlags, fn func(*collect.Colle
 		if st, err := a.Store(ctx); err == nil {
 			c.Store = st
 		} else {
-			a.Logger().Warn("database unavailable: games come from the lake", "err", err)
+			a.Logger().Warn("database unavailable: games come from the lake, failures are not logged", "err", err)
 		}
 	}
 	names := splitList(f.sources)
@@ -174,23 +198,28 @@ func runFetch(ctx context.Context, a *app, f *fetchFlags, fn func(*collect.Colle
 			names = append(names, n)
 		}
 	}
-	total := &collect.Summary{Failed: map[string]int{}, Requests: map[string]int64{}}
 	var errs []error
+	var reqs []*source.Request
 	for _, n := range names {
 		src, err := reg.Get(n)
 		if err != nil {
 			return err
 		}
-		s, err := fn(c, src)
-		if s != nil {
-			total.Add(s)
-		}
+		rs, err := plan(c, src)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
 			errs = append(errs, fmt.Errorf("%s: %w", n, err))
+			continue
 		}
+		reqs = append(reqs, rs...)
+	}
+	opts := f.options()
+	opts.Force = opts.Force || force
+	total, err := c.Fetch(ctx, "fetch", reqs, opts)
+	if err != nil {
+		return err
 	}
 	for _, fl := range total.Failures {
 		fmt.Fprintf(os.Stderr, "failed %s (%s): %v\n", fl.Key, fl.Class, fl.Err)

@@ -263,7 +263,11 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 						}
 						sum.Failed[name]++
 						sum.Failures = append(sum.Failures, Failure{Key: r.String(), URL: r.URL, Class: cl, Err: ferr})
-						c.log().Warn("fetch failed", "item", r.String(), "url", r.URL, "class", name, "err", ferr)
+						lvl := slog.LevelWarn
+						if cl == source.Permanent {
+							lvl = slog.LevelDebug // reported in the summary; usually "not there (yet)"
+						}
+						c.log().Log(ctx, lvl, "fetch failed", "item", r.String(), "url", r.URL, "class", name, "err", ferr)
 					case res.Unchanged:
 						sum.Unchanged++
 						done = append(done, r)
@@ -522,9 +526,10 @@ func GameRequests(src source.Source, season string, games []parse.GameRow, datas
 	return out, nil
 }
 
-// Season fetches the per-game datasets of every game of season (the first
-// limit games when limit > 0, in date order).
-func (c *Collector) Season(ctx context.Context, src source.Source, season layout.Season, datasets []string, limit int, opts Options) (*Summary, GameSource, error) {
+// SeasonRequests lists the requests of the per-game datasets (default:
+// the source's) of every game of season, the first limit games when
+// limit > 0, in date order.
+func (c *Collector) SeasonRequests(ctx context.Context, src source.Source, season layout.Season, datasets []string, limit int) ([]*source.Request, GameSource, error) {
 	games, from, err := c.Games(ctx, src, season)
 	if err != nil {
 		return nil, from, err
@@ -536,7 +541,17 @@ func (c *Collector) Season(ctx context.Context, src source.Source, season layout
 	if err != nil {
 		return nil, from, err
 	}
-	c.log().Info("fetching season", "source", src.Name(), "season", season.String(), "games", len(games), "games_from", string(from), "requests", len(reqs))
+	c.log().Info("season planned", "source", src.Name(), "season", season.String(), "games", len(games), "games_from", string(from), "requests", len(reqs))
+	return reqs, from, nil
+}
+
+// Season fetches the per-game datasets of every game of season (see
+// SeasonRequests).
+func (c *Collector) Season(ctx context.Context, src source.Source, season layout.Season, datasets []string, limit int, opts Options) (*Summary, GameSource, error) {
+	reqs, from, err := c.SeasonRequests(ctx, src, season, datasets, limit)
+	if err != nil {
+		return nil, from, err
+	}
 	sum, err := c.Fetch(ctx, src.Name()+" "+season.String(), reqs, opts)
 	return sum, from, err
 }

@@ -107,9 +107,11 @@ func CheckHTML(r *Response, tableID string) error {
 	if o, c := countOpen(body, "table"), bytes.Count(body, []byte("</table>")); o != c {
 		return Invalid(r.Request.URL, "%d <table> for %d </table> (truncated?)", o, c)
 	}
-	trimmed := bytes.ToLower(bytes.TrimSpace(body))
-	if (bytes.HasPrefix(trimmed, []byte("<!doctype")) || bytes.HasPrefix(trimmed, []byte("<html"))) &&
-		!bytes.HasSuffix(trimmed, []byte("</html>")) {
+	trimmed := bytes.TrimSpace(body)
+	head := bytes.ToLower(trimmed[:min(len(trimmed), 16)])
+	tail := bytes.ToLower(trimmed[max(0, len(trimmed)-16):])
+	if (bytes.HasPrefix(head, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("<html"))) &&
+		!bytes.HasSuffix(tail, []byte("</html>")) {
 		return Invalid(r.Request.URL, "page does not end with </html> (truncated?)")
 	}
 	return nil
