@@ -50,7 +50,7 @@ var entries = []Entry{
 
 	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
 	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
-	{Source: "bbref", Dataset: "pbp", Why: "basketball-reference play-by-play parser not written yet"},
+	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 1},
 }
 
 // Lookup returns the entry of dataset source/name.
