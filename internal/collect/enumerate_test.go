@@ -14,6 +14,7 @@ import (
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/storeopen"
 	"github.com/nbasim/nbasim/internal/teams"
 	"github.com/nbasim/nbasim/internal/testutil"
@@ -136,8 +137,17 @@ func TestLiveScheduleFromLake(t *testing.T) {
 // fetch_log, and are not asked again by the next run unless asked to.
 func TestPermanentFailuresAreLogged(t *testing.T) {
 	t.Parallel()
+	for name, open := range map[string]func(testing.TB) store.Store{"sqlite": storetest.SQLite, "postgres": storetest.Postgres} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testPermanentFailures(t, open(t))
+		})
+	}
+}
+
+func testPermanentFailures(t *testing.T, st store.Store) {
 	e := newEnv(t, loadReplay(t))
-	e.col.Store = openStore(t)
+	e.col.Store = st
 	ctx := context.Background()
 	src := mustSource(t, e.reg, "nba_stats")
 	sum, _, err := e.col.Season(ctx, src, 2018, []string{"playbyplayv2"}, 100, Options{})
