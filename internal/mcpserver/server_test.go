@@ -133,10 +133,15 @@ func newHarness(t *testing.T, e engineCase) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{fix: fix, srv: srv, audit: audit, lake: lf, token: "s3cret"}
-	hs := httptest.NewServer(srv.Handler(mcpserver.HTTPOptions{Token: h.token}))
-	t.Cleanup(hs.Close)
-	h.url = hs.URL
+	h.url = newHTTP(t, srv)
 	return h
+}
+
+// newHTTP serves srv over streamable HTTP (token "s3cret") for the test.
+func newHTTP(t testing.TB, srv *mcpserver.Server) string {
+	hs := httptest.NewServer(srv.Handler(mcpserver.HTTPOptions{Token: "s3cret"}))
+	t.Cleanup(hs.Close)
+	return hs.URL
 }
 
 type bearer struct {
