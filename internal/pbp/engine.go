@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // The engine works in two steps.
@@ -579,35 +581,41 @@ func (c *Compiled) Stints() []Stint {
 	return res
 }
 
-// ParseMoment reads "Q3 7:02.4", "OT1 2:00", "3 7:02" (period and clock
-// remaining) into elapsed game time.
+// ParseMoment reads "Q3 7:02.4", "OT1 2:00", "P5 1:00" or "3 7:02" (period
+// and clock remaining) into elapsed game time. Quarters are Q1-Q4,
+// overtimes OT1.. (or OT for the first), P<n> and a bare number any period.
 func ParseMoment(s string) (Tenths, error) {
-	var per string
-	var clock string
-	if _, err := fmt.Sscan(s, &per, &clock); err != nil {
+	f := strings.Fields(s)
+	if len(f) != 2 {
 		return 0, fmt.Errorf("moment %q: want \"Q3 7:02.4\" or \"OT1 2:00\"", s)
 	}
-	p := 0
-	switch {
-	case len(per) > 2 && (per[:2] == "OT" || per[:2] == "ot"):
-		var k int
-		if _, err := fmt.Sscanf(per[2:], "%d", &k); err != nil || k < 1 {
-			return 0, fmt.Errorf("moment %q: bad overtime %q", s, per)
+	per, clock := strings.ToUpper(f[0]), f[1]
+	num := func(x string) int {
+		n, err := strconv.Atoi(x)
+		if err != nil {
+			return -1
 		}
-		p = 4 + k
-	case per == "OT" || per == "ot":
-		p = 5
-	case len(per) > 1 && (per[0] == 'Q' || per[0] == 'q' || per[0] == 'P' || per[0] == 'p'):
-		if _, err := fmt.Sscanf(per[1:], "%d", &p); err != nil {
-			return 0, fmt.Errorf("moment %q: bad period %q", s, per)
-		}
-	default:
-		if _, err := fmt.Sscanf(per, "%d", &p); err != nil {
-			return 0, fmt.Errorf("moment %q: bad period %q", s, per)
-		}
+		return n
 	}
-	if p < 1 || p > 4 && per[0] != 'O' && per[0] != 'o' && p > 14 {
-		return 0, fmt.Errorf("moment %q: period %d out of range", s, p)
+	p := -1
+	switch {
+	case per == "OT":
+		p = 5
+	case strings.HasPrefix(per, "OT"):
+		if k := num(per[2:]); k >= 1 {
+			p = 4 + k
+		}
+	case strings.HasPrefix(per, "Q"):
+		if k := num(per[1:]); k >= 1 && k <= 4 {
+			p = k
+		}
+	case strings.HasPrefix(per, "P"):
+		p = num(per[1:])
+	default:
+		p = num(per)
+	}
+	if p < 1 || p > MaxPeriod {
+		return 0, fmt.Errorf("moment %q: bad period %q (Q1-Q4, OT1-OT%d, P1-P%d)", s, f[0], MaxPeriod-4, MaxPeriod)
 	}
 	cl, err := ParseClock(clock)
 	if err != nil {

@@ -142,6 +142,11 @@ func TestParseMoment(t *testing.T) {
 		{"OT1 6:00", 0, true},
 		{"Q3", 0, true},
 		{"X 1:00", 0, true},
+		{"Q9x 1:00", 0, true},
+		{"Q5 1:00", 0, true},
+		{"P5 1:00", Elapsed(5, 600), false},
+		{"ot 0:30", Elapsed(5, 300), false},
+		{"Q3 7:02.4 extra", 0, true},
 	} {
 		got, err := ParseMoment(tc.in)
 		if (err != nil) != tc.err || !tc.err && got != tc.want {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+func boxBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nbasim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func runBox(t *testing.T, bin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = t.TempDir()
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "NBASIM_") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Env = append(cmd.Env, "NBASIM_LOG_LEVEL=warn")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func TestBoxAndVerifyCommands(t *testing.T) {
+	dir := testutil.RealDataDir(t)
+	bin := boxBinary(t)
+	file := filepath.Join(dir, "nba_stats", "playbyplayv2", "0021800001.json")
+
+	// the box at a moment: the score equals the feed's running score there
+	out, errOut, code := runBox(t, bin, "box", "0021800001", "--file", file, "--at", "Q3 7:02.4", "--format", "json")
+	if code != 0 {
+		t.Fatalf("box --at: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Moment  string
+		OnCourt [2][]string `json:"on_court"`
+		Box     pbp.Box
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("box json: %v\n%s", err, out)
+	}
+	g, err := derive.LoadV2File(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := pbp.ParseMoment("Q3 7:02.4")
+	home, away := 0, 0
+	for _, e := range g.Events {
+		if e.Elapsed <= at && e.ScoreHome >= 0 {
+			home, away = e.ScoreHome, e.ScoreAway
+		}
+	}
+	if got.Box.Home.PTS != home || got.Box.Away.PTS != away {
+		t.Errorf("score at Q3 7:02.4: %d-%d, feed says %d-%d", got.Box.Home.PTS, got.Box.Away.PTS, home, away)
+	}
+	if len(got.OnCourt[0]) != 5 || len(got.OnCourt[1]) != 5 {
+		t.Errorf("on court: %v", got.OnCourt)
+	}
+	if got.Box.Home.Seconds != at || got.Box.Away.Seconds != at {
+		t.Errorf("team seconds %d/%d at %d", got.Box.Home.Seconds, got.Box.Away.Seconds, at)
+	}
+
+	// --elapsed names the same moment
+	out2, _, code := runBox(t, bin, "box", "0021800001", "--file", file, "--elapsed", "1737.6", "--format", "json")
+	if code != 0 {
+		t.Fatalf("box --elapsed: exit %d", code)
+	}
+	var got2 struct{ Box pbp.Box }
+	if err := json.Unmarshal([]byte(out2), &got2); err != nil {
+		t.Fatal(err)
+	}
+	if got2.Box.Home.Stats != got.Box.Home.Stats {
+		t.Errorf("--elapsed 1737.6 and --at \"Q3 7:02.4\" differ")
+	}
+
+	// csv: one row per player plus two team rows
+	out, _, code = runBox(t, bin, "box", "0021800001", "--file", file, "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(rows) < 20 || rows[0][0] != "game_id" {
+		t.Fatalf("csv: exit %d, %v, %d rows", code, err, len(rows))
+	}
+
+	// table, window, event
+	for _, args := range [][]string{
+		{"--range", "Q2 12:00", "--range", "Q2 6:00"},
+		{"--range", "720,1080"},
+		{"--event", "100"},
+		{},
+	} {
+		out, errOut, code := runBox(t, bin, append([]string{"box", "0021800001", "--file", file}, args...)...)
+		if code != 0 || !strings.Contains(out, "TEAM") {
+			t.Errorf("box %v: exit %d: %s%s", args, code, out, errOut)
+		}
+	}
+
+	// bad input: a clear error, a non-zero exit
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--at", "Q3 7:02.4", "--event", "3"}, "one of"},
+		{[]string{"--at", "Q9x 1:00"}, "moment"},
+		{[]string{"--event", "999999"}, "no event number"},
+		{[]string{"--range", "Q2 6:00"}, "START and END"},
+		{[]string{"--format", "xml"}, "--format"},
+	} {
+		_, errOut, code := runBox(t, bin, append([]string{"box", "0021800001", "--file", file}, tc.args...)...)
+		if code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("box %v: exit %d, stderr %q (want %q)", tc.args, code, errOut, tc.want)
+		}
+	}
+
+	// verify --data: JSON and table reports
+	js := filepath.Join(t.TempDir(), "verify.json")
+	tab := filepath.Join(t.TempDir(), "verify.txt")
+	out, errOut, code = runBox(t, bin, "verify", "--data", dir, "--json", js, "--table", tab)
+	if code != 0 {
+		t.Fatalf("verify --data: exit %d: %s", code, errOut)
+	}
+	var rep derive.Report
+	data, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Games < 200 || rep.Summary.Failed != 0 || rep.Summary.TeamPointsExact != rep.Summary.Games {
+		t.Errorf("verify summary %+v", rep.Summary)
+	}
+	if txt, err := os.ReadFile(tab); err != nil || !strings.Contains(string(txt), "player-stat cells exact") || !strings.Contains(out, "games fully exact") {
+		t.Errorf("verify table: %v\n%s", err, out)
+	}
+}
