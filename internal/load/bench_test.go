@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,11 +17,11 @@ import (
 )
 
 // seasonLake imports the 1,204 games of seasons/2018-19/playbyplayv2.tar.gz
-// into a mem:// lake (once per benchmark).
+// into a file:// lake in a temporary folder (once per benchmark).
 func seasonLake(b *testing.B) *lake.Lake {
 	b.Helper()
 	ctx := context.Background()
-	lk, err := lake.Open(ctx, "mem://", "")
+	lk, err := lake.Open(ctx, "file://"+b.TempDir(), "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,16 +67,17 @@ func benchLoadSeason(b *testing.B, open func(testing.TB) store.Store) {
 	ctx := context.Background()
 	var events int
 	var peak uint64
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		st := open(b)
 		runtime.GC()
 		b.StartTimer()
 		stop := peakHeap()
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuTime()
 		sum, err := (&Loader{Lake: lk, Store: st}).Run(ctx, Options{})
 		elapsed += time.Since(start)
+		cpu += cpuTime() - cpu0
 		peak = max(peak, stop())
 		if err != nil {
 			b.Fatal(err)
@@ -87,6 +89,27 @@ func benchLoadSeason(b *testing.B, open func(testing.TB) store.Store) {
 	}
 	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
+}
+
+// cpuTime is this process's user+system CPU time (the database server's,
+// for PostgreSQL, is not included).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// maxRSS is the process's peak resident set size in bytes.
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss << 10
 }
 
 // BenchmarkLoadSeasonSQLite parses and loads the 2018-19 archive (1,204
