@@ -43,6 +43,8 @@ type Importer struct {
 	Lake     *lake.Lake
 	Registry *source.Registry
 	Log      *slog.Logger
+
+	progress progress
 }
 
 // Skipped is a file (or archive member) that was not adopted.
@@ -101,28 +103,32 @@ func sortedKeys[V any](m map[string]V) []string {
 type candidate struct {
 	origin string
 	req    *source.Request
-	body   []byte
-	rank   int // among candidates of one key, lower is stored first
+	body   []byte                 // set when already read
+	load   func() ([]byte, error) // reads the body when body is nil
+	rank   int                    // among candidates of one key, higher is stored first
 }
 
 // Import imports the folder or bucket at root (a path, or a lake URL such
-// as s3://bucket?region=... for a legacy bucket).
+// as s3://bucket?region=... for a legacy bucket). Files are read one at a
+// time: memory does not grow with the size of the import.
 func (im *Importer) Import(ctx context.Context, root string) (*Report, error) {
 	start := time.Now()
 	rep := &Report{ByDataset: map[string]int{}}
-	var cands []candidate
+	im.progress = progress{log: im.log(), last: time.Now()}
 	var err error
 	if strings.Contains(root, "://") {
-		cands, err = im.scanBucket(ctx, root, rep)
+		err = im.scanBucket(ctx, root, rep)
 	} else {
-		cands, err = im.scanFolder(ctx, root, rep)
+		err = im.scanFolder(ctx, root, rep)
 	}
-	if err != nil {
-		return nil, err
-	}
-	// Several files for one key (a recording and its original): store the
-	// plainest last, so it is the current version and the others are kept
-	// as earlier versions.
+	rep.Elapsed = time.Since(start)
+	return rep, err
+}
+
+// storeAll stores recorded candidates. Several files for one key (a
+// recording and its original): the plainest is stored last, so it is the
+// current version and the others are kept as earlier versions.
+func (im *Importer) storeAll(ctx context.Context, cands []candidate, rep *Report) error {
 	sort.SliceStable(cands, func(i, j int) bool {
 		ki, _ := cands[i].req.Key()
 		kj, _ := cands[j].req.Key()
@@ -133,17 +139,37 @@ func (im *Importer) Import(ctx context.Context, root string) (*Report, error) {
 	})
 	for _, c := range cands {
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			return err
 		}
 		if err := im.store(ctx, c, rep); err != nil {
-			return rep, err
+			return err
 		}
 	}
-	rep.Elapsed = time.Since(start)
-	return rep, nil
+	return nil
+}
+
+// progress logs a line every 10 seconds of a long import.
+type progress struct {
+	log  *slog.Logger
+	last time.Time
+}
+
+func (p *progress) tick(rep *Report) {
+	if time.Since(p.last) >= 10*time.Second {
+		p.last = time.Now()
+		p.log.Info("import progress", "files", rep.Files, "written", rep.Written, "already", rep.Unchanged, "not_adopted", len(rep.Skipped))
+	}
 }
 
 func (im *Importer) store(ctx context.Context, c candidate, rep *Report) error {
+	defer im.progress.tick(rep)
+	if c.body == nil && c.load != nil {
+		b, err := c.load()
+		if err != nil {
+			return fmt.Errorf("import %s: %w", c.origin, err)
+		}
+		c.body = b
+	}
 	resp := &source.Response{Request: c.req, Status: 200, Body: c.body}
 	if c.req.Validate != nil {
 		if err := c.req.Validate(resp); err != nil {
@@ -202,13 +228,13 @@ func (im *Importer) log() *slog.Logger {
 
 // scanFolder recognises the files of a folder: recordings named by its
 // indexes first, then legacy names; everything else is listed.
-func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) ([]candidate, error) {
+func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) error {
 	var cands []candidate
 	indexed := map[string]bool{}
 	if hasIndex(root) {
 		rs, err := replay.Load(root, replay.Options{Archives: true})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, e := range rs.Entries() {
 			rep.Files++
@@ -222,11 +248,10 @@ func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) ([
 				rep.Skipped = append(rep.Skipped, Skipped{origin, "test fixture altered on purpose (rows swapped): not a server response"})
 				continue
 			}
-			body, err := rs.Body(e)
+			req, reason, err := im.recogniseURL(e, func() ([]byte, error) { return rs.Body(e) })
 			if err != nil {
-				return nil, err
+				return err
 			}
-			req, reason := im.recogniseURL(e, body)
 			if req == nil {
 				rep.Skipped = append(rep.Skipped, Skipped{origin, reason})
 				continue
@@ -235,7 +260,11 @@ func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) ([
 			if e.File == "" {
 				rank = 0
 			}
-			cands = append(cands, candidate{origin: filepath.Join(root, origin), req: req, body: body, rank: rank})
+			cands = append(cands, candidate{origin: filepath.Join(root, origin), req: req, rank: rank,
+				load: func() ([]byte, error) { return rs.Body(e) }})
+		}
+		if err := im.storeAll(ctx, cands, rep); err != nil {
+			return err
 		}
 	}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -260,20 +289,18 @@ func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) ([
 			return nil
 		}
 		c.origin = p
-		cands = append(cands, *c)
-		return nil
+		return im.store(ctx, *c, rep)
 	})
-	return cands, err
+	return err
 }
 
-func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) ([]candidate, error) {
+func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error {
 	src, err := lake.Open(ctx, u, "")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer src.Close()
-	var cands []candidate
-	err = src.Walk(ctx, "", func(o lake.Object) error {
+	return src.Walk(ctx, "", func(o lake.Object) error {
 		rep.Files++
 		c, reason, err := im.recogniseLegacy(o.Key, func() ([]byte, error) { return src.Read(ctx, o.Key) })
 		if err != nil {
@@ -284,10 +311,8 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) ([]ca
 			return nil
 		}
 		c.origin = strings.TrimSuffix(lake.Redact(u), "/") + "/" + o.Key
-		cands = append(cands, *c)
-		return nil
+		return im.store(ctx, *c, rep)
 	})
-	return cands, err
 }
 
 func hasIndex(root string) bool {
@@ -311,18 +336,29 @@ var (
 var statsSeasonTypes = map[string]string{"Regular Season": "regular", "Playoffs": "playoffs", "PlayIn": "play_in", "Pre Season": "preseason"}
 
 // recogniseURL maps a recording's URL to a request of ours, or says why not.
-func (im *Importer) recogniseURL(e *replay.Entry, body []byte) (*source.Request, string) {
-	req := func(src, ds, season, item string) (*source.Request, string) {
+func (im *Importer) recogniseURL(e *replay.Entry, read func() ([]byte, error)) (*source.Request, string, error) {
+	var readErr error
+	readBody := func() []byte {
+		b, err := read()
+		if err != nil {
+			readErr = err
+		}
+		return b
+	}
+	res := func(r *source.Request, reason string) (*source.Request, string, error) {
+		return r, reason, readErr
+	}
+	req := func(src, ds, season, item string) (*source.Request, string, error) {
 		s, err := im.Registry.Get(src)
 		if err != nil {
-			return nil, err.Error()
+			return res(nil, err.Error())
 		}
 		r, err := s.Request(ds, season, item)
 		if err != nil {
-			return nil, "no lake key: " + err.Error()
+			return res(nil, "no lake key: "+err.Error())
 		}
 		r.URL = e.URL() // provenance: the URL the recording answered
-		return r, ""
+		return res(r, "")
 	}
 	q := e.Query
 	switch e.Host {
@@ -332,7 +368,7 @@ func (im *Importer) recogniseURL(e *replay.Entry, body []byte) (*source.Request,
 		switch ep {
 		case "playbyplayv2", "playbyplayv3", "boxscoretraditionalv3", "gamerotation", "boxscoretraditionalv2":
 			if !nbaID.MatchString(gid) {
-				return nil, "stats.nba.com " + ep + ": game id " + gid + " is not an NBA game (G League?)"
+				return res(nil, "stats.nba.com "+ep+": game id "+gid+" is not an NBA game (G League?)")
 			}
 			s, _ := layout.SeasonOfGameID(gid)
 			if ep == "boxscoretraditionalv2" && q.Get("RangeType") == "2" && q.Get("StartRange") != "0" {
@@ -342,14 +378,14 @@ func (im *Importer) recogniseURL(e *replay.Entry, body []byte) (*source.Request,
 		case "leaguegamelog":
 			st, ok := statsSeasonTypes[q.Get("SeasonType")]
 			if !ok {
-				return nil, "stats.nba.com leaguegamelog: season type " + q.Get("SeasonType")
+				return res(nil, "stats.nba.com leaguegamelog: season type "+q.Get("SeasonType"))
 			}
 			if q.Get("DateFrom") != "" || q.Get("DateTo") != "" {
-				return nil, "stats.nba.com leaguegamelog: a date window, not a season's log"
+				return res(nil, "stats.nba.com leaguegamelog: a date window, not a season's log")
 			}
 			return req("nba_stats", "leaguegamelog", q.Get("Season"), st+"_"+q.Get("PlayerOrTeam"))
 		}
-		return nil, "stats.nba.com " + ep + ": endpoint without a dataset in the lake layout"
+		return res(nil, "stats.nba.com "+ep+": endpoint without a dataset in the lake layout")
 	case "cdn.nba.com":
 		if m := liveRe.FindStringSubmatch(e.Path); m != nil {
 			s, _ := layout.SeasonOfGameID(m[2])
@@ -361,24 +397,24 @@ func (im *Importer) recogniseURL(e *replay.Entry, body []byte) (*source.Request,
 					SeasonYear string `json:"seasonYear"`
 				} `json:"leagueSchedule"`
 			}
-			if err := json.Unmarshal(body, &p); err != nil || p.LeagueSchedule.SeasonYear == "" {
-				return nil, "cdn.nba.com schedule without leagueSchedule.seasonYear"
+			if err := json.Unmarshal(readBody(), &p); err != nil || p.LeagueSchedule.SeasonYear == "" {
+				return res(nil, "cdn.nba.com schedule without leagueSchedule.seasonYear")
 			}
 			return req("nba_live", "schedule", p.LeagueSchedule.SeasonYear, "schedule")
 		}
-		return nil, "cdn.nba.com: path without a dataset in the lake layout"
+		return res(nil, "cdn.nba.com: path without a dataset in the lake layout")
 	case "site.api.espn.com":
 		switch {
 		case strings.HasSuffix(e.Path, "/nba/summary"):
-			return req("espn", "summary", espnSeason(body), q.Get("event"))
+			return req("espn", "summary", espnSeason(readBody()), q.Get("event"))
 		case strings.HasSuffix(e.Path, "/nba/scoreboard"):
 			d, err := time.Parse("20060102", q.Get("dates"))
 			if err != nil {
-				return nil, "espn scoreboard without dates=YYYYMMDD"
+				return res(nil, "espn scoreboard without dates=YYYYMMDD")
 			}
 			return req("espn", "scoreboard", layout.SeasonOfDate(d).String(), q.Get("dates"))
 		}
-		return nil, "espn " + path.Base(e.Path) + ": endpoint without a dataset in the lake layout"
+		return res(nil, "espn "+path.Base(e.Path)+": endpoint without a dataset in the lake layout")
 	case "www.basketball-reference.com":
 		if m := bbBox.FindStringSubmatch(e.Path); m != nil {
 			return req("bbref", "boxscores", bbrefSeason(m[1]), m[1])
@@ -391,9 +427,9 @@ func (im *Importer) recogniseURL(e *replay.Entry, body []byte) (*source.Request,
 			fmt.Sscan(m[1], &y)
 			return req("bbref", "schedule", layout.Season(y-1).String(), m[2])
 		}
-		return nil, "basketball-reference: page without a dataset in the lake layout"
+		return res(nil, "basketball-reference: page without a dataset in the lake layout")
 	}
-	return nil, e.Host + ": host without a source"
+	return res(nil, e.Host+": host without a source")
 }
 
 func bbrefSeason(id string) string {
