@@ -6,18 +6,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/health"
+	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/storeopen"
 )
 
 // Exit codes of `nbasim reconcile` (docs/reconcile.md).
@@ -152,7 +152,7 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 		res, err := q.Enqueue(ctx, QueueJobs(runID, tasks))
 		return res.Inserted, res.Merged, err
 	}
-	r.Preflight = func(ctx context.Context) error { return preflight(ctx, cfg, r, st, out) }
+	r.Preflight = func(ctx context.Context) error { return preflight(ctx, a, st, out) }
 	return r, cleanup, nil
 }
 
@@ -168,68 +168,33 @@ func QueueJobs(runID string, tasks []reconcile.Task) []queue.Job {
 	return jobs
 }
 
-// preflight runs the pre-flight checks: config, lake, database, disk, cache
-// and output directories. A failure stops the run when health.fail_fast is
-// on; otherwise it is reported and the run goes on.
-// TODO(foundation): replace with internal/health once it lands.
-func preflight(ctx context.Context, cfg *config.Config, r *reconcile.Runner, st store.Store, out io.Writer) error {
-	type check struct {
-		name string
-		err  error
-		warn string
-	}
-	var checks []check
-	checks = append(checks, check{name: "config", err: nil})
-	_, _, lerr := r.Lister.ListDirs(ctx, "")
-	checks = append(checks, check{name: "lake " + r.Lister.Describe(), err: lerr})
-	checks = append(checks, check{name: "database", err: st.Ping(ctx)})
-	for _, d := range []struct{ name, dir string }{{"cache dir", cfg.CacheDir}, {"output dir", cfg.Reconcile.OutputDir}} {
-		if d.dir == "" {
-			continue
-		}
-		err := os.MkdirAll(d.dir, 0o755)
-		if err == nil {
-			var f *os.File
-			f, err = os.CreateTemp(d.dir, ".probe-*")
-			if err == nil {
-				f.Close()
-				os.Remove(f.Name())
+// preflight runs the foundation's health checks (config, lake write/read
+// probe, database reachable and migrated, free disk, cache and output
+// directories) plus the expectations file. A failure stops the run when
+// health.fail_fast is on; otherwise it is reported and the run goes on.
+func preflight(ctx context.Context, a *app, st store.Store, out io.Writer) error {
+	cfg := a.Config()
+	checks := []health.Check{
+		health.Config(cfg, a.Origins()),
+		health.Lake(func(ctx context.Context) (*lake.Lake, error) { return a.Lake(ctx) }, a.RunID()),
+		health.Database(func(context.Context) (store.Store, error) { return st, nil }, storeopen.Location(cfg.Database)),
+		health.Disk([]string{cfg.CacheDir, cfg.Reconcile.OutputDir}, cfg.Health.DiskWarnMB, cfg.Health.DiskFailMB),
+		health.Dirs(map[string]string{"cache_dir": cfg.CacheDir, "reconcile.output_dir": cfg.Reconcile.OutputDir}),
+		{Name: "expectations", Run: func(context.Context) health.Result {
+			e, err := reconcile.LoadExpectations(cfg.Reconcile.Expectations)
+			if err != nil {
+				return health.Failf("%v", err)
 			}
-		}
-		c := check{name: d.name + " " + d.dir, err: err}
-		if err == nil {
-			var fs syscall.Statfs_t
-			if syscall.Statfs(d.dir, &fs) == nil {
-				free := int64(fs.Bavail) * int64(fs.Bsize) / (1 << 20)
-				switch {
-				case cfg.Health.DiskFailMB > 0 && free < cfg.Health.DiskFailMB:
-					c.err = fmt.Errorf("%d MB free, below %d MB", free, cfg.Health.DiskFailMB)
-				case cfg.Health.DiskWarnMB > 0 && free < cfg.Health.DiskWarnMB:
-					c.warn = fmt.Sprintf("%d MB free, below %d MB", free, cfg.Health.DiskWarnMB)
-				}
-			}
-		}
-		checks = append(checks, c)
+			return health.Okf("%s: %d datasets", e.Origin, len(e.Datasets))
+		}},
 	}
-	if p := cfg.Reconcile.Expectations; p != "" {
-		_, err := reconcile.LoadExpectations(p)
-		checks = append(checks, check{name: "expectations " + filepath.Clean(p), err: err})
-	}
+	rep := health.Runner{Timeout: cfg.Health.Timeout, FailFast: cfg.Health.FailFast}.Run(ctx, checks)
 	fmt.Fprintln(out, "Pre-flight checks")
-	var failed []string
-	for _, c := range checks {
-		switch {
-		case c.err != nil:
-			fmt.Fprintf(out, "  FAIL %s: %v\n", c.name, c.err)
-			failed = append(failed, c.name+": "+c.err.Error())
-		case c.warn != "":
-			fmt.Fprintf(out, "  WARN %s: %s\n", c.name, c.warn)
-		default:
-			fmt.Fprintf(out, "  ok   %s\n", c.name)
-		}
+	for _, c := range rep.Checks {
+		fmt.Fprintf(out, "  %-5s %-13s %s\n", strings.ToUpper(string(c.Status)), c.Name, c.Message)
 	}
-	if len(failed) > 0 && cfg.Health.FailFast {
-		return &reconcile.HealthError{Err: errors.New(strings.Join(failed, "; "))}
+	if rep.Status == health.Fail && cfg.Health.FailFast {
+		return &reconcile.HealthError{Err: errors.New("failed: " + strings.Join(rep.Named(health.Fail), ", "))}
 	}
 	return nil
 }

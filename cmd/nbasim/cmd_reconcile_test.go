@@ -142,7 +142,7 @@ func TestReconcileFreshClone(t *testing.T) {
 
 	// coverage: latest and the trend of both runs.
 	out, code = runIn(t, bin, dir, "coverage")
-	if code != 0 || !strings.Contains(out, "Trend (newest first)") || strings.Count(out, "\nok") > 0 && false {
+	if code != 0 || !strings.Contains(out, "Trend (newest first)") || !strings.Contains(out, "nba_stats") {
 		t.Fatalf("coverage exit %d\n%s", code, out)
 	}
 	out, _ = runIn(t, bin, dir, "coverage", "--json")
@@ -188,8 +188,20 @@ func TestReconcileExitCodesAndDefects(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d\n%s", tc.args, code, tc.code, out)
 		}
 	}
+	// A failed pre-flight check with fail-fast: exit 3; without: reported, run goes on.
+	hdir := t.TempDir()
+	os.WriteFile(filepath.Join(hdir, "blocker"), []byte("a file, not a directory"), 0o644)
+	os.WriteFile(filepath.Join(hdir, "nbasim.yaml"), []byte("reconcile:\n  output_dir: ./blocker/reports\n"), 0o644)
+	out, code := runIn(t, bin, hdir, "reconcile", "--fail-fast")
+	if code != 3 || !strings.Contains(out, "FAIL") {
+		t.Errorf("fail-fast health failure: exit %d, want 3\n%s", code, out)
+	}
+	if out, code = runIn(t, bin, hdir, "reconcile", "--dry-run"); code != 0 || !strings.Contains(out, "FAIL") {
+		t.Errorf("health failure without fail-fast: exit %d, want 0 with the failure reported\n%s", code, out)
+	}
+
 	// A synthetic lake with zero-byte objects and keys in no layout.
-	out, code := runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--unknown", "4", "--newest", "2024-25")
+	out, code = runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--unknown", "4", "--newest", "2024-25")
 	if code != 0 {
 		t.Fatalf("synth: exit %d\n%s", code, out)
 	}

@@ -436,6 +436,8 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 		for _, d := range dirs {
 			wg.Add(1)
 			switch {
+			case d == healthPrefix:
+				wg.Done() // health-check probes: not lake data
 			case d == lake.HistoryPrefix:
 				go walk(d)
 			case depth == 0 && !knownSource(strings.TrimSuffix(d, "/")):
@@ -460,6 +462,9 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 	res.Duration = time.Since(start)
 	return res, nil
 }
+
+// healthPrefix holds the pre-flight check's probe objects (internal/health).
+const healthPrefix = "_health/"
 
 func knownSource(s string) bool {
 	for _, x := range layout.Sources() {
