@@ -2,7 +2,6 @@ package nbastats
 
 import (
 	"fmt"
-	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -154,31 +153,47 @@ func (p *jparser) lit(s string) error {
 
 func (p *jparser) num() (jval, error) {
 	start := p.pos
-	if p.data[p.pos] == '-' {
-		p.pos++
+	d := p.data
+	i := p.pos
+	if i < len(d) && d[i] == '-' {
+		i++
 	}
-	digits := 0
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-' {
-			if c >= '0' && c <= '9' {
-				digits++
-			}
-			p.pos++
-			continue
+	digits := func() int {
+		n := 0
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+			n++
 		}
-		break
+		return n
 	}
-	s := string(p.data[start:p.pos])
-	if digits == 0 {
-		return jval{}, p.errf("invalid number %q", s)
+	ok := true
+	if i < len(d) && d[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		ok = false
 	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
-		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-			return jval{}, p.errf("invalid number %q", s)
+	if ok && i < len(d) && d[i] == '.' {
+		i++
+		ok = digits() > 0
+	}
+	if ok && i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
 		}
+		ok = digits() > 0
 	}
-	return jval{k: jNum, s: s}, nil
+	// the JSON grammar, checked by hand: strconv.ParseFloat on every cell
+	// was a tenth of a play-by-play parse
+	if !ok || (i < len(d) && ((d[i] >= '0' && d[i] <= '9') || d[i] == '.' || d[i] == 'e' || d[i] == 'E' || d[i] == '+' || d[i] == '-')) {
+		for i < len(d) && ((d[i] >= '0' && d[i] <= '9') || d[i] == '.' || d[i] == 'e' || d[i] == 'E' || d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		p.pos = i
+		return jval{}, p.errf("invalid number %q", string(d[start:i]))
+	}
+	p.pos = i
+	return jval{k: jNum, s: string(d[start:i])}, nil
 }
 
 func (p *jparser) str() (string, error) {

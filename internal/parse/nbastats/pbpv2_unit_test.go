@@ -219,3 +219,19 @@ func TestParseClock(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONNumbers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"0", true}, {"-0", true}, {"12", true}, {"1.5", true}, {"-1.25e+10", true}, {"1E5", true}, {"0.0", true},
+		{"01", false}, {"-", false}, {"1.", false}, {".5", false}, {"1e", false}, {"1e+", false}, {"--1", false}, {"1.2.3", false}, {"+1", false},
+	} {
+		_, err := jsonParse([]byte("[" + tc.in + "]"))
+		if (err == nil) != tc.ok {
+			t.Errorf("%q: err %v, want ok=%v", tc.in, err, tc.ok)
+		}
+	}
+}
