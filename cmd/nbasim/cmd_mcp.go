@@ -34,7 +34,8 @@ requires a bearer token).
 The database is opened read-only and the database enforces it (PostgreSQL:
 a read-only transaction through the extended protocol; SQLite: a read-only
 connection with an authorizer). On PostgreSQL connect as a SELECT-only role
-(--readonly-db or NBASIM_MCP_DATABASE_URL; docs/mcp.md shows the role).
+(--readonly-db, mcp.database_url or NBASIM_MCP_DATABASE_URL; docs/mcp.md
+shows the role).
 Every tool call is appended to the audit log (mcp.audit_log).`,
 		Example: `  nbasim mcp
   nbasim mcp --http 127.0.0.1:8765
@@ -55,7 +56,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 			ropts := readonly.Options{RowCap: mc.RowCap, ByteCap: mc.ByteCap, Timeout: mc.QueryTimeout, AllowPrivileged: o.priv}
 			var db *readonly.DB
 			var err error
-			if u := firstSet(o.dbURL, os.Getenv("NBASIM_MCP_DATABASE_URL"), cfg.Database.URL); storeopen.IsPostgresURL(u) {
+			if u := firstSet(o.dbURL, mc.DatabaseURL, cfg.Database.URL); storeopen.IsPostgresURL(u) {
 				db, err = readonly.OpenPostgres(ctx, u, ropts)
 			} else {
 				path := firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath)
@@ -106,7 +107,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 	f.StringVar(&o.token, "token", "", "require this bearer token over HTTP (prefer env NBASIM_MCP_TOKEN or mcp.token)")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --http address (requires a token)")
 	f.BoolVar(&o.stateful, "stateful", false, "keep HTTP sessions (Mcp-Session-Id) instead of stateless requests")
-	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role for queries (env NBASIM_MCP_DATABASE_URL; default: the database URL)")
+	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role for queries (mcp.database_url, NBASIM_MCP_DATABASE_URL; default: the database URL)")
 	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser or server-file role for the read-only pool (not recommended)")
 	f.StringVar(&o.audit, "audit-log", "", `audit log path (default mcp.audit_log, ./data/mcp-audit.jsonl; "off" disables)`)
 	return cmd

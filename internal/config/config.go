@@ -91,9 +91,10 @@ type Priorities struct {
 
 // MCP configures the MCP server.
 type MCP struct {
-	HTTPAddr     string        `yaml:"http_addr"` // 127.0.0.1:8765
-	Token        string        `yaml:"token"`     // optional bearer token (secret)
-	RowCap       int           `yaml:"row_cap"`   // default 100, max 1000
+	HTTPAddr     string        `yaml:"http_addr"`    // 127.0.0.1:8765
+	DatabaseURL  string        `yaml:"database_url"` // PostgreSQL URL of a SELECT-only role for queries; empty: database.url
+	Token        string        `yaml:"token"`        // optional bearer token (secret)
+	RowCap       int           `yaml:"row_cap"`      // default 100, max 1000
 	ByteCap      int           `yaml:"byte_cap"`
 	QueryTimeout time.Duration `yaml:"query_timeout"` // default 30s
 	AuditLog     string        `yaml:"audit_log"`     // default ./data/mcp-audit.jsonl

@@ -90,6 +90,7 @@ func (c *Config) Redact() *Config {
 	cp := c.clone()
 	cp.Database.URL = RedactURL(cp.Database.URL)
 	cp.Lake.URL = RedactURL(cp.Lake.URL)
+	cp.MCP.DatabaseURL = RedactURL(cp.MCP.DatabaseURL)
 	if cp.MCP.Token != "" {
 		cp.MCP.Token = Redacted
 	}
@@ -139,6 +140,7 @@ var docs = map[string]string{
 	"reconcile.priorities.medium_below":   "MEDIUM below this completeness",
 	"reconcile.caps":                      "Most tasks per priority (critical=100,high=50)",
 	"mcp.http_addr":                       "MCP HTTP listen address",
+	"mcp.database_url":                    "PostgreSQL URL of a SELECT-only role for MCP queries; empty uses database.url",
 	"mcp.token":                           "Bearer token required by the MCP HTTP server (secret)",
 	"mcp.row_cap":                         "Most rows a query returns (at most 1000)",
 	"mcp.byte_cap":                        "Most bytes a query returns",
