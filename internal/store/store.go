@@ -162,7 +162,11 @@ type Store interface {
 	// Version returns the highest applied migration (0 when none).
 	Version(ctx context.Context) (int, error)
 	Status(ctx context.Context) (Status, error)
-	// InTx runs fn in a transaction, committed when fn returns nil.
+	// InTx runs fn in a transaction, committed when fn returns nil and
+	// rolled back when it returns an error (returned as is) or panics
+	// (re-panicked). Inside fn, use the Tx, never the Store: on SQLite the
+	// store has one writer connection, which the transaction holds, so a
+	// write through the Store from inside fn would wait for ever.
 	InTx(ctx context.Context, fn func(Tx) error) error
 	Ping(ctx context.Context) error
 	Close() error
