@@ -38,6 +38,12 @@ type env struct {
 
 func newEnv(t *testing.T, rs *replay.Server) *env {
 	t.Helper()
+	return newEnvBreaker(t, rs, 5)
+}
+
+// newEnvBreaker is newEnv with the breaker threshold given.
+func newEnvBreaker(t *testing.T, rs *replay.Server, threshold int) *env {
+	t.Helper()
 	hs := httptest.NewServer(rs)
 	t.Cleanup(hs.Close)
 	cfg := map[string]config.Source{}
@@ -51,7 +57,7 @@ func newEnv(t *testing.T, rs *replay.Server) *env {
 		p.Rate, p.Burst, p.Concurrency, p.Attempts = testRate, 5, 4, 8
 		p.Timeout = 500 * time.Millisecond
 		p.BackoffBase, p.BackoffMax = 5*time.Millisecond, 100*time.Millisecond
-		p.BreakerThreshold, p.BreakerCooldown = 5, 200*time.Millisecond
+		p.BreakerThreshold, p.BreakerCooldown = threshold, 200*time.Millisecond
 		p.LockoutOn429 = 0 // the fault test injects 429s into every host
 		client.SetPolicy(s.Host(), p)
 	}
@@ -266,7 +272,9 @@ func TestFetchWithFaultsMatchesFaultFreeRun(t *testing.T) {
 	rs := loadReplay(t)
 	rs.SetFaults(replay.Faults{Rate: 0.2, Kinds: append(replay.AllFaults, replay.Fault403), RetryAfter: time.Second,
 		HangFor: 5 * time.Second, SlowFor: 100 * time.Millisecond, Seed: 7})
-	e := newEnv(t, rs)
+	// A low breaker threshold, so that runs of faults open it: requests
+	// wait out the cooldown, a probe closes it again.
+	e := newEnvBreaker(t, rs, 2)
 	reqs = recordedRequests(t, rs, e.reg)
 	var sum *Summary
 	for round := 1; round <= 5; round++ { // failed items are fetched again by the next run
@@ -310,6 +318,18 @@ func TestFetchWithFaultsMatchesFaultFreeRun(t *testing.T) {
 		if faults[f] == 0 {
 			t.Errorf("fault %s never injected", f)
 		}
+	}
+	opens := int64(0)
+	for _, st := range e.col.Client.Stats() {
+		t.Logf("pacer %s: %d attempts, %d failed, %d throttled, breaker opened %d times, rate now %.1f/s, %s",
+			st.Host, st.Requests, st.Failures, st.Throttled, st.Opens, st.Rate, st.State)
+		opens += st.Opens
+		if st.State == "open" || st.State == "locked-out" {
+			t.Errorf("%s: breaker still %s at the end", st.Host, st.State)
+		}
+	}
+	if opens == 0 {
+		t.Error("the breaker never opened under 20% faults")
 	}
 	checkRates(t, log, testRate, 5)
 	checkRetryAfter(t, log)
