@@ -373,27 +373,12 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 	}
 	var written int64
 	err := RunInTx(ctx, q, func(tx Tx) error {
-		byProvider := map[string][]any{}
-		var provs []string
+		groups := newGameGroups()
 		for _, g := range games {
-			if _, ok := byProvider[g.Provider]; !ok {
-				provs = append(provs, g.Provider)
-			}
-			byProvider[g.Provider] = append(byProvider[g.Provider], g.GameID)
+			groups.add(g.GameID, g.Provider)
 		}
-		for _, p := range provs {
-			ids := byProvider[p]
-			for start := 0; start < len(ids); start += 500 {
-				part := ids[start:min(start+500, len(ids))]
-				args := append([]any{p}, part...)
-				ph := make([]string, len(part))
-				for i := range part {
-					ph[i] = "$" + strconv.Itoa(i+2)
-				}
-				if _, err := tx.Exec(ctx, `DELETE FROM plays WHERE provider = $1 AND game_id IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
-					return fmt.Errorf("delete old plays: %w", err)
-				}
-			}
+		if err := groups.delete(ctx, tx, "plays", "provider"); err != nil {
+			return fmt.Errorf("delete old plays: %w", err)
 		}
 		// Rows are rendered and sent in chunks through one reused buffer:
 		// a season (550,000 events) never sits in memory as 17 million
@@ -558,11 +543,13 @@ func UpsertBoxes(ctx context.Context, q Querier, boxes []pbp.Box) (int64, error)
 	}
 	var n int64
 	err := RunInTx(ctx, q, func(tx Tx) error {
+		groups := newGameGroups()
 		for _, k := range keys {
-			for _, table := range []string{"player_box", "team_box"} {
-				if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE game_id = $1 AND source = $2 AND scope = $3`, k.game, k.source, k.scope); err != nil {
-					return err
-				}
+			groups.add(k.game, k.source, k.scope)
+		}
+		for _, table := range []string{"player_box", "team_box"} {
+			if err := groups.delete(ctx, tx, table, "source", "scope"); err != nil {
+				return fmt.Errorf("delete old %s: %w", table, err)
 			}
 		}
 		for _, b := range []Batch{pb, tb} {
@@ -647,4 +634,56 @@ func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.
 		return box, fmt.Errorf("store: box of game %s from %s scope %s: %w", gameID, source, scope, ErrNoRows)
 	}
 	return box, nil
+}
+
+// gameGroups collects game ids by the values of other key columns (the
+// provider of plays, the source and scope of boxes) to delete them with a
+// few IN lists instead of one statement per game.
+type gameGroups struct {
+	order []string
+	vals  map[string][]string
+	ids   map[string][]any
+	seen  map[string]bool
+}
+
+func newGameGroups() *gameGroups {
+	return &gameGroups{vals: map[string][]string{}, ids: map[string][]any{}, seen: map[string]bool{}}
+}
+
+func (g *gameGroups) add(gameID string, vals ...string) {
+	k := strings.Join(vals, "\x00")
+	if _, ok := g.vals[k]; !ok {
+		g.order = append(g.order, k)
+		g.vals[k] = vals
+	}
+	if id := k + "\x00" + gameID; !g.seen[id] {
+		g.seen[id] = true
+		g.ids[k] = append(g.ids[k], gameID)
+	}
+}
+
+// delete removes table's rows of every group: cols name the group's value
+// columns, in add's order.
+func (g *gameGroups) delete(ctx context.Context, tx Tx, table string, cols ...string) error {
+	for _, k := range g.order {
+		ids := g.ids[k]
+		for start := 0; start < len(ids); start += 500 {
+			part := ids[start:min(start+500, len(ids))]
+			var where []string
+			var args []any
+			for i, c := range cols {
+				args = append(args, g.vals[k][i])
+				where = append(where, c+" = $"+strconv.Itoa(len(args)))
+			}
+			ph := make([]string, len(part))
+			for i := range part {
+				ph[i] = "$" + strconv.Itoa(len(args)+i+1)
+			}
+			args = append(args, part...)
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE `+strings.Join(where, " AND ")+` AND game_id IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
