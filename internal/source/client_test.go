@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,5 +238,45 @@ func TestRequestOnTheWire(t *testing.T) {
 	}
 	if q := got.URL.Query(); q.Get("GameID") != "0021800001" || q.Get("StartPeriod") != "0" || q.Get("EndPeriod") != "10" {
 		t.Errorf("query %s", got.URL.RawQuery)
+	}
+}
+
+func TestConcurrencyCap(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	inFlight, peak := 0, 0
+	body := readRec(t, "nba_stats/playbyplayv2/0021800001.json")
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		peak = max(peak, inFlight)
+		mu.Unlock()
+		time.Sleep(30 * time.Millisecond)
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	defer hs.Close()
+	src := nbastats.New(hs.URL + "/stats/")
+	c := source.NewClient(nil)
+	p := fastPolicy(src.Policy())
+	p.Rate, p.Burst, p.Concurrency = 0, 1, 2
+	c.SetPolicy(src.Host(), p)
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := src.Request("playbyplayv2", "2018-19", "0021800001")
+			if _, err := c.Fetch(context.Background(), req); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if peak != 2 {
+		t.Errorf("at most %d requests in flight, want 2 (the cap)", peak)
 	}
 }
