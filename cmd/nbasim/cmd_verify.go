@@ -20,6 +20,7 @@ func newVerifyCmd(a *app) *cobra.Command {
 	var (
 		game, season, data, jsonPath, tablePath, overrides, format string
 		all, save                                                  bool
+		sources                                                    string
 	)
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -52,6 +53,9 @@ figures are reproducible without the lake.`,
 			}
 			if modes != 1 {
 				return errors.New("verify: choose one of --game ID, --season S, --all, --data DIR (with --data, --season 2018-19 checks the season archive)")
+			}
+			if sources != "primary" && sources != "all" {
+				return fmt.Errorf("verify: --sources %q: want primary or all", sources)
 			}
 			if format != "table" && format != "json" {
 				return fmt.Errorf("verify: --format %q: want table or json", format)
@@ -114,12 +118,12 @@ figures are reproducible without the lake.`,
 					if cerr := ctx.Err(); cerr != nil {
 						return cerr
 					}
-					res, verr := derive.VerifyGameStore(ctx, s, id, ov)
+					res, skip, verr := derive.VerifyGameStore(ctx, s, id, ov, sources == "all")
 					if verr != nil {
 						return fmt.Errorf("verify: game %s: %w", id, verr)
 					}
-					if len(res) == 0 {
-						rep.Skipped = append(rep.Skipped, id+": no official box in the store")
+					if skip != "" {
+						rep.Skipped = append(rep.Skipped, id+": "+skip)
 					}
 					rep.Games = append(rep.Games, res...)
 					progress(i+1, len(ids))
@@ -173,6 +177,7 @@ figures are reproducible without the lake.`,
 	f.StringVar(&format, "format", "table", "stdout: table or json")
 	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
 	f.BoolVar(&save, "save", false, "with --data: store the results too")
+	f.StringVar(&sources, "sources", "primary", "official boxes to compare with: primary (the preferred one a game has) or all")
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -133,22 +134,52 @@ func OfficialBoxes(ctx context.Context, q store.Querier, gameID string) ([]pbp.B
 	return out, nil
 }
 
+// OfficialPreference orders official box sources: the first one a game
+// has is its primary official box (NBA boxes share the feed's player ids;
+// the team game log has team lines only).
+var OfficialPreference = []string{
+	"nba_stats/boxscoretraditionalv2", "nba_stats/boxscoretraditionalv3", "nba_live/boxscore",
+	"bbref/boxscores", "nbacom/game", "espn/summary", "nba_stats/leaguegamelog",
+}
+
+func officialRank(source string) int {
+	for i, s := range OfficialPreference {
+		if s == source {
+			return i
+		}
+	}
+	return len(OfficialPreference)
+}
+
 // VerifyGameStore derives a game from the store's plays, stores the derived
-// box, and compares it with every official box the store holds.
-func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides) (res []GameResult, err error) {
+// box, and compares it with its primary official box (every official box
+// when all is set). A game without plays or without an official box is not
+// verified: skip says why.
+func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all bool) (res []GameResult, skip string, err error) {
 	officials, err := OfficialBoxes(ctx, q, gameID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(officials) == 0 {
-		return nil, nil
+		return nil, "no official box in the store", nil
+	}
+	sort.SliceStable(officials, func(i, j int) bool { return officialRank(officials[i].Source) < officialRank(officials[j].Source) })
+	if !all {
+		officials = officials[:1]
+	}
+	provs, err := store.PlayProviders(ctx, q, gameID)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(provs) == 0 {
+		return nil, "no play-by-play in the store", nil
 	}
 	g, err := GameFromStore(ctx, q, gameID, "")
 	if err != nil {
 		for _, o := range officials {
 			res = append(res, Failed(gameID, o.Source, &o, err))
 		}
-		return res, nil
+		return res, "", nil
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -161,14 +192,14 @@ func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pb
 	c := pbp.Compile(g, ov)
 	d := c.Final()
 	if err := SaveDerived(ctx, q, d); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, o := range officials {
 		r := Compare(d, o, ConventionFor(o.Source), c)
 		r.GameID = gameID
 		res = append(res, r)
 	}
-	return res, nil
+	return res, "", nil
 }
 
 func b2i(b bool) int64 {

@@ -44,11 +44,11 @@ func TestVerifyThroughStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			started := time.Now()
-			results, err := VerifyGameStore(ctx, s, id, nil)
+			results, skip, err := VerifyGameStore(ctx, s, id, nil, true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(results) != 1 || results[0].Grade != "A" {
+			if skip != "" || len(results) != 1 || results[0].Grade != "A" {
 				t.Fatalf("results %+v", results)
 			}
 			rep := &Report{Name: "game " + id, Games: results}

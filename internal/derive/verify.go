@@ -61,6 +61,9 @@ type Convention struct {
 	// (their team TOV is the players' sum; 0021600270: WAS 11 in the box,
 	// 12 turnovers with the team's shot-clock violation).
 	TeamTOVIncludesTeam bool
+	// TeamREBIncludesTeam is true when the official team rebounds count
+	// team rebounds (cdn.nba.com liveData boxes).
+	TeamREBIncludesTeam bool
 	// TeamsOnly compares team lines only (team game logs).
 	TeamsOnly bool
 	// NoMinutes: the official box has no usable minutes.
@@ -74,6 +77,9 @@ func ConventionFor(source string) Convention {
 		c.TeamTOVIncludesTeam = true
 		c.TeamsOnly = true
 		c.NoMinutes = true
+	}
+	if strings.HasPrefix(source, "nba_live/") {
+		c.TeamREBIncludesTeam = true
 	}
 	return c
 }
@@ -223,6 +229,11 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 		dv := d.Values()
 		if !conv.TeamTOVIncludesTeam {
 			dv[13] -= d.TeamTOV
+		}
+		if conv.TeamREBIncludesTeam {
+			dv[7] += d.TeamOREB
+			dv[8] += d.TeamDREB
+			dv[9] += d.TeamOREB + d.TeamDREB
 		}
 		ov := o.Values()
 		for k, name := range pbp.StatNames {
