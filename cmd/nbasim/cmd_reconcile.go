@@ -91,6 +91,7 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 	f.Float64Var(&opts.SampleRate, "sample-rate", 0, "keep a deterministic sample R (0<R<1) of keys; counts are scaled estimates")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "plan only: queue nothing, write no plan file or history")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan (gaps.json schema) on stdout; progress goes to stderr")
+	f.BoolVar(&opts.Verify, "verify", false, "read the last bytes of every expected object to find truncated JSON/HTML (one ranged read each)")
 	f.StringVar(&opts.Inventory, "inventory", "", "read an S3 Inventory manifest.json (CSV) instead of listing the lake")
 	f.BoolVar(&failFast, "fail-fast", false, "stop when a pre-flight check fails (default: health.fail_fast)")
 	cmd.MarkFlagsMutuallyExclusive("full-scan", "sample-rate")
@@ -131,12 +132,14 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 			return nil, cleanup, fmt.Errorf("lake: %w", err)
 		}
 		r.Lister = reconcile.DirLister{Root: root}
+		r.Tail = reconcile.FileTail(root)
 	} else {
 		l, err := a.Lake(ctx)
 		if err != nil {
 			return nil, cleanup, err
 		}
 		r.Lister = reconcile.LakeLister{Lake: l}
+		r.Tail = reconcile.LakeTail(l)
 	}
 	st, err := a.Store(ctx)
 	if err != nil {

@@ -201,7 +201,7 @@ func TestReconcileExitCodesAndDefects(t *testing.T) {
 	}
 
 	// A synthetic lake with zero-byte objects and keys in no layout.
-	out, code = runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--unknown", "4", "--newest", "2024-25")
+	out, code = runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--truncated", "2", "--unknown", "4", "--newest", "2024-25")
 	if code != 0 {
 		t.Fatalf("synth: exit %d\n%s", code, out)
 	}
@@ -211,9 +211,19 @@ func TestReconcileExitCodesAndDefects(t *testing.T) {
 	for _, c := range caches {
 		os.WriteFile(c, []byte("corrupt"), 0o644)
 	}
-	out, code = runIn(t, bin, dir, "reconcile", "--use-cache")
+	out, code = runIn(t, bin, dir, "reconcile", "--use-cache", "--verify")
 	if code != 0 {
 		t.Fatalf("reconcile: exit %d\n%s", code, out)
+	}
+	plan, err := os.ReadFile(filepath.Join(dir, "data", "reports", "gaps.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(plan), `"reason": "truncated JSON: ends with`); n != 2 {
+		t.Errorf("gaps.json reports %d truncated objects, want 2", n)
+	}
+	if n := strings.Count(string(plan), `"reason": "zero bytes"`); n != 3 {
+		t.Errorf("gaps.json reports %d zero-byte objects, want 3", n)
 	}
 	for _, want := range []string{"Unknown keys (no layout rule matches): 4", "zero bytes", "invalid", "misc/notes-"} {
 		if !strings.Contains(out, want) {

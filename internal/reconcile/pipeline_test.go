@@ -356,6 +356,40 @@ func TestReconcileCacheProblemsAndDryRun(t *testing.T) {
 	}
 }
 
+func TestReconcileVerifyFindsTruncation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	// game 4 cut short, never loaded: only --verify can tell
+	put(t, f.lake, pbpKey(4), []byte(`{"game":{"gameId":"0022500004","actions":[{"a`), testNow.Add(-time.Hour))
+	r := f.runner(t, nil)
+	r.Tail = reconcile.FileTail(f.lake)
+	rep, err := r.Run(context.Background(), reconcile.Options{Verify: true, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cell(t, rep.Analysis, "nba_stats/playbyplayv3/2025-26")
+	if c.Invalid != 3 || c.Present != 14 {
+		t.Fatalf("invalid %d present %d, want 3 and 14", c.Invalid, c.Present)
+	}
+	found := false
+	for _, k := range c.InvalidKeys {
+		if k.Item == gameID(4) && strings.HasPrefix(k.Reason, "truncated JSON: ends with") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("truncated object not reported: %+v", c.InvalidKeys)
+	}
+	// without --verify the same lake counts it as present
+	rep, err = f.runner(t, nil).Run(context.Background(), reconcile.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cell(t, rep.Analysis, "nba_stats/playbyplayv3/2025-26"); c.Invalid != 2 {
+		t.Errorf("without --verify: invalid %d, want 2", c.Invalid)
+	}
+}
+
 func TestReconcileSampled(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, storetest.SQLite(t))

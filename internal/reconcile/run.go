@@ -84,6 +84,8 @@ type Runner struct {
 	RunID     string
 	Now       func() time.Time
 	Sleep     func(ctx context.Context, d time.Duration) error
+	// Tail reads the end of objects for Options.Verify.
+	Tail TailReader
 	// Progress reports objects listed (a progress bar in a terminal).
 	Progress func(listed int64)
 }
@@ -97,6 +99,9 @@ type Options struct {
 	DryRun     bool
 	JSON       bool
 	Inventory  string
+	// Verify reads the last bytes of every object of the expected datasets
+	// to find truncated payloads (needs Runner.Tail).
+	Verify bool
 }
 
 // Report is everything a run produced.
@@ -372,6 +377,24 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			if in.Invalid, err = LoadInvalid(ctx, r.Store); err != nil {
 				return err
 			}
+		}
+		if opts.Verify {
+			if r.Tail == nil {
+				return Permanent(errors.New("--verify: no reader for this lake"))
+			}
+			bad, n, err := VerifyTails(ctx, rep.Scan, exp, r.Tail, 0)
+			if err != nil {
+				return err
+			}
+			if in.Invalid == nil {
+				in.Invalid = map[string]string{}
+			}
+			for k, why := range bad {
+				if _, ok := in.Invalid[k]; !ok {
+					in.Invalid[k] = why
+				}
+			}
+			fmt.Fprintf(r.out(), "  verified the end of %d objects: %d cut short\n", n, len(bad))
 		}
 		rep.Analysis = Analyze(in, rep.Scan)
 		a := rep.Analysis
