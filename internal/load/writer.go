@@ -29,11 +29,28 @@ type writer struct {
 	names    map[string]map[string]string // game id -> folded name -> NBA person id
 	namesErr map[string]bool              // game ids whose names were read from the store
 	games    map[string]parse.GameRow     // what the store holds of each game, merged
+	pnames   map[string]bool              // players (store key) whose name is written
 }
 
 func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, error) {
 	w := &writer{st: st, log: log, byKey: map[string]string{}, byESPN: map[string]string{}, byBBRef: map[string]string{},
-		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}}
+		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}, pnames: map[string]bool{}}
+	rows, err := st.Query(ctx, `SELECT player_id FROM players WHERE name <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("load: read players: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load: read players: %w", err)
+		}
+		w.pnames[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load: read players: %w", err)
+	}
 	games, err := store.ListGames(ctx, st, "")
 	if err != nil {
 		return nil, err
@@ -396,13 +413,22 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		if t.TeamID == "" { // a team of another league, or unknown: the franchises are loaded
 			continue
 		}
+		if _, ok := teams.ByNBAID(t.TeamID); ok {
+			// a current franchise: its row (every provider's code, today's
+			// name) was written at the start of the run; providers' names
+			// ("Boston Celtics", "Celtics", historical names) would make
+			// each load rewrite it
+			continue
+		}
 		b.teams = append(b.teams, t)
 		rows++
 	}
 	// players of ESPN and bbref get their NBA id per game, below
 	if nba {
-		b.players = append(b.players, res.Players...)
-		rows += int64(len(res.Players))
+		for _, r := range res.Players {
+			w.addPlayer(b, r)
+			rows++
+		}
 	}
 	mapped := map[string]string{} // provider player id -> NBA id
 	mapPlayer := func(gameID string, id pbp.PlayerID, name string) pbp.PlayerID {
@@ -461,7 +487,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 					r.PlayerID, r.Name = id, ""
 				}
 			}
-			b.players = append(b.players, r)
+			w.addPlayer(b, r)
 			rows++
 		}
 	}
@@ -522,6 +548,25 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		b.quarantine(p, itemGame, is.Position, is.Reason)
 	}
 	raw.ParseStatus, raw.RowsLoaded = store.ParseOK, rows
+}
+
+// addPlayer queues r. The first name written for a player stays: feeds
+// spell names differently (diacritics, "Enes Kanter"/"Enes Freedom", suffixes)
+// and a later spelling would make every load rewrite the row.
+func (w *writer) addPlayer(b *batch, r parse.PlayerRow) {
+	k := store.PlayerKey(r)
+	if k == "" {
+		return
+	}
+	if w.pnames[k] {
+		r.Name = ""
+		if r.ESPNID == "" && r.BBRefID == "" {
+			return // nothing new
+		}
+	} else if r.Name != "" {
+		w.pnames[k] = true
+	}
+	b.players = append(b.players, r)
 }
 
 func firstNonEmpty(s ...string) string {
