@@ -28,12 +28,15 @@ func OpenPostgres(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg.MaxConns = int32(opts.MaxConns)
 	cfg.MinConns = 0
 	cc := cfg.ConnConfig
-	// Extended protocol for every statement; describe each time (no
-	// statement cache that a schema change or a user's PREPARE could
-	// confuse).
-	cc.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	// Extended protocol for every statement, never the simple protocol.
+	// CacheDescribe: the first run of a statement text on a session asks
+	// PostgreSQL to describe it (Parse/Describe), later runs send Parse,
+	// Bind, Describe and Execute of the unnamed statement in one round
+	// trip. No named prepared statements: nothing a user's DEALLOCATE or
+	// PREPARE could confuse.
+	cc.DefaultQueryExecMode = execMode
 	cc.StatementCacheCapacity = 0
-	cc.DescriptionCacheCapacity = 0
+	cc.DescriptionCacheCapacity = 256
 	if cc.RuntimeParams == nil {
 		cc.RuntimeParams = map[string]string{}
 	}
@@ -89,6 +92,9 @@ FROM pg_roles r WHERE r.rolname = current_user`).
 
 const beginReadOnly = "BEGIN TRANSACTION READ ONLY; SELECT 1"
 
+// execMode runs user statements through the extended protocol.
+const execMode = pgx.QueryExecModeCacheDescribe
+
 func (db *DB) queryPostgres(ctx context.Context, query string, l Limits, args []any) (*Result, error) {
 	conn, err := db.pg.Acquire(ctx)
 	if err != nil {
@@ -111,7 +117,7 @@ func (db *DB) queryPostgres(ctx context.Context, query string, l Limits, args []
 			conn.Conn().PgConn().Close(rctx) // never reuse a session in an unknown state
 		}
 	}()
-	qargs := append([]any{pgx.QueryExecModeDescribeExec}, args...)
+	qargs := append([]any{execMode}, args...)
 	rows, err := tx.Query(ctx, query, qargs...)
 	if err != nil {
 		return nil, err
