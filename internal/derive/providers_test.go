@@ -15,6 +15,7 @@ func TestSameGameTwoProviders(t *testing.T) {
 	for _, tc := range []struct{ game, a, b string }{
 		{"0022200552", "nba_stats/playbyplayv2/0022200552.json", "nba_stats/playbyplayv3/0022200552.json"},
 		{"0022000001", "nba_stats/playbyplayv2/0022000001.json", "nba_live/liveData/playbyplay/playbyplay_0022000001.json"},
+		{"0022300979", "nba_stats/playbyplayv2/0022300979.json", "espn/summary_401585607.json"},
 		{"0021900001", "nba_stats/playbyplayv2/0021900001.json", "nba_stats/playbyplayv2/0021900001.original.json"},
 		{"0021600270", "nba_stats/playbyplayv2/0021600270.json", "nba_stats/playbyplayv2/0021600270.original.json"},
 	} {

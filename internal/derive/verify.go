@@ -81,6 +81,12 @@ func ConventionFor(source string) Convention {
 	if strings.HasPrefix(source, "nba_live/") {
 		c.TeamREBIncludesTeam = true
 	}
+	if strings.HasPrefix(source, "espn/") {
+		// ESPN: team turnovers in the team TOV (0022300979 ORL 15 = 13 +
+		// 2), minutes in whole minutes (not comparable within 1 s).
+		c.TeamTOVIncludesTeam = true
+		c.NoMinutes = true
+	}
 	return c
 }
 
