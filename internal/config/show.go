@@ -107,7 +107,7 @@ var docs = map[string]string{
 	"database.min_conns":                  "PostgreSQL pool: connections kept open",
 	"database.max_conns":                  "PostgreSQL pool: most connections",
 	"database.connect_retries":            "Connection attempts, with exponential backoff",
-	"database.connect_timeout":            "Time limit of one connection attempt",
+	"database.connect_timeout":            "Time limit for connecting, all attempts included",
 	"database.busy_timeout":               "SQLite busy timeout",
 	"log.level":                           "debug, info, warn or error",
 	"log.format":                          "auto (text on a terminal, JSON otherwise), text or json",
