@@ -202,6 +202,7 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 	}
 	// Skip what is there: the lake is the checkpoint.
 	var todo []*source.Request
+	planned := map[string]bool{}
 	for _, r := range reqs {
 		key, err := r.Key()
 		if err != nil {
@@ -209,6 +210,11 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 			sum.Failures = append(sum.Failures, Failure{Key: r.String(), URL: r.URL, Class: source.Permanent, Err: err})
 			continue
 		}
+		if planned[key] { // asked twice in one batch: once is enough
+			sum.Requested--
+			continue
+		}
+		planned[key] = true
 		if !opts.Force {
 			ok, err := c.Lake.Exists(ctx, key)
 			if err != nil {
