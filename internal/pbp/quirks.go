@@ -289,7 +289,7 @@ func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
 // one clock; team rebounds of a missed first free throw may sit inside it.
 func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 	inTrip := func(x *Event) bool {
-		return x.Type == Substitution || x.Type == Timeout || x.Type == Replay ||
+		return x.Type == Substitution || x.Type == Timeout || x.Type == Replay || x.Type == Violation ||
 			x.Type == Rebound && x.Team || x.Type == Foul && isTechnical(x) || x.Type == FreeThrow && x.FTKind == FTTechnical
 	}
 	for i := 0; i < len(evs); i++ {
@@ -320,6 +320,16 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 			}
 			if !inTrip(x) {
 				break
+			}
+		}
+		// A missed last free throw leaves the ball live: the substitution
+		// waits for the next dead ball, after the rebound and any putback
+		// at the same clock (0021800001 Q3 0:45: Morris Sr.'s tip-in
+		// counts for Saric, not Covington).
+		if evs[last].Type == FreeThrow && !evs[last].Made {
+			for k := last + 1; k < len(evs) && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period &&
+				evs[k].Type != Substitution && evs[k].Type != PeriodEnd && evs[k].Type != Timeout; k++ {
+				last = k
 			}
 		}
 		hasSub, entering := false, false
