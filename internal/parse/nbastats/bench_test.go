@@ -54,6 +54,7 @@ func BenchmarkParsePlayByPlayV2Season(b *testing.B) {
 	games := seasonArchive(b)
 	b.ResetTimer()
 	events := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for id, data := range games {
 			res, err := ParsePlayByPlayV2(data, parse.Hint{Key: id, Item: id})
@@ -63,5 +64,7 @@ func BenchmarkParsePlayByPlayV2Season(b *testing.B) {
 			events += len(res.PBP.Events)
 		}
 	}
+	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -42,6 +42,7 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 			if v == nil {
 				return 0
 			}
+			v.text(data)
 			n, _, _ := cellInt(v, k)
 			return n
 		}

@@ -17,6 +17,7 @@ import (
 // resultSet is one entry of a stats.nba.com "resultSets" array, with each
 // row's raw bytes kept so that callers can compare rows byte for byte.
 type resultSet struct {
+	data    []byte // the response the rows were parsed from (lazy cells)
 	Name    string
 	Headers []string
 	RowSet  []jval
@@ -54,9 +55,9 @@ func decodeResultSets(data []byte, h parse.Hint) (*jval, []resultSet, error) {
 		if rs.k != jObj {
 			return nil, nil, parse.Errorf(h, pos, "want an object, got %s", rs.k)
 		}
-		var out resultSet
+		out := resultSet{data: data}
 		if n := rs.get("name"); n != nil && n.k == jStr {
-			out.Name = n.s
+			out.Name = n.text(data)
 		}
 		hd := rs.get("headers")
 		if hd == nil || hd.k != jArr {
@@ -68,7 +69,7 @@ func decodeResultSets(data []byte, h parse.Hint) (*jval, []resultSet, error) {
 				out.Headers = append(out.Headers, fmt.Sprintf("#%d", j))
 				continue
 			}
-			out.Headers = append(out.Headers, c.s)
+			out.Headers = append(out.Headers, c.text(data))
 		}
 		if rows := rs.get("rowSet"); rows != nil {
 			if rows.k != jArr {
@@ -93,6 +94,7 @@ func find(sets []resultSet, name string) (*resultSet, int) {
 
 // table gives typed, header-addressed access to the rows of a result set.
 type table struct {
+	data    []byte
 	name    string
 	headers []string
 	idx     map[string]int
@@ -100,7 +102,7 @@ type table struct {
 }
 
 func newTable(rs *resultSet, setIdx int, h parse.Hint, required ...string) (*table, error) {
-	t := &table{name: rs.Name, headers: rs.Headers, idx: make(map[string]int, len(rs.Headers)), cols: len(rs.Headers)}
+	t := &table{data: rs.data, name: rs.Name, headers: rs.Headers, idx: make(map[string]int, len(rs.Headers)), cols: len(rs.Headers)}
 	for i, c := range rs.Headers {
 		t.idx[strings.ToUpper(c)] = i
 	}
@@ -140,7 +142,9 @@ func (r row) at(i int) *jval {
 	if i < 0 || i >= len(r.vals) {
 		return nil
 	}
-	return &r.vals[i]
+	c := &r.vals[i]
+	c.text(r.t.data)
+	return c
 }
 
 // rowPos names row i of result set si.
