@@ -111,12 +111,6 @@ func mergeStr(dst *string, v string) {
 	}
 }
 
-func mergeInt(dst *int, v int) {
-	if v != 0 {
-		*dst = v
-	}
-}
-
 // PlayerKey returns the players.player_id of r: the NBA person id, else
 // "espn:<id>", else "bbref:<slug>" ("" when r has no id at all).
 func PlayerKey(r parse.PlayerRow) string {
