@@ -110,6 +110,8 @@ func attacks(dir string) []attack {
 		{name: "truncate", steps: []string{"TRUNCATE games"}},
 		{name: "copy_to_program", serverSide: true, steps: []string{"COPY games TO PROGRAM 'touch " + marker("copy_program") + "'"}},
 		{name: "copy_from_program", serverSide: true, steps: []string{"COPY games FROM PROGRAM 'echo x'"}},
+		{name: "copy_from_stdin", steps: []string{"COPY games FROM STDIN"}},
+		{name: "copy_to_stdout", mayRun: []string{"postgres"}, steps: []string{"COPY games TO STDOUT"}}, // a read; must not wedge the session
 		{name: "copy_to_file", serverSide: true, steps: []string{"COPY games TO '" + marker("copy_file") + "'"}},
 		{name: "pg_read_file", serverSide: true, steps: []string{"SELECT pg_read_file('/etc/passwd')"}},
 		{name: "lo_import", serverSide: true, steps: []string{"SELECT lo_import('/etc/passwd')"}},
