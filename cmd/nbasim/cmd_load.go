@@ -116,7 +116,7 @@ older parser version loaded; --force re-parses every selected object.`,
 	f.BoolVar(&opt.Reparse, "reparse", false, "re-parse objects loaded by an older parser version")
 	f.BoolVar(&opt.Force, "force", false, "re-parse every selected object, whatever its status")
 	f.IntVar(&opt.Workers, "workers", 0, "parser goroutines (default: number of CPUs)")
-	f.IntVar(&opt.Chunk, "chunk", 256, "objects per write transaction")
+	f.IntVar(&opt.Chunk, "chunk", 128, "objects per write transaction (memory grows with it)")
 	f.StringVar(&format, "format", "table", "summary format: table or json")
 	return cmd
 }

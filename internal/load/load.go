@@ -44,7 +44,7 @@ type Options struct {
 	// Force re-parses every selected object, whatever its status.
 	Force   bool
 	Workers int // parser goroutines; default GOMAXPROCS
-	Chunk   int // objects per write transaction; default 256
+	Chunk   int // objects per write transaction; default 128
 	// Progress, when set, is called after each written chunk.
 	Progress func(done, total int)
 }
@@ -111,7 +111,7 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.Chunk <= 0 {
-		opt.Chunk = 256
+		opt.Chunk = 128
 	}
 	objs, err := l.list(ctx, opt, &sum)
 	if err != nil {
