@@ -12,6 +12,8 @@ const (
 	// RuleDuplicateRow drops an event that repeats an earlier one with the
 	// same event number and identical content (v2 feeds; 0021800073).
 	RuleDuplicateRow = "duplicate-row"
+	// RuleBadSide clears a Side that is neither home nor away.
+	RuleBadSide = "bad-side"
 	// RulePeriodOutOfRange leaves out an event whose period is not 1..MaxPeriod.
 	RulePeriodOutOfRange = "period-out-of-range"
 	// RulePeriodOrder moves events of period p that the feed lists among
@@ -63,6 +65,10 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 	out := evs[:0]
 	for i := range evs {
 		e := evs[i]
+		if e.Side > Away {
+			c.note(RuleBadSide, e.Period, e.EventNum, "side %d is neither home nor away: cleared", e.Side)
+			e.Side = NoSide
+		}
 		if e.Period > MaxPeriod || e.Period < 0 {
 			c.note(RulePeriodOutOfRange, e.Period, e.EventNum, "period %d out of range (1..%d): event left out: %s", e.Period, MaxPeriod, e.Description)
 			c.degrade("event %d has period %d: left out", e.EventNum, e.Period)
