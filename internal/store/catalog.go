@@ -144,3 +144,29 @@ func BuildStatus(ctx context.Context, s Store, location string) (Status, error) 
 	sort.Slice(st.Tables, func(i, j int) bool { return st.Tables[i].Table < st.Tables[j].Table })
 	return st, nil
 }
+
+// Analyze refreshes the planner statistics after a bulk load (PostgreSQL:
+// ANALYZE of the given tables, or of the whole schema when none are given;
+// SQLite: ANALYZE, or PRAGMA optimize when no table is given).
+func Analyze(ctx context.Context, q Querier, tables ...string) error {
+	if len(tables) == 0 && q.Dialect() == SQLite {
+		if _, err := q.Exec(ctx, `PRAGMA optimize`); err != nil {
+			return fmt.Errorf("store: analyze: %w", err)
+		}
+		return nil
+	}
+	if len(tables) == 0 {
+		// The schema's tables only: a bare ANALYZE would visit every
+		// schema of the database.
+		var err error
+		if tables, err = Tables(ctx, q, q.Dialect()); err != nil {
+			return fmt.Errorf("store: analyze: %w", err)
+		}
+	}
+	for _, t := range tables {
+		if _, err := q.Exec(ctx, `ANALYZE `+QuoteIdent(t)); err != nil {
+			return fmt.Errorf("store: analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}

@@ -144,6 +144,12 @@ var _ = register("PingAndNoRows", false, func(t *testing.T, b *bundle) {
 	if err := b.s.Ping(b.ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := store.Analyze(b.ctx, b.s, "plays", "games"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Analyze(b.ctx, b.s); err != nil {
+		t.Fatal(err)
+	}
 	var s string
 	err := b.s.QueryRow(b.ctx, `SELECT season FROM seasons WHERE season = $1`, "1900-01").Scan(&s)
 	if !errors.Is(err, store.ErrNoRows) {
