@@ -93,6 +93,19 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 		}
 		rowsPerSec(b, rows)
 	})
+	b.Run("TableChecksum/plays-100k", func(b *testing.B) {
+		s := Migrated(b, open(b))
+		if _, err := store.ReplacePlaysBatch(ctx, s, plays); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for range b.N {
+			if _, err := store.TableChecksum(ctx, s, "plays"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rowsPerSec(b, rows)
+	})
 	b.Run("ReplacePlaysBatch/season-550k", func(b *testing.B) {
 		season := BenchPlays(1230, 450) // 553,500 rows
 		s := Migrated(b, open(b))
