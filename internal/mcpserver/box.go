@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
@@ -37,6 +38,19 @@ type BoxOut struct {
 	Away      []any    `json:"away"`
 	Players   [][]any  `json:"players"`
 	Available []string `json:"available_sources"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// compileAt runs the engine (with the embedded overrides) on game and
+// returns the box at t; an engine panic becomes an error naming the game.
+func (s *Server) compileAt(game *pbp.Game, t pbp.Tenths) (b pbp.Box, c *pbp.Compiled, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("game %s: play-by-play engine failed: %v", game.GameID, p)
+		}
+	}()
+	c = pbp.Compile(game, s.overrides)
+	return c.BoxAt(pbp.AtElapsed(t)), c, nil
 }
 
 func sideName(s pbp.Side) string {
@@ -165,45 +179,32 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 	default:
 		return BoxOut{}, errors.New("a moment needs period and clock, or elapsed_seconds")
 	}
-	provs, err := store.PlayProviders(ctx, q, in.GameID)
+	game, err := derive.GameFromStore(ctx, q, in.GameID, "")
 	if err != nil {
-		return BoxOut{}, err
+		return BoxOut{}, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
 	}
-	if len(provs) == 0 {
-		return BoxOut{}, fmt.Errorf("game %s has no play-by-play in the database: a box at a moment needs it", in.GameID)
-	}
-	prov := provs[0]
-	for _, p := range provs {
-		if p == "nba_stats/playbyplayv2" {
-			prov = p
-		}
-	}
-	g, err := store.GetGame(ctx, q, in.GameID)
-	if err != nil {
-		return BoxOut{}, err
-	}
-	events, err := store.LoadPlays(ctx, q, in.GameID, prov)
-	if err != nil {
-		return BoxOut{}, err
-	}
-	game := &pbp.Game{GameID: in.GameID, Provider: prov, Events: events, Players: map[pbp.PlayerID]pbp.PlayerInfo{},
-		Home: pbp.Team{ID: g.HomeTeamID, Code: g.HomeCode}, Away: pbp.Team{ID: g.AwayTeamID, Code: g.AwayCode}}
-	// Names and sides from any stored box of the game.
+	prov := game.Provider
+	// Names and sides of players the players table lacks, from any stored box.
 	if rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, in.GameID); err == nil {
 		for rows.Next() {
 			var id, name string
 			var side, starter int
 			if rows.Scan(&id, &name, &side, &starter) == nil {
-				if _, ok := game.Players[pbp.PlayerID(id)]; !ok {
+				if p, ok := game.Players[pbp.PlayerID(id)]; !ok || p.Name == "" {
 					game.Players[pbp.PlayerID(id)] = pbp.PlayerInfo{ID: pbp.PlayerID(id), Name: name, Side: pbp.Side(side), Starter: starter != 0}
 				}
 			}
 		}
 		rows.Close()
 	}
-	c := pbp.Compile(game, nil)
-	b := c.BoxAt(pbp.AtElapsed(t))
+	b, c, err := s.compileAt(game, t)
+	if err != nil {
+		return BoxOut{}, err
+	}
 	out := boxOut(b)
+	if c.Degraded {
+		out.Note = "degraded: " + strings.Join(c.Reasons, "; ")
+	}
 	out.GameID = in.GameID
 	out.Source = "derived:" + prov
 	out.Moment = describeMoment(t)

@@ -22,6 +22,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 )
 
@@ -51,9 +52,10 @@ type Options struct {
 
 // Server is an MCP server over one database and lake.
 type Server struct {
-	opts Options
-	srv  *mcp.Server
-	log  *slog.Logger
+	opts      Options
+	srv       *mcp.Server
+	log       *slog.Logger
+	overrides *pbp.Overrides // the engine's embedded play-by-play fixes
 }
 
 // New builds the server and registers its tools.
@@ -70,7 +72,11 @@ func New(opts Options) (*Server, error) {
 	if opts.LakeCountCap <= 0 {
 		opts.LakeCountCap = 100_000
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	s := &Server{opts: opts, log: opts.Logger, overrides: ov}
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
 		&mcp.ServerOptions{
 			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +

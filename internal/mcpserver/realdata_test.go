@@ -1,0 +1,63 @@
+package mcpserver_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// TestBoxScoreRealGame loads a real recorded game's play-by-play
+// (Thunder 126, Wizards 115 in overtime on 2016-11-30) into the database and asks
+// box_score for the halftime, end-of-regulation and final boxes: the engine's team points
+// match the running score the provider recorded.
+func TestBoxScoreRealGame(t *testing.T) {
+	t.Parallel()
+	dir := testutil.RealDataDir(t)
+	const gameID = "0021600270"
+	g, err := derive.LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", gameID+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, engines()[0])
+	ctx := context.Background()
+	if _, err := h.fix.Store.Exec(ctx, `INSERT INTO games (game_id, season, season_type, home_team_id, away_team_id, home_code, away_code, status, updated_at)
+VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.ID, g.Away.ID, g.Home.Code, g.Away.Code, store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReplacePlays(ctx, h.fix.Store, gameID, g.Provider, g.Events); err != nil {
+		t.Fatal(err)
+	}
+	// The provider's running score at halftime and at the end of regulation.
+	var halfH, halfA, regH, regA int
+	for _, e := range g.Events {
+		if e.Elapsed <= 2*pbp.RegulationPeriod && e.ScoreHome >= 0 {
+			halfH, halfA = e.ScoreHome, e.ScoreAway
+		}
+		if e.Elapsed <= 4*pbp.RegulationPeriod && e.ScoreHome >= 0 {
+			regH, regA = e.ScoreHome, e.ScoreAway
+		}
+	}
+	cs := h.connect(t)
+	for _, tc := range []struct {
+		args       map[string]any
+		home, away int
+	}{
+		{map[string]any{"game_id": gameID, "period": 2, "clock": "0:00"}, halfH, halfA},
+		{map[string]any{"game_id": gameID, "elapsed_seconds": 2880}, regH, regA}, // tied: overtime followed
+		{map[string]any{"game_id": gameID, "elapsed_seconds": 100000}, 126, 115}, // past the end: the final box
+	} {
+		out, r := call(t, cs, "box_score", tc.args)
+		if r.IsError {
+			t.Fatalf("%v: %s", tc.args, errText(r))
+		}
+		home, away := out["home"].([]any), out["away"].([]any)
+		if home[5] != float64(tc.home) || away[5] != float64(tc.away) || len(out["players"].([]any)) < 16 {
+			t.Errorf("%v: %v-%v with %d players, want %d-%d (%v)", tc.args, home[5], away[5], len(out["players"].([]any)), tc.home, tc.away, out["moment"])
+		}
+	}
+}
