@@ -83,8 +83,19 @@ func Postgres(t testing.TB) *Fixture {
 		t.Fatalf("connect to test PostgreSQL %s: %v", postgres.Redact(base), err)
 	}
 	defer admin.Close(ctx)
+	// CREATE DATABASE fails (55006) while another session uses the
+	// template; tests of other packages may: retry a few times.
+	for attempt := 1; ; attempt++ {
+		_, err := admin.Exec(ctx, "CREATE DATABASE "+dbName)
+		if err == nil {
+			break
+		}
+		if attempt == 10 || !strings.Contains(err.Error(), "55006") {
+			t.Fatalf("CREATE DATABASE %s: %v", dbName, err)
+		}
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
 	for _, q := range []string{
-		"CREATE DATABASE " + dbName,
 		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
 		"REVOKE ALL ON DATABASE " + dbName + " FROM PUBLIC",
 		"GRANT CONNECT ON DATABASE " + dbName + " TO " + role,
