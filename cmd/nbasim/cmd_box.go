@@ -23,7 +23,7 @@ func newBoxCmd(a *app) *cobra.Command {
 		elapsed                               float64
 		event                                 int
 		rng                                   []string
-		save                                  bool
+		save, stints                          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "box GAME_ID",
@@ -84,6 +84,9 @@ summary).`,
 				}
 			}
 			c := pbp.Compile(g, ov)
+			if stints {
+				return writeStints(cmd.OutOrStdout(), c, format)
+			}
 			var out boxOutput
 			out.GameID = gameID
 			out.Provider = g.Provider
@@ -176,6 +179,7 @@ summary).`,
 	f.StringVar(&format, "format", "table", "output: table, json or csv")
 	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
 	f.BoolVar(&save, "save", false, "also store the derived box (source derived)")
+	f.BoolVar(&stints, "stints", false, "list the game's stints (each five-man unit's stretch on the court, with points for and against) instead of a box")
 	return cmd
 }
 
@@ -316,4 +320,60 @@ func writeBoxCSV(w io.Writer, b pbp.Box) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+type stintOut struct {
+	Side       string   `json:"side"`
+	Period     int      `json:"period"`
+	From       string   `json:"from"` // clock remaining in the period
+	To         string   `json:"to"`
+	Seconds    float64  `json:"seconds"`
+	Players    []string `json:"players"`
+	PtsFor     int      `json:"pts_for"`
+	PtsAgainst int      `json:"pts_against"`
+}
+
+func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
+	name := func(id pbp.PlayerID) string {
+		if i := c.Index(id); i >= 0 && c.Players[i].Name != "" {
+			return c.Players[i].Name
+		}
+		return string(id)
+	}
+	clock := func(p int, t pbp.Tenths) string {
+		return (pbp.PeriodStart(p) + pbp.PeriodLength(p) - t).String()
+	}
+	var out []stintOut
+	for _, st := range c.Stints() {
+		o := stintOut{Side: st.Side.String(), Period: st.Period, From: clock(st.Period, st.From), To: clock(st.Period, st.To),
+			Seconds: (st.To - st.From).Seconds(), PtsFor: st.PtsFor, PtsAgainst: st.PtsAgainst}
+		for _, p := range st.Players {
+			if p != "" {
+				o.Players = append(o.Players, name(p))
+			}
+		}
+		out = append(out, o)
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"side", "period", "from", "to", "seconds", "players", "pts_for", "pts_against"})
+		for _, o := range out {
+			_ = cw.Write([]string{o.Side, strconv.Itoa(o.Period), o.From, o.To, strconv.FormatFloat(o.Seconds, 'f', 1, 64),
+				strings.Join(o.Players, ";"), strconv.Itoa(o.PtsFor), strconv.Itoa(o.PtsAgainst)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SIDE\tPER\tFROM\tTO\tMIN\tFOR\tAGN\t+/-\tPLAYERS")
+	for _, o := range out {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%+d\t%s\n", o.Side, o.Period, o.From, o.To, mmss(pbp.Tenths(o.Seconds*10)),
+			o.PtsFor, o.PtsAgainst, o.PtsFor-o.PtsAgainst, strings.Join(o.Players, ", "))
+	}
+	return tw.Flush()
 }

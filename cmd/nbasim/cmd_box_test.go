@@ -106,6 +106,27 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 		t.Fatalf("csv: exit %d, %v, %d rows", code, err, len(rows))
 	}
 
+	// stints: each side's stints cover the 48 minutes once
+	out, _, code = runBox(t, bin, "box", "0021800001", "--file", file, "--stints", "--format", "json")
+	var sts []struct {
+		Side    string
+		Seconds float64
+		Players []string
+	}
+	if err := json.Unmarshal([]byte(out), &sts); code != 0 || err != nil || len(sts) < 20 {
+		t.Fatalf("stints: exit %d, %v, %d stints", code, err, len(sts))
+	}
+	cover := map[string]float64{}
+	for _, st := range sts {
+		cover[st.Side] += st.Seconds
+		if len(st.Players) != 5 {
+			t.Errorf("stint with %d players", len(st.Players))
+		}
+	}
+	if cover["home"] != 2880 || cover["away"] != 2880 {
+		t.Errorf("stints cover %v seconds", cover)
+	}
+
 	// table, window, event
 	for _, args := range [][]string{
 		{"--range", "Q2 12:00", "--range", "Q2 6:00"},

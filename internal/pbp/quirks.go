@@ -404,9 +404,7 @@ func ftFromDescription(e *Event) {
 	var k, n int
 	rest := d[i+len("free throw"):]
 	for _, w := range []string{" technical", " flagrant", " clear path"} {
-		if strings.HasPrefix(rest, w) {
-			rest = rest[len(w):]
-		}
+		rest = strings.TrimPrefix(rest, w)
 	}
 	if _, err := fmt.Sscanf(rest, " %d of %d", &k, &n); err == nil && k >= 1 && k <= n && n <= 3 {
 		e.FTNum, e.FTOf = k, n
