@@ -2,6 +2,7 @@ package derive
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,6 +46,29 @@ func TestVerifyDataDir(t *testing.T) {
 	}
 	if s.MinutesOKShare < 0.99 {
 		t.Errorf("minutes within 1 s %.4f < 0.99", s.MinutesOKShare)
+	}
+	// The games whose v2 feed repeats a row derive the official box.
+	var known struct {
+		Mismatches []struct {
+			GameID string `json:"nba_game_id"`
+		} `json:"mismatches"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "KNOWN_PBP_VS_OFFICIAL_DISCREPANCIES.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &known); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]GameResult{}
+	for _, g := range rep.Games {
+		byID[g.GameID] = g
+	}
+	for _, m := range known.Mismatches {
+		g, ok := byID[m.GameID]
+		if !ok || g.CellsExact != g.Cells || !g.TeamTotalsExact {
+			t.Errorf("duplicate-row game %s: verified %v, cells %d/%d, team totals exact %v", m.GameID, ok, g.CellsExact, g.Cells, g.TeamTotalsExact)
+		}
 	}
 	for _, g := range rep.Games {
 		for _, d := range g.Diffs {
