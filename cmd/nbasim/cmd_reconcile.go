@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/nbasim/nbasim/internal/health"
 	"github.com/nbasim/nbasim/internal/lake"
-	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/storeopen"
@@ -27,6 +27,10 @@ const (
 	exitReconcileUsage  = 2 // bad flags, config or expectations
 	exitReconcileHealth = 3 // a pre-flight health check failed with fail-fast on
 )
+
+// reconcileMemoryLimit is the soft memory limit of `nbasim reconcile`
+// (runtime/debug.SetMemoryLimit) unless GOMEMLIMIT is set.
+const reconcileMemoryLimit = 200 << 20
 
 func newReconcileCmd(a *app) *cobra.Command {
 	var (
@@ -49,6 +53,11 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			cfg := a.Config()
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// a soft limit: the collector works harder before the
+				// heap of a million-object scan doubles (GOMEMLIMIT wins)
+				debug.SetMemoryLimit(reconcileMemoryLimit)
+			}
 			if steps != "" {
 				opts.Steps = strings.Split(steps, ",")
 			}
@@ -146,29 +155,9 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 		return nil, cleanup, err
 	}
 	r.Store = st
-	r.Enqueue = func(ctx context.Context, runID string, tasks []reconcile.Task) (int, int, error) {
-		q, err := queue.Open(ctx, st, a.Logger())
-		if err != nil {
-			return 0, 0, err
-		}
-		defer q.Close()
-		res, err := q.Enqueue(ctx, QueueJobs(runID, tasks))
-		return res.Inserted, res.Merged, err
-	}
+	r.Enqueue = reconcile.QueueEnqueue(st, a.Logger())
 	r.Preflight = func(ctx context.Context) error { return preflight(ctx, a, st, out) }
 	return r, cleanup, nil
-}
-
-// QueueJobs converts planned tasks to River jobs.
-func QueueJobs(runID string, tasks []reconcile.Task) []queue.Job {
-	jobs := make([]queue.Job, 0, len(tasks))
-	for _, t := range tasks {
-		jobs = append(jobs, queue.Job{Kind: t.Kind, Priority: int(t.Priority), Task: queue.Task{
-			TaskID: t.ID, Gap: string(t.Gap), Priority: t.Priority.String(), Source: t.Source, Dataset: t.Dataset,
-			Season: t.Season, Keys: t.Keys, Count: t.Count, EstSeconds: t.EstSeconds, Reason: t.Reason, RunID: runID,
-		}})
-	}
-	return jobs
 }
 
 // preflight runs the foundation's health checks (config, lake write/read

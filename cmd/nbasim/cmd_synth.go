@@ -23,9 +23,10 @@ func newSynthCmd(a *app) *cobra.Command {
 
 func newSynthLakeCmd(a *app) *cobra.Command {
 	var (
-		opts     synth.Options
-		newest   string
-		schedule bool
+		opts         synth.Options
+		newest       string
+		schedule     bool
+		scheduleOnly bool
 	)
 	cmd := &cobra.Command{
 		Use:   "lake",
@@ -62,8 +63,10 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 			if err != nil {
 				return err
 			}
-			n, err := synth.WriteLake(ctx, l, root, objs, opts)
-			if err != nil {
+			var n int64
+			if scheduleOnly {
+				objs = nil
+			} else if n, err = synth.WriteLake(ctx, l, root, objs, opts); err != nil {
 				return err
 			}
 			wrote := time.Since(start)
@@ -71,7 +74,7 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "wrote %d objects (%d bytes) to %s in %s (%.0f objects/s)\n", len(objs), n, l.URL(), wrote.Round(time.Millisecond), float64(len(objs))/wrote.Seconds())
 			fmt.Fprintf(out, "seasons %s .. %s (%d); defects: %d zero-byte, %d truncated, %d unknown keys\n", seasons[len(seasons)-1], seasons[0], len(seasons), opts.ZeroBytes, opts.Truncated, opts.Unknown)
-			if schedule {
+			if schedule || scheduleOnly {
 				st, err := a.Store(ctx)
 				if err != nil {
 					return err
@@ -95,5 +98,6 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 	f.IntVar(&opts.Workers, "workers", 0, "parallel writers (default 4×CPUs, at least 16)")
 	f.BoolVar(&opts.ListingOnly, "listing-only", false, "file:// lakes: write plain small files directly (fast, no metadata)")
 	f.BoolVar(&schedule, "schedule", true, "store the synthetic schedule (games) in the database")
+	f.BoolVar(&scheduleOnly, "schedule-only", false, "only store the schedule of a synthetic lake written before with the same flags")
 	return cmd
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -149,35 +150,35 @@ func OpenSQLite(path string) (*sql.DB, error) {
 }
 
 func openPG(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (*Queue, error) {
-	drv := riverpgxv5.New(pool)
-	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
+	c, err := migratedClient(ctx, riverpgxv5.New(pool), log)
 	if err != nil {
-		return nil, fmt.Errorf("queue: river migrator: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("queue: river migrations (postgres): %w", err)
-	}
-	c, err := river.NewClient(drv, &river.Config{Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("queue: river client: %w", err)
+		return nil, err
 	}
 	return &Queue{dialect: store.Postgres, pg: c, pgPool: pool}, nil
 }
 
 func openSQLite(ctx context.Context, db *sql.DB, log *slog.Logger) (*Queue, error) {
-	drv := riversqlite.New(db)
+	c, err := migratedClient(ctx, riversqlite.New(db), log)
+	if err != nil {
+		return nil, err
+	}
+	return &Queue{dialect: store.SQLite, lite: c, liteDB: db}, nil
+}
+
+// migratedClient applies River's migrations and returns an insert-only client.
+func migratedClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], log *slog.Logger) (*river.Client[TTx], error) {
 	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("queue: river migrator: %w", err)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("queue: river migrations (sqlite): %w", err)
+		return nil, fmt.Errorf("queue: river migrations (%s): %w", drv.DatabaseName(), err)
 	}
 	c, err := river.NewClient(drv, &river.Config{Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("queue: river client: %w", err)
 	}
-	return &Queue{dialect: store.SQLite, lite: c, liteDB: db}, nil
+	return c, nil
 }
 
 // Close releases the queue's own connection (not the store's).

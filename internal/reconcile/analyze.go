@@ -172,10 +172,10 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 				c.Extra++
 				continue
 			}
-			key := Key(d, season, it)
-			if reason := invalidReason(in, key, e); reason != "" {
+			keyOf := func() string { return Key(d, season, it) }
+			if reason := invalidReasonLazy(in, keyOf, e); reason != "" {
 				c.Invalid++
-				c.InvalidKeys = append(c.InvalidKeys, KeyRef{Item: it, Key: key, Reason: reason})
+				c.InvalidKeys = append(c.InvalidKeys, KeyRef{Item: it, Key: keyOf(), Reason: reason})
 				continue
 			}
 			c.Present++
@@ -215,7 +215,7 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 	switch x.Enumeration {
 	case None:
 		for it, e := range items {
-			if invalidReason(in, Key(d, season, it), e) == "" {
+			if invalidReasonLazy(in, func() string { return Key(d, season, it) }, e) == "" {
 				c.Extra++
 			} else {
 				c.Invalid++
@@ -290,26 +290,37 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 			continue
 		}
 		wanted[w.item] = true
-		key := Key(d, season, w.item)
-		if !keep(key, rate) {
-			continue
+		// keys are built only when needed: a million string
+		// concatenations are most of what a complete lake costs here
+		key := ""
+		if rate < 1 {
+			key = Key(d, season, w.item)
+			if !keep(key, rate) {
+				continue
+			}
+		}
+		keyOf := func() string {
+			if key == "" {
+				key = Key(d, season, w.item)
+			}
+			return key
 		}
 		sampledExpected++
 		e, ok := items[w.item]
 		if !ok {
 			c.Missing++
-			c.MissingKeys = append(c.MissingKeys, KeyRef{Item: w.item, Key: key, GameDate: w.date})
+			c.MissingKeys = append(c.MissingKeys, KeyRef{Item: w.item, Key: keyOf(), GameDate: w.date})
 			continue
 		}
-		if reason := invalidReason(in, key, e); reason != "" {
+		if reason := invalidReasonLazy(in, keyOf, e); reason != "" {
 			c.Invalid++
-			c.InvalidKeys = append(c.InvalidKeys, KeyRef{Item: w.item, Key: key, GameDate: w.date, Reason: reason})
+			c.InvalidKeys = append(c.InvalidKeys, KeyRef{Item: w.item, Key: keyOf(), GameDate: w.date, Reason: reason})
 			continue
 		}
 		c.Present++
 		if reason := staleReason(x, e, w, c.InProgress, in.Now); reason != "" {
 			c.Stale++
-			c.StaleKeys = append(c.StaleKeys, KeyRef{Item: w.item, Key: key, GameDate: w.date, Reason: reason})
+			c.StaleKeys = append(c.StaleKeys, KeyRef{Item: w.item, Key: keyOf(), GameDate: w.date, Reason: reason})
 		}
 	}
 	for it := range items {
@@ -401,11 +412,14 @@ func itemDue(d layout.Dataset, item string, s, current layout.Season, now time.T
 	return true
 }
 
-func invalidReason(in Inputs, key string, e Entry) string {
+func invalidReasonLazy(in Inputs, key func() string, e Entry) string {
 	if e.Size == 0 {
 		return "zero bytes"
 	}
-	if r, ok := in.Invalid[key]; ok {
+	if len(in.Invalid) == 0 {
+		return ""
+	}
+	if r, ok := in.Invalid[key()]; ok {
 		if r == "" {
 			r = "failed to parse"
 		}

@@ -14,7 +14,6 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/synth"
@@ -71,20 +70,8 @@ func benchCycle(b *testing.B, l reconcile.Lister, lakeURL string, games []parse.
 		cfg.CacheDir = filepath.Join(dir, "cache")
 		cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
 		r := &reconcile.Runner{Config: cfg, Lister: l, LakeURL: lakeURL, Store: st, RunID: fmt.Sprintf("bench%d", i),
-			Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
-			Enqueue: func(ctx context.Context, runID string, tasks []reconcile.Task) (int, int, error) {
-				q, err := queue.Open(ctx, st, nil)
-				if err != nil {
-					return 0, 0, err
-				}
-				defer q.Close()
-				var jobs []queue.Job
-				for _, tk := range tasks {
-					jobs = append(jobs, queue.Job{Kind: tk.Kind, Priority: int(tk.Priority), Task: queue.Task{TaskID: tk.ID, Source: tk.Source, Dataset: tk.Dataset, Season: tk.Season, Keys: tk.Keys, Gap: string(tk.Gap), RunID: runID}})
-				}
-				res, err := q.Enqueue(ctx, jobs)
-				return res.Inserted, res.Merged, err
-			}}
+			Now:     func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
+			Enqueue: reconcile.QueueEnqueue(st, nil)}
 		runtime.GC()
 		c0 := cpuTime()
 		b.StartTimer()

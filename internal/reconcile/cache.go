@@ -52,10 +52,21 @@ func WriteCache(path string, r *ScanResult) error {
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	gz, _ := gzip.NewWriterLevel(bw, gzip.BestSpeed)
 	enc := gob.NewEncoder(gz)
+	// The groups are encoded one at a time: gob buffers each value whole,
+	// and a million-object scan in one value would double the memory.
+	meta := *r
+	meta.Groups = nil
 	err = errors.Join(
 		enc.Encode(cacheHeader{Magic: cacheMagic, Schema: ScanSchema, Lake: r.Lake, Written: time.Now().UTC()}),
-		enc.Encode(r),
+		enc.Encode(&meta),
+		enc.Encode(len(r.Groups)),
 	)
+	for _, g := range r.Groups {
+		if err != nil {
+			break
+		}
+		err = enc.Encode(g)
+	}
 	err = errors.Join(err, gz.Close(), bw.Flush(), tmp.Close())
 	if err != nil {
 		return fmt.Errorf("reconcile: write cache %s: %w", path, err)
@@ -99,11 +110,23 @@ func ReadCache(path, lakeURL string, ttl time.Duration, now time.Time) (r *ScanR
 		return nil, &CacheProblem{path, fmt.Sprintf("expired (written %s ago, ttl %s)", now.Sub(h.Written).Round(time.Second), ttl)}
 	}
 	var res ScanResult
-	if err := dec.Decode(&res); err != nil {
+	var n int
+	if err := errors.Join(dec.Decode(&res), dec.Decode(&n)); err != nil {
 		return nil, &CacheProblem{path, "corrupt (" + err.Error() + ")"}
 	}
-	if res.Groups == nil {
-		res.Groups = map[string]*Group{}
+	if n < 0 || n > 1<<24 {
+		return nil, &CacheProblem{path, fmt.Sprintf("corrupt (%d groups)", n)}
+	}
+	res.Groups = make(map[string]*Group, n)
+	for i := 0; i < n; i++ {
+		var g Group
+		if err := dec.Decode(&g); err != nil {
+			return nil, &CacheProblem{path, "corrupt (" + err.Error() + ")"}
+		}
+		if g.Items == nil {
+			g.Items = map[string]Entry{}
+		}
+		res.Groups[GroupKey(g.Source, g.Dataset, g.Season)] = &g
 	}
 	res.FromCache = true
 	return &res, nil

@@ -123,20 +123,8 @@ func (f *fixture) runner(t *testing.T, l reconcile.Lister) *reconcile.Runner {
 	return &reconcile.Runner{
 		RunID:  fmt.Sprintf("run%d", f.runs),
 		Config: f.cfg, Lister: l, LakeURL: "file://" + f.lake, Store: f.st, Now: func() time.Time { return testNow },
-		Sleep: func(_ context.Context, d time.Duration) error { f.sleep = append(f.sleep, d); return nil },
-		Enqueue: func(ctx context.Context, runID string, tasks []reconcile.Task) (int, int, error) {
-			q, err := queue.Open(ctx, f.st, nil)
-			if err != nil {
-				return 0, 0, err
-			}
-			defer q.Close()
-			var jobs []queue.Job
-			for _, tk := range tasks {
-				jobs = append(jobs, queue.Job{Kind: tk.Kind, Priority: int(tk.Priority), Task: queue.Task{TaskID: tk.ID, Source: tk.Source, Dataset: tk.Dataset, Season: tk.Season, Keys: tk.Keys, Gap: string(tk.Gap), RunID: runID}})
-			}
-			r, err := q.Enqueue(ctx, jobs)
-			return r.Inserted, r.Merged, err
-		},
+		Sleep:   func(_ context.Context, d time.Duration) error { f.sleep = append(f.sleep, d); return nil },
+		Enqueue: reconcile.QueueEnqueue(f.st, nil),
 	}
 }
 

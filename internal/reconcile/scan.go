@@ -197,17 +197,18 @@ func FileLakeRoot(u, prefix string) (string, error) {
 	return abs, nil
 }
 
-// Entry is what the scan keeps of one object.
+// Entry is what the scan keeps of one object (no pointers: a million of
+// them cost the garbage collector nothing to scan).
 type Entry struct {
 	Size    int64
 	ModTime int64 // Unix seconds
-	ETag    string
 }
 
 // Group holds the objects of one source × dataset × season.
 type Group struct {
 	Source, Dataset, Season string
-	Items                   map[string]Entry // item -> entry
+	Items                   map[string]Entry  // item -> entry
+	ETags                   map[string]string // item -> etag, when the lister gives one
 	Bytes                   int64
 }
 
@@ -221,7 +222,7 @@ type UnknownKey struct {
 }
 
 // ScanSchema is the version of ScanResult (and of the scan cache).
-const ScanSchema = 2
+const ScanSchema = 3
 
 // maxUnknownExamples bounds the unknown keys a scan lists (all are counted).
 const maxUnknownExamples = 200
@@ -325,7 +326,15 @@ func (c *collector) add(o Object) {
 	if !o.ModTime.IsZero() {
 		mt = o.ModTime.Unix()
 	}
-	g.Items[k.Item] = Entry{Size: o.Size, ModTime: mt, ETag: o.ETag}
+	// a copy of the item, so the map does not pin the whole listed key
+	item := strings.Clone(k.Item)
+	g.Items[item] = Entry{Size: o.Size, ModTime: mt}
+	if o.ETag != "" {
+		if g.ETags == nil {
+			g.ETags = map[string]string{}
+		}
+		g.ETags[item] = o.ETag
+	}
 	g.Bytes += o.Size
 }
 
@@ -340,6 +349,12 @@ func (c *collector) merge(into *ScanResult) {
 		if have := into.Groups[gk]; have != nil {
 			for it, e := range g.Items {
 				have.Items[it] = e
+			}
+			for it, e := range g.ETags {
+				if have.ETags == nil {
+					have.ETags = map[string]string{}
+				}
+				have.ETags[it] = e
 			}
 			have.Bytes += g.Bytes
 			continue

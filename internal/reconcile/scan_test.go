@@ -139,7 +139,7 @@ func TestCacheRoundTripAndProblems(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	res := &ScanResult{Schema: ScanSchema, Lake: "file:///x", Mode: "full", SampleRate: 1, Listed: 3, Groups: map[string]*Group{
-		"espn/summary/2023-24": {Source: "espn", Dataset: "summary", Season: "2023-24", Items: map[string]Entry{"401584800": {Size: 5, ModTime: 99}}},
+		"espn/summary/2023-24": {Source: "espn", Dataset: "summary", Season: "2023-24", Items: map[string]Entry{"401584800": {Size: 5, ModTime: 99}}, ETags: map[string]string{"401584800": "abc"}},
 	}}
 	path := CachePath(dir, "file:///x")
 	if err := WriteCache(path, res); err != nil {
@@ -150,7 +150,7 @@ func TestCacheRoundTripAndProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.FromCache || got.Groups["espn/summary/2023-24"].Items["401584800"].Size != 5 {
+	if !got.FromCache || got.Groups["espn/summary/2023-24"].Items["401584800"].Size != 5 || got.Groups["espn/summary/2023-24"].ETags["401584800"] != "abc" {
 		t.Fatalf("round trip: %+v", got)
 	}
 	problem := func(p, lakeURL string, ttl time.Duration, at time.Time, want string) {
@@ -194,7 +194,7 @@ func TestCacheRoundTripAndProblems(t *testing.T) {
 	gz.Close()
 	old := filepath.Join(dir, "old.gob.gz")
 	os.WriteFile(old, buf.Bytes(), 0o644)
-	problem(old, "", 0, now, "old schema 1")
+	problem(old, "", 0, now, "old schema 1 (this nbasim writes 3)")
 }
 
 func TestInventoryManifest(t *testing.T) {
@@ -230,7 +230,7 @@ func TestInventoryManifest(t *testing.T) {
 		t.Fatalf("inventory scan: mode %s listed %d unknown %d", res.Mode, res.Listed, res.UnknownCount)
 	}
 	g := res.Groups["nba_stats/playbyplayv3/2023-24"]
-	if g == nil || g.Items["0022300001"].Size != 120 || g.Items["0022300001"].ETag != "abc" || g.Items["0022300002"].Size != 0 {
+	if g == nil || g.Items["0022300001"].Size != 120 || g.ETags["0022300001"] != "abc" || g.Items["0022300002"].Size != 0 {
 		t.Fatalf("group %+v", g)
 	}
 	if res.Unknown[0].Key != "misc/a file.txt" {
