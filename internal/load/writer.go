@@ -30,11 +30,12 @@ type writer struct {
 	namesErr map[string]bool              // game ids whose names were read from the store
 	games    map[string]parse.GameRow     // what the store holds of each game, merged
 	pnames   map[string]bool              // players (store key) whose name is written
+	byScore  map[string]string            // season|home|away|home pts|away pts of final games -> game id ("" ambiguous)
 }
 
 func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, error) {
 	w := &writer{st: st, log: log, byKey: map[string]string{}, byESPN: map[string]string{}, byBBRef: map[string]string{},
-		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}, pnames: map[string]bool{}}
+		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}, pnames: map[string]bool{}, byScore: map[string]string{}}
 	rows, err := st.Query(ctx, `SELECT player_id FROM players WHERE name <> ''`)
 	if err != nil {
 		return nil, fmt.Errorf("load: read players: %w", err)
@@ -56,8 +57,12 @@ func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, 
 		return nil, err
 	}
 	for _, g := range games {
-		w.index(parse.GameRow{GameID: g.GameID, Date: g.Date, HomeCode: g.HomeCode, AwayCode: g.AwayCode,
-			HomeTeamID: g.HomeTeamID, AwayTeamID: g.AwayTeamID, ESPNID: g.ESPNID, BBRefID: g.BBRefID})
+		r := parse.GameRow{GameID: g.GameID, Season: g.Season, Date: g.Date, HomeCode: g.HomeCode, AwayCode: g.AwayCode,
+			HomeTeamID: g.HomeTeamID, AwayTeamID: g.AwayTeamID, ESPNID: g.ESPNID, BBRefID: g.BBRefID, HomePts: -1, AwayPts: -1}
+		if g.HasScore && g.Status == store.GameFinal {
+			r.HomePts, r.AwayPts, r.Final = g.HomePts, g.AwayPts, true
+		}
+		w.index(r)
 	}
 	return w, nil
 }
@@ -86,7 +91,11 @@ func (w *writer) index(in parse.GameRow) {
 		if in.Final && in.Date != "" { // a result's date beats a schedule's
 			g.Date = in.Date
 		}
+		if in.Final && !g.Final {
+			g.HomePts, g.AwayPts = in.HomePts, in.AwayPts
+		}
 		g.Final = g.Final || in.Final
+		fill(&g.Season, in.Season)
 		fill(&g.HomeCode, in.HomeCode)
 		fill(&g.AwayCode, in.AwayCode)
 		fill(&g.HomeTeamID, in.HomeTeamID)
@@ -110,6 +119,13 @@ func (w *writer) index(in parse.GameRow) {
 	}
 	if g.BBRefID != "" {
 		w.byBBRef[g.BBRefID] = g.GameID
+	}
+	if k := scoreKey(g); k != "" {
+		if prev, ok := w.byScore[k]; ok && prev != g.GameID {
+			w.byScore[k] = "" // two games: no match by score
+		} else {
+			w.byScore[k] = g.GameID
+		}
 	}
 	if g.HomeTeamID != "" {
 		w.home[g.GameID] = g.HomeTeamID
@@ -148,7 +164,33 @@ func (w *writer) resolve(g parse.GameRow) string {
 			return id
 		}
 	}
+	// a game known only from NBA files without a date (play-by-play, a
+	// box): the season, the teams and the final score name it
+	if k := scoreKey(g); k != "" {
+		if id := w.byScore[k]; id != "" {
+			if known := w.games[id]; known.Date == "" || known.Date == g.Date || known.Date == shiftDate(g.Date, 1) || known.Date == shiftDate(g.Date, -1) {
+				return id
+			}
+		}
+	}
 	return ""
+}
+
+// scoreKey is the season, teams and final score of a final game ("" when
+// any is unknown).
+func scoreKey(g parse.GameRow) string {
+	home, away := g.HomeCode, g.AwayCode
+	if home == "" {
+		home = g.HomeTeamID
+	}
+	if away == "" {
+		away = g.AwayTeamID
+	}
+	h, a := teams.Code(home), teams.Code(away)
+	if !g.Final || g.Season == "" || h == "" || a == "" || g.HomePts <= 0 || g.AwayPts <= 0 {
+		return ""
+	}
+	return g.Season + "|" + h + "|" + a + "|" + strconv.Itoa(g.HomePts) + "|" + strconv.Itoa(g.AwayPts)
 }
 
 // learnNames records the NBA players of a game.
