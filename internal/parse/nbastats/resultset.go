@@ -192,7 +192,6 @@ func (r row) isNull(col string) bool {
 
 // intv returns an integer cell; ok is false for null, and err for a value
 // that is not an integer.
-func (r row) intv(col string) (int, bool, error) { return cellInt(r.cell(col), col) }
 
 func cellInt(c *jval, col string) (int, bool, error) {
 	if c == nil {
