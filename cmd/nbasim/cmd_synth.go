@@ -72,7 +72,9 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 			wrote := time.Since(start)
 			seasons := synth.SeasonsOf(games)
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "wrote %d objects (%d bytes) to %s in %s (%.0f objects/s)\n", len(objs), n, l.URL(), wrote.Round(time.Millisecond), float64(len(objs))/wrote.Seconds())
+			if !scheduleOnly {
+				fmt.Fprintf(out, "wrote %d objects (%d bytes) to %s in %s (%.0f objects/s)\n", len(objs), n, l.URL(), wrote.Round(time.Millisecond), float64(len(objs))/wrote.Seconds())
+			}
 			fmt.Fprintf(out, "seasons %s .. %s (%d); defects: %d zero-byte, %d truncated, %d unknown keys\n", seasons[len(seasons)-1], seasons[0], len(seasons), opts.ZeroBytes, opts.Truncated, opts.Unknown)
 			if schedule || scheduleOnly {
 				st, err := a.Store(ctx)
