@@ -163,6 +163,16 @@ func (r Result) Throughput() float64 {
 	return float64(r.Items) / r.Wall.Seconds()
 }
 
+// PerCPUSecond is items per second of CPU time (all cores of the
+// process): the cost of the work, which a busy machine changes less than
+// the wall time.
+func (r Result) PerCPUSecond() float64 {
+	if r.CPU <= 0 {
+		return 0
+	}
+	return float64(r.Items) / r.CPU.Seconds()
+}
+
 // Latency summarizes per-query durations.
 type Latency struct {
 	N             int

@@ -31,8 +31,8 @@ func (r Result) WriteBreakdown(w io.Writer) error {
 		if r.Input != "" {
 			fmt.Fprintf(&b, "%s\n", r.Input)
 		}
-		fmt.Fprintf(&b, "%s %s in %s (CPU %s): %s, peak RSS %s, peak heap %s\n",
-			commas(r.Items), r.Unit, fmtDur(r.Wall), fmtDur(r.CPU), rate(r.Throughput(), r.Unit),
+		fmt.Fprintf(&b, "%s %s in %s (CPU %s): %s (%s per CPU-second), peak RSS %s, peak heap %s\n",
+			commas(r.Items), r.Unit, fmtDur(r.Wall), fmtDur(r.CPU), rate(r.Throughput(), r.Unit), rate(r.PerCPUSecond(), r.Unit),
 			timing.FormatBytes(r.PeakRSS), timing.FormatBytes(r.PeakHeap))
 		if l := r.Latency; l != nil {
 			fmt.Fprintf(&b, "latency over %s queries: p50 %s, p99 %s, max %s\n", commas(int64(l.N)), fmtDur(l.P50), fmtDur(l.P99), fmtDur(l.Max))
@@ -66,14 +66,14 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	b.WriteString("\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tthroughput\tlatency p50 / p99 / max\titems\twall\tCPU\tpeak RSS\tpeak heap\t")
+	fmt.Fprintln(tw, "scenario\tthroughput\tper CPU-second\tlatency p50 / p99 / max\titems\twall\tCPU\tpeak RSS\tpeak heap\t")
 	for _, x := range r.Results {
 		switch {
 		case x.Skipped != "":
-			fmt.Fprintf(tw, "%s\tskipped\t\t\t\t\t\t\t\n", x.Name())
+			fmt.Fprintf(tw, "%s\tskipped\t\t\t\t\t\t\t\t\n", x.Name())
 			continue
 		case x.Timing.Name == "" || x.Error != "" && x.Items == 0:
-			fmt.Fprintf(tw, "%s\tFAILED\t\t\t\t\t\t\t\n", x.Name())
+			fmt.Fprintf(tw, "%s\tFAILED\t\t\t\t\t\t\t\t\n", x.Name())
 			continue
 		}
 		lat := ""
@@ -84,7 +84,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		if x.Error != "" {
 			name += " (FAILED)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\t\n", name, rate(x.Throughput(), x.Unit), lat,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\t\n", name, rate(x.Throughput(), x.Unit), rate(x.PerCPUSecond(), x.Unit), lat,
 			commas(x.Items), x.Unit, fmtDur(x.Wall), fmtDur(x.CPU), timing.FormatBytes(x.PeakRSS), timing.FormatBytes(x.PeakHeap))
 	}
 	if err := tw.Flush(); err != nil {
@@ -98,7 +98,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(&b, "\n%s FAILED: %s", x.Name(), x.Error)
 		}
 	}
-	b.WriteString("\nWall and CPU time, peak RSS and heap are those of the measured step (setup excluded); CPU counts every core.\n")
+	b.WriteString("\nWall and CPU time, peak RSS and heap are those of the measured step (setup excluded); CPU counts every core;\nper CPU-second = items / CPU time, the cost of the work, which a busy machine changes less than the wall time.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -179,6 +179,7 @@ type jsonResult struct {
 	Items         int64          `json:"items"`
 	Unit          string         `json:"unit,omitempty"`
 	PerSecond     float64        `json:"per_second"`
+	PerCPUSecond  float64        `json:"per_cpu_second"`
 	WallSeconds   float64        `json:"wall_seconds"`
 	CPUSeconds    float64        `json:"cpu_seconds"`
 	PeakRSSBytes  uint64         `json:"peak_rss_bytes"`
@@ -193,7 +194,7 @@ type jsonResult struct {
 // microseconds) and memory in bytes.
 func (r Result) MarshalJSON() ([]byte, error) {
 	j := jsonResult{Scenario: r.Scenario, Case: r.Case, Target: r.Target, Input: r.Input, Synthetic: r.Synthetic,
-		Skipped: r.Skipped, Error: r.Error, Items: r.Items, Unit: r.Unit, PerSecond: r.Throughput(),
+		Skipped: r.Skipped, Error: r.Error, Items: r.Items, Unit: r.Unit, PerSecond: r.Throughput(), PerCPUSecond: r.PerCPUSecond(),
 		WallSeconds: r.Wall.Seconds(), CPUSeconds: r.CPU.Seconds(), PeakRSSBytes: r.PeakRSS, PeakHeapBytes: r.PeakHeap,
 		Metrics: r.Metrics, Detail: r.Detail}
 	if r.Timing.Name != "" {

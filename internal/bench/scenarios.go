@@ -144,6 +144,7 @@ func (e *env) season(m *meter) error {
 	if err != nil {
 		return err
 	}
+	e.games = nil // the compiled games are what the scenarios use
 	if e.synthetic {
 		e.input = fmt.Sprintf("%d synthetic games, %d events (no data folder)", len(e.compiled), e.events)
 	} else {
