@@ -1,0 +1,98 @@
+package reconcile
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/layout"
+)
+
+func TestAnalyzeEnumerations(t *testing.T) {
+	t.Parallel()
+	exp, err := ParseExpectations([]byte(`version: 1
+datasets:
+  - {source: nba_stats, dataset: playbyplayv3, enumeration: per_game_known_count, season_types: [regular]}
+  - {source: espn, dataset: scoreboard, enumeration: per_date}
+  - {source: bbref, dataset: schedule, enumeration: per_season, items: [october, november, december, january, february, march, april]}
+  - {source: bbref, dataset: boxscores, enumeration: per_game_from_schedule}
+  - {source: nba_stats, dataset: gamerotation, enumeration: per_team_season}
+  - {source: nba_stats, dataset: leaguegamelog, enumeration: per_season, items: [regular_T, playoffs_T]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC) // 2025-26 in progress
+	scan := &ScanResult{Mode: "full", SampleRate: 1, Groups: map[string]*Group{}}
+	add := func(src, ds, season string, items ...string) {
+		g := &Group{Source: src, Dataset: ds, Season: season, Items: map[string]Entry{}}
+		for _, it := range items {
+			g.Items[it] = Entry{Size: 10, ModTime: now.Add(-time.Hour).Unix()}
+		}
+		scan.Groups[GroupKey(src, ds, season)] = g
+	}
+	add("nba_stats", "playbyplayv3", "2024-25", "0022400001", "0022400002", "0012400001") // 2 regular + 1 preseason
+	add("espn", "scoreboard", "2025-26", "20251101")
+	add("bbref", "schedule", "2025-26", "october", "november")
+	add("nba_stats", "gamerotation", "2025-26", "0022500001", "0022500002")
+	games := Schedule{"2025-26": {
+		{GameID: "0022500001", Season: "2025-26", SeasonType: "regular", Date: "2025-11-01", Status: "final", HomeCode: "BOS"},
+		{GameID: "0022500002", Season: "2025-26", SeasonType: "regular", Date: "2025-11-02", Status: "final", HomeCode: "PHX", BBRefID: "202511020PHO"},
+		{GameID: "0022500003", Season: "2025-26", SeasonType: "regular", Date: "2026-01-10", HomeCode: "BOS"}, // not played yet
+	}}
+	in := Inputs{Expectations: exp, Seasons: []layout.Season{2024, 2025}, Current: 2025, Now: now, Schedule: games,
+		Teams: []Team{{TeamID: "1", Code: "BOS", BBRefCode: "BOS"}}}
+	a := Analyze(in, scan)
+	get := func(id string) *Cell {
+		for _, c := range a.Cells {
+			if c.ID() == id {
+				return c
+			}
+		}
+		t.Fatalf("no cell %s", id)
+		return nil
+	}
+	// known count: a past season expects 1,230 regular games; preseason is extra
+	if c := get("nba_stats/playbyplayv3/2024-25"); c.Expected != 1230 || c.Present != 2 || c.Extra != 1 || !c.Estimated {
+		t.Errorf("known count: %+v", c)
+	}
+	// known count, season in progress: pro-rated by the calendar
+	if c := get("nba_stats/playbyplayv3/2025-26"); c.Expected <= 0 || c.Expected >= 1230 {
+		t.Errorf("pro-rated known count: %d", c.Expected)
+	}
+	// per date: the played dates of the schedule
+	if c := get("espn/scoreboard/2025-26"); c.Expected != 2 || c.Present != 1 || c.Missing != 1 || c.MissingKeys[0].Item != "20251102" {
+		t.Errorf("per date: %+v", c)
+	}
+	// per season months: only months begun (October to December)
+	if c := get("bbref/schedule/2025-26"); c.Expected != 3 || c.Present != 2 {
+		t.Errorf("months: expected %d present %d", c.Expected, c.Present)
+	}
+	// bbref ids: stored, or derived from the date and the home team's bbref code
+	c := get("bbref/boxscores/2025-26")
+	if c.Expected != 2 || c.Missing != 2 || c.Unresolved != 0 {
+		t.Errorf("bbref ids: %+v", c)
+	}
+	items := map[string]bool{}
+	for _, k := range c.MissingKeys {
+		items[k.Item] = true
+	}
+	if !items["202511010BOS"] || !items["202511020PHO"] {
+		t.Errorf("bbref missing items %v", items)
+	}
+	// per team season: the teams table
+	if c := get("nba_stats/gamerotation/2025-26"); c.Expected != 1 || c.Present != 1 {
+		t.Errorf("per team season: %+v", c)
+	}
+	// playoffs logs are not due in December of the season in progress
+	if c := get("nba_stats/leaguegamelog/2025-26"); c.Expected != 1 {
+		t.Errorf("game logs due in December: %d", c.Expected)
+	}
+	if c := get("nba_stats/leaguegamelog/2024-25"); c.Expected != 2 {
+		t.Errorf("game logs of a past season: %d", c.Expected)
+	}
+	for _, c := range a.Cells {
+		if c.Completeness < 0 || c.Completeness > 1 {
+			t.Errorf("%s: completeness %v", c.ID(), c.Completeness)
+		}
+	}
+}
