@@ -311,16 +311,61 @@ const playsChunk = 25_000
 
 // PlayRow renders e as a plays row in PlayColumns order.
 func PlayRow(gameID, provider string, e *pbp.Event) []any {
-	return fillPlayRow(make([]any, len(PlayColumns)), gameID, provider, e)
+	return fillPlayRow(make([]any, len(PlayColumns)), nil, gameID, provider, e)
 }
 
-func fillPlayRow(r []any, gameID, provider string, e *pbp.Event) []any {
-	return append(r[:0], gameID, provider, int64(e.Order), int64(e.EventNum), int64(e.Period), int64(e.Clock), int64(e.Elapsed),
-		int64(e.Type), nullStr(e.Subtype), int64(e.Side), b2i(e.Team), b2i(e.Made), int64(e.Points), b2i(e.Three),
-		int64(e.FTNum), int64(e.FTOf), int64(e.FTKind), int64(e.Rebound), int64(e.Foul),
-		nullStr(string(e.Player)), nullStr(string(e.Assist)), nullStr(string(e.Block)), nullStr(string(e.Steal)),
-		nullStr(string(e.Fouled)), nullStr(string(e.SubIn)), nullStr(string(e.SubOut)), nullStr(string(e.Jump2)),
-		nullStr(string(e.JumpTo)), int64(e.ScoreHome), int64(e.ScoreAway), nullStr(e.Description))
+func fillPlayRow(r []any, bx *boxer, gameID, provider string, e *pbp.Event) []any {
+	return append(r[:0], bx.str(gameID), bx.str(provider), bx.int(e.Order), bx.int(e.EventNum), bx.int(e.Period),
+		bx.int(int(e.Clock)), bx.int(int(e.Elapsed)), bx.int(int(e.Type)), bx.null(e.Subtype), bx.int(int(e.Side)),
+		b2i(e.Team), b2i(e.Made), bx.int(int(e.Points)), b2i(e.Three),
+		bx.int(e.FTNum), bx.int(e.FTOf), bx.int(int(e.FTKind)), bx.int(int(e.Rebound)), bx.int(int(e.Foul)),
+		bx.null(string(e.Player)), bx.null(string(e.Assist)), bx.null(string(e.Block)), bx.null(string(e.Steal)),
+		bx.null(string(e.Fouled)), bx.null(string(e.SubIn)), bx.null(string(e.SubOut)), bx.null(string(e.Jump2)),
+		bx.null(string(e.JumpTo)), bx.int(e.ScoreHome), bx.int(e.ScoreAway), nullStr(e.Description))
+}
+
+// boxer reuses the interface values of the ids and small integers that
+// repeat across a batch of plays (player ids, game ids, clocks): a season
+// is 17 million values, and boxing each anew dominated the client's
+// allocations. A nil boxer boxes every value.
+type boxer struct {
+	ints []any
+	strs map[string]any
+}
+
+func newBoxer() *boxer { return &boxer{ints: make([]any, 1<<15), strs: map[string]any{}} }
+
+func (bx *boxer) int(v int) any {
+	if bx == nil || v < 0 || v >= len(bx.ints) {
+		return int64(v)
+	}
+	if x := bx.ints[v]; x != nil {
+		return x
+	}
+	x := any(int64(v))
+	bx.ints[v] = x
+	return x
+}
+
+func (bx *boxer) str(s string) any {
+	if bx == nil {
+		return s
+	}
+	if x, ok := bx.strs[s]; ok {
+		return x
+	}
+	x := any(s)
+	if len(bx.strs) < 1<<16 {
+		bx.strs[s] = x
+	}
+	return x
+}
+
+func (bx *boxer) null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return bx.str(s)
 }
 
 // GamePlays is one game's events from one provider.
@@ -380,6 +425,10 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 		chunk := min(n, playsChunk)
 		flat := make([]any, chunk*len(PlayColumns))
 		b := Batch{Table: "plays", Columns: PlayColumns, Rows: make([][]any, 0, chunk)}
+		var bx *boxer
+		if n > 1000 {
+			bx = newBoxer()
+		}
 		flush := func() error {
 			if len(b.Rows) == 0 {
 				return nil
@@ -392,7 +441,7 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 		for _, g := range games {
 			for i := range g.Events {
 				row := flat[len(b.Rows)*len(PlayColumns) : (len(b.Rows)+1)*len(PlayColumns)]
-				b.Rows = append(b.Rows, fillPlayRow(row, g.GameID, g.Provider, &g.Events[i]))
+				b.Rows = append(b.Rows, fillPlayRow(row, bx, g.GameID, g.Provider, &g.Events[i]))
 				if len(b.Rows) == chunk {
 					if err := flush(); err != nil {
 						return err
