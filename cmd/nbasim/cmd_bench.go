@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nbasim/nbasim/internal/bench"
+	"github.com/nbasim/nbasim/internal/storeopen"
 )
 
 func newBenchCmd(a *app) *cobra.Command {
@@ -51,6 +52,10 @@ machine and its load: the summary prints the load average.`,
 			}
 			if fl := cmd.Flags().Lookup("db"); fl != nil && fl.Changed {
 				opt.DatabaseURL = a.Config().Database.URL
+				if !storeopen.IsPostgresURL(opt.DatabaseURL) {
+					a.Logger().Warn("bench: --db is not a postgres:// URL; load uses a temporary SQLite file (the bench never writes into an existing SQLite database)")
+					opt.DatabaseURL = ""
+				}
 			}
 			if fl := cmd.Flags().Lookup("lake"); fl != nil && fl.Changed {
 				opt.LakeURL = LakeURL(a.Config().Lake)
