@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -213,5 +214,59 @@ func TestRunErrors(t *testing.T) {
 	}
 	if !rep.Failed() || !strings.Contains(rep.Results[0].Error, "needs the real data") {
 		t.Errorf("parse without data: %+v", rep.Results)
+	}
+}
+
+// TestLakeTarget benchmarks a given lake besides the temporary one, under
+// a fresh prefix whose objects are deleted after.
+func TestLakeTarget(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		url  func(t *testing.T) string
+	}{
+		{"file", func(t *testing.T) string { return "file://" + t.TempDir() }},
+		{"s3", func(t *testing.T) string { return testutil.S3URL(t) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opt := tiny(t)
+			opt.LakeURL = tc.url(t)
+			rep, err := Run(context.Background(), []string{"lake"}, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Results) != 4 {
+				t.Fatalf("results %+v", rep.Results)
+			}
+			for _, r := range rep.Results {
+				checkShape(t, r)
+				if r.Items != 40 {
+					t.Errorf("%s [%s]: %d objects", r.Name(), r.Target, r.Items)
+				}
+			}
+			if rep.Results[2].Target == rep.Results[0].Target {
+				t.Errorf("second target %q", rep.Results[2].Target)
+			}
+			// nothing left under the lake
+			lk, err := lake.Open(context.Background(), opt.LakeURL, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lk.Close()
+			var left []string
+			if err := lk.Walk(context.Background(), "", func(o lake.Object) error {
+				if strings.HasPrefix(o.Key, "nbasim-bench-") {
+					left = append(left, o.Key)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(left) > 0 {
+				t.Errorf("%d objects left, first %s", len(left), left[0])
+			}
+		})
 	}
 }
