@@ -255,7 +255,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Options  jsonOptions `json:"options"`
 		Results  []Result    `json:"results"`
 	}{r.Started, r.Finished,
-		jsonHost{h.GoVersion, h.OS, h.Arch, h.CPUs, h.GOMAXPROCS, h.CPUModel, h.MemTotal, h.LoadStart, h.LoadEnd},
+		jsonHost(h),
 		jsonOptions{o.DataDir, o.Games, o.SyntheticGames, o.Passes, o.Queries, o.Objects, o.LakeObjects, lakeURL, db},
 		results})
 }

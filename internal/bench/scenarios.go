@@ -109,14 +109,36 @@ func (e *env) season(m *meter) error {
 		if err != nil {
 			return err
 		}
-		for _, mb := range ms {
-			res, err := e.parseGame(mb)
-			if err != nil || res.PBP == nil {
+		// setup: parse on every core, keep the archive's order
+		games := make([]*pbp.Game, len(ms))
+		errs := make([]error, len(ms))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(ms); i = int(next.Add(1) - 1) {
+					res, err := e.parseGame(ms[i])
+					if err == nil && res.PBP == nil {
+						err = errors.New("no play-by-play")
+					}
+					if err != nil {
+						errs[i] = err
+						continue
+					}
+					games[i] = res.PBP
+				}
+			}()
+		}
+		wg.Wait()
+		for i, g := range games {
+			if g == nil {
 				failed++
-				e.opt.Log.Warn("bench: game not parsed", "game", mb.id, "error", err)
+				e.opt.Log.Warn("bench: game not parsed", "game", ms[i].id, "error", errs[i])
 				continue
 			}
-			e.games = append(e.games, res.PBP)
+			e.games = append(e.games, g)
 		}
 		return nil
 	})
