@@ -129,6 +129,23 @@ func testLoadRealData(t *testing.T, st store.Store) {
 			t.Errorf("unexpected quarantine %s at %q: %s", it.Key, it.Position, it.Reason)
 		}
 	}
+	// ESPN and bbref games found their NBA game: by date and teams, or by
+	// season, teams and score when only NBA play-by-play names the game;
+	// never the next day's game of the same teams (SAC-DEN met on 2022-12-27
+	// and 2022-12-28)
+	for _, c := range []struct{ game, bbref, espn, date string }{
+		{"0022200514", "202212270SAC", "", "2022-12-27"},
+		{"0022300979", "", "401585607", "2024-03-17"},
+		{"0021800001", "201810160BOS", "", "2018-10-16"},
+	} {
+		g, err := store.GetGame(ctx, st, c.game)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Date != c.date || (c.bbref != "" && g.BBRefID != c.bbref) || (c.espn != "" && g.ESPNID != c.espn) {
+			t.Errorf("game %s: date %s, bbref %q, espn %q; want %s %q %q", c.game, g.Date, g.BBRefID, g.ESPNID, c.date, c.bbref, c.espn)
+		}
+	}
 	tables := []string{"seasons", "teams", "players", "games", "plays", "player_box", "team_box", "raw_objects", "quarantine"}
 	sums1, counts1 := tableSet(t, ctx, st, tables)
 	t.Logf("rows: %v; quarantined %d", counts1, len(q))

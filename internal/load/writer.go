@@ -158,9 +158,14 @@ func (w *writer) resolve(g parse.GameRow) string {
 	if id := w.byKey[matchKey(g.Date, home, away)]; id != "" {
 		return id
 	}
-	// ESPN dates can be UTC dates: accept one day off
+	// ESPN dates can be UTC dates: accept one day off, unless both rows
+	// have a final score and it differs (the same teams can meet on two
+	// consecutive days: SAC-DEN 2022-12-27 and 2022-12-28)
 	for _, d := range []int{-1, 1} {
 		if id := w.byKey[matchKey(shiftDate(g.Date, d), home, away)]; id != "" {
+			if k := w.games[id]; g.Final && k.Final && k.HomePts > 0 && (k.HomePts != g.HomePts || k.AwayPts != g.AwayPts) {
+				continue
+			}
 			return id
 		}
 	}
