@@ -2,7 +2,7 @@ package pbp
 
 // Stats are the counting stats of a player or a team box line.
 type Stats struct {
-	PTS, FGM, FGA, FG3M, FG3A, FTM, FTA int
+	PTS, FGM, FGA, FG3M, FG3A, FTM, FTA     int
 	OREB, DREB, REB, AST, STL, BLK, TOV, PF int
 	PlusMinus                               int
 	Seconds                                 Tenths // time on court

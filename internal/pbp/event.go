@@ -182,11 +182,11 @@ type Event struct {
 	Type     EventType
 	Subtype  string // provider's action type, lower-case (e.g. "jump shot", "bad pass")
 
-	Side Side   // team of the primary actor (or of a team event)
-	Team bool   // a team event: team rebound, team turnover, team foul
-	Made bool   // shots and free throws
+	Side   Side // team of the primary actor (or of a team event)
+	Team   bool // a team event: team rebound, team turnover, team foul
+	Made   bool // shots and free throws
 	Points int8 // points the event scored (0, 1, 2, 3)
-	Three bool  // a 3-point attempt
+	Three  bool // a 3-point attempt
 
 	FTNum, FTOf int // free throw k of n (0 when unknown)
 	FTKind      FreeThrowKind
