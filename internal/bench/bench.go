@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/timing"
@@ -80,10 +81,39 @@ func (o *Options) defaults() {
 	if o.Progress == nil {
 		o.Progress = noProgress{}
 	}
+	if _, ok := o.Progress.(*lockedProgress); !ok {
+		o.Progress = &lockedProgress{p: o.Progress}
+	}
+}
+
+// lockedProgress serializes the calls: the loader and the reconciliation
+// scan report progress from several goroutines.
+type lockedProgress struct {
+	mu sync.Mutex
+	p  Progress
+}
+
+func (l *lockedProgress) Begin(label string, total int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.p.Begin(label, total)
+}
+
+func (l *lockedProgress) Set(done int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.p.Set(done)
+}
+
+func (l *lockedProgress) End() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.p.End()
 }
 
 // Progress shows how far a long phase is (a bar in a terminal, log lines
-// otherwise). Phases run one at a time.
+// otherwise). Phases run one at a time; Run serializes the calls, so an
+// implementation need not be safe for concurrent use.
 type Progress interface {
 	Begin(label string, total int64) // total <= 0: unknown
 	Set(done int64)

@@ -54,6 +54,18 @@ func byName(rep *Report) map[string]Result {
 	return m
 }
 
+// recProgress records the progress calls (not safe for concurrent use,
+// so that -race catches unserialized calls).
+type recProgress struct {
+	labels []string
+	sets   int
+	open   bool
+}
+
+func (p *recProgress) Begin(label string, _ int64) { p.labels = append(p.labels, label); p.open = true }
+func (p *recProgress) Set(int64)                   { p.sets++ }
+func (p *recProgress) End()                        { p.open = false }
+
 // TestRunSynthetic runs every scenario without the real data: fold and
 // box-at on synthetic games, parse and load skipped, lake and reconcile.
 func TestRunSynthetic(t *testing.T) {
@@ -61,9 +73,14 @@ func TestRunSynthetic(t *testing.T) {
 	opt := tiny(t)
 	var seen []string
 	opt.Report = func(r Result) { seen = append(seen, r.Name()) }
+	prog := &recProgress{}
+	opt.Progress = prog
 	rep, err := Run(context.Background(), nil, opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := strings.Join(prog.labels, ","); got != "compile,fold,box-at,lake write,reconcile scan" || prog.sets == 0 || prog.open {
+		t.Errorf("progress phases %s, %d updates, open at the end %v", got, prog.sets, prog.open)
 	}
 	want := []string{"fold", "box-at", "parse", "load", "lake/write", "lake/list", "reconcile"}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
