@@ -167,6 +167,12 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return sum, err
 	}
+	if sum.Events > 10000 || sum.Parsed > 500 {
+		// a bulk load: refresh the planner's statistics
+		if err := store.Analyze(ctx, l.Store, "games", "players", "plays", "player_box", "team_box", "raw_objects"); err != nil {
+			log.Warn("load: analyze", "err", err)
+		}
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
