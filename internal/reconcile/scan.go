@@ -261,7 +261,8 @@ type ScanOptions struct {
 	SampleRate  float64 // 0 or 1: full scan
 	Concurrency int     // parallel listers, default 32
 	LakeURL     string
-	// Progress, when set, is called with the number of objects listed so far.
+	// Progress, when set, is called with the number of objects listed so
+	// far, never concurrently.
 	Progress func(listed int64)
 }
 
@@ -406,12 +407,11 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 	}
 	mergeC := func(c *collector) {
 		mu.Lock()
+		defer mu.Unlock()
 		c.merge(res)
 		listed += c.listed
-		n := listed
-		mu.Unlock()
 		if opts.Progress != nil {
-			opts.Progress(n)
+			opts.Progress(listed) // under the lock: callers need not be safe for concurrent use
 		}
 	}
 	walk := func(prefix string) {
