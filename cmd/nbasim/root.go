@@ -39,5 +39,6 @@ func newRootCmd() *cobra.Command {
 		newMCPCmd(a),
 		newBenchCmd(a),
 	)
+	closeOnError(root, a)
 	return root
 }

@@ -8,8 +8,24 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func notYet(cmd *cobra.Command, _ []string) error {
-	return errors.New(cmd.CommandPath() + ": not implemented yet")
+// closeOnError wraps every command's RunE below c so that the lake, the
+// store and the log file are closed when the command fails too: cobra runs
+// PersistentPostRunE only after a successful RunE.
+func closeOnError(c *cobra.Command, a *app) {
+	for _, sub := range c.Commands() {
+		if run := sub.RunE; run != nil {
+			sub.RunE = func(cmd *cobra.Command, args []string) error {
+				err := run(cmd, args)
+				if err != nil {
+					if cerr := a.close(); cerr != nil {
+						err = errors.Join(err, cerr)
+					}
+				}
+				return err
+			}
+		}
+		closeOnError(sub, a)
+	}
 }
 
 // writeJSON writes v as indented JSON followed by a newline.
