@@ -234,31 +234,7 @@ func lastScore(ev []pbp.Event) [2]int {
 }
 
 func shootLine(ev []pbp.Event, side pbp.Side) string {
-	var s pbp.Stats
-	for _, e := range ev {
-		if e.Side != side {
-			continue
-		}
-		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
-			s.FGA++
-			if e.Three {
-				s.FG3A++
-			}
-			if e.Made {
-				s.FGM++
-				if e.Three {
-					s.FG3M++
-				}
-			}
-		case pbp.FreeThrow:
-			s.FTA++
-			if e.Made {
-				s.FTM++
-			}
-		}
-		s.PTS += int(e.Points)
-	}
+	s := pbp.Shooting(ev, side)
 	return fmt.Sprintf("PTS %d FGM %d FGA %d 3PM %d 3PA %d FTM %d FTA %d", s.PTS, s.FGM, s.FGA, s.FG3M, s.FG3A, s.FTM, s.FTA)
 }
 

@@ -78,3 +78,42 @@ type Box struct {
 	// full-game box.
 	From, To Tenths
 }
+
+// Shooting sums side's scoring and shooting stats (PTS, FGM, FGA, FG3M,
+// FG3A, FTM, FTA) over events, as a box score would count them; the other
+// fields stay zero. It is the quick cross-check between a stream and a box.
+func Shooting(events []Event, side Side) Stats {
+	var s Stats
+	for i := range events {
+		e := &events[i]
+		if e.Side != side {
+			continue
+		}
+		switch e.Type {
+		case ShotMade, ShotMissed:
+			s.FGA++
+			if e.Three {
+				s.FG3A++
+			}
+			if e.Made {
+				s.FGM++
+				s.PTS += int(e.Points)
+				if e.Three {
+					s.FG3M++
+				}
+			}
+		case FreeThrow:
+			s.FTA++
+			if e.Made {
+				s.FTM++
+				s.PTS += int(e.Points)
+			}
+		}
+	}
+	return s
+}
+
+// ShootingOnly returns s with only the fields Shooting fills.
+func (s Stats) ShootingOnly() Stats {
+	return Stats{PTS: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA}
+}

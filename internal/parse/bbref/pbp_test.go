@@ -14,29 +14,8 @@ import (
 // shootingOf sums each side's shooting stats from a play stream.
 func shootingOf(g *pbp.Game) map[pbp.Side]pbp.Stats {
 	out := map[pbp.Side]pbp.Stats{}
-	for _, e := range g.Events {
-		s := out[e.Side]
-		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
-			s.FGA++
-			if e.Three {
-				s.FG3A++
-			}
-			if e.Made {
-				s.FGM++
-				s.PTS += int(e.Points)
-				if e.Three {
-					s.FG3M++
-				}
-			}
-		case pbp.FreeThrow:
-			s.FTA++
-			if e.Made {
-				s.FTM++
-				s.PTS++
-			}
-		}
-		out[e.Side] = s
+	for _, side := range []pbp.Side{pbp.Home, pbp.Away, pbp.NoSide} {
+		out[side] = pbp.Shooting(g.Events, side)
 	}
 	return out
 }

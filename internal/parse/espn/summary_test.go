@@ -23,35 +23,12 @@ func readReal(t *testing.T, rel string) []byte {
 
 // shooting sums the team shooting stats of a play stream per side.
 func shooting(g *pbp.Game) map[pbp.Side]*pbp.Stats {
-	out := map[pbp.Side]*pbp.Stats{pbp.Home: {}, pbp.Away: {}, pbp.NoSide: {}}
-	for _, e := range g.Events {
-		s := out[e.Side]
-		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
-			s.FGA++
-			if e.Three {
-				s.FG3A++
-			}
-			if e.Made {
-				s.FGM++
-				s.PTS += int(e.Points)
-				if e.Three {
-					s.FG3M++
-				}
-			}
-		case pbp.FreeThrow:
-			s.FTA++
-			if e.Made {
-				s.FTM++
-				s.PTS++
-			}
-		}
+	out := map[pbp.Side]*pbp.Stats{}
+	for _, side := range []pbp.Side{pbp.Home, pbp.Away, pbp.NoSide} {
+		s := pbp.Shooting(g.Events, side)
+		out[side] = &s
 	}
 	return out
-}
-
-func shootingOnly(s pbp.Stats) pbp.Stats {
-	return pbp.Stats{PTS: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA}
 }
 
 // TestParseSummaryReal parses the real summary of ESPN 401585607 (NBA
@@ -99,7 +76,7 @@ func TestParseSummaryReal(t *testing.T) {
 	}
 	// ESPN plays = ESPN box, team by team.
 	for _, team := range []pbp.TeamLine{box.Home, box.Away} {
-		if got, want := *sums[team.Side], shootingOnly(team.Stats); got != want {
+		if got, want := *sums[team.Side], team.Stats.ShootingOnly(); got != want {
 			t.Errorf("%s: plays %+v, ESPN box %+v", team.Code, got, want)
 		}
 		var players pbp.Stats
@@ -108,8 +85,8 @@ func TestParseSummaryReal(t *testing.T) {
 				players.Add(l.Stats)
 			}
 		}
-		if shootingOnly(players) != shootingOnly(team.Stats) {
-			t.Errorf("%s: ESPN player sum %+v, team %+v", team.Code, shootingOnly(players), shootingOnly(team.Stats))
+		if players.ShootingOnly() != team.Stats.ShootingOnly() {
+			t.Errorf("%s: ESPN player sum %+v, team %+v", team.Code, players.ShootingOnly(), team.Stats.ShootingOnly())
 		}
 	}
 	// ESPN plays = bbref box of the same game.
@@ -120,7 +97,7 @@ func TestParseSummaryReal(t *testing.T) {
 	}
 	bb := bres.Boxes[0]
 	for _, team := range []pbp.TeamLine{bb.Home, bb.Away} {
-		if got, want := *sums[team.Side], shootingOnly(team.Stats); got != want {
+		if got, want := *sums[team.Side], team.Stats.ShootingOnly(); got != want {
 			t.Errorf("%s: ESPN plays %+v, bbref box %+v", team.Code, got, want)
 		}
 	}

@@ -22,39 +22,6 @@ func read(t *testing.T, rel string) []byte {
 	return b
 }
 
-func shooting(g *pbp.Game, side pbp.Side) pbp.Stats {
-	var s pbp.Stats
-	for _, e := range g.Events {
-		if e.Side != side {
-			continue
-		}
-		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
-			s.FGA++
-			if e.Three {
-				s.FG3A++
-			}
-			if e.Made {
-				s.FGM++
-				if e.Three {
-					s.FG3M++
-				}
-			}
-		case pbp.FreeThrow:
-			s.FTA++
-			if e.Made {
-				s.FTM++
-			}
-		}
-		s.PTS += int(e.Points)
-	}
-	return s
-}
-
-func shootingOf(s pbp.Stats) pbp.Stats {
-	return pbp.Stats{PTS: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA}
-}
-
 func TestLiveGameAgreesWithBoxAndV2(t *testing.T) {
 	t.Parallel()
 	live, err := ParsePlayByPlay(read(t, "nba_live/liveData/playbyplay/playbyplay_0022000001.json"), parse.Hint{Key: "pbp", Item: "0022000001"})
@@ -91,11 +58,11 @@ func TestLiveGameAgreesWithBoxAndV2(t *testing.T) {
 		if s == pbp.Away {
 			want = b.Away.Stats
 		}
-		if got := shooting(g, s); got != shootingOf(want) {
-			t.Errorf("%s live pbp %+v, box %+v", s, got, shootingOf(want))
+		if got := pbp.Shooting(g.Events, s); got != want.ShootingOnly() {
+			t.Errorf("%s live pbp %+v, box %+v", s, got, want.ShootingOnly())
 		}
-		if got := shooting(o, s); got != shootingOf(want) {
-			t.Errorf("%s v2 %+v, box %+v", s, got, shootingOf(want))
+		if got := pbp.Shooting(o.Events, s); got != want.ShootingOnly() {
+			t.Errorf("%s v2 %+v, box %+v", s, got, want.ShootingOnly())
 		}
 	}
 	// players who appear: live, v2 and the box's players who played

@@ -18,36 +18,6 @@ import (
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
-// shooting sums a side's shooting line over a normalized stream.
-func shooting(g *pbp.Game, side pbp.Side) pbp.Stats {
-	var s pbp.Stats
-	for _, e := range g.Events {
-		if e.Side != side {
-			continue
-		}
-		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
-			s.FGA++
-			if e.Three {
-				s.FG3A++
-			}
-			if e.Made {
-				s.FGM++
-				if e.Three {
-					s.FG3M++
-				}
-			}
-		case pbp.FreeThrow:
-			s.FTA++
-			if e.Made {
-				s.FTM++
-			}
-		}
-		s.PTS += int(e.Points)
-	}
-	return s
-}
-
 func shootLine(s pbp.Stats) string {
 	return fmt.Sprintf("PTS %d FGM %d FGA %d FG3M %d FG3A %d FTM %d FTA %d", s.PTS, s.FGM, s.FGA, s.FG3M, s.FG3A, s.FTM, s.FTA)
 }
@@ -114,7 +84,7 @@ func TestParsePlayByPlayV2RealFiles(t *testing.T) {
 				}
 			}
 			// The running score agrees with the sum of points.
-			home, away := shooting(g, pbp.Home), shooting(g, pbp.Away)
+			home, away := pbp.Shooting(g.Events, pbp.Home), pbp.Shooting(g.Events, pbp.Away)
 			if home.PTS != g.Home.Pts || away.PTS != g.Away.Pts {
 				t.Errorf("points summed %d-%d, final score %d-%d", home.PTS, away.PTS, g.Home.Pts, g.Away.Pts)
 			}
@@ -201,7 +171,7 @@ func TestPlayByPlayV2SeasonMatchesOfficial(t *testing.T) {
 			continue
 		}
 		for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
-			got := shooting(g, side)
+			got := pbp.Shooting(g.Events, side)
 			want := box.Home.Stats
 			if side == pbp.Away {
 				want = box.Away.Stats

@@ -48,7 +48,7 @@ func TestPlayByPlayV3AgreesWithV2(t *testing.T) {
 		t.Errorf("v2 %+v/%+v, v3 %+v/%+v", a.Home, a.Away, b.Home, b.Away)
 	}
 	for _, s := range []pbp.Side{pbp.Home, pbp.Away} {
-		if x, y := shooting(a, s), shooting(b, s); x != y {
+		if x, y := pbp.Shooting(a.Events, s), pbp.Shooting(b.Events, s); x != y {
 			t.Errorf("%s: v2 %s, v3 %s", s, shootLine(x), shootLine(y))
 		}
 	}
