@@ -173,7 +173,7 @@ func TestConfigShowAndVersion(t *testing.T) {
 func TestDBMigrateAndStatus(t *testing.T) {
 	clearConfigEnv(t)
 	dir := t.TempDir()
-	out, code, err := runNbasim(t, dir, "db", "status", "--json")
+	out, code, runErr := runNbasim(t, dir, "db", "status", "--json")
 	var st struct {
 		Dialect string `json:"dialect"`
 		Version int    `json:"version"`
@@ -184,11 +184,11 @@ func TestDBMigrateAndStatus(t *testing.T) {
 		} `json:"tables"`
 	}
 	if err := json.Unmarshal([]byte(out), &st); err != nil || code != 0 || st.Dialect != "sqlite" || st.Version != 0 || len(st.Pending) == 0 {
-		t.Fatalf("status before (exit %d, %v):\n%s", code, err, out)
+		t.Fatalf("status before (exit %d, %v, %v):\n%s", code, err, runErr, out)
 	}
-	out, code, err = runNbasim(t, dir, "db", "migrate")
+	out, code, runErr = runNbasim(t, dir, "db", "migrate")
 	if code != 0 || !strings.Contains(out, "applied 0001_core") {
-		t.Fatalf("migrate (exit %d, %v):\n%s", code, err, out)
+		t.Fatalf("migrate (exit %d, %v):\n%s", code, runErr, out)
 	}
 	out, _, _ = runNbasim(t, dir, "db", "migrate")
 	if !strings.Contains(out, "0 migration(s) applied") {
