@@ -24,6 +24,17 @@ func keyOf(g parse.GameRow) (matchKey, bool) {
 	return matchKey{g.Date, h, a}, true
 }
 
+// sameResult reports whether two rows can be the same game by their
+// results: when both are final, the scores must agree. This keeps apart the
+// same two teams meeting on consecutive days (SAC at DEN on 2022-12-27 and
+// 2022-12-28) when one provider's date is a UTC date.
+func sameResult(a, b parse.GameRow) bool {
+	if !a.Final || !b.Final {
+		return true
+	}
+	return a.HomePts == b.HomePts && a.AwayPts == b.AwayPts
+}
+
 func shiftDate(d string, days int) string {
 	t, err := time.Parse("2006-01-02", d)
 	if err != nil {
@@ -36,7 +47,8 @@ func shiftDate(d string, days int) string {
 // game carrying every provider's id. Games are matched by US local date and
 // the two teams (home and away, codes of any provider); when no row has the
 // same date, a row one day off is accepted (ESPN dates can be UTC dates) if
-// that pairing is unique. Unmatched rows of any provider are kept, so a
+// that pairing is unique. Two final rows with different scores never
+// match. Unmatched rows of any provider are kept, so a
 // game only one provider lists is not lost. Team codes are normalized to NBA
 // codes; NBA fields win over ESPN's, ESPN's over bbref's, and empty fields
 // are filled from the other rows. The result is sorted by date, home code.
@@ -52,7 +64,7 @@ func MatchGames(nba, espn, bbref []parse.GameRow) []parse.GameRow {
 				out = append(out, normalize(g))
 				continue
 			}
-			if i, ok := byKey[k]; ok && !used[i] {
+			if i, ok := byKey[k]; ok && !used[i] && sameResult(out[i], g) {
 				used[i] = true
 				out[i] = merge(out[i], g)
 				continue
@@ -64,7 +76,7 @@ func MatchGames(nba, espn, bbref []parse.GameRow) []parse.GameRow {
 			matched := -1
 			for _, d := range []int{-1, 1} {
 				kk := matchKey{shiftDate(k.date, d), k.home, k.away}
-				if i, ok := byKey[kk]; ok && !used[i] {
+				if i, ok := byKey[kk]; ok && !used[i] && sameResult(out[i], g) {
 					if matched >= 0 { // ambiguous: keep apart
 						matched = -2
 						break

@@ -57,6 +57,31 @@ func TestAllDistinct(t *testing.T) {
 	}
 }
 
+// TestMatchGamesConsecutiveDays: the same two teams on consecutive days,
+// with ESPN giving the UTC date of the first game (the date of the second):
+// the scores keep each ESPN row with its own game.
+func TestMatchGamesConsecutiveDays(t *testing.T) {
+	t.Parallel()
+	nba := []parse.GameRow{
+		{GameID: "0022200480", Date: "2022-12-27", HomeCode: "DEN", AwayCode: "SAC", HomePts: 113, AwayPts: 106, Final: true},
+		{GameID: "0022200487", Date: "2022-12-28", HomeCode: "DEN", AwayCode: "SAC", HomePts: 127, AwayPts: 126, Final: true},
+	}
+	espn := []parse.GameRow{
+		{ESPNID: "401468600", Date: "2022-12-28", HomeCode: "DEN", AwayCode: "SAC", HomePts: 113, AwayPts: 106, Final: true}, // UTC date of the 27th's game
+		{ESPNID: "401468610", Date: "2022-12-29", HomeCode: "DEN", AwayCode: "SAC", HomePts: 127, AwayPts: 126, Final: true}, // UTC date of the 28th's game
+	}
+	got := MatchGames(nba, espn, nil)
+	want := map[string]string{"0022200480": "401468600", "0022200487": "401468610"}
+	if len(got) != 2 {
+		t.Fatalf("%d rows, want 2: %+v", len(got), got)
+	}
+	for _, g := range got {
+		if want[g.GameID] != g.ESPNID {
+			t.Errorf("%s matched ESPN %q, want %q", g.GameID, g.ESPNID, want[g.GameID])
+		}
+	}
+}
+
 func TestMatchGames(t *testing.T) {
 	t.Parallel()
 	nba := []parse.GameRow{
