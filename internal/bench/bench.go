@@ -331,9 +331,9 @@ func (m *meter) measure(name string, fn func() (int64, error)) error {
 	m.measured = append(m.measured, m.steps)
 	m.steps++
 	span := m.timer.Start(name)
-	cpu0, t0 := cpuTime(), time.Now()
+	cpu0, t0 := timing.CPUTime(), time.Now()
 	n, err := fn()
-	wall, cpu := time.Since(t0), cpuTime()-cpu0
+	wall, cpu := time.Since(t0), timing.CPUTime()-cpu0
 	span.StopErr(err)
 	m.res.Items += n
 	m.res.Wall += wall

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/nbasim/nbasim/internal/timing"
+
 	"bufio"
 	"os"
 	"runtime"
@@ -100,5 +102,5 @@ func peakRSS() uint64 {
 	if hwm > 0 {
 		return hwm
 	}
-	return maxRSS()
+	return timing.PeakRSS()
 }

@@ -1,6 +1,8 @@
 package collect
 
 import (
+	"github.com/nbasim/nbasim/internal/timing"
+
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -35,7 +37,7 @@ func BenchmarkFetch(b *testing.B) {
 	for _, workers := range []int{1, 8} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			var objs, bytes int64
-			cpu0 := cpuTime()
+			cpu0 := timing.CPUTime()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				client := source.NewClient(nil)
@@ -58,7 +60,7 @@ func BenchmarkFetch(b *testing.B) {
 				lk.Close()
 			}
 			el := time.Since(start).Seconds()
-			cpu := cpuTime() - cpu0
+			cpu := timing.CPUTime() - cpu0
 			b.ReportMetric(float64(objs)/el, "objects/s")
 			b.ReportMetric(float64(bytes)/1e6/el, "MB/s")
 			b.ReportMetric(float64(cpu.Microseconds())/float64(objs), "cpu-µs/object")

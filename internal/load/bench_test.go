@@ -1,6 +1,8 @@
 package load
 
 import (
+	"github.com/nbasim/nbasim/internal/timing"
+
 	"context"
 	"runtime"
 	"sync"
@@ -73,10 +75,10 @@ func benchLoadSeason(b *testing.B, open func(testing.TB) store.Store) {
 		runtime.GC()
 		b.StartTimer()
 		stop := peakHeap()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), timing.CPUTime()
 		sum, err := (&Loader{Lake: lk, Store: st}).Run(ctx, Options{})
 		elapsed += time.Since(start)
-		cpu += cpuTime() - cpu0
+		cpu += timing.CPUTime() - cpu0
 		peak = max(peak, stop())
 		if err != nil {
 			b.Fatal(err)
@@ -89,7 +91,7 @@ func benchLoadSeason(b *testing.B, open func(testing.TB) store.Store) {
 	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
+	b.ReportMetric(float64(timing.PeakRSS())/(1<<20), "maxrss-MiB")
 }
 
 // BenchmarkLoadSeasonSQLite parses and loads the 2018-19 archive (1,204

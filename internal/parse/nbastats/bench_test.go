@@ -1,6 +1,8 @@
 package nbastats
 
 import (
+	"github.com/nbasim/nbasim/internal/timing"
+
 	"archive/tar"
 	"compress/gzip"
 	"errors"
@@ -54,7 +56,7 @@ func BenchmarkParsePlayByPlayV2Season(b *testing.B) {
 	games := seasonArchive(b)
 	b.ResetTimer()
 	events := 0
-	cpu0 := cpuTime()
+	cpu0 := timing.CPUTime()
 	for b.Loop() {
 		for id, data := range games {
 			res, err := ParsePlayByPlayV2(data, parse.Hint{Key: id, Item: id})
@@ -64,7 +66,7 @@ func BenchmarkParsePlayByPlayV2Season(b *testing.B) {
 			events += len(res.PBP.Events)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := timing.CPUTime() - cpu0
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

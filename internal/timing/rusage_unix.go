@@ -1,6 +1,6 @@
 //go:build unix
 
-package bench
+package timing
 
 import (
 	"runtime"
@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// cpuTime is this process's user + system CPU time.
-func cpuTime() time.Duration {
+// CPUTime is this process's user + system CPU time: on a busy machine it
+// measures the work where wall time also measures the neighbours.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -17,15 +18,14 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// maxRSS is the process's peak resident set (getrusage; kilobytes on
-// Linux, bytes on macOS).
-func maxRSS() uint64 {
+// PeakRSS is the process's peak resident set size in bytes (getrusage).
+func PeakRSS() uint64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
-		return uint64(ru.Maxrss)
+		return uint64(ru.Maxrss) // bytes there, kilobytes on Linux
 	}
 	return uint64(ru.Maxrss) << 10
 }
