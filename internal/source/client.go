@@ -29,6 +29,7 @@ type Client struct {
 	mu       sync.Mutex
 	policies map[string]Policy
 	hosts    map[string]*host
+	fleet    Fleet // nil: in-process pacing only
 
 	// OnAttempt, when set, is called after every attempt (for logs and
 	// metrics); err is nil on success.
@@ -77,6 +78,9 @@ func (c *Client) Stats() []HostStats {
 		h.mu.Lock()
 		st := HostStats{Host: name, Requests: h.requests.Load(), Throttled: h.throttled, Failures: h.failures,
 			Opens: h.opens, State: h.stateLocked(time.Now()), Rate: float64(h.lim.Limit())}
+		if c.fleet != nil && h.base != rate.Inf {
+			st.Rate = float64(h.base) * h.fleetFactor
+		}
 		h.mu.Unlock()
 		out = append(out, st)
 	}
@@ -127,6 +131,7 @@ type host struct {
 	throttled   int64
 	failures    int64
 	opens       int64
+	fleetFactor float64 // the fleet's shared slow-down, last seen
 }
 
 func newHost(p Policy) *host {
@@ -134,7 +139,7 @@ func newHost(p Policy) *host {
 	if p.Rate > 0 {
 		lim = rate.NewLimiter(rate.Limit(p.Rate), p.Burst)
 	}
-	return &host{pol: p, lim: lim, sem: make(chan struct{}, p.Concurrency), base: lim.Limit()}
+	return &host{pol: p, lim: lim, sem: make(chan struct{}, p.Concurrency), base: lim.Limit(), fleetFactor: 1}
 }
 
 func (h *host) stateLocked(now time.Time) string {
@@ -201,10 +206,13 @@ func (h *host) admit(ctx context.Context, req *Request) (probe bool, err error) 
 	}
 }
 
-// record updates the breaker and the rate after an attempt.
-func (h *host) record(probe bool, class Class, retryAfter time.Duration) {
+// record updates the breaker and the rate after an attempt, and returns
+// what a fleet should share of it (a Retry-After or an opened breaker
+// pauses every process; throttling slows every process).
+func (h *host) record(probe bool, class Class, retryAfter time.Duration) fleetNote {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	var note fleetNote
 	now := time.Now()
 	if probe {
 		h.probing = false
@@ -213,6 +221,7 @@ func (h *host) record(probe bool, class Class, retryAfter time.Duration) {
 		if t := now.Add(retryAfter); t.After(h.pauseUntil) {
 			h.pauseUntil = t
 		}
+		note.pauseUntil, note.reason = now.Add(retryAfter), PauseRetryAfter
 	}
 	switch class {
 	case 0, Permanent: // the host answered
@@ -222,15 +231,18 @@ func (h *host) record(probe bool, class Class, retryAfter time.Duration) {
 			h.openUntil = time.Time{}
 		}
 		h.successes++
-		if h.successes >= 10 && h.lim.Limit() < h.base { // recover slowly
+		if h.successes >= 10 && (h.lim.Limit() < h.base || h.fleetFactor < 1) { // recover slowly
 			h.successes = 0
 			l := h.lim.Limit() * 1.25
 			if l > h.base {
 				l = h.base
 			}
 			h.lim.SetLimit(l)
+			if h.fleetFactor < 1 {
+				note.scale = 1.25
+			}
 		}
-		return
+		return note
 	case Throttled:
 		h.throttled++
 		if h.base != rate.Inf {
@@ -239,6 +251,7 @@ func (h *host) record(probe bool, class Class, retryAfter time.Duration) {
 				l = min
 			}
 			h.lim.SetLimit(l)
+			note.scale = 0.5
 		}
 		h.successes = 0
 	}
@@ -249,11 +262,15 @@ func (h *host) record(probe bool, class Class, retryAfter time.Duration) {
 		h.openUntil = now.Add(h.pol.BreakerCooldown)
 		h.consecutive = 0
 		h.opens++
+		if h.openUntil.After(note.pauseUntil) {
+			note.pauseUntil, note.reason = h.openUntil, PauseBreaker
+		}
 	}
+	return note
 }
 
 // lockout stops the host for d (a 429 from basketball-reference).
-func (h *host) lockout(d time.Duration) {
+func (h *host) lockout(d time.Duration) fleetNote {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.openUntil = time.Now().Add(d)
@@ -262,6 +279,7 @@ func (h *host) lockout(d time.Duration) {
 	h.opens++
 	h.throttled++
 	h.failures++
+	return fleetNote{pauseUntil: h.openUntil, reason: PauseLockout}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -350,7 +368,19 @@ func (c *Client) once(ctx context.Context, h *host, req *Request) (*Response, *E
 		return nil, nil, ctx.Err()
 	}
 	defer func() { <-h.sem }()
-	for {
+	fleet := c.getFleet()
+	if fleet != nil {
+		// The fleet's token bucket replaces the process's own: the rate
+		// holds across every process sharing the fleet.
+		fe, err := c.fleetWait(ctx, fleet, h, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		if fe != nil {
+			return nil, fe, nil
+		}
+	}
+	for fleet == nil {
 		if err := h.lim.Wait(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
@@ -381,7 +411,7 @@ func (c *Client) once(ctx context.Context, h *host, req *Request) (*Response, *E
 			if ferr.RetryAfter > d {
 				d = ferr.RetryAfter
 			}
-			h.lockout(d)
+			c.share(ctx, fleet, h, req.Host, h.lockout(d))
 			ferr.Reason = fmt.Sprintf("HTTP 429: host locked out for %s, not retried", d)
 			ferr.Err = errors.Join(ErrBreakerOpen, errLockout)
 			if probe {
@@ -391,10 +421,10 @@ func (c *Client) once(ctx context.Context, h *host, req *Request) (*Response, *E
 			}
 			return nil, ferr, nil
 		}
-		h.record(probe, ferr.Class, ferr.RetryAfter)
+		c.share(ctx, fleet, h, req.Host, h.record(probe, ferr.Class, ferr.RetryAfter))
 		return nil, ferr, nil
 	}
-	h.record(probe, 0, 0)
+	c.share(ctx, fleet, h, req.Host, h.record(probe, 0, 0))
 	return resp, nil, nil
 }
 
