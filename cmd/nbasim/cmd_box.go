@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -14,13 +13,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 func newBoxCmd(a *app) *cobra.Command {
 	var (
 		at, file, provider, format, overrides string
-		elapsed                               float64
+		elapsed                               string
 		event                                 int
 		rng                                   []string
 		save, stints                          bool
@@ -46,6 +47,7 @@ summary).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			gameID := args[0]
+			var resolved *gameref.Resolved
 			set := 0
 			for _, f := range []string{"at", "elapsed", "event", "range"} {
 				if cmd.Flags().Changed(f) {
@@ -74,11 +76,19 @@ summary).`,
 					return fmt.Errorf("box: %s (%s) holds no play-by-play", file, kind)
 				}
 				g = res.PBP
+				if ref, err := gameref.Parse(gameID); err == nil && (ref.Kind == gameref.NBA || ref.Kind == gameref.Short) {
+					gameID = ref.ID
+				}
 			} else {
 				s, err := a.Store(ctx)
 				if err != nil {
 					return fmt.Errorf("box: %w (or pass --file PATH to read a raw provider file)", err)
 				}
+				r, err := gameref.Resolve(ctx, s, gameID)
+				if err != nil {
+					return fmt.Errorf("box: %w", err)
+				}
+				resolved, gameID = &r, r.GameID
 				if g, err = derive.GameFromStore(ctx, s, gameID, provider); err != nil {
 					return fmt.Errorf("box: %w", err)
 				}
@@ -87,25 +97,37 @@ summary).`,
 			if stints {
 				return writeStints(cmd.OutOrStdout(), c, format)
 			}
+			last := c.FinalState().Period
+			if last < 4 {
+				last = 4
+			}
 			var out boxOutput
 			out.GameID = gameID
+			out.Game = gameHeader(gameID, resolved)
 			out.Provider = g.Provider
 			out.Degraded, out.Reasons = c.Degraded, c.Reasons
 			switch {
 			case cmd.Flags().Changed("at"):
-				t, err := pbp.ParseMoment(at)
+				m, err := moment.Parse(at)
 				if err != nil {
 					return fmt.Errorf("box: --at: %w", err)
 				}
-				out.Moment = at
+				if err := m.Check(gameID, last); err != nil {
+					return fmt.Errorf("box: --at: %w", err)
+				}
+				t := m.Elapsed()
+				out.Moment = m.String()
 				out.Box = c.BoxAt(pbp.AtElapsed(t))
 				out.lineupAt(c, pbp.AtElapsed(t))
 			case cmd.Flags().Changed("elapsed"):
-				if elapsed < 0 || math.IsNaN(elapsed) {
-					return fmt.Errorf("box: --elapsed %v: want seconds since the opening tip", elapsed)
+				t, err := moment.ParseElapsed(elapsed)
+				if err != nil {
+					return fmt.Errorf("box: --elapsed: %w", err)
 				}
-				t := pbp.Tenths(math.Round(elapsed * 10))
-				out.Moment = fmt.Sprintf("elapsed %s", t)
+				if err := moment.CheckElapsed(gameID, t, last); err != nil {
+					return fmt.Errorf("box: --elapsed: %w", err)
+				}
+				out.Moment = moment.FromElapsed(t, last).String()
 				out.Box = c.BoxAt(pbp.AtElapsed(t))
 				out.lineupAt(c, pbp.AtElapsed(t))
 			case cmd.Flags().Changed("event"):
@@ -130,11 +152,11 @@ summary).`,
 				if len(ends) != 2 {
 					return errors.New(`box: --range needs START and END: --range "Q3 12:00" --range "Q3 7:02.4"`)
 				}
-				from, err := parseEnd(ends[0])
+				from, err := parseEnd(gameID, ends[0], last)
 				if err != nil {
 					return fmt.Errorf("box: --range start: %w", err)
 				}
-				to, err := parseEnd(ends[1])
+				to, err := parseEnd(gameID, ends[1], last)
 				if err != nil {
 					return fmt.Errorf("box: --range end: %w", err)
 				}
@@ -171,7 +193,7 @@ summary).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&at, "at", "", `moment: period and clock remaining, "Q3 7:02.4", "OT1 2:00"`)
-	f.Float64Var(&elapsed, "elapsed", 0, "moment: seconds of game time since the opening tip (1978.6)")
+	f.StringVar(&elapsed, "elapsed", "", "moment: seconds of game time since the opening tip (1978.6)")
 	f.IntVar(&event, "event", 0, "moment: just after the event with this provider event number")
 	f.StringArrayVar(&rng, "range", nil, `window: --range START --range END (each a moment or elapsed seconds; or "START,END")`)
 	f.StringVar(&file, "file", "", "read the play-by-play from this raw provider file instead of the store")
@@ -183,20 +205,27 @@ summary).`,
 	return cmd
 }
 
-// parseEnd reads a window end: a moment ("Q3 7:02.4") or elapsed seconds.
-func parseEnd(s string) (pbp.Tenths, error) {
-	s = strings.TrimSpace(s)
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		if v < 0 {
-			return 0, fmt.Errorf("%q: negative", s)
-		}
-		return pbp.Tenths(math.Round(v * 10)), nil
+// parseEnd reads a window end: a moment ("Q3 7:02.4") or elapsed seconds,
+// inside a game whose last period is last.
+func parseEnd(gameID, s string, last int) (pbp.Tenths, error) {
+	t, err := moment.ParseEnd(s)
+	if err != nil {
+		return 0, err
 	}
-	return pbp.ParseMoment(s)
+	return t, moment.CheckElapsed(gameID, t, last)
+}
+
+// gameHeader describes the game a command resolved to.
+func gameHeader(gameID string, r *gameref.Resolved) string {
+	if r == nil {
+		return gameID
+	}
+	return r.Describe()
 }
 
 type boxOutput struct {
 	GameID   string         `json:"game_id"`
+	Game     string         `json:"game"` // the game the id resolved to, in words
 	Provider string         `json:"provider"`
 	Moment   string         `json:"moment"`
 	Degraded bool           `json:"degraded,omitempty"`
@@ -230,7 +259,7 @@ func mmss(t pbp.Tenths) string {
 
 func writeBoxTable(w io.Writer, o boxOutput) error {
 	b := o.Box
-	fmt.Fprintf(w, "%s  %s %d - %d %s  (%s)\n", o.GameID, teamName(b.Away), b.Away.PTS, b.Home.PTS, teamName(b.Home), o.Moment)
+	fmt.Fprintf(w, "%s\n%s: %s %d - %d %s\n", o.Game, o.Moment, teamName(b.Away), b.Away.PTS, b.Home.PTS, teamName(b.Home))
 	if o.Degraded {
 		fmt.Fprintf(w, "degraded: %s\n", strings.Join(o.Reasons, "; "))
 	}

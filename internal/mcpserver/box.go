@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
@@ -17,10 +20,11 @@ import (
 
 // BoxIn selects a game and, optionally, a moment.
 type BoxIn struct {
-	GameID         string   `json:"game_id" jsonschema:"NBA game id, 10 digits"`
+	GameID         string   `json:"game_id" jsonschema:"an NBA id (0021800001), a short id (21800001), an ESPN id (401585607) or a basketball-reference id (201810160BOS)"`
 	Source         string   `json:"source,omitempty" jsonschema:"stored box source (default: an official one, else derived)"`
+	Moment         string   `json:"moment,omitempty" jsonschema:"box at this moment: Q1-Q4 or OT1.. and the clock remaining, e.g. Q3 7:02.4"`
 	Period         int      `json:"period,omitempty" jsonschema:"with clock: box at that moment (5 = OT1)"`
-	Clock          string   `json:"clock,omitempty" jsonschema:"time remaining in the period, M:SS"`
+	Clock          string   `json:"clock,omitempty" jsonschema:"time remaining in the period, M:SS or M:SS.t"`
 	ElapsedSeconds *float64 `json:"elapsed_seconds,omitempty" jsonschema:"box after this much game time"`
 }
 
@@ -31,6 +35,7 @@ var BoxColumns = []string{"id", "name", "side", "starter", "min", "pts", "reb", 
 // BoxOut is a box score: columns once, lines as arrays.
 type BoxOut struct {
 	GameID    string   `json:"game_id"`
+	Game      string   `json:"game" jsonschema:"the game the id resolved to, in words"`
 	Source    string   `json:"source" jsonschema:"stored source, or derived:<plays provider> when computed"`
 	Moment    string   `json:"moment" jsonschema:"final, or the game time of the box"`
 	Columns   []string `json:"columns"`
@@ -94,11 +99,16 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 		return nil, BoxOut{}, errors.New("game_id is required")
 	}
 	q := readonly.Querier(s.opts.DB)
+	r, err := gameref.Resolve(ctx, q, in.GameID)
+	if err != nil {
+		return nil, BoxOut{}, err
+	}
+	in.GameID = r.GameID
 	sources, err := boxSources(ctx, q, in.GameID)
 	if err != nil {
 		return nil, BoxOut{}, err
 	}
-	atMoment := in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
+	atMoment := in.Moment != "" || in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
 	var out BoxOut
 	if atMoment {
 		out, err = s.boxAt(ctx, q, in)
@@ -109,6 +119,7 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 		return nil, BoxOut{}, err
 	}
 	out.Available = sources
+	out.Game = r.Describe()
 	statsFrom(ctx).rows = len(out.Players)
 	return nil, out, nil
 }
@@ -160,30 +171,51 @@ func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sourc
 
 // boxAt computes the box at a moment with the play-by-play engine.
 func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, error) {
-	var t pbp.Tenths
-	switch {
-	case in.ElapsedSeconds != nil:
-		if *in.ElapsedSeconds < 0 {
-			return BoxOut{}, errors.New("elapsed_seconds must not be negative")
-		}
-		t = pbp.Tenths(*in.ElapsedSeconds * 10)
-	case in.Period > 0 && in.Clock != "":
-		cl, err := pbp.ParseClock(in.Clock)
-		if err != nil {
-			return BoxOut{}, err
-		}
-		if cl > pbp.PeriodLength(in.Period) {
-			return BoxOut{}, fmt.Errorf("clock %s is longer than period %d", in.Clock, in.Period)
-		}
-		t = pbp.Elapsed(in.Period, cl)
-	default:
-		return BoxOut{}, errors.New("a moment needs period and clock, or elapsed_seconds")
-	}
 	game, err := derive.GameFromStore(ctx, q, in.GameID, "")
 	if err != nil {
 		return BoxOut{}, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
 	}
 	prov := game.Provider
+	var t pbp.Tenths
+	last := lastPeriod(game)
+	switch {
+	case in.ElapsedSeconds != nil:
+		e := *in.ElapsedSeconds
+		if e < 0 || math.IsNaN(e) || math.IsInf(e, 0) {
+			return BoxOut{}, errors.New("elapsed_seconds must be a number of seconds, not negative")
+		}
+		t = pbp.Tenths(math.Round(e * 10))
+		if err := moment.CheckElapsed(in.GameID, t, last); err != nil {
+			return BoxOut{}, err
+		}
+	case in.Moment != "":
+		m, err := moment.Parse(in.Moment)
+		if err != nil {
+			return BoxOut{}, err
+		}
+		if err := m.Check(in.GameID, last); err != nil {
+			return BoxOut{}, err
+		}
+		t = m.Elapsed()
+	case in.Period > 0 && in.Clock != "":
+		cl, err := moment.ParseClock(in.Clock)
+		if err != nil {
+			return BoxOut{}, err
+		}
+		if in.Period > pbp.MaxPeriod {
+			return BoxOut{}, fmt.Errorf("period %d: at most %d", in.Period, pbp.MaxPeriod)
+		}
+		if cl > pbp.PeriodLength(in.Period) {
+			return BoxOut{}, fmt.Errorf("clock %s is longer than period %d", in.Clock, in.Period)
+		}
+		m := moment.Moment{Period: in.Period, Clock: cl}
+		if err := m.Check(in.GameID, last); err != nil {
+			return BoxOut{}, err
+		}
+		t = m.Elapsed()
+	default:
+		return BoxOut{}, errors.New("a moment needs moment (\"Q3 7:02.4\"), or period and clock, or elapsed_seconds")
+	}
 	// Names and sides of players the players table lacks, from any stored box.
 	if rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, in.GameID); err == nil {
 		for rows.Next() {
@@ -209,6 +241,17 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 	out.Source = "derived:" + prov
 	out.Moment = describeMoment(t)
 	return out, nil
+}
+
+// lastPeriod is the last period of the game's play-by-play (at least 4).
+func lastPeriod(g *pbp.Game) int {
+	last := 4
+	for _, e := range g.Events {
+		if e.Period > last {
+			last = e.Period
+		}
+	}
+	return last
 }
 
 func describeMoment(t pbp.Tenths) string {

@@ -3,6 +3,7 @@ package mcpserver_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/derive"
@@ -49,7 +50,7 @@ VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.
 	}{
 		{map[string]any{"game_id": gameID, "period": 2, "clock": "0:00"}, halfH, halfA},
 		{map[string]any{"game_id": gameID, "elapsed_seconds": 2880}, regH, regA}, // tied: overtime followed
-		{map[string]any{"game_id": gameID, "elapsed_seconds": 100000}, 126, 115}, // past the end: the final box
+		{map[string]any{"game_id": "21600270", "moment": "OT1 0:00"}, 126, 115},  // a short id, the final buzzer
 	} {
 		out, r := call(t, cs, "box_score", tc.args)
 		if r.IsError {
@@ -58,6 +59,23 @@ VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.
 		home, away := out["home"].([]any), out["away"].([]any)
 		if home[5] != float64(tc.home) || away[5] != float64(tc.away) || len(out["players"].([]any)) < 16 {
 			t.Errorf("%v: %v-%v with %d players, want %d-%d (%v)", tc.args, home[5], away[5], len(out["players"].([]any)), tc.home, tc.away, out["moment"])
+		}
+	}
+	// Past the end, an overtime the game did not have, a sloppy clock: errors naming the game's last period.
+	for _, tc := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"game_id": gameID, "elapsed_seconds": 100000}, "end of its last period OT1"},
+		{map[string]any{"game_id": gameID, "moment": "OT2 1:00"}, "has no OT2: its last period is OT1"},
+		{map[string]any{"game_id": gameID, "period": 6, "clock": "1:00"}, "has no OT2: its last period is OT1"},
+		{map[string]any{"game_id": gameID, "moment": "Q3 7:02:30"}, "bad clock"},
+		{map[string]any{"game_id": gameID, "period": 3, "clock": "7:02:30"}, "bad clock"},
+		{map[string]any{"game_id": "0029900001", "moment": "Q1 1:00"}, "not found"},
+	} {
+		_, r := call(t, cs, "box_score", tc.args)
+		if !r.IsError || !strings.Contains(errText(r), tc.want) {
+			t.Errorf("%v: error %v %q; want one with %q", tc.args, r.IsError, errText(r), tc.want)
 		}
 	}
 }

@@ -1,0 +1,145 @@
+// Package gameref resolves the game ids users type into the game the store
+// knows: an NBA id (0021800001), its short form without the leading zeros
+// (21800001), an ESPN id (401585607) or a basketball-reference id
+// (201810160BOS). Every command and tool that takes a game uses it, and says
+// which game it resolved to (Resolved.Describe).
+package gameref
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// Kind is the kind of id a user typed.
+type Kind string
+
+// The kinds of game ids.
+const (
+	NBA   Kind = "nba"   // 10 digits, 0021800001
+	Short Kind = "short" // the NBA id without its two leading zeros, 21800001
+	ESPN  Kind = "espn"  // 9 digits, 401585607
+	BBRef Kind = "bbref" // date, 0, home team code: 201810160BOS
+)
+
+// ErrNotFound is wrapped by Resolve when no stored game has the id.
+var ErrNotFound = errors.New("game not found")
+
+// Syntax lists the accepted forms, for help texts and errors.
+const Syntax = "an NBA id (0021800001), a short id (21800001), an ESPN id (401585607) or a basketball-reference id (201810160BOS)"
+
+// Ref is a game id as typed, classified.
+type Ref struct {
+	Input string `json:"input"`
+	Kind  Kind   `json:"kind"`
+	// ID is the id in its canonical form: the 10-digit NBA id for NBA and
+	// short ids, the ESPN id, or the upper-case bbref id.
+	ID string `json:"id"`
+}
+
+// Parse classifies a typed game id by its shape.
+func Parse(s string) (Ref, error) {
+	in := strings.TrimSpace(s)
+	r := Ref{Input: s}
+	switch {
+	case len(in) == 10 && digits(in):
+		r.Kind, r.ID = NBA, in
+	case len(in) == 8 && digits(in):
+		r.Kind, r.ID = Short, "00"+in
+	case len(in) == 9 && digits(in) && in[0] != '0':
+		r.Kind, r.ID = ESPN, in
+	case len(in) == 12 && digits(in[:9]) && letters(in[9:]):
+		r.Kind, r.ID = BBRef, strings.ToUpper(in)
+	default:
+		return r, fmt.Errorf("game id %q: want %s", s, Syntax)
+	}
+	return r, nil
+}
+
+// Resolved is a typed id and the stored game it names.
+type Resolved struct {
+	Ref
+	GameID string     `json:"game_id"` // the NBA game id
+	Game   store.Game `json:"-"`
+}
+
+// Resolve finds the stored game (the games table) that s names. An id of
+// the right shape that no game has is an error wrapping ErrNotFound that
+// says which column was searched.
+func Resolve(ctx context.Context, q store.Querier, s string) (Resolved, error) {
+	ref, err := Parse(s)
+	if err != nil {
+		return Resolved{Ref: ref}, err
+	}
+	col := map[Kind]string{NBA: "game_id", Short: "game_id", ESPN: "espn_id", BBRef: "bbref_id"}[ref.Kind]
+	var id string
+	err = q.QueryRow(ctx, `SELECT game_id FROM games WHERE `+col+` = $1 ORDER BY game_id LIMIT 1`, ref.ID).Scan(&id)
+	if errors.Is(err, store.ErrNoRows) {
+		return Resolved{Ref: ref}, fmt.Errorf("game %q (%s): %w in the database (no games.%s = %s; load the game first: nbasim load)",
+			s, kindName(ref.Kind), ErrNotFound, col, ref.ID)
+	}
+	if err != nil {
+		return Resolved{Ref: ref}, fmt.Errorf("game %q: %w", s, err)
+	}
+	g, err := store.GetGame(ctx, q, id)
+	if err != nil {
+		return Resolved{Ref: ref}, err
+	}
+	return Resolved{Ref: ref, GameID: id, Game: g}, nil
+}
+
+// Describe says which game the id resolved to, in one line:
+// "0021800001 2018-10-16 PHI 87 at BOS 105 (from ESPN id 401070213)".
+func (r Resolved) Describe() string {
+	g := r.Game
+	var b strings.Builder
+	b.WriteString(r.GameID)
+	if g.Date != "" {
+		b.WriteString(" " + g.Date)
+	}
+	if g.AwayCode != "" || g.HomeCode != "" {
+		if g.HasScore {
+			fmt.Fprintf(&b, " %s %d at %s %d", g.AwayCode, g.AwayPts, g.HomeCode, g.HomePts)
+		} else {
+			fmt.Fprintf(&b, " %s at %s", g.AwayCode, g.HomeCode)
+		}
+	}
+	if r.Kind != NBA {
+		fmt.Fprintf(&b, " (from %s %s)", kindName(r.Kind), strings.TrimSpace(r.Input))
+	}
+	return b.String()
+}
+
+func kindName(k Kind) string {
+	switch k {
+	case Short:
+		return "short id"
+	case ESPN:
+		return "ESPN id"
+	case BBRef:
+		return "basketball-reference id"
+	}
+	return "NBA id"
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func letters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
