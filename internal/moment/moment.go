@@ -71,7 +71,7 @@ func ParsePeriod(s string) (int, error) {
 	n, _ := strconv.Atoi(digits)
 	if u[0] == 'Q' {
 		if n > 4 {
-			return 0, fmt.Errorf("bad period %q: quarters are Q1-Q4, overtimes OT1, OT2, ...", s)
+			return 0, fmt.Errorf("bad period %q: quarters are Q1-Q4, overtimes OT1, OT2 and on", s)
 		}
 		return n, nil
 	}
