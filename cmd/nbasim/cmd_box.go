@@ -14,6 +14,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
@@ -66,7 +67,7 @@ summary).`,
 			if err != nil {
 				return fmt.Errorf("box: %w", err)
 			}
-			var g *pbp.Game
+			var g *model.Game
 			if file != "" {
 				res, kind, err := derive.ReadFile(file, gameID)
 				if err != nil {
@@ -207,7 +208,7 @@ summary).`,
 
 // parseEnd reads a window end: a moment ("Q3 7:02.4") or elapsed seconds,
 // inside a game whose last period is last.
-func parseEnd(gameID, s string, last int) (pbp.Tenths, error) {
+func parseEnd(gameID, s string, last int) (model.Tenths, error) {
 	t, err := moment.ParseEnd(s)
 	if err != nil {
 		return 0, err
@@ -231,14 +232,14 @@ type boxOutput struct {
 	Degraded bool           `json:"degraded,omitempty"`
 	Reasons  []string       `json:"degraded_reasons,omitempty"`
 	OnCourt  [2][]string    `json:"on_court,omitempty"` // home, away
-	Box      pbp.Box        `json:"box"`
+	Box      model.Box      `json:"box"`
 	Extra    map[string]any `json:"-"`
 }
 
 func (o *boxOutput) lineupAt(c *pbp.Compiled, m pbp.Moment) {
 	var s pbp.State
 	c.StateAt(&s, m)
-	for k, side := range []pbp.Side{pbp.Home, pbp.Away} {
+	for k, side := range []model.Side{model.Home, model.Away} {
 		for _, p := range s.On[side] {
 			if p >= 0 {
 				info := c.Players[p]
@@ -252,7 +253,7 @@ func (o *boxOutput) lineupAt(c *pbp.Compiled, m pbp.Moment) {
 	}
 }
 
-func mmss(t pbp.Tenths) string {
+func mmss(t model.Tenths) string {
 	s := int(t / 10)
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
@@ -263,10 +264,10 @@ func writeBoxTable(w io.Writer, o boxOutput) error {
 	if o.Degraded {
 		fmt.Fprintf(w, "degraded: %s\n", strings.Join(o.Reasons, "; "))
 	}
-	for _, side := range []pbp.Side{pbp.Away, pbp.Home} {
+	for _, side := range []model.Side{model.Away, model.Home} {
 		tl := b.Home
 		k := 0
-		if side == pbp.Away {
+		if side == model.Away {
 			tl = b.Away
 			k = 1
 		}
@@ -304,7 +305,7 @@ func writeBoxTable(w io.Writer, o boxOutput) error {
 	return nil
 }
 
-func teamName(t pbp.TeamLine) string {
+func teamName(t model.TeamLine) string {
 	if t.Code != "" {
 		return t.Code
 	}
@@ -314,9 +315,9 @@ func teamName(t pbp.TeamLine) string {
 	return t.Side.String()
 }
 
-func writeBoxCSV(w io.Writer, b pbp.Box) error {
+func writeBoxCSV(w io.Writer, b model.Box) error {
 	cw := csv.NewWriter(w)
-	head := append([]string{"game_id", "scope", "side", "team", "player_id", "name", "starter", "seconds"}, pbp.StatNames...)
+	head := append([]string{"game_id", "scope", "side", "team", "player_id", "name", "starter", "seconds"}, model.StatNames...)
 	head = append(head, "PLUS_MINUS")
 	if err := cw.Write(head); err != nil {
 		return err
@@ -325,7 +326,7 @@ func writeBoxCSV(w io.Writer, b pbp.Box) error {
 	if b.From != 0 || b.To != 0 {
 		scope = fmt.Sprintf("range:%d-%d", b.From, b.To)
 	}
-	row := func(side pbp.Side, team, id, name string, starter bool, s pbp.Stats) error {
+	row := func(side model.Side, team, id, name string, starter bool, s model.Stats) error {
 		r := []string{b.GameID, scope, side.String(), team, id, name, strconv.FormatBool(starter), strconv.FormatFloat(s.Seconds.Seconds(), 'f', 1, 64)}
 		for _, v := range s.Values() {
 			r = append(r, strconv.Itoa(v))
@@ -335,14 +336,14 @@ func writeBoxCSV(w io.Writer, b pbp.Box) error {
 	}
 	for _, l := range b.Players {
 		t := b.Home
-		if l.Side == pbp.Away {
+		if l.Side == model.Away {
 			t = b.Away
 		}
 		if err := row(l.Side, teamName(t), string(l.PlayerID), l.Name, l.Starter, l.Stats); err != nil {
 			return err
 		}
 	}
-	for _, t := range []pbp.TeamLine{b.Away, b.Home} {
+	for _, t := range []model.TeamLine{b.Away, b.Home} {
 		if err := row(t.Side, teamName(t), "", "TEAM", false, t.Stats); err != nil {
 			return err
 		}
@@ -363,14 +364,14 @@ type stintOut struct {
 }
 
 func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
-	name := func(id pbp.PlayerID) string {
+	name := func(id model.PlayerID) string {
 		if i := c.Index(id); i >= 0 && c.Players[i].Name != "" {
 			return c.Players[i].Name
 		}
 		return string(id)
 	}
-	clock := func(p int, t pbp.Tenths) string {
-		return (pbp.PeriodStart(p) + pbp.PeriodLength(p) - t).String()
+	clock := func(p int, t model.Tenths) string {
+		return (model.PeriodStart(p) + model.PeriodLength(p) - t).String()
 	}
 	var out []stintOut
 	for _, st := range c.Stints() {
@@ -401,7 +402,7 @@ func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SIDE\tPER\tFROM\tTO\tMIN\tFOR\tAGN\t+/-\tPLAYERS")
 	for _, o := range out {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%+d\t%s\n", o.Side, o.Period, o.From, o.To, mmss(pbp.Tenths(o.Seconds*10)),
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%+d\t%s\n", o.Side, o.Period, o.From, o.To, mmss(model.Tenths(o.Seconds*10)),
 			o.PtsFor, o.PtsAgainst, o.PtsFor-o.PtsAgainst, strings.Join(o.Players, ", "))
 	}
 	return tw.Flush()

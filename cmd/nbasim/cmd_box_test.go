@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -60,7 +61,7 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	var got struct {
 		Moment  string
 		OnCourt [2][]string `json:"on_court"`
-		Box     pbp.Box
+		Box     model.Box
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("box json: %v\n%s", err, out)
@@ -91,7 +92,7 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("box --elapsed: exit %d", code)
 	}
-	var got2 struct{ Box pbp.Box }
+	var got2 struct{ Box model.Box }
 	if err := json.Unmarshal([]byte(out2), &got2); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/source"
 )
 
@@ -95,7 +95,7 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 					if !ok {
 						continue
 					}
-					reqs, err := collect.GameRequests(src, g.Season, []parse.GameRow{g}, ds)
+					reqs, err := collect.GameRequests(src, g.Season, []model.GameRow{g}, ds)
 					if err != nil {
 						return nil, err
 					}

@@ -22,6 +22,7 @@ import (
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/load"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
 	"github.com/nbasim/nbasim/internal/pbp"
@@ -38,7 +39,7 @@ const archiveSeason = "2018-19"
 // and compiled season (fold and box-at).
 type env struct {
 	opt       Options
-	games     []*pbp.Game
+	games     []*model.Game
 	compiled  []*pbp.Compiled
 	input     string
 	synthetic bool
@@ -110,7 +111,7 @@ func (e *env) season(m *meter) error {
 			return err
 		}
 		// setup: parse on every core, keep the archive's order
-		games := make([]*pbp.Game, len(ms))
+		games := make([]*model.Game, len(ms))
 		errs := make([]error, len(ms))
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -237,7 +238,7 @@ func runBoxAt(ctx context.Context, e *env) ([]Result, error) {
 				e.opt.Progress.Set(int64(i))
 			}
 			c := cs[r.IntN(len(cs))]
-			mo := pbp.AtElapsed(pbp.Tenths(r.IntN(int(c.FinalState().Elapsed) + 1)))
+			mo := pbp.AtElapsed(model.Tenths(r.IntN(int(c.FinalState().Elapsed) + 1)))
 			t0 := time.Now()
 			b := c.BoxAt(mo)
 			lat = append(lat, time.Since(t0))
@@ -557,7 +558,7 @@ func runReconcile(ctx context.Context, e *env) ([]Result, error) {
 	// zero-byte objects and keys outside the layout
 	so := synth.Options{Objects: e.opt.Objects, MissingEvery: 200, ZeroBytes: 10, Unknown: 10, ListingOnly: true}
 	var objs []synth.Object
-	var games []parse.GameRow
+	var games []model.GameRow
 	if err := m.setup("plan synthetic lake", func() (err error) {
 		objs, games, err = synth.Plan(so)
 		return err

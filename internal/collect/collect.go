@@ -19,6 +19,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/source/bbref"
@@ -408,13 +409,13 @@ const (
 // Games lists season's games in src's id space: from the store's games
 // table when it holds the season, else from the schedule objects in the
 // lake, else after fetching the schedule.
-func (c *Collector) Games(ctx context.Context, src source.Source, season layout.Season) ([]parse.GameRow, GameSource, error) {
+func (c *Collector) Games(ctx context.Context, src source.Source, season layout.Season) ([]model.GameRow, GameSource, error) {
 	if c.Store != nil {
 		rows, err := c.storeGames(ctx, season.String())
 		if err != nil {
 			c.log().Warn("games table unavailable; using the lake", "err", err)
 		}
-		var have []parse.GameRow
+		var have []model.GameRow
 		for _, g := range rows {
 			if src.GameItem(g) != "" {
 				have = append(have, g)
@@ -446,16 +447,16 @@ func (c *Collector) Games(ctx context.Context, src source.Source, season layout.
 	return rows, FromFetched, nil
 }
 
-func (c *Collector) storeGames(ctx context.Context, season string) ([]parse.GameRow, error) {
+func (c *Collector) storeGames(ctx context.Context, season string) ([]model.GameRow, error) {
 	rs, err := c.Store.Query(ctx, `SELECT game_id, COALESCE(espn_id, ''), COALESCE(bbref_id, ''), COALESCE(game_date, ''),
 		COALESCE(home_code, ''), COALESCE(away_code, ''), season_type FROM games WHERE season = $1 ORDER BY game_date, game_id`, season)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []parse.GameRow
+	var out []model.GameRow
 	for rs.Next() {
-		g := parse.GameRow{Season: season}
+		g := model.GameRow{Season: season}
 		if err := rs.Scan(&g.GameID, &g.ESPNID, &g.BBRefID, &g.Date, &g.HomeCode, &g.AwayCode, &g.SeasonType); err != nil {
 			return nil, err
 		}
@@ -464,14 +465,14 @@ func (c *Collector) storeGames(ctx context.Context, season string) ([]parse.Game
 	return out, rs.Err()
 }
 
-func (c *Collector) lakeGames(ctx context.Context, src source.Source, season layout.Season) ([]parse.GameRow, error) {
+func (c *Collector) lakeGames(ctx context.Context, src source.Source, season layout.Season) ([]model.GameRow, error) {
 	ds := scheduleDataset(src)
 	if ds == "" {
 		return nil, fmt.Errorf("collect: %s has no schedule dataset", src.Name())
 	}
 	prefix := src.Name() + "/" + ds + "/" + season.String() + "/"
 	seen := map[string]bool{}
-	var out []parse.GameRow
+	var out []model.GameRow
 	err := c.Lake.Walk(ctx, prefix, func(o lake.Object) error {
 		k, _, err := layout.Parse(o.Key)
 		if err != nil {
@@ -507,7 +508,7 @@ func (c *Collector) lakeGames(ctx context.Context, src source.Source, season lay
 
 // GameRequests builds the requests of datasets (default: the source's
 // per-game datasets) for the games.
-func GameRequests(src source.Source, season string, games []parse.GameRow, datasets []string) ([]*source.Request, error) {
+func GameRequests(src source.Source, season string, games []model.GameRow, datasets []string) ([]*source.Request, error) {
 	if len(datasets) == 0 {
 		datasets = src.GameDatasets()
 	}
@@ -564,8 +565,8 @@ func (c *Collector) Season(ctx context.Context, src source.Source, season layout
 
 // GameIDs resolves a game id of any provider to the row of ids the store
 // knows (or just that id when the store does not know it).
-func (c *Collector) GameIDs(ctx context.Context, id string) (parse.GameRow, error) {
-	g := parse.GameRow{}
+func (c *Collector) GameIDs(ctx context.Context, id string) (model.GameRow, error) {
+	g := model.GameRow{}
 	switch {
 	case len(id) == 10:
 		g.GameID = id
@@ -594,7 +595,7 @@ func (c *Collector) GameIDs(ctx context.Context, id string) (parse.GameRow, erro
 	}
 	defer rs.Close()
 	if rs.Next() {
-		var r parse.GameRow
+		var r model.GameRow
 		if err := rs.Scan(&r.GameID, &r.Season, &r.ESPNID, &r.BBRefID); err == nil {
 			return r, nil
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
@@ -84,7 +84,7 @@ func TestSeasonGamesAndCrossProviderIDs(t *testing.T) {
 	if both != 1230 {
 		t.Errorf("%d regular-season games matched across nba_stats and bbref, want 1230", both)
 	}
-	var rows []parse.GameRow // the games table is keyed by NBA GAME_ID
+	var rows []model.GameRow // the games table is keyed by NBA GAME_ID
 	for _, g := range matched {
 		if g.GameID != "" {
 			rows = append(rows, g)

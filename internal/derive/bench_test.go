@@ -7,17 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
 var season struct {
 	once  sync.Once
-	games []*pbp.Game
+	games []*model.Game
 	err   error
 }
 
-func seasonGames(b *testing.B) []*pbp.Game {
+func seasonGames(b *testing.B) []*model.Game {
 	b.Helper()
 	dir := testutil.RealDataDir(b)
 	season.once.Do(func() {
@@ -87,13 +88,13 @@ func BenchmarkBoxAtSeason(b *testing.B) {
 	}
 	r := rand.New(rand.NewPCG(7, 11))
 	var s pbp.State
-	var box pbp.Box
+	var box model.Box
 	lat := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c := cs[r.IntN(len(cs))]
-		m := pbp.AtElapsed(pbp.Tenths(r.IntN(int(c.FinalState().Elapsed) + 1)))
+		m := pbp.AtElapsed(model.Tenths(r.IntN(int(c.FinalState().Elapsed) + 1)))
 		t0 := time.Now()
 		c.BoxInto(&s, m, &box)
 		lat = append(lat, time.Since(t0))

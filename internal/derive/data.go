@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/bbref"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
@@ -113,11 +114,11 @@ type Options struct {
 	// Progress is called after each game (may be nil).
 	Progress func(done, total int)
 	// Derived, when set, receives every derived final box.
-	Derived func(pbp.Box)
+	Derived func(model.Box)
 }
 
 // LoadV2File parses a playbyplayv2 file.
-func LoadV2File(path string) (*pbp.Game, error) {
+func LoadV2File(path string) (*model.Game, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -125,7 +126,7 @@ func LoadV2File(path string) (*pbp.Game, error) {
 	return parseV2(data, path)
 }
 
-func parseV2(data []byte, key string) (*pbp.Game, error) {
+func parseV2(data []byte, key string) (*model.Game, error) {
 	item := strings.TrimSuffix(filepath.Base(key), ".json")
 	res, err := nbastats.ParsePlayByPlayV2(data, parse.Hint{Key: key, Item: item})
 	if err != nil {
@@ -193,18 +194,18 @@ func verifyDataGame(dir string, g DataGame, opt Options) (res GameResult, ok boo
 	return r, true
 }
 
-func readOfficial(path string, fn parse.Func, g DataGame) (pbp.Box, error) {
+func readOfficial(path string, fn parse.Func, g DataGame) (model.Box, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return pbp.Box{}, err
+		return model.Box{}, err
 	}
 	if strings.HasSuffix(path, ".gz") {
 		zr, err := gzip.NewReader(strings.NewReader(string(data)))
 		if err != nil {
-			return pbp.Box{}, fmt.Errorf("%s: %w", path, err)
+			return model.Box{}, fmt.Errorf("%s: %w", path, err)
 		}
 		if data, err = io.ReadAll(zr); err != nil {
-			return pbp.Box{}, fmt.Errorf("%s: %w", path, err)
+			return model.Box{}, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	item := g.BBRefID
@@ -213,7 +214,7 @@ func readOfficial(path string, fn parse.Func, g DataGame) (pbp.Box, error) {
 	}
 	res, err := fn(data, parse.Hint{Key: path, Item: item, Season: g.Season})
 	if err != nil {
-		return pbp.Box{}, err
+		return model.Box{}, err
 	}
 	for _, b := range res.Boxes {
 		if b.From == 0 && b.To == 0 {
@@ -221,7 +222,7 @@ func readOfficial(path string, fn parse.Func, g DataGame) (pbp.Box, error) {
 			return b, nil
 		}
 	}
-	return pbp.Box{}, fmt.Errorf("%s: no full-game box", path)
+	return model.Box{}, fmt.Errorf("%s: no full-game box", path)
 }
 
 // SeasonFiles names the files of a season check: a tar.gz of
@@ -274,8 +275,8 @@ func EachArchiveGame(path string, fn func(name string, data []byte) error) error
 
 // LoadSeason parses every game of a season archive (failures are
 // returned per game id).
-func LoadSeason(path string) (map[string]*pbp.Game, map[string]error, error) {
-	games := map[string]*pbp.Game{}
+func LoadSeason(path string) (map[string]*model.Game, map[string]error, error) {
+	games := map[string]*model.Game{}
 	fails := map[string]error{}
 	err := EachArchiveGame(path, func(name string, data []byte) error {
 		id := strings.TrimSuffix(filepath.Base(name), ".json")
@@ -301,7 +302,7 @@ func VerifySeason(ctx context.Context, sf SeasonFiles, opt Options) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	official := map[string]pbp.Box{}
+	official := map[string]model.Box{}
 	for _, b := range res.Boxes {
 		official[b.GameID] = b
 	}
@@ -342,7 +343,7 @@ func VerifySeason(ctx context.Context, sf SeasonFiles, opt Options) (*Report, er
 	return rep, nil
 }
 
-func verifyOne(id string, data []byte, name string, ob pbp.Box, opt Options) (r GameResult) {
+func verifyOne(id string, data []byte, name string, ob model.Box, opt Options) (r GameResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			r = Failed(id, ob.Source, nil, fmt.Errorf("panic: %v", p))

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -118,7 +119,7 @@ func TestVerifySeason2018(t *testing.T) {
 	// either way), 90-125 each.
 	var possBad []string
 	var possSum, possN int
-	derived := func(b pbp.Box) {
+	derived := func(b model.Box) {
 		h, a := b.Home.Possessions, b.Away.Possessions
 		possSum += h + a
 		possN += 2

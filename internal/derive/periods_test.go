@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -75,9 +76,9 @@ func TestPeriodWindowsEqualBBRefQuarterBoxes(t *testing.T) {
 	}
 }
 
-func periodOf(t pbp.Tenths) int {
+func periodOf(t model.Tenths) int {
 	for p := 1; p < pbp.MaxPeriod; p++ {
-		if t < pbp.PeriodStart(p)+pbp.PeriodLength(p) {
+		if t < model.PeriodStart(p)+model.PeriodLength(p) {
 			return p
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -33,7 +34,7 @@ func TestSameGameTwoProviders(t *testing.T) {
 	}
 }
 
-func deriveFile(t *testing.T, path, game string) (pbp.Box, string) {
+func deriveFile(t *testing.T, path, game string) (model.Box, string) {
 	t.Helper()
 	res, kind, err := ReadFile(path, game)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -26,7 +27,7 @@ func compileFile(t *testing.T, dir, rel string) *pbp.Compiled {
 	return pbp.Compile(g, ov)
 }
 
-func officialOf(t *testing.T, dir, gameID string) pbp.Box {
+func officialOf(t *testing.T, dir, gameID string) model.Box {
 	t.Helper()
 	games, err := ReadIndex(dir)
 	if err != nil {
@@ -46,7 +47,7 @@ func officialOf(t *testing.T, dir, gameID string) pbp.Box {
 		}
 	}
 	t.Fatalf("%s not in the index", gameID)
-	return pbp.Box{}
+	return model.Box{}
 }
 
 func hasRule(c *pbp.Compiled, rule string) bool {
@@ -58,7 +59,7 @@ func hasRule(c *pbp.Compiled, rule string) bool {
 	return false
 }
 
-func line(t *testing.T, b pbp.Box, name string) pbp.PlayerLine {
+func line(t *testing.T, b model.Box, name string) model.PlayerLine {
 	t.Helper()
 	for _, l := range b.Players {
 		if NormalizeName(l.Name) == NormalizeName(name) {
@@ -66,7 +67,7 @@ func line(t *testing.T, b pbp.Box, name string) pbp.PlayerLine {
 		}
 	}
 	t.Fatalf("%s: no line for %s", b.GameID, name)
-	return pbp.PlayerLine{}
+	return model.PlayerLine{}
 }
 
 func TestQuirkRulesOnRealGames(t *testing.T) {
@@ -75,19 +76,19 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 	pb := func(id string) string { return filepath.Join("nba_stats", "playbyplayv2", id+".json") }
 	for _, tc := range []struct {
 		rule, game, file string
-		check            func(t *testing.T, c *pbp.Compiled, off pbp.Box)
+		check            func(t *testing.T, c *pbp.Compiled, off model.Box)
 	}{
 		{pbp.RuleReboundBeforeMiss, "0021700198", pb("0021700198"), nil},
 		{pbp.RuleReboundBeforeMiss, "0022000231", pb("0022000231"), nil},
 		{pbp.RuleSubBetweenFTAndRebound, "0022300243", pb("0022300243"), nil},
-		{pbp.RuleDuplicateRow + "(parser)", "0021800073", pb("0021800073"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {}},
+		{pbp.RuleDuplicateRow + "(parser)", "0021800073", pb("0021800073"), func(t *testing.T, c *pbp.Compiled, off model.Box) {}},
 		// pbpstats' fixtures: the same responses with adjacent rows swapped
 		// (a substitution before a missed free throw, a tip-in miss and its
 		// rebound): same box as the unswapped file.
 		{"reordered-fixture", "0021900001", "nba_stats/playbyplayv2/0021900001.pbpstats_fixture_reordered.json", sameAs("nba_stats/playbyplayv2/0021900001.original.json")},
 		{"reordered-fixture", "0022100732", "nba_stats/playbyplayv2/0022100732.pbpstats_fixture_reordered.json", sameAs(pb("0022100732"))},
 		{pbp.RuleEventBeforePeriodStart, "0022100732", pb("0022100732"), nil},
-		{pbp.RuleSubDuringFreeThrows, "0021700104", pb("0021700104"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{pbp.RuleSubDuringFreeThrows, "0021700104", pb("0021700104"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			// Clarkson's and-one free throw at Q4 9:31 counts against
 			// Bradley (on the court at the foul), not Galloway.
 			b := c.Final()
@@ -98,29 +99,29 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 				t.Errorf("Galloway +/- %d, want -7", got)
 			}
 		}},
-		{pbp.RuleSubOrder, "0021700482", pb("0021700482"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{pbp.RuleSubOrder, "0021700482", pb("0021700482"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			b := c.Final()
 			if d := line(t, b, "Allen Crabbe").Seconds - line(t, off, "Allen Crabbe").Seconds; d < -10 || d > 10 {
 				t.Errorf("Crabbe seconds off by %d tenths", d)
 			}
 		}},
-		{"rebound-tally", "0021800001", pb("0021800001"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{"rebound-tally", "0021800001", pb("0021800001"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			if got := line(t, c.Final(), "Jaylen Brown").OREB; got != 3 {
 				t.Errorf("Brown OREB %d, want 3", got)
 			}
 		}},
-		{"technical-by-name", "0022300539", pb("0022300539"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{"technical-by-name", "0022300539", pb("0022300539"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			// "Non-Unsportsmanlike Tech Foul - Flopping" is no personal foul
 			if got := line(t, c.Final(), "Jonas Valančiūnas").PF; got != 3 {
 				t.Errorf("Valanciunas PF %d, want 3", got)
 			}
 		}},
-		{"no-turnover-counts", "0021800144", pb("0021800144"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{"no-turnover-counts", "0021800144", pb("0021800144"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			if got := line(t, c.Final(), "Steven Adams").TOV; got != 2 {
 				t.Errorf("Adams TOV %d, want 2 (the \"No Turnover\" row counts)", got)
 			}
 		}},
-		{"team-rebounds-and-turnovers", "0021600270", pb("0021600270"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{"team-rebounds-and-turnovers", "0021600270", pb("0021600270"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			b := c.Final()
 			// WAS: 11 player turnovers + 1 team shot-clock turnover; the NBA
 			// box's team TOV is the players' 11.
@@ -134,11 +135,11 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 				t.Errorf("team REB %d/%d, official %d/%d (team rebounds must not count)", b.Home.REB, b.Away.REB, off.Home.REB, off.Away.REB)
 			}
 		}},
-		{"period-starters", "0021600270", pb("0021600270"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+		{"period-starters", "0021600270", pb("0021600270"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
 			// Overtime: pbpstats needs its own override for this period; the
 			// events give four starters a side and the flagged fallback the
 			// fifth, equal to pbpstats' list.
-			if !c.Degraded || c.Periods[4].Method[pbp.Home] != "previous-period-end" {
+			if !c.Degraded || c.Periods[4].Method[model.Home] != "previous-period-end" {
 				t.Fatalf("period 5 not flagged: %v %v", c.Degraded, c.Periods[4].Method)
 			}
 			data, err := os.ReadFile(filepath.Join(dir, "reference", "pbpstats_missing_period_starters.json"))
@@ -150,9 +151,9 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := ref["0021600270"]["5"]
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				team := c.Game.Home.ID
-				if side == pbp.Away {
+				if side == model.Away {
 					team = c.Game.Away.ID
 				}
 				got := map[string]bool{}
@@ -166,9 +167,9 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 				}
 			}
 		}},
-		{"override", "0021800371", pb("0021800371"), func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
-			if c.Periods[4].Method[pbp.Home] != "override" {
-				t.Fatalf("period 5 home starters by %q", c.Periods[4].Method[pbp.Home])
+		{"override", "0021800371", pb("0021800371"), func(t *testing.T, c *pbp.Compiled, off model.Box) {
+			if c.Periods[4].Method[model.Home] != "override" {
+				t.Fatalf("period 5 home starters by %q", c.Periods[4].Method[model.Home])
 			}
 			if d := line(t, c.Final(), "Joe Harris").Seconds - line(t, off, "Joe Harris").Seconds; d < -10 || d > 10 {
 				t.Errorf("Harris seconds off by %d tenths", d)
@@ -198,8 +199,8 @@ func TestQuirkRulesOnRealGames(t *testing.T) {
 	}
 }
 
-func sameAs(rel string) func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
-	return func(t *testing.T, c *pbp.Compiled, off pbp.Box) {
+func sameAs(rel string) func(t *testing.T, c *pbp.Compiled, off model.Box) {
+	return func(t *testing.T, c *pbp.Compiled, off model.Box) {
 		other := compileFile(t, testutil.RealDataDir(t), rel)
 		r := Compare(c.Final(), other.Final(), Convention{TeamTOVIncludesTeam: true}, nil)
 		for _, d := range r.Diffs {

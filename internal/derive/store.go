@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -21,7 +22,7 @@ var ProviderPreference = []string{
 
 // GameFromStore reads a game's plays (from provider, or the preferred one
 // the store holds) and names from the store.
-func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*pbp.Game, error) {
+func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*model.Game, error) {
 	if provider == "" {
 		have, err := store.PlayProviders(ctx, q, gameID)
 		if err != nil {
@@ -45,18 +46,18 @@ func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string
 	if len(evs) == 0 {
 		return nil, fmt.Errorf("game %s: no plays from %s in the store", gameID, provider)
 	}
-	g := &pbp.Game{GameID: gameID, Provider: provider, Events: evs, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
+	g := &model.Game{GameID: gameID, Provider: provider, Events: evs, Players: map[model.PlayerID]model.PlayerInfo{}}
 	if row, err := store.GetGame(ctx, q, gameID); err == nil {
 		g.Date = row.Date
-		g.Home = pbp.Team{ID: row.HomeTeamID, Code: row.HomeCode, Pts: row.HomePts}
-		g.Away = pbp.Team{ID: row.AwayTeamID, Code: row.AwayCode, Pts: row.AwayPts}
+		g.Home = model.Team{ID: row.HomeTeamID, Code: row.HomeCode, Pts: row.HomePts}
+		g.Away = model.Team{ID: row.AwayTeamID, Code: row.AwayCode, Pts: row.AwayPts}
 	} else if !errors.Is(err, store.ErrNoRows) {
 		return nil, err
 	}
 	// names of the players the plays mention
 	ids := map[string]bool{}
 	for _, e := range evs {
-		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 			if id != "" {
 				ids[string(id)] = true
 			}
@@ -71,7 +72,7 @@ func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string
 				return nil, fmt.Errorf("game %s: players: %w", gameID, err)
 			}
 			if ids[id] {
-				g.Players[pbp.PlayerID(id)] = pbp.PlayerInfo{ID: pbp.PlayerID(id), Name: name}
+				g.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name}
 			}
 		}
 		if err := rows.Err(); err != nil {
@@ -92,7 +93,7 @@ func contains(xs []string, x string) bool {
 
 // SaveDerived stores derived boxes (source "derived"; window boxes with
 // their range scope).
-func SaveDerived(ctx context.Context, q store.Querier, boxes ...pbp.Box) error {
+func SaveDerived(ctx context.Context, q store.Querier, boxes ...model.Box) error {
 	for i := range boxes {
 		boxes[i].Source = pbp.SourceDerived
 	}
@@ -102,7 +103,7 @@ func SaveDerived(ctx context.Context, q store.Querier, boxes ...pbp.Box) error {
 
 // OfficialBoxes returns every full-game official box the store holds for
 // a game, NBA sources first.
-func OfficialBoxes(ctx context.Context, q store.Querier, gameID string) ([]pbp.Box, error) {
+func OfficialBoxes(ctx context.Context, q store.Querier, gameID string) ([]model.Box, error) {
 	rows, err := q.Query(ctx, `SELECT DISTINCT source FROM team_box WHERE game_id = $1 AND scope = 'game' AND source <> 'derived' ORDER BY source DESC`, gameID)
 	if err != nil {
 		return nil, fmt.Errorf("official boxes of %s: %w", gameID, err)
@@ -120,7 +121,7 @@ func OfficialBoxes(ctx context.Context, q store.Querier, gameID string) ([]pbp.B
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var out []pbp.Box
+	var out []model.Box
 	for _, s := range sources {
 		b, err := store.LoadBox(ctx, q, gameID, s, "game")
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
@@ -40,7 +41,7 @@ func TestVerifyThroughStore(t *testing.T) {
 			}
 			off := res.Boxes[0]
 			off.GameID = id
-			if _, err := store.UpsertBoxes(ctx, s, []pbp.Box{off}); err != nil {
+			if _, err := store.UpsertBoxes(ctx, s, []model.Box{off}); err != nil {
 				t.Fatal(err)
 			}
 			started := time.Now()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -133,10 +134,10 @@ var fold = map[rune]string{
 // matchPlayers pairs derived lines with official lines of the same side:
 // by id when the id spaces agree, then by normalized name, then by last
 // name, then (one unmatched line each, or closest minutes) by stats.
-func matchPlayers(derived, official []pbp.PlayerLine) map[int]int {
+func matchPlayers(derived, official []model.PlayerLine) map[int]int {
 	m := map[int]int{} // official index -> derived index
 	used := map[int]bool{}
-	try := func(key func(pbp.PlayerLine) string) {
+	try := func(key func(model.PlayerLine) string) {
 		idx := map[string][]int{}
 		for j, d := range derived {
 			if !used[j] {
@@ -169,16 +170,16 @@ func matchPlayers(derived, official []pbp.PlayerLine) map[int]int {
 			}
 		}
 	}
-	try(func(l pbp.PlayerLine) string { return string(l.PlayerID) })
-	try(func(l pbp.PlayerLine) string { return NormalizeName(l.Name) })
-	try(func(l pbp.PlayerLine) string {
+	try(func(l model.PlayerLine) string { return string(l.PlayerID) })
+	try(func(l model.PlayerLine) string { return NormalizeName(l.Name) })
+	try(func(l model.PlayerLine) string {
 		f := strings.Fields(NormalizeName(l.Name))
 		if len(f) == 0 {
 			return ""
 		}
 		return f[len(f)-1]
 	})
-	try(func(l pbp.PlayerLine) string {
+	try(func(l model.PlayerLine) string {
 		f := strings.Fields(NormalizeName(l.Name))
 		if len(f) < 2 {
 			return ""
@@ -210,7 +211,7 @@ func matchPlayers(derived, official []pbp.PlayerLine) map[int]int {
 
 // Compare verifies a derived final box against an official one. notes are
 // the engine's notes for the game (to name causes).
-func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameResult {
+func Compare(derived, official model.Box, conv Convention, c *pbp.Compiled) GameResult {
 	r := GameResult{GameID: official.GameID, Source: official.Source}
 	if c != nil {
 		r.Provider = c.Game.Provider
@@ -230,7 +231,7 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 	}
 	teamOK := true
 	// team lines
-	for _, pair := range [][2]pbp.TeamLine{{derived.Home, official.Home}, {derived.Away, official.Away}} {
+	for _, pair := range [][2]model.TeamLine{{derived.Home, official.Home}, {derived.Away, official.Away}} {
 		d, o := pair[0], pair[1]
 		dv := d.Values()
 		if !conv.TeamTOVIncludesTeam {
@@ -242,7 +243,7 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 			dv[9] += d.TeamOREB + d.TeamDREB
 		}
 		ov := o.Values()
-		for k, name := range pbp.StatNames {
+		for k, name := range model.StatNames {
 			if dv[k] != ov[k] {
 				teamOK = false
 				r.Diffs = append(r.Diffs, Diff{Scope: "team", Side: o.Side.String(), Name: o.Code, Stat: name, Derived: dv[k], Expected: ov[k]})
@@ -255,7 +256,7 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 	r.TeamPointsExact = derived.Home.PTS == official.Home.PTS && derived.Away.PTS == official.Away.PTS
 	r.TeamTotalsExact = teamOK
 	if conv.TeamsOnly {
-		r.Cells = 2 * len(pbp.StatNames)
+		r.Cells = 2 * len(model.StatNames)
 		r.CellsExact = r.Cells
 		for _, d := range r.Diffs {
 			_ = d
@@ -273,16 +274,16 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 		if o.DNP && !ok {
 			continue
 		}
-		var d pbp.PlayerLine
+		var d model.PlayerLine
 		if ok {
 			d = derived.Players[j]
 			matched[j] = true
 		} else {
-			d = pbp.PlayerLine{Name: o.Name, Side: o.Side}
+			d = model.PlayerLine{Name: o.Name, Side: o.Side}
 		}
 		r.Lines++
 		dv, ov := d.Values(), o.Values()
-		for k, name := range pbp.StatNames {
+		for k, name := range model.StatNames {
 			r.Cells++
 			if dv[k] == ov[k] {
 				r.CellsExact++
@@ -306,11 +307,11 @@ func Compare(derived, official pbp.Box, conv Convention, c *pbp.Compiled) GameRe
 	}
 	// derived players with something the official box does not list
 	for j, d := range derived.Players {
-		if matched[j] || d.Stats == (pbp.Stats{}) {
+		if matched[j] || d.Stats == (model.Stats{}) {
 			continue
 		}
 		dv := d.Values()
-		for k, name := range pbp.StatNames {
+		for k, name := range model.StatNames {
 			if dv[k] != 0 {
 				r.Cells++
 				r.Diffs = append(r.Diffs, Diff{Scope: "player", Side: d.Side.String(), PlayerID: string(d.PlayerID), Name: d.Name, Stat: name, Derived: dv[k], Expected: 0})
@@ -332,13 +333,13 @@ func abs(x int) int {
 
 // Failed is the result of a game the engine or a parser could not handle:
 // every cell counts as wrong.
-func Failed(gameID, source string, official *pbp.Box, err error) GameResult {
+func Failed(gameID, source string, official *model.Box, err error) GameResult {
 	r := GameResult{GameID: gameID, Source: source, Grade: "F", Error: err.Error()}
 	if official != nil {
 		for _, o := range official.Players {
 			if !o.DNP {
 				r.Lines++
-				r.Cells += len(pbp.StatNames)
+				r.Cells += len(model.StatNames)
 				r.MinutesCompared++
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -48,7 +49,7 @@ func TestWindowEqualsOfficialRangeBox(t *testing.T) {
 			t.Errorf("compared %d lines, official has %d", r.Lines, len(off.Players))
 		}
 		// same players
-		on := map[pbp.PlayerID]bool{}
+		on := map[model.PlayerID]bool{}
 		for _, l := range w.Players {
 			on[l.PlayerID] = true
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 )
@@ -49,7 +49,7 @@ func TestResolve(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			s := open(t)
-			if _, err := store.UpsertGames(ctx, s, []parse.GameRow{
+			if _, err := store.UpsertGames(ctx, s, []model.GameRow{
 				{GameID: "0021800001", ESPNID: "401070213", BBRefID: "201810160BOS", Season: "2018-19", SeasonType: "regular",
 					Date: "2018-10-16", HomeCode: "BOS", AwayCode: "PHI", HomePts: 105, AwayPts: 87, Final: true},
 				{GameID: "0022300979", ESPNID: "401585607", BBRefID: "202402140LAL", Season: "2023-24", SeasonType: "regular",

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/bbref"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -50,7 +50,7 @@ func TestBBRefScraperPlayByPlayAgreesWithV2(t *testing.T) {
 			if lastScore(ga.Events) != lastScore(gb.Events) {
 				t.Errorf("final score v2 %v, bbref %v", lastScore(ga.Events), lastScore(gb.Events))
 			}
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				if x, y := shootLine(ga.Events, side), shootLine(gb.Events, side); x != y {
 					t.Errorf("%s: v2 %s, bbref %s", side, x, y)
 				}
@@ -69,13 +69,13 @@ func TestBBRefScraperPlayByPlayAgreesWithV2(t *testing.T) {
 				}
 				return f[0][:1] + " " + f[len(f)-1]
 			}
-			abbrev := map[pbp.Side]map[string][]pbp.PlayerID{pbp.Home: {}, pbp.Away: {}}
+			abbrev := map[model.Side]map[string][]model.PlayerID{model.Home: {}, model.Away: {}}
 			for id, p := range ga.Players {
 				if k := key(p.Name); k != "" && abbrev[p.Side] != nil {
 					abbrev[p.Side][k] = append(abbrev[p.Side][k], id)
 				}
 			}
-			ids := map[pbp.PlayerID]pbp.PlayerID{}
+			ids := map[model.PlayerID]model.PlayerID{}
 			for id, p := range gb.Players {
 				k := key(p.Name)
 				cands := abbrev[p.Side][k]
@@ -88,9 +88,9 @@ func TestBBRefScraperPlayByPlayAgreesWithV2(t *testing.T) {
 					t.Errorf("bbref player %s %q (%s): %d NBA candidates", id, p.Name, p.Side, len(cands))
 				}
 			}
-			mapped := make([]pbp.Event, len(gb.Events))
+			mapped := make([]model.Event, len(gb.Events))
 			for i, e := range gb.Events {
-				for _, f := range []*pbp.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo} {
+				for _, f := range []*model.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo} {
 					if *f != "" {
 						*f = ids[*f]
 					}

@@ -28,9 +28,9 @@ import (
 
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/registry"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -365,10 +365,10 @@ func (l *Loader) parseOne(ctx context.Context, o object) (p parsed) {
 	return p
 }
 
-func franchiseRows() []parse.TeamRow {
-	var out []parse.TeamRow
+func franchiseRows() []model.TeamRow {
+	var out []model.TeamRow
 	for _, t := range teams.All() {
-		out = append(out, parse.TeamRow{TeamID: t.NBAID, Code: t.Code, City: t.City, Name: t.Name, ESPNID: t.ESPNID, ESPNCode: t.ESPNCode, BBRefCode: t.BBRefCode})
+		out = append(out, model.TeamRow{TeamID: t.NBAID, Code: t.Code, City: t.City, Name: t.Name, ESPNID: t.ESPNID, ESPNCode: t.ESPNCode, BBRefCode: t.BBRefCode})
 	}
 	return out
 }
@@ -387,12 +387,12 @@ func positionOf(err error) (string, string) {
 }
 
 // sidesOf returns the game's home side as a box has it.
-func orient(b *pbp.Box, homeTeamID string) bool {
+func orient(b *model.Box, homeTeamID string) bool {
 	if homeTeamID == "" || b.Home.TeamID == homeTeamID || b.Away.TeamID != homeTeamID {
 		return false
 	}
 	b.Home, b.Away = b.Away, b.Home
-	b.Home.Side, b.Away.Side = pbp.Home, pbp.Away
+	b.Home.Side, b.Away.Side = model.Home, model.Away
 	for i := range b.Players {
 		b.Players[i].Side = b.Players[i].Side.Other()
 	}

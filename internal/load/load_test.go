@@ -10,7 +10,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/load/realdata"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/testutil"
@@ -211,7 +211,7 @@ func checkCrossProvider(t *testing.T, ctx context.Context, st store.Store) {
 			if la != lb {
 				t.Errorf("final score %s %v, %s %v", p.a, la, p.b, lb)
 			}
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				if x, y := shootLine(ea, side), shootLine(eb, side); x != y {
 					t.Errorf("%s: %s %s, %s %s", side, p.a, x, p.b, y)
 				}
@@ -223,7 +223,7 @@ func checkCrossProvider(t *testing.T, ctx context.Context, st store.Store) {
 	}
 }
 
-func lastScore(ev []pbp.Event) [2]int {
+func lastScore(ev []model.Event) [2]int {
 	h, a := 0, 0
 	for _, e := range ev {
 		if e.ScoreHome >= 0 {
@@ -233,16 +233,16 @@ func lastScore(ev []pbp.Event) [2]int {
 	return [2]int{h, a}
 }
 
-func shootLine(ev []pbp.Event, side pbp.Side) string {
-	s := pbp.Shooting(ev, side)
+func shootLine(ev []model.Event, side model.Side) string {
+	s := model.Shooting(ev, side)
 	return fmt.Sprintf("PTS %d FGM %d FGA %d 3PM %d 3PA %d FTM %d FTA %d", s.PTS, s.FGM, s.FGA, s.FG3M, s.FG3A, s.FTM, s.FTA)
 }
 
-func playersOf(ev []pbp.Event) []string {
+func playersOf(ev []model.Event) []string {
 	set := map[string]bool{}
 	for _, e := range ev {
-		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
-			if id != "" && e.Type != pbp.Foul && e.Type != pbp.Ejection || (id != "" && id == e.Fouled) {
+		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+			if id != "" && e.Type != model.Foul && e.Type != model.Ejection || (id != "" && id == e.Fouled) {
 				set[string(id)] = true
 			}
 		}

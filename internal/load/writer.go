@@ -8,9 +8,8 @@ import (
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -28,14 +27,14 @@ type writer struct {
 	home     map[string]string            // game id -> home team id
 	names    map[string]map[string]string // game id -> folded name -> NBA person id
 	namesErr map[string]bool              // game ids whose names were read from the store
-	games    map[string]parse.GameRow     // what the store holds of each game, merged
+	games    map[string]model.GameRow     // what the store holds of each game, merged
 	pnames   map[string]bool              // players (store key) whose name is written
 	byScore  map[string]string            // season|home|away|home pts|away pts of final games -> game id ("" ambiguous)
 }
 
 func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, error) {
 	w := &writer{st: st, log: log, byKey: map[string]string{}, byESPN: map[string]string{}, byBBRef: map[string]string{},
-		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]parse.GameRow{}, pnames: map[string]bool{}, byScore: map[string]string{}}
+		home: map[string]string{}, names: map[string]map[string]string{}, namesErr: map[string]bool{}, games: map[string]model.GameRow{}, pnames: map[string]bool{}, byScore: map[string]string{}}
 	rows, err := st.Query(ctx, `SELECT player_id FROM players WHERE name <> ''`)
 	if err != nil {
 		return nil, fmt.Errorf("load: read players: %w", err)
@@ -57,7 +56,7 @@ func newWriter(ctx context.Context, st store.Store, log *slog.Logger) (*writer, 
 		return nil, err
 	}
 	for _, g := range games {
-		r := parse.GameRow{GameID: g.GameID, Season: g.Season, Date: g.Date, HomeCode: g.HomeCode, AwayCode: g.AwayCode,
+		r := model.GameRow{GameID: g.GameID, Season: g.Season, Date: g.Date, HomeCode: g.HomeCode, AwayCode: g.AwayCode,
 			HomeTeamID: g.HomeTeamID, AwayTeamID: g.AwayTeamID, ESPNID: g.ESPNID, BBRefID: g.BBRefID, HomePts: -1, AwayPts: -1}
 		if g.HasScore && g.Status == store.GameFinal {
 			r.HomePts, r.AwayPts, r.Final = g.HomePts, g.AwayPts, true
@@ -74,7 +73,7 @@ func matchKey(date, home, away string) string {
 // index records g, merged with what is known of its game (stored values
 // win, as in store.UpsertGames), so that matching in a first load sees what
 // a later load would see.
-func (w *writer) index(in parse.GameRow) {
+func (w *writer) index(in model.GameRow) {
 	if in.GameID == "" {
 		return
 	}
@@ -135,7 +134,7 @@ func (w *writer) index(in parse.GameRow) {
 }
 
 // resolve finds the NBA game id of a row of ESPN or bbref.
-func (w *writer) resolve(g parse.GameRow) string {
+func (w *writer) resolve(g model.GameRow) string {
 	if g.GameID != "" {
 		return g.GameID
 	}
@@ -183,7 +182,7 @@ func (w *writer) resolve(g parse.GameRow) string {
 
 // scoreKey is the season, teams and final score of a final game ("" when
 // any is unknown).
-func scoreKey(g parse.GameRow) string {
+func scoreKey(g model.GameRow) string {
 	home, away := g.HomeCode, g.AwayCode
 	if home == "" {
 		home = g.HomeTeamID
@@ -199,7 +198,7 @@ func scoreKey(g parse.GameRow) string {
 }
 
 // learnNames records the NBA players of a game.
-func (w *writer) learnNames(gameID string, id pbp.PlayerID, name string) {
+func (w *writer) learnNames(gameID string, id model.PlayerID, name string) {
 	if gameID == "" || id == "" || name == "" {
 		return
 	}
@@ -224,7 +223,7 @@ func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name st
 			for rows.Next() {
 				var id, n string
 				if rows.Scan(&id, &n) == nil {
-					w.learnNames(gameID, pbp.PlayerID(id), n)
+					w.learnNames(gameID, model.PlayerID(id), n)
 				}
 			}
 			rows.Close()
@@ -236,12 +235,12 @@ func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name st
 // batch is what one chunk writes.
 type batch struct {
 	seasons map[string]store.SeasonRow
-	teams   []parse.TeamRow
-	players []parse.PlayerRow
-	games   []parse.GameRow
+	teams   []model.TeamRow
+	players []model.PlayerRow
+	games   []model.GameRow
 	plays   []store.GamePlays
 	playIdx map[[2]string]int
-	boxes   []pbp.Box
+	boxes   []model.Box
 	raws    []store.RawObject
 	quar    []store.QuarantineItem
 	keys    []string
@@ -263,7 +262,7 @@ func (b *batch) quarantine(p *parsed, gameID, position, reason string) {
 		GameID: gameID, Reason: reason, ParserVersion: p.obj.entry.Version})
 }
 
-func (b *batch) addGame(g parse.GameRow) {
+func (b *batch) addGame(g model.GameRow) {
 	b.games = append(b.games, g)
 	if g.Season != "" {
 		if s, err := layout.ParseSeason(g.Season); err == nil {
@@ -478,12 +477,12 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		}
 	}
 	mapped := map[string]string{} // provider player id -> NBA id
-	mapPlayer := func(gameID string, id pbp.PlayerID, name string) pbp.PlayerID {
+	mapPlayer := func(gameID string, id model.PlayerID, name string) model.PlayerID {
 		if nba || id == "" {
 			return id
 		}
 		if m, ok := mapped[string(id)]; ok {
-			return pbp.PlayerID(m)
+			return model.PlayerID(m)
 		}
 		nbaID := w.nbaPlayer(ctx, w.st, gameID, name)
 		key := "espn:" + string(id)
@@ -494,7 +493,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 			key = nbaID
 		}
 		mapped[string(id)] = key
-		return pbp.PlayerID(key)
+		return model.PlayerID(key)
 	}
 	for _, bx := range res.Boxes {
 		gid := nbaGame(bx.GameID)
@@ -506,7 +505,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		if o.key.Dataset == "boxscoretraditionalv2" || o.key.Dataset == "boxscoretraditionalv2_range" {
 			orient(&bx, w.home[gid])
 		}
-		players := make([]pbp.PlayerLine, len(bx.Players))
+		players := make([]model.PlayerLine, len(bx.Players))
 		copy(players, bx.Players)
 		for i := range players {
 			if nba {
@@ -555,11 +554,11 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 				}
 			}
 			if !nba {
-				events = make([]pbp.Event, len(g.Events))
+				events = make([]model.Event, len(g.Events))
 				copy(events, g.Events)
 				for i := range events {
 					e := &events[i]
-					for _, f := range []*pbp.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo} {
+					for _, f := range []*model.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo} {
 						if *f != "" {
 							*f = mapPlayer(gid, *f, g.Players[*f].Name)
 						}
@@ -577,7 +576,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 			rows += int64(len(events))
 			if nba && len(res.Games) == 0 {
 				// the play-by-play names the teams and the score
-				gr := parse.GameRow{GameID: gid, HomeTeamID: g.Home.ID, AwayTeamID: g.Away.ID, HomeCode: g.Home.Code, AwayCode: g.Away.Code,
+				gr := model.GameRow{GameID: gid, HomeTeamID: g.Home.ID, AwayTeamID: g.Away.ID, HomeCode: g.Home.Code, AwayCode: g.Away.Code,
 					HomePts: -1, AwayPts: -1, Date: g.Date}
 				if s, err := layout.SeasonOfGameID(gid); err == nil {
 					gr.Season = s.String()
@@ -600,7 +599,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 // addPlayer queues r. The first name written for a player stays: feeds
 // spell names differently (diacritics, "Enes Kanter"/"Enes Freedom", suffixes)
 // and a later spelling would make every load rewrite the row.
-func (w *writer) addPlayer(b *batch, r parse.PlayerRow) {
+func (w *writer) addPlayer(b *batch, r model.PlayerRow) {
 	k := store.PlayerKey(r)
 	if k == "" {
 		return

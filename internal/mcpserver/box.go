@@ -12,6 +12,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
@@ -48,7 +49,7 @@ type BoxOut struct {
 
 // compileAt runs the engine (with the embedded overrides) on game and
 // returns the box at t; an engine panic becomes an error naming the game.
-func (s *Server) compileAt(game *pbp.Game, t pbp.Tenths) (b pbp.Box, c *pbp.Compiled, err error) {
+func (s *Server) compileAt(game *model.Game, t model.Tenths) (b model.Box, c *pbp.Compiled, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("game %s: play-by-play engine failed: %v", game.GameID, p)
@@ -58,30 +59,30 @@ func (s *Server) compileAt(game *pbp.Game, t pbp.Tenths) (b pbp.Box, c *pbp.Comp
 	return c.BoxAt(pbp.AtElapsed(t)), c, nil
 }
 
-func sideName(s pbp.Side) string {
+func sideName(s model.Side) string {
 	switch s {
-	case pbp.Home:
+	case model.Home:
 		return "home"
-	case pbp.Away:
+	case model.Away:
 		return "away"
 	}
 	return ""
 }
 
-func line(id, name string, side pbp.Side, starter bool, st pbp.Stats) []any {
+func line(id, name string, side model.Side, starter bool, st model.Stats) []any {
 	return []any{id, name, sideName(side), starter, float64(int(st.Seconds)/6) / 100,
 		st.PTS, st.REB, st.AST, st.STL, st.BLK, st.TOV, st.PF,
 		st.FGM, st.FGA, st.FG3M, st.FG3A, st.FTM, st.FTA, st.OREB, st.DREB, st.PlusMinus}
 }
 
-func boxOut(b pbp.Box) BoxOut {
+func boxOut(b model.Box) BoxOut {
 	out := BoxOut{GameID: b.GameID, Source: b.Source, Columns: BoxColumns, Players: [][]any{},
-		Home: line(b.Home.TeamID, b.Home.Code, pbp.Home, false, b.Home.Stats),
-		Away: line(b.Away.TeamID, b.Away.Code, pbp.Away, false, b.Away.Stats)}
-	players := append([]pbp.PlayerLine(nil), b.Players...)
+		Home: line(b.Home.TeamID, b.Home.Code, model.Home, false, b.Home.Stats),
+		Away: line(b.Away.TeamID, b.Away.Code, model.Away, false, b.Away.Stats)}
+	players := append([]model.PlayerLine(nil), b.Players...)
 	sort.SliceStable(players, func(i, j int) bool {
 		if players[i].Side != players[j].Side {
-			return players[i].Side == pbp.Home
+			return players[i].Side == model.Home
 		}
 		return players[i].Seconds > players[j].Seconds
 	})
@@ -176,7 +177,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 		return BoxOut{}, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
 	}
 	prov := game.Provider
-	var t pbp.Tenths
+	var t model.Tenths
 	last := lastPeriod(game)
 	switch {
 	case in.ElapsedSeconds != nil:
@@ -184,7 +185,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 		if e < 0 || math.IsNaN(e) || math.IsInf(e, 0) {
 			return BoxOut{}, errors.New("elapsed_seconds must be a number of seconds, not negative")
 		}
-		t = pbp.Tenths(math.Round(e * 10))
+		t = model.Tenths(math.Round(e * 10))
 		if err := moment.CheckElapsed(in.GameID, t, last); err != nil {
 			return BoxOut{}, err
 		}
@@ -205,7 +206,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 		if in.Period > pbp.MaxPeriod {
 			return BoxOut{}, fmt.Errorf("period %d: at most %d", in.Period, pbp.MaxPeriod)
 		}
-		if cl > pbp.PeriodLength(in.Period) {
+		if cl > model.PeriodLength(in.Period) {
 			return BoxOut{}, fmt.Errorf("clock %s is longer than period %d", in.Clock, in.Period)
 		}
 		m := moment.Moment{Period: in.Period, Clock: cl}
@@ -222,8 +223,8 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 			var id, name string
 			var side, starter int
 			if rows.Scan(&id, &name, &side, &starter) == nil {
-				if p, ok := game.Players[pbp.PlayerID(id)]; !ok || p.Name == "" {
-					game.Players[pbp.PlayerID(id)] = pbp.PlayerInfo{ID: pbp.PlayerID(id), Name: name, Side: pbp.Side(side), Starter: starter != 0}
+				if p, ok := game.Players[model.PlayerID(id)]; !ok || p.Name == "" {
+					game.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name, Side: model.Side(side), Starter: starter != 0}
 				}
 			}
 		}
@@ -244,7 +245,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 }
 
 // lastPeriod is the last period of the game's play-by-play (at least 4).
-func lastPeriod(g *pbp.Game) int {
+func lastPeriod(g *model.Game) int {
 	last := 4
 	for _, e := range g.Events {
 		if e.Period > last {
@@ -254,19 +255,19 @@ func lastPeriod(g *pbp.Game) int {
 	return last
 }
 
-func describeMoment(t pbp.Tenths) string {
-	reg := 4 * pbp.RegulationPeriod
+func describeMoment(t model.Tenths) string {
+	reg := 4 * model.RegulationPeriod
 	if t <= reg {
-		p := int(t/pbp.RegulationPeriod) + 1
-		rem := pbp.RegulationPeriod - t%pbp.RegulationPeriod
+		p := int(t/model.RegulationPeriod) + 1
+		rem := model.RegulationPeriod - t%model.RegulationPeriod
 		if p > 4 {
 			p, rem = 4, 0
 		}
 		return fmt.Sprintf("Q%d %d:%02d (%.1fs elapsed)", p, int(rem)/600, int(rem)%600/10, float64(t)/10)
 	}
 	o := t - reg
-	p := int(o/pbp.OvertimePeriod) + 1
-	rem := pbp.OvertimePeriod - o%pbp.OvertimePeriod
+	p := int(o/model.OvertimePeriod) + 1
+	rem := model.OvertimePeriod - o%model.OvertimePeriod
 	return fmt.Sprintf("OT%d %d:%02d (%.1fs elapsed)", p, int(rem)/600, int(rem)%600/10, float64(t)/10)
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/derive"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -36,10 +36,10 @@ VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.
 	// The provider's running score at halftime and at the end of regulation.
 	var halfH, halfA, regH, regA int
 	for _, e := range g.Events {
-		if e.Elapsed <= 2*pbp.RegulationPeriod && e.ScoreHome >= 0 {
+		if e.Elapsed <= 2*model.RegulationPeriod && e.ScoreHome >= 0 {
 			halfH, halfA = e.ScoreHome, e.ScoreAway
 		}
-		if e.Elapsed <= 4*pbp.RegulationPeriod && e.ScoreHome >= 0 {
+		if e.Elapsed <= 4*model.RegulationPeriod && e.ScoreHome >= 0 {
 			regH, regA = e.ScoreHome, e.ScoreAway
 		}
 	}

@@ -20,13 +20,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // Moment is a point of a game: a period and the time remaining in it.
 type Moment struct {
-	Period int        // 1-4 quarters, 5 = OT1, 6 = OT2, ...
-	Clock  pbp.Tenths // time remaining in the period
+	Period int          // 1-4 quarters, 5 = OT1, 6 = OT2, ...
+	Clock  model.Tenths // time remaining in the period
 }
 
 // Syntax is the grammar in one line, for error messages and help texts.
@@ -46,8 +47,8 @@ func Parse(s string) (Moment, error) {
 	if err != nil {
 		return Moment{}, fmt.Errorf("moment %q: %w", s, err)
 	}
-	if cl > pbp.PeriodLength(p) {
-		return Moment{}, fmt.Errorf("moment %q: clock %s is longer than %s (%s)", s, f[1], PeriodName(p), pbp.PeriodLength(p))
+	if cl > model.PeriodLength(p) {
+		return Moment{}, fmt.Errorf("moment %q: clock %s is longer than %s (%s)", s, f[1], PeriodName(p), model.PeriodLength(p))
 	}
 	return Moment{Period: p, Clock: cl}, nil
 }
@@ -83,7 +84,7 @@ func ParsePeriod(s string) (int, error) {
 
 // ParseClock reads a clock "M:SS" or "M:SS.t" (minutes 1-2 digits, seconds
 // exactly 2 digits below 60, at most one digit of tenths) into tenths.
-func ParseClock(s string) (pbp.Tenths, error) {
+func ParseClock(s string) (model.Tenths, error) {
 	bad := fmt.Errorf("bad clock %q: want M:SS or M:SS.t (7:02, 7:02.4, 0:00.5)", s)
 	mm, rest, ok := strings.Cut(s, ":")
 	if !ok || len(mm) == 0 || len(mm) > 2 || !allDigits(mm) {
@@ -98,31 +99,31 @@ func ParseClock(s string) (pbp.Tenths, error) {
 	if sec >= 60 {
 		return 0, bad
 	}
-	t := pbp.Tenths(m*600 + sec*10)
+	t := model.Tenths(m*600 + sec*10)
 	if hasTenth {
-		t += pbp.Tenths(tt[0] - '0')
+		t += model.Tenths(tt[0] - '0')
 	}
 	return t, nil
 }
 
 // ParseElapsed reads game time since the opening tip in seconds: digits
 // with at most one decimal ("1978", "1978.6"). No signs, exponents, NaN.
-func ParseElapsed(s string) (pbp.Tenths, error) {
+func ParseElapsed(s string) (model.Tenths, error) {
 	s = strings.TrimSpace(s)
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if whole == "" || len(whole) > 6 || !allDigits(whole) || (hasFrac && (len(frac) != 1 || !allDigits(frac))) {
 		return 0, fmt.Errorf("elapsed %q: want seconds since the opening tip, e.g. 1978 or 1978.6", s)
 	}
 	n, _ := strconv.Atoi(whole)
-	t := pbp.Tenths(n * 10)
+	t := model.Tenths(n * 10)
 	if hasFrac {
-		t += pbp.Tenths(frac[0] - '0')
+		t += model.Tenths(frac[0] - '0')
 	}
 	return t, nil
 }
 
 // ParseEnd reads a window end: a moment ("Q3 7:02.4") or elapsed seconds.
-func ParseEnd(s string) (pbp.Tenths, error) {
+func ParseEnd(s string) (model.Tenths, error) {
 	if t := strings.TrimSpace(s); t != "" && (t[0] >= '0' && t[0] <= '9') && !strings.ContainsAny(t, " :") {
 		return ParseElapsed(t)
 	}
@@ -134,7 +135,7 @@ func ParseEnd(s string) (pbp.Tenths, error) {
 }
 
 // Elapsed is the game time of the moment since the opening tip.
-func (m Moment) Elapsed() pbp.Tenths { return pbp.Elapsed(m.Period, m.Clock) }
+func (m Moment) Elapsed() model.Tenths { return model.Elapsed(m.Period, m.Clock) }
 
 // String writes the moment in the grammar it is read with ("Q3 7:02.4").
 func (m Moment) String() string {
@@ -142,7 +143,7 @@ func (m Moment) String() string {
 }
 
 // ClockString writes tenths as M:SS, or M:SS.t when the tenth is not zero.
-func ClockString(t pbp.Tenths) string {
+func ClockString(t model.Tenths) string {
 	s := fmt.Sprintf("%d:%02d", int(t)/600, int(t)%600/10)
 	if t%10 != 0 {
 		s += fmt.Sprintf(".%d", int(t)%10)
@@ -160,12 +161,12 @@ func PeriodName(p int) string {
 
 // FromElapsed is the moment of game time t in a game whose last period is
 // lastPeriod (the end of a period belongs to it: 2880 is "Q4 0:00").
-func FromElapsed(t pbp.Tenths, lastPeriod int) Moment {
+func FromElapsed(t model.Tenths, lastPeriod int) Moment {
 	p := 1
-	for p < lastPeriod && t > pbp.PeriodStart(p)+pbp.PeriodLength(p) {
+	for p < lastPeriod && t > model.PeriodStart(p)+model.PeriodLength(p) {
 		p++
 	}
-	cl := pbp.PeriodStart(p) + pbp.PeriodLength(p) - t
+	cl := model.PeriodStart(p) + model.PeriodLength(p) - t
 	if cl < 0 {
 		cl = 0
 	}
@@ -184,8 +185,8 @@ func (m Moment) Check(gameID string, lastPeriod int) error {
 
 // CheckElapsed says whether game time t lies inside a game whose last
 // period is lastPeriod; past the end is an error naming the last period.
-func CheckElapsed(gameID string, t pbp.Tenths, lastPeriod int) error {
-	end := pbp.PeriodStart(lastPeriod) + pbp.PeriodLength(lastPeriod)
+func CheckElapsed(gameID string, t model.Tenths, lastPeriod int) error {
+	end := model.PeriodStart(lastPeriod) + model.PeriodLength(lastPeriod)
 	if t > end {
 		return fmt.Errorf("elapsed %.1f s: game %s ended at %.1f s, the end of its last period %s", t.Seconds(), gameID, end.Seconds(), PeriodName(lastPeriod))
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -66,7 +67,7 @@ func TestRoundTrip(t *testing.T) {
 		if last < 4 {
 			last = 4
 		}
-		if back := FromElapsed(m.Elapsed(), last); back != m && !(m.Clock == pbp.PeriodLength(m.Period) && m.Period > 1) {
+		if back := FromElapsed(m.Elapsed(), last); back != m && !(m.Clock == model.PeriodLength(m.Period) && m.Period > 1) {
 			t.Errorf("FromElapsed(%d) = %v; want %v", m.Elapsed(), back, m)
 		}
 	}
@@ -75,13 +76,13 @@ func TestRoundTrip(t *testing.T) {
 func TestParseElapsedAndEnd(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want pbp.Tenths
+		want model.Tenths
 		err  bool
 	}{
 		{in: "1978.6", want: 19786},
 		{in: "0", want: 0},
 		{in: "2880", want: 28800},
-		{in: "Q3 7:02.4", want: pbp.Elapsed(3, 4224)},
+		{in: "Q3 7:02.4", want: model.Elapsed(3, 4224)},
 		{in: "-1", err: true},
 		{in: "1e3", err: true},
 		{in: "NaN", err: true},
@@ -121,7 +122,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if m.Period < 1 || m.Period > pbp.MaxPeriod || m.Clock < 0 || m.Clock > pbp.PeriodLength(m.Period) {
+		if m.Period < 1 || m.Period > pbp.MaxPeriod || m.Clock < 0 || m.Clock > model.PeriodLength(m.Period) {
 			t.Fatalf("Parse(%q) = %+v: out of range", s, m)
 		}
 		again, err := Parse(m.String())

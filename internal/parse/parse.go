@@ -8,7 +8,7 @@ package parse
 import (
 	"fmt"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Hint is what the caller knows about the bytes from where they were found
@@ -20,44 +20,6 @@ type Hint struct {
 	Item   string // the key's item: game id, date, month, ...
 }
 
-// GameRow is one game as a schedule, a game log or a box score describes it.
-// Empty fields are unknown; loaders merge rows from several providers.
-type GameRow struct {
-	GameID     string // NBA GAME_ID
-	ESPNID     string
-	BBRefID    string
-	Season     string
-	SeasonType string // regular, playoffs, play_in, preseason, cup_final, allstar
-	Date       string // YYYY-MM-DD, US local date
-	HomeCode   string // NBA team code (BKN, CHA, PHX, ...)
-	AwayCode   string
-	HomeTeamID string // NBA team id when known
-	AwayTeamID string
-	HomePts    int // -1 or 0 with Final=false when not played
-	AwayPts    int
-	Final      bool
-	Periods    int // periods played (4 + overtimes) when the provider says; 0 unknown
-}
-
-// TeamRow is a team as a provider describes it.
-type TeamRow struct {
-	TeamID    string // NBA team id
-	Code      string // NBA code
-	City      string
-	Name      string
-	ESPNID    string
-	ESPNCode  string
-	BBRefCode string
-}
-
-// PlayerRow is a player as a provider describes it.
-type PlayerRow struct {
-	PlayerID string // NBA person id when the provider is NBA; else empty
-	Name     string
-	ESPNID   string
-	BBRefID  string
-}
-
 // Issue is a problem with one part of an input (a row, an event, a table)
 // that was skipped while the rest parsed. Loaders quarantine each Issue.
 type Issue struct {
@@ -67,11 +29,11 @@ type Issue struct {
 
 // Result is what a parser extracts from one response.
 type Result struct {
-	Games   []GameRow
-	Teams   []TeamRow
-	Players []PlayerRow
-	PBP     *pbp.Game // play-by-play, when the response holds it
-	Boxes   []pbp.Box // official boxes (full game, or a window with From/To set)
+	Games   []model.GameRow
+	Teams   []model.TeamRow
+	Players []model.PlayerRow
+	PBP     *model.Game // play-by-play, when the response holds it
+	Boxes   []model.Box // official boxes (full game, or a window with From/To set)
 	Issues  []Issue
 }
 

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // BenchmarkFold folds whole compiled games (synthetic, about 450 events
@@ -39,12 +41,12 @@ func BenchmarkBoxAt(b *testing.B) {
 	c := Compile(g, nil)
 	r := rand.New(rand.NewPCG(1, 2))
 	var s State
-	var box Box
+	var box model.Box
 	lat := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m := AtElapsed(Tenths(r.IntN(int(c.FinalState().Elapsed))))
+		m := AtElapsed(model.Tenths(r.IntN(int(c.FinalState().Elapsed))))
 		t0 := time.Now()
 		c.BoxInto(&s, m, &box)
 		lat = append(lat, time.Since(t0))

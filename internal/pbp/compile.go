@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Note records one application of a quirk rule, an override or a lineup
@@ -18,8 +20,8 @@ type Note struct {
 // PeriodInfo is what the engine decided about one period.
 type PeriodInfo struct {
 	Period   int
-	Start    Tenths // elapsed at the period start
-	Starters [3][5]PlayerID
+	Start    model.Tenths // elapsed at the period start
+	Starters [3][5]model.PlayerID
 	// Method says how each side's starters were found: "events" (who acts
 	// before being subbed in), "override", "previous-period-end" (fallback,
 	// degraded), "incomplete" (degraded).
@@ -31,9 +33,9 @@ type PeriodInfo struct {
 // player ids, resolved rebounds, fouls, possessions and lineups, and a
 // checkpoint at every period start.
 type Compiled struct {
-	Game    *Game
-	Events  []Event      // events in engine order (after overrides and quirk rules)
-	Players []PlayerInfo // dense index -> player
+	Game    *model.Game
+	Events  []model.Event      // events in engine order (after overrides and quirk rules)
+	Players []model.PlayerInfo // dense index -> player
 	Periods []PeriodInfo
 	Notes   []Note
 	// Degraded is set when the engine had to fall back on a guess (period
@@ -41,7 +43,7 @@ type Compiled struct {
 	Degraded bool
 	Reasons  []string
 
-	index       map[PlayerID]pidx
+	index       map[model.PlayerID]pidx
 	ev          []cev
 	checkpoints []State
 	final       State
@@ -50,7 +52,7 @@ type Compiled struct {
 }
 
 // Index returns the dense index of a player, or -1.
-func (c *Compiled) Index(id PlayerID) int {
+func (c *Compiled) Index(id model.PlayerID) int {
 	if p, ok := c.index[id]; ok {
 		return int(p)
 	}
@@ -71,13 +73,13 @@ func (c *Compiled) degrade(format string, args ...any) {
 
 // Compile prepares g for folding. It never fails: what it cannot resolve
 // is recorded in Notes, and guesses mark the game Degraded. ov may be nil.
-func Compile(g *Game, ov *Overrides) *Compiled {
-	c := &Compiled{Game: g, index: map[PlayerID]pidx{}}
+func Compile(g *model.Game, ov *Overrides) *Compiled {
+	c := &Compiled{Game: g, index: map[model.PlayerID]pidx{}}
 	if g == nil {
-		c.Game = &Game{}
+		c.Game = &model.Game{}
 		g = c.Game
 	}
-	evs := make([]Event, len(g.Events))
+	evs := make([]model.Event, len(g.Events))
 	copy(evs, g.Events)
 	var gov *GameOverrides
 	if ov != nil {
@@ -93,11 +95,11 @@ func Compile(g *Game, ov *Overrides) *Compiled {
 }
 
 // sideOf returns the side of a player from the feed's roster, or NoSide.
-func (c *Compiled) sideOf(id PlayerID) Side {
+func (c *Compiled) sideOf(id model.PlayerID) model.Side {
 	if p, ok := c.index[id]; ok {
 		return c.Players[p].Side
 	}
-	return NoSide
+	return model.NoSide
 }
 
 func (c *Compiled) intern() {
@@ -106,13 +108,13 @@ func (c *Compiled) intern() {
 	// feed's roster decides when it knows; otherwise the majority does (a
 	// single odd event, e.g. a jump ball whose Side is the team that got
 	// the tip, cannot move a player to the other team).
-	votes := map[PlayerID]*[3]int{}
-	add := func(id PlayerID, side Side) {
+	votes := map[model.PlayerID]*[3]int{}
+	add := func(id model.PlayerID, side model.Side) {
 		if id == "" {
 			return
 		}
 		if _, ok := c.index[id]; !ok {
-			info := PlayerInfo{ID: id}
+			info := model.PlayerInfo{ID: id}
 			if gi, ok := g.Players[id]; ok {
 				info.Name = gi.Name
 				info.Side = gi.Side
@@ -131,23 +133,23 @@ func (c *Compiled) intern() {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		add(PlayerID(id), NoSide)
+		add(model.PlayerID(id), model.NoSide)
 	}
 	for i := range c.Events {
 		e := &c.Events[i]
 		s := e.Side
 		switch e.Type {
-		case Substitution:
+		case model.Substitution:
 			add(e.SubIn, s)
 			add(e.SubOut, s)
-		case JumpBall:
-			add(e.Player, NoSide)
-			add(e.Jump2, NoSide)
-			add(e.JumpTo, NoSide)
-		case Foul:
+		case model.JumpBall:
+			add(e.Player, model.NoSide)
+			add(e.Jump2, model.NoSide)
+			add(e.JumpTo, model.NoSide)
+		case model.Foul:
 			add(e.Player, s)
-			if e.Foul == FoulDouble || e.Foul == FoulDoubleTechnical {
-				add(e.Fouled, NoSide)
+			if e.Foul == model.FoulDouble || e.Foul == model.FoulDoubleTechnical {
+				add(e.Fouled, model.NoSide)
 			} else {
 				add(e.Fouled, s.Other())
 			}
@@ -155,7 +157,7 @@ func (c *Compiled) intern() {
 			if !e.Team {
 				add(e.Player, s)
 			}
-			add(e.Fouled, NoSide)
+			add(e.Fouled, model.NoSide)
 		}
 		add(e.Assist, s)
 		add(e.Block, s.Other())
@@ -163,20 +165,20 @@ func (c *Compiled) intern() {
 	}
 	for i := range c.Players {
 		pl := &c.Players[i]
-		if pl.Side != NoSide {
+		if pl.Side != model.NoSide {
 			continue
 		}
 		v := votes[pl.ID]
 		switch {
-		case v[Home] > v[Away]:
-			pl.Side = Home
-		case v[Away] > v[Home]:
-			pl.Side = Away
+		case v[model.Home] > v[model.Away]:
+			pl.Side = model.Home
+		case v[model.Away] > v[model.Home]:
+			pl.Side = model.Away
 		}
 	}
 }
 
-func (c *Compiled) pid(id PlayerID) pidx {
+func (c *Compiled) pid(id model.PlayerID) pidx {
 	if id == "" {
 		return none
 	}
@@ -189,23 +191,23 @@ func (c *Compiled) pid(id PlayerID) pidx {
 // countsPF says whether a foul of kind k is charged to the player as a
 // personal foul in the official box: every foul except technicals (and
 // defensive three seconds, a technical in substance).
-func countsPF(k FoulKind) bool {
+func countsPF(k model.FoulKind) bool {
 	switch k {
-	case FoulTechnical, FoulDoubleTechnical, FoulDefensive3Seconds:
+	case model.FoulTechnical, model.FoulDoubleTechnical, model.FoulDefensive3Seconds:
 		return false
 	}
 	return true
 }
 
-func isTechnical(e *Event) bool {
+func isTechnical(e *model.Event) bool {
 	switch e.Type {
-	case Foul:
-		if e.Foul == FoulOther && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
+	case model.Foul:
+		if e.Foul == model.FoulOther && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
 			return true // rule technical-by-name: "Non-Unsportsmanlike Tech Foul - Flopping" (0022300539)
 		}
-		return e.Foul == FoulTechnical || e.Foul == FoulDoubleTechnical || e.Foul == FoulDefensive3Seconds
-	case FreeThrow:
-		return e.FTKind == FTTechnical
+		return e.Foul == model.FoulTechnical || e.Foul == model.FoulDoubleTechnical || e.Foul == model.FoulDefensive3Seconds
+	case model.FreeThrow:
+		return e.FTKind == model.FTTechnical
 	}
 	return false
 }
@@ -217,7 +219,7 @@ func (c *Compiled) build(gov *GameOverrides) {
 	c.played = make([]bool, n)
 	c.starter = make([]bool, n)
 	c.ev = make([]cev, len(c.Events))
-	lastMiss := NoSide
+	lastMiss := model.NoSide
 	tally := reboundTally{}
 	for i := range c.Events {
 		e := &c.Events[i]
@@ -238,38 +240,38 @@ func (c *Compiled) build(gov *GameOverrides) {
 			ce.flags |= fTech
 		}
 		switch e.Type {
-		case ShotMade:
+		case model.ShotMade:
 			if ce.pts == 0 {
 				ce.pts = 2
 				if e.Three {
 					ce.pts = 3
 				}
 			}
-			lastMiss = NoSide
-		case ShotMissed:
+			lastMiss = model.NoSide
+		case model.ShotMissed:
 			lastMiss = e.Side
-		case FreeThrow:
+		case model.FreeThrow:
 			if !e.Made {
 				lastMiss = e.Side
 			}
-		case Rebound:
+		case model.Rebound:
 			kind := e.Rebound
 			if k, ok := tally.kind(e); ok {
 				kind = k
-			} else if lastMiss != NoSide && e.Side != NoSide {
+			} else if lastMiss != model.NoSide && e.Side != model.NoSide {
 				// the feed's own kind was inferred from its row order;
 				// ours comes after the quirk rules reordered the rows
-				kind = ReboundDefensive
+				kind = model.ReboundDefensive
 				if lastMiss == e.Side {
-					kind = ReboundOffensive
+					kind = model.ReboundOffensive
 				}
 			}
-			if kind == ReboundOffensive {
+			if kind == model.ReboundOffensive {
 				ce.flags |= fOREB
 			} else {
 				ce.flags |= fDREB
 			}
-		case Turnover:
+		case model.Turnover:
 			// Every turnover counts, "No Turnover" rows included: their
 			// (P1.T11) tallies show the official count includes them
 			// (0021800144 event 636).
@@ -277,28 +279,28 @@ func (c *Compiled) build(gov *GameOverrides) {
 			// lastMiss stays: a rebound after a turnover with no miss in
 			// between is a row out of order, and belongs to the last miss
 			// (0021801199 event 360).
-		case Foul:
+		case model.Foul:
 			if countsPF(e.Foul) && ce.flags&fTech == 0 {
 				if ce.p >= 0 && !e.Team {
 					ce.flags |= fPF
 				} else {
 					ce.flags |= fTeamPF
 				}
-				if e.Foul == FoulDouble && ce.fouled >= 0 {
+				if e.Foul == model.FoulDouble && ce.fouled >= 0 {
 					ce.flags |= fPF2
 				}
 			}
-		case JumpBall:
+		case model.JumpBall:
 			// A steal on a jump ball is carried on the event (Steal) by
 			// the parser; rule jump-ball-steal.
-		case PeriodBegin:
+		case model.PeriodBegin:
 			ce.flags |= fPeriodStart
-			lastMiss = NoSide
-		case PeriodEnd:
+			lastMiss = model.NoSide
+		case model.PeriodEnd:
 			ce.flags |= fPeriodEnd
 		}
 		for _, p := range [...]pidx{ce.p, ce.a, ce.blk, ce.stl, ce.in} {
-			if p >= 0 && !(ce.flags&fTech != 0 || e.Type == Ejection) {
+			if p >= 0 && !(ce.flags&fTech != 0 || e.Type == model.Ejection) {
 				c.played[p] = true
 			}
 		}
@@ -314,11 +316,11 @@ func (c *Compiled) build(gov *GameOverrides) {
 // ball), a defensive rebound, a turnover, and the end of a period with the
 // ball live.
 func (c *Compiled) resolvePossessions() {
-	offense := NoSide
+	offense := model.NoSide
 	open := false
 	pending := -1 // a made FG that may still get an and-one
-	end := func(i int, s Side) {
-		if s == NoSide {
+	end := func(i int, s model.Side) {
+		if s == model.NoSide {
 			return
 		}
 		c.ev[i].possEnd = s
@@ -331,9 +333,9 @@ func (c *Compiled) resolvePossessions() {
 		if pending >= 0 {
 			pe := &c.ev[pending]
 			switch {
-			case e.typ == FreeThrow && e.side == pe.side && e.elapsed == pe.elapsed && e.flags&fTech == 0 && src.FTKind == FTRegular:
+			case e.typ == model.FreeThrow && e.side == pe.side && e.elapsed == pe.elapsed && e.flags&fTech == 0 && src.FTKind == model.FTRegular:
 				pending = -1 // and-one: the free throw decides
-			case e.elapsed == pe.elapsed && (e.typ == Foul || e.typ == Substitution || e.typ == Timeout || e.typ == Replay || e.typ == Violation || e.typ == Ejection || e.flags&fTech != 0 || e.typ == Unknown):
+			case e.elapsed == pe.elapsed && (e.typ == model.Foul || e.typ == model.Substitution || e.typ == model.Timeout || e.typ == model.Replay || e.typ == model.Violation || e.typ == model.Ejection || e.flags&fTech != 0 || e.typ == model.Unknown):
 				// still undecided
 			default:
 				end(pending, pe.side)
@@ -341,34 +343,34 @@ func (c *Compiled) resolvePossessions() {
 			}
 		}
 		switch e.typ {
-		case ShotMade:
+		case model.ShotMade:
 			offense, open = e.side, true
 			pending = i
-		case ShotMissed:
+		case model.ShotMissed:
 			offense, open = e.side, true
-		case FreeThrow:
+		case model.FreeThrow:
 			if e.flags&fTech != 0 {
 				break
 			}
 			offense, open = e.side, true
-			if src.FTNum > 0 && src.FTNum == src.FTOf && e.made && src.FTKind == FTRegular {
+			if src.FTNum > 0 && src.FTNum == src.FTOf && e.made && src.FTKind == model.FTRegular {
 				end(i, e.side)
 			}
-		case Rebound:
-			if e.flags&fDREB != 0 && e.side != NoSide {
+		case model.Rebound:
+			if e.flags&fDREB != 0 && e.side != model.NoSide {
 				end(i, e.side.Other())
-			} else if e.side != NoSide {
+			} else if e.side != model.NoSide {
 				offense, open = e.side, true
 			}
-		case Turnover:
-			if e.flags&fTOV != 0 && e.side != NoSide {
+		case model.Turnover:
+			if e.flags&fTOV != 0 && e.side != model.NoSide {
 				end(i, e.side)
 			}
-		case JumpBall:
-			if to := c.pid(src.JumpTo); to >= 0 && c.Players[to].Side != NoSide {
+		case model.JumpBall:
+			if to := c.pid(src.JumpTo); to >= 0 && c.Players[to].Side != model.NoSide {
 				offense, open = c.Players[to].Side, true
 			}
-		case PeriodEnd:
+		case model.PeriodEnd:
 			if pending >= 0 {
 				end(pending, c.ev[pending].side)
 				pending = -1
@@ -376,7 +378,7 @@ func (c *Compiled) resolvePossessions() {
 			if open {
 				end(i, offense)
 			}
-			offense, open = NoSide, false
+			offense, open = model.NoSide, false
 		}
 	}
 	if pending >= 0 {
@@ -387,16 +389,16 @@ func (c *Compiled) resolvePossessions() {
 // actors returns the players of side s an event shows on the court, for
 // starter inference. Technical fouls and free throws, ejections and team
 // events show nobody: bench players can be involved in them.
-func (c *Compiled) actors(e *Event, out []pidx) []pidx {
+func (c *Compiled) actors(e *model.Event, out []pidx) []pidx {
 	out = out[:0]
-	if isTechnical(e) || e.Type == Ejection || e.Type == Timeout || e.Type == Replay ||
-		e.Type == PeriodBegin || e.Type == PeriodEnd || e.Type == Unknown {
+	if isTechnical(e) || e.Type == model.Ejection || e.Type == model.Timeout || e.Type == model.Replay ||
+		e.Type == model.PeriodBegin || e.Type == model.PeriodEnd || e.Type == model.Unknown {
 		return out
 	}
-	if e.Type == Foul && (e.Foul == FoulFlagrant2) {
+	if e.Type == model.Foul && (e.Foul == model.FoulFlagrant2) {
 		// the fouler is ejected; he was on the court, keep him
 	}
-	for _, id := range [...]PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.Jump2, e.JumpTo} {
+	for _, id := range [...]model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.Jump2, e.JumpTo} {
 		if id == "" {
 			continue
 		}
@@ -441,9 +443,9 @@ func (c *Compiled) resolveLineups(gov *GameOverrides) {
 		period := pi + 1
 		info := &c.Periods[pi]
 		info.Period = period
-		info.Start = PeriodStart(period)
+		info.Start = model.PeriodStart(period)
 		r := ranges[pi]
-		for _, side := range [2]Side{Home, Away} {
+		for _, side := range [2]model.Side{model.Home, model.Away} {
 			found := make([]pidx, 0, 6)
 			seenIn := map[pidx]bool{}
 			has := func(p pidx) bool {
@@ -457,7 +459,7 @@ func (c *Compiled) resolveLineups(gov *GameOverrides) {
 			if r.from >= 0 {
 				for i := r.from; i < r.to; i++ {
 					e := &c.Events[i]
-					if e.Type == Substitution {
+					if e.Type == model.Substitution {
 						if e.Side != side && c.sideOf(e.SubIn) != side && c.sideOf(e.SubOut) != side {
 							continue
 						}
@@ -553,19 +555,19 @@ func (c *Compiled) resolveLineups(gov *GameOverrides) {
 		if r.from >= 0 {
 			for i := r.from; i < r.to; i++ {
 				ce := &c.ev[i]
-				if ce.typ != Substitution {
+				if ce.typ != model.Substitution {
 					continue
 				}
 				e := &c.Events[i]
 				side := ce.side
-				if side == NoSide {
+				if side == model.NoSide {
 					side = c.sideOf(e.SubIn)
-					if side == NoSide {
+					if side == model.NoSide {
 						side = c.sideOf(e.SubOut)
 					}
 					ce.side = side
 				}
-				if side == NoSide {
+				if side == model.NoSide {
 					c.note("substitution", period, e.EventNum, "no team for the substitution; ignored")
 					continue
 				}
@@ -614,7 +616,7 @@ func (c *Compiled) checkpointAll() {
 	c.checkpoints = append(c.checkpoints[:0], State{})
 	c.checkpoints[0].CopyFrom(&s)
 	for i := range c.ev {
-		if c.ev[i].typ == PeriodBegin && i > 0 {
+		if c.ev[i].typ == model.PeriodBegin && i > 0 {
 			c.fold(&s, i)
 			var cp State
 			cp.CopyFrom(&s)
@@ -641,33 +643,33 @@ func (c *Compiled) Fold(s *State) int {
 // description ("Brown REBOUND (Off:2 Def:1)", NBA v2): when a player's
 // offensive count went up, the rebound is offensive, whatever the row
 // order says (rule rebound-tally; 0021800001 events 340 and 317).
-type reboundTally map[PlayerID][2]int
+type reboundTally map[model.PlayerID][2]int
 
-func (t reboundTally) kind(e *Event) (ReboundKind, bool) {
+func (t reboundTally) kind(e *model.Event) (model.ReboundKind, bool) {
 	if e.Player == "" || e.Team {
-		return ReboundUnknown, false
+		return model.ReboundUnknown, false
 	}
 	d := e.Description
 	i := strings.Index(d, "(Off:")
 	if i < 0 {
-		return ReboundUnknown, false
+		return model.ReboundUnknown, false
 	}
 	var off, def int
 	if _, err := fmt.Sscanf(d[i:], "(Off:%d Def:%d)", &off, &def); err != nil {
-		return ReboundUnknown, false
+		return model.ReboundUnknown, false
 	}
 	prev, seen := t[e.Player]
 	t[e.Player] = [2]int{max(off, prev[0]), max(def, prev[1])}
 	switch {
 	case off > prev[0] && def <= prev[1]:
-		return ReboundOffensive, true
+		return model.ReboundOffensive, true
 	case def > prev[1] && off <= prev[0]:
-		return ReboundDefensive, true
+		return model.ReboundDefensive, true
 	case !seen && off+def == 1:
 		if off == 1 {
-			return ReboundOffensive, true
+			return model.ReboundOffensive, true
 		}
-		return ReboundDefensive, true
+		return model.ReboundDefensive, true
 	}
-	return ReboundUnknown, false
+	return model.ReboundUnknown, false
 }

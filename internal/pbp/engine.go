@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // The engine works in two steps.
@@ -44,15 +46,15 @@ const (
 
 // cev is a compiled event: fixed size, no pointers.
 type cev struct {
-	elapsed Tenths
+	elapsed model.Tenths
 	src     int32 // index in Compiled.Events
-	typ     EventType
-	side    Side
+	typ     model.EventType
+	side    model.Side
 	team    bool
 	made    bool
 	three   bool
 	pts     int8
-	possEnd Side // the possession of this side ends with this event
+	possEnd model.Side // the possession of this side ends with this event
 	flags   uint16
 	period  uint8
 	p       pidx // primary player
@@ -68,13 +70,13 @@ type cev struct {
 // PlusMinus and Seconds in P are settled only for players off the court;
 // Box settles the others.
 type State struct {
-	Next    int    // index of the next compiled event to apply
-	Period  int    // current period (0 before the first)
-	Elapsed Tenths // game time of the last applied event
+	Next    int          // index of the next compiled event to apply
+	Period  int          // current period (0 before the first)
+	Elapsed model.Tenths // game time of the last applied event
 
-	P       []Stats  // by dense player index
-	onSince []Tenths // when the player last entered the court
-	entry   []int32  // home margin when the player last entered
+	P       []model.Stats  // by dense player index
+	onSince []model.Tenths // when the player last entered the court
+	entry   []int32        // home margin when the player last entered
 	On      [3][5]pidx
 	Score   [3]int32 // by Side
 	// Team-only events: rebounds and turnovers credited to a team, fouls
@@ -87,8 +89,8 @@ type State struct {
 }
 
 func (s *State) init(n int) {
-	s.P = make([]Stats, n)
-	s.onSince = make([]Tenths, n)
+	s.P = make([]model.Stats, n)
+	s.onSince = make([]model.Tenths, n)
 	s.entry = make([]int32, n)
 	for i := range s.On {
 		for j := range s.On[i] {
@@ -107,23 +109,23 @@ func (s *State) CopyFrom(o *State) {
 	s.stints = nil
 }
 
-func (s *State) margin() int32 { return s.Score[Home] - s.Score[Away] }
+func (s *State) margin() int32 { return s.Score[model.Home] - s.Score[model.Away] }
 
 // leave settles a player leaving the court at t.
-func (s *State) leave(p pidx, side Side, t Tenths) {
+func (s *State) leave(p pidx, side model.Side, t model.Tenths) {
 	if p < 0 {
 		return
 	}
 	st := &s.P[p]
 	st.Seconds += t - s.onSince[p]
 	d := s.margin() - s.entry[p]
-	if side == Away {
+	if side == model.Away {
 		d = -d
 	}
 	st.PlusMinus += int(d)
 }
 
-func (s *State) enter(p pidx, t Tenths) {
+func (s *State) enter(p pidx, t model.Tenths) {
 	if p < 0 {
 		return
 	}
@@ -134,17 +136,17 @@ func (s *State) enter(p pidx, t Tenths) {
 // Stint is a stretch of game time during which one team's five did not
 // change.
 type Stint struct {
-	Side         Side
+	Side         model.Side
 	Period       int
-	From, To     Tenths // elapsed
-	Players      [5]PlayerID
+	From, To     model.Tenths // elapsed
+	Players      [5]model.PlayerID
 	PtsFor       int
 	PtsAgainst   int
 	startFor     int32
 	startAgainst int32
 }
 
-func (c *Compiled) openStint(s *State, side Side, period int, t Tenths) {
+func (c *Compiled) openStint(s *State, side model.Side, period int, t model.Tenths) {
 	if s.stints == nil {
 		return
 	}
@@ -158,7 +160,7 @@ func (c *Compiled) openStint(s *State, side Side, period int, t Tenths) {
 	*s.stints = append(*s.stints, st)
 }
 
-func (c *Compiled) closeStint(s *State, side Side, t Tenths) {
+func (c *Compiled) closeStint(s *State, side model.Side, t model.Tenths) {
 	if s.stints == nil || s.openStints[side] == 0 {
 		return
 	}
@@ -176,7 +178,7 @@ func (c *Compiled) fold(s *State, end int) {
 	for i := s.Next; i < end; i++ {
 		e := &ev[i]
 		switch e.typ {
-		case ShotMade:
+		case model.ShotMade:
 			s.Score[e.side] += int32(e.pts)
 			if e.p >= 0 {
 				st := &P[e.p]
@@ -191,7 +193,7 @@ func (c *Compiled) fold(s *State, end int) {
 			if e.a >= 0 {
 				P[e.a].AST++
 			}
-		case ShotMissed:
+		case model.ShotMissed:
 			if e.p >= 0 {
 				st := &P[e.p]
 				st.FGA++
@@ -202,7 +204,7 @@ func (c *Compiled) fold(s *State, end int) {
 			if e.blk >= 0 {
 				P[e.blk].BLK++
 			}
-		case FreeThrow:
+		case model.FreeThrow:
 			if e.made {
 				s.Score[e.side]++
 			}
@@ -214,7 +216,7 @@ func (c *Compiled) fold(s *State, end int) {
 					st.PTS++
 				}
 			}
-		case Rebound:
+		case model.Rebound:
 			if e.p >= 0 {
 				st := &P[e.p]
 				st.REB++
@@ -223,39 +225,39 @@ func (c *Compiled) fold(s *State, end int) {
 				} else {
 					st.DREB++
 				}
-			} else if e.side != NoSide {
+			} else if e.side != model.NoSide {
 				if e.flags&fOREB != 0 {
 					s.TeamOREB[e.side]++
 				} else {
 					s.TeamDREB[e.side]++
 				}
 			}
-		case Turnover:
+		case model.Turnover:
 			if e.flags&fTOV != 0 {
 				if e.p >= 0 {
 					P[e.p].TOV++
-				} else if e.side != NoSide {
+				} else if e.side != model.NoSide {
 					s.TeamTOV[e.side]++
 				}
 			}
 			if e.stl >= 0 {
 				P[e.stl].STL++
 			}
-		case Foul:
+		case model.Foul:
 			if e.flags&fPF != 0 && e.p >= 0 {
 				P[e.p].PF++
 			}
 			if e.flags&fPF2 != 0 && e.fouled >= 0 {
 				P[e.fouled].PF++
 			}
-			if e.flags&fTeamPF != 0 && e.side != NoSide {
+			if e.flags&fTeamPF != 0 && e.side != model.NoSide {
 				s.TeamPF[e.side]++
 			}
-		case JumpBall:
+		case model.JumpBall:
 			if e.stl >= 0 {
 				P[e.stl].STL++
 			}
-		case Substitution:
+		case model.Substitution:
 			if e.slot >= 0 {
 				side := e.side
 				s.leave(e.out, side, e.elapsed)
@@ -266,10 +268,10 @@ func (c *Compiled) fold(s *State, end int) {
 					c.openStint(s, side, int(e.period), e.elapsed)
 				}
 			}
-		case PeriodBegin:
+		case model.PeriodBegin:
 			c.beginPeriod(s, int(e.period), e.elapsed)
 		}
-		if e.possEnd != NoSide {
+		if e.possEnd != model.NoSide {
 			s.Poss[e.possEnd]++
 		}
 		s.Elapsed = e.elapsed
@@ -281,18 +283,18 @@ func (c *Compiled) fold(s *State, end int) {
 }
 
 // beginPeriod puts the period's starters on the court.
-func (c *Compiled) beginPeriod(s *State, period int, t Tenths) {
-	for _, side := range [2]Side{Home, Away} {
+func (c *Compiled) beginPeriod(s *State, period int, t model.Tenths) {
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for _, p := range s.On[side] {
 			s.leave(p, side, t)
 		}
 	}
 	if s.stints != nil {
-		c.closeStint(s, Home, t)
-		c.closeStint(s, Away, t)
+		c.closeStint(s, model.Home, t)
+		c.closeStint(s, model.Away, t)
 	}
 	pi := c.period(period)
-	for _, side := range [2]Side{Home, Away} {
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for j := 0; j < 5; j++ {
 			p := none
 			if pi != nil {
@@ -313,47 +315,47 @@ func (c *Compiled) period(p int) *PeriodInfo {
 }
 
 // Box builds the box score of s, settling players on the court at t.
-func (c *Compiled) box(s *State, t Tenths) Box {
-	var b Box
+func (c *Compiled) box(s *State, t model.Tenths) model.Box {
+	var b model.Box
 	c.boxInto(s, t, &b)
 	return b
 }
 
 // boxInto builds the box score of s into b, reusing b.Players.
-func (c *Compiled) boxInto(s *State, t Tenths, bp *Box) {
+func (c *Compiled) boxInto(s *State, t model.Tenths, bp *model.Box) {
 	b := bp
-	*b = Box{GameID: c.Game.GameID, Source: SourceDerived, Players: b.Players[:0]}
+	*b = model.Box{GameID: c.Game.GameID, Source: SourceDerived, Players: b.Players[:0]}
 	if cap(b.Players) < len(c.Players) {
-		b.Players = make([]PlayerLine, 0, len(c.Players))
+		b.Players = make([]model.PlayerLine, 0, len(c.Players))
 	}
-	onAt := func(p int) (Side, bool) {
-		for _, side := range [2]Side{Home, Away} {
+	onAt := func(p int) (model.Side, bool) {
+		for _, side := range [2]model.Side{model.Home, model.Away} {
 			for _, q := range s.On[side] {
 				if int(q) == p {
 					return side, true
 				}
 			}
 		}
-		return NoSide, false
+		return model.NoSide, false
 	}
-	b.Home = TeamLine{TeamID: c.Game.Home.ID, Code: c.Game.Home.Code, Side: Home}
-	b.Away = TeamLine{TeamID: c.Game.Away.ID, Code: c.Game.Away.Code, Side: Away}
+	b.Home = model.TeamLine{TeamID: c.Game.Home.ID, Code: c.Game.Home.Code, Side: model.Home}
+	b.Away = model.TeamLine{TeamID: c.Game.Away.ID, Code: c.Game.Away.Code, Side: model.Away}
 	for i, info := range c.Players {
 		st := s.P[i]
 		if side, on := onAt(i); on {
 			st.Seconds += t - s.onSince[i]
 			d := s.margin() - s.entry[i]
-			if side == Away {
+			if side == model.Away {
 				d = -d
 			}
 			st.PlusMinus += int(d)
 		}
-		if info.Side == NoSide || !c.played[i] && st == (Stats{}) {
+		if info.Side == model.NoSide || !c.played[i] && st == (model.Stats{}) {
 			continue
 		}
-		line := PlayerLine{PlayerID: info.ID, Name: info.Name, Side: info.Side, Starter: c.starter[i], Stats: st}
+		line := model.PlayerLine{PlayerID: info.ID, Name: info.Name, Side: info.Side, Starter: c.starter[i], Stats: st}
 		line.DNP = !c.played[i]
-		if info.Side == Home {
+		if info.Side == model.Home {
 			line.TeamID = c.Game.Home.ID
 			b.Home.Stats.Add(st)
 		} else {
@@ -362,7 +364,7 @@ func (c *Compiled) boxInto(s *State, t Tenths, bp *Box) {
 		}
 		b.Players = append(b.Players, line)
 	}
-	for _, tl := range []*TeamLine{&b.Home, &b.Away} {
+	for _, tl := range []*model.TeamLine{&b.Home, &b.Away} {
 		sd := tl.Side
 		tl.TeamOREB = int(s.TeamOREB[sd])
 		tl.TeamDREB = int(s.TeamDREB[sd])
@@ -374,7 +376,7 @@ func (c *Compiled) boxInto(s *State, t Tenths, bp *Box) {
 		tl.Seconds /= 5
 		tl.PlusMinus = int(s.Score[sd] - s.Score[sd.Other()])
 	}
-	slices.SortStableFunc(b.Players, func(a, bb PlayerLine) int {
+	slices.SortStableFunc(b.Players, func(a, bb model.PlayerLine) int {
 		switch {
 		case a.Side != bb.Side:
 			return int(a.Side) - int(bb.Side)
@@ -392,7 +394,7 @@ func (c *Compiled) boxInto(s *State, t Tenths, bp *Box) {
 const SourceDerived = "derived"
 
 // Final returns the box score of the whole game.
-func (c *Compiled) Final() Box {
+func (c *Compiled) Final() model.Box {
 	return c.box(&c.final, c.final.Elapsed)
 }
 
@@ -402,7 +404,7 @@ func (c *Compiled) FinalState() *State { return &c.final }
 // Moment names a point of a game: after every event at or before an
 // elapsed game time, or after a given event.
 type Moment struct {
-	Elapsed Tenths
+	Elapsed model.Tenths
 	// Event, when >= 0, is an index into Compiled.Events: the moment is
 	// just after that event (Elapsed is then ignored).
 	Event int
@@ -412,15 +414,15 @@ type Moment struct {
 }
 
 // BeforeElapsed is the moment after every event strictly before t.
-func BeforeElapsed(t Tenths) Moment { return Moment{Elapsed: t, Event: -1, Before: true} }
+func BeforeElapsed(t model.Tenths) Moment { return Moment{Elapsed: t, Event: -1, Before: true} }
 
 // AtElapsed is the moment after every event at or before t.
-func AtElapsed(t Tenths) Moment { return Moment{Elapsed: t, Event: -1} }
+func AtElapsed(t model.Tenths) Moment { return Moment{Elapsed: t, Event: -1} }
 
 // StateAt returns into dst the state at m, from the checkpoint of m's
 // period plus a replay of that period's events up to m. It returns the
 // game time the box should be settled at.
-func (c *Compiled) StateAt(dst *State, m Moment) Tenths {
+func (c *Compiled) StateAt(dst *State, m Moment) model.Tenths {
 	end, t := c.locate(m)
 	// Latest checkpoint at or before event index end.
 	k := sort.Search(len(c.checkpoints), func(i int) bool { return c.checkpoints[i].Next > end }) - 1
@@ -437,7 +439,7 @@ func (c *Compiled) StateAt(dst *State, m Moment) Tenths {
 
 // locate returns the number of compiled events a moment includes and the
 // time to settle at.
-func (c *Compiled) locate(m Moment) (int, Tenths) {
+func (c *Compiled) locate(m Moment) (int, model.Tenths) {
 	if m.Event >= 0 {
 		// src index -> compiled index
 		for i := range c.ev {
@@ -462,7 +464,7 @@ func (c *Compiled) locate(m Moment) (int, Tenths) {
 }
 
 // BoxAt returns the box score at moment m.
-func (c *Compiled) BoxAt(m Moment) Box {
+func (c *Compiled) BoxAt(m Moment) model.Box {
 	var s State
 	t := c.StateAt(&s, m)
 	return c.box(&s, t)
@@ -470,7 +472,7 @@ func (c *Compiled) BoxAt(m Moment) Box {
 
 // BoxInto is BoxAt reusing a caller's State and Box buffers: no
 // allocation once they have grown to the game's size.
-func (c *Compiled) BoxInto(s *State, m Moment, dst *Box) {
+func (c *Compiled) BoxInto(s *State, m Moment, dst *model.Box) {
 	t := c.StateAt(s, m)
 	c.boxInto(s, t, dst)
 }
@@ -480,15 +482,15 @@ func (c *Compiled) BoxInto(s *State, m Moment, dst *Box) {
 // credited with anything in the window are left out. For the window of
 // an NBA range box (events at both ends count) pass BeforeElapsed(from)
 // and AtElapsed(to).
-func (c *Compiled) Window(from, to Moment) Box {
+func (c *Compiled) Window(from, to Moment) model.Box {
 	var sa, sb State
 	ta := c.StateAt(&sa, from)
 	tb := c.StateAt(&sb, to)
 	a := c.box(&sa, ta)
 	b := c.box(&sb, tb)
-	onCourt := map[PlayerID]bool{}
+	onCourt := map[model.PlayerID]bool{}
 	for _, s := range []*State{&sa, &sb} {
-		for _, side := range [2]Side{Home, Away} {
+		for _, side := range [2]model.Side{model.Home, model.Away} {
 			for _, p := range s.On[side] {
 				if p >= 0 {
 					onCourt[c.Players[p].ID] = true
@@ -496,16 +498,16 @@ func (c *Compiled) Window(from, to Moment) Box {
 			}
 		}
 	}
-	w := Box{GameID: b.GameID, Source: b.Source, Home: b.Home, Away: b.Away}
+	w := model.Box{GameID: b.GameID, Source: b.Source, Home: b.Home, Away: b.Away}
 	_, w.From = c.locate(from)
 	_, w.To = c.locate(to)
-	prev := make(map[PlayerID]Stats, len(a.Players))
+	prev := make(map[model.PlayerID]model.Stats, len(a.Players))
 	for _, l := range a.Players {
 		prev[l.PlayerID] = l.Stats
 	}
 	for _, l := range b.Players {
 		l.Stats = sub(l.Stats, prev[l.PlayerID])
-		if l.Stats == (Stats{}) && !onCourt[l.PlayerID] {
+		if l.Stats == (model.Stats{}) && !onCourt[l.PlayerID] {
 			continue
 		}
 		l.DNP = false
@@ -524,7 +526,7 @@ func (c *Compiled) Window(from, to Moment) Box {
 	return w
 }
 
-func sub(a, b Stats) Stats {
+func sub(a, b model.Stats) model.Stats {
 	v := a
 	v.PTS -= b.PTS
 	v.FGM -= b.FGM
@@ -548,14 +550,14 @@ func sub(a, b Stats) Stats {
 
 // LineupAt returns the players on the court for each side after event
 // index i of Compiled.Events.
-func (c *Compiled) LineupAt(i int) (home, away [5]PlayerID) {
+func (c *Compiled) LineupAt(i int) (home, away [5]model.PlayerID) {
 	var s State
 	c.StateAt(&s, Moment{Event: i})
 	for j := 0; j < 5; j++ {
-		if p := s.On[Home][j]; p >= 0 {
+		if p := s.On[model.Home][j]; p >= 0 {
 			home[j] = c.Players[p].ID
 		}
-		if p := s.On[Away][j]; p >= 0 {
+		if p := s.On[model.Away][j]; p >= 0 {
 			away[j] = c.Players[p].ID
 		}
 	}
@@ -569,8 +571,8 @@ func (c *Compiled) Stints() []Stint {
 	out := make([]Stint, 0, 64)
 	s.stints = &out
 	c.fold(&s, len(c.ev))
-	c.closeStint(&s, Home, s.Elapsed)
-	c.closeStint(&s, Away, s.Elapsed)
+	c.closeStint(&s, model.Home, s.Elapsed)
+	c.closeStint(&s, model.Away, s.Elapsed)
 	// drop empty stints (subs at the same moment)
 	res := out[:0]
 	for _, st := range out {
@@ -584,7 +586,7 @@ func (c *Compiled) Stints() []Stint {
 // ParseMoment reads "Q3 7:02.4", "OT1 2:00", "P5 1:00" or "3 7:02" (period
 // and clock remaining) into elapsed game time. Quarters are Q1-Q4,
 // overtimes OT1.. (or OT for the first), P<n> and a bare number any period.
-func ParseMoment(s string) (Tenths, error) {
+func ParseMoment(s string) (model.Tenths, error) {
 	f := strings.Fields(s)
 	if len(f) != 2 {
 		return 0, fmt.Errorf("moment %q: want \"Q3 7:02.4\" or \"OT1 2:00\"", s)
@@ -621,14 +623,14 @@ func ParseMoment(s string) (Tenths, error) {
 	if err != nil {
 		return 0, fmt.Errorf("moment %q: %w", s, err)
 	}
-	if cl > PeriodLength(p) {
+	if cl > model.PeriodLength(p) {
 		return 0, fmt.Errorf("moment %q: clock %s longer than the period", s, cl)
 	}
-	return Elapsed(p, cl), nil
+	return model.Elapsed(p, cl), nil
 }
 
 // ParseClock reads "7:02.4", "7:02", "42.5" into tenths.
-func ParseClock(s string) (Tenths, error) {
+func ParseClock(s string) (model.Tenths, error) {
 	var m, sec, tenth int
 	var err error
 	switch {
@@ -644,7 +646,7 @@ func ParseClock(s string) (Tenths, error) {
 	if err != nil || m < 0 || sec < 0 || sec >= 60 && m > 0 {
 		return 0, fmt.Errorf("bad clock %q (want M:SS.t)", s)
 	}
-	return Tenths(m*600 + sec*10 + tenth), nil
+	return model.Tenths(m*600 + sec*10 + tenth), nil
 }
 
 func contains(s string, b byte) bool {
@@ -660,7 +662,7 @@ func contains(s string, b byte) bool {
 // by events rather than by time: events logged at the boundary belong to
 // their own period (a heave at 0:00 of Q1 is in Q1, a technical free
 // throw at 12:00 of Q2 in Q2).
-func (c *Compiled) PeriodWindow(first, last int) Box {
+func (c *Compiled) PeriodWindow(first, last int) model.Box {
 	before := -1 // last event of a period before first
 	end := -1    // last event of a period up to last
 	for i := range c.ev {
@@ -681,6 +683,6 @@ func (c *Compiled) PeriodWindow(first, last int) Box {
 		to = Moment{Event: int(c.ev[end].src)}
 	}
 	w := c.Window(from, to)
-	w.From, w.To = PeriodStart(first), PeriodStart(last)+PeriodLength(last)
+	w.From, w.To = model.PeriodStart(first), model.PeriodStart(last)+model.PeriodLength(last)
 	return w
 }

@@ -2,6 +2,8 @@ package pbp
 
 import (
 	"testing"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 func TestSyntheticGamesFoldToTheirBox(t *testing.T) {
@@ -10,7 +12,7 @@ func TestSyntheticGamesFoldToTheirBox(t *testing.T) {
 		g, want := SyntheticGame(seed)
 		c := Compile(g, nil)
 		for _, pi := range c.Periods {
-			for _, side := range []Side{Home, Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				// A player without an event in a whole period (overtime)
 				// is found only by the flagged fallback.
 				if m := pi.Method[side]; m != "events" && m != "events+provider-starters" && m != "previous-period-end" {
@@ -26,9 +28,9 @@ func TestSyntheticGamesFoldToTheirBox(t *testing.T) {
 	}
 }
 
-func compareBoxes(t *testing.T, seed uint64, got, want Box) {
+func compareBoxes(t *testing.T, seed uint64, got, want model.Box) {
 	t.Helper()
-	gl := map[PlayerID]PlayerLine{}
+	gl := map[model.PlayerID]model.PlayerLine{}
 	for _, l := range got.Players {
 		gl[l.PlayerID] = l
 	}
@@ -48,7 +50,7 @@ func compareBoxes(t *testing.T, seed uint64, got, want Box) {
 			t.Errorf("seed %d: player %s starter %v, want %v", seed, w.PlayerID, g.Starter, w.Starter)
 		}
 	}
-	for _, p := range [][2]TeamLine{{got.Home, want.Home}, {got.Away, want.Away}} {
+	for _, p := range [][2]model.TeamLine{{got.Home, want.Home}, {got.Away, want.Away}} {
 		g, w := p[0], p[1]
 		g.Possessions = 0
 		if g != w {
@@ -60,11 +62,11 @@ func compareBoxes(t *testing.T, seed uint64, got, want Box) {
 func TestSyntheticGameShape(t *testing.T) {
 	t.Parallel()
 	g, want := SyntheticGame(7)
-	n := map[EventType]int{}
+	n := map[model.EventType]int{}
 	for _, e := range g.Events {
 		n[e.Type]++
 	}
-	if len(g.Events) < 350 || n[Substitution] < 20 || n[FreeThrow] < 20 || n[PeriodBegin] < 4 {
+	if len(g.Events) < 350 || n[model.Substitution] < 20 || n[model.FreeThrow] < 20 || n[model.PeriodBegin] < 4 {
 		t.Fatalf("unrealistic synthetic game: %d events, %v", len(g.Events), n)
 	}
 	if want.Home.PTS < 60 || want.Away.PTS < 60 {
@@ -80,7 +82,7 @@ func TestBoxAtMatchesFullReplay(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		g, _ := SyntheticGame(seed)
 		c := Compile(g, nil)
-		for _, at := range []Tenths{0, 1, 1500, 7200, 7201, 9999, 14400, 20000, 28799, 28800, 40000} {
+		for _, at := range []model.Tenths{0, 1, 1500, 7200, 7201, 9999, 14400, 20000, 28799, 28800, 40000} {
 			m := AtElapsed(at)
 			got := c.BoxAt(m)
 			n, tt := c.locate(m)
@@ -115,7 +117,7 @@ func TestWindowIsDifference(t *testing.T) {
 	w1 := c.Window(AtElapsed(0), AtElapsed(7200))
 	w2 := c.Window(AtElapsed(7200), AtElapsed(c.FinalState().Elapsed))
 	f := c.Final()
-	var sum Stats
+	var sum model.Stats
 	sum.Add(w1.Home.Stats)
 	sum.Add(w2.Home.Stats)
 	if sum != f.Home.Stats {
@@ -130,22 +132,22 @@ func TestParseMoment(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		in   string
-		want Tenths
+		want model.Tenths
 		err  bool
 	}{
-		{"Q3 7:02.4", Elapsed(3, 4224), false},
+		{"Q3 7:02.4", model.Elapsed(3, 4224), false},
 		{"Q1 12:00", 0, false},
-		{"OT1 2:00", Elapsed(5, 1200), false},
-		{"OT2 0:00", PeriodStart(7), false},
-		{"4 0:42.5", Elapsed(4, 425), false},
+		{"OT1 2:00", model.Elapsed(5, 1200), false},
+		{"OT2 0:00", model.PeriodStart(7), false},
+		{"4 0:42.5", model.Elapsed(4, 425), false},
 		{"Q3 13:00", 0, true},
 		{"OT1 6:00", 0, true},
 		{"Q3", 0, true},
 		{"X 1:00", 0, true},
 		{"Q9x 1:00", 0, true},
 		{"Q5 1:00", 0, true},
-		{"P5 1:00", Elapsed(5, 600), false},
-		{"ot 0:30", Elapsed(5, 300), false},
+		{"P5 1:00", model.Elapsed(5, 600), false},
+		{"ot 0:30", model.Elapsed(5, 300), false},
 		{"Q3 7:02.4 extra", 0, true},
 	} {
 		got, err := ParseMoment(tc.in)
@@ -162,7 +164,7 @@ func TestStintsCoverTheGame(t *testing.T) {
 	for seed := uint64(1); seed <= 30; seed++ {
 		g, want := SyntheticGame(seed)
 		c := Compile(g, nil)
-		var dur [3]Tenths
+		var dur [3]model.Tenths
 		var pf, pa [3]int
 		for _, st := range c.Stints() {
 			dur[st.Side] += st.To - st.From
@@ -175,9 +177,9 @@ func TestStintsCoverTheGame(t *testing.T) {
 			}
 		}
 		end := c.FinalState().Elapsed
-		for _, side := range []Side{Home, Away} {
+		for _, side := range []model.Side{model.Home, model.Away} {
 			tl := want.Home
-			if side == Away {
+			if side == model.Away {
 				tl = want.Away
 			}
 			if dur[side] != end || pf[side] != tl.PTS || pa[side] != tl.PTS-tl.PlusMinus {
@@ -191,11 +193,11 @@ func TestStintsCoverTheGame(t *testing.T) {
 // players in substitutions.
 func TestCompileOddInput(t *testing.T) {
 	t.Parallel()
-	for name, g := range map[string]*Game{
+	for name, g := range map[string]*model.Game{
 		"nil":    nil,
 		"empty":  {GameID: "x"},
-		"noise":  {GameID: "x", Events: []Event{{Type: Substitution, SubIn: "a"}, {Type: ShotMade, Player: "b", Side: Home, Period: 3, Clock: -5}, {Type: Rebound, Period: 99}}},
-		"outsub": {GameID: "x", Events: []Event{{Type: PeriodBegin, Period: 1, Clock: RegulationPeriod}, {Type: Substitution, Period: 1, Side: Home, SubIn: "a", SubOut: "b", Clock: 100}, {Type: Substitution, Period: 1, Side: Home, SubIn: "a", SubOut: "c", Clock: 90}}},
+		"noise":  {GameID: "x", Events: []model.Event{{Type: model.Substitution, SubIn: "a"}, {Type: model.ShotMade, Player: "b", Side: model.Home, Period: 3, Clock: -5}, {Type: model.Rebound, Period: 99}}},
+		"outsub": {GameID: "x", Events: []model.Event{{Type: model.PeriodBegin, Period: 1, Clock: model.RegulationPeriod}, {Type: model.Substitution, Period: 1, Side: model.Home, SubIn: "a", SubOut: "b", Clock: 100}, {Type: model.Substitution, Period: 1, Side: model.Home, SubIn: "a", SubOut: "c", Clock: 90}}},
 	} {
 		c := Compile(g, nil)
 		_ = c.Final()

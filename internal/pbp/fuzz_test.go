@@ -2,6 +2,8 @@ package pbp
 
 import (
 	"testing"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // FuzzCompile mutates a synthetic game's events (types, sides, players,
@@ -23,13 +25,13 @@ func FuzzCompile(f *testing.F) {
 			v := ops[i+2]
 			switch ops[i] % 9 {
 			case 0:
-				e.Type = EventType(v % 20)
+				e.Type = model.EventType(v % 20)
 			case 1:
-				e.Side = Side(v % 4)
+				e.Side = model.Side(v % 4)
 			case 2:
 				e.Period = int(v%8) - 1
 			case 3:
-				e.Clock = Tenths(int(v)*30 - 500)
+				e.Clock = model.Tenths(int(v)*30 - 500)
 			case 4:
 				e.Player, e.SubIn = e.SubIn, e.Player
 			case 5:
@@ -47,12 +49,12 @@ func FuzzCompile(f *testing.F) {
 		g.Events = evs
 		c := Compile(g, nil)
 		b := c.Final()
-		_ = c.BoxAt(AtElapsed(Tenths(ops0(ops)) * 100))
+		_ = c.BoxAt(AtElapsed(model.Tenths(ops0(ops)) * 100))
 		_ = c.Window(BeforeElapsed(100), AtElapsed(20000))
 		_ = c.Stints()
 		var s State
 		c.StateAt(&s, AtElapsed(15000))
-		for _, side := range []Side{Home, Away} {
+		for _, side := range []model.Side{model.Home, model.Away} {
 			seen := map[int16]bool{}
 			for _, p := range s.On[side] {
 				if p >= 0 && seen[p] {

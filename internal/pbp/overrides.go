@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -75,7 +76,7 @@ func ParseOverrides(data []byte, name string) (*Overrides, error) {
 				return nil, fmt.Errorf("overrides %s: game %s events[%d]: event_num is required", name, id, i)
 			}
 			for k, v := range e.Set {
-				if _, err := setField(&Event{}, k, v); err != nil {
+				if _, err := setField(&model.Event{}, k, v); err != nil {
 					return nil, fmt.Errorf("overrides %s: game %s events[%d] (event %d): %w", name, id, i, e.EventNum, err)
 				}
 			}
@@ -117,7 +118,7 @@ func (o *Overrides) Game(id string) *GameOverrides {
 	return o.Games[id]
 }
 
-func (g *GameOverrides) starters(period int, side Side, game *Game) []PlayerID {
+func (g *GameOverrides) starters(period int, side model.Side, game *model.Game) []model.PlayerID {
 	if g == nil {
 		return nil
 	}
@@ -128,15 +129,15 @@ func (g *GameOverrides) starters(period int, side Side, game *Game) []PlayerID {
 		t := strings.ToLower(s.Team)
 		var match bool
 		switch side {
-		case Home:
+		case model.Home:
 			match = t == "home" || t == strings.ToLower(game.Home.ID) && t != "" || t == strings.ToLower(game.Home.Code) && t != ""
-		case Away:
+		case model.Away:
 			match = t == "away" || t == strings.ToLower(game.Away.ID) && t != "" || t == strings.ToLower(game.Away.Code) && t != ""
 		}
 		if match {
-			ids := make([]PlayerID, len(s.Players))
+			ids := make([]model.PlayerID, len(s.Players))
 			for i, p := range s.Players {
-				ids[i] = PlayerID(p)
+				ids[i] = model.PlayerID(p)
 			}
 			return ids
 		}
@@ -144,7 +145,7 @@ func (g *GameOverrides) starters(period int, side Side, game *Game) []PlayerID {
 	return nil
 }
 
-func (c *Compiled) applyEventOverrides(evs []Event, g *GameOverrides) []Event {
+func (c *Compiled) applyEventOverrides(evs []model.Event, g *GameOverrides) []model.Event {
 	if g == nil {
 		return evs
 	}
@@ -184,44 +185,36 @@ func (c *Compiled) applyEventOverrides(evs []Event, g *GameOverrides) []Event {
 			if j > i {
 				j--
 			}
-			evs = append(evs[:j+1], append([]Event{e}, evs[j+1:]...)...)
+			evs = append(evs[:j+1], append([]model.Event{e}, evs[j+1:]...)...)
 			c.note("override", e.Period, o.EventNum, "moved after event %d: %s", o.MoveAfter, o.Reason)
 		}
 	}
 	return evs
 }
 
-var typeByName = func() map[string]EventType {
-	m := map[string]EventType{}
-	for t, n := range eventTypeNames {
-		m[n] = t
-	}
-	return m
-}()
-
-func setField(e *Event, k, v string) (Event, error) {
+func setField(e *model.Event, k, v string) (model.Event, error) {
 	out := *e
 	switch k {
 	case "player":
-		out.Player = PlayerID(v)
+		out.Player = model.PlayerID(v)
 	case "assist":
-		out.Assist = PlayerID(v)
+		out.Assist = model.PlayerID(v)
 	case "block":
-		out.Block = PlayerID(v)
+		out.Block = model.PlayerID(v)
 	case "steal":
-		out.Steal = PlayerID(v)
+		out.Steal = model.PlayerID(v)
 	case "fouled":
-		out.Fouled = PlayerID(v)
+		out.Fouled = model.PlayerID(v)
 	case "sub_in":
-		out.SubIn = PlayerID(v)
+		out.SubIn = model.PlayerID(v)
 	case "sub_out":
-		out.SubOut = PlayerID(v)
+		out.SubOut = model.PlayerID(v)
 	case "side":
 		switch v {
 		case "home":
-			out.Side = Home
+			out.Side = model.Home
 		case "away":
-			out.Side = Away
+			out.Side = model.Away
 		default:
 			return out, fmt.Errorf("side %q: want home or away", v)
 		}
@@ -232,7 +225,7 @@ func setField(e *Event, k, v string) (Event, error) {
 		}
 		out.Clock = t
 		if out.Period > 0 {
-			out.Elapsed = Elapsed(out.Period, t)
+			out.Elapsed = model.Elapsed(out.Period, t)
 		}
 	case "period":
 		var p int
@@ -240,9 +233,9 @@ func setField(e *Event, k, v string) (Event, error) {
 			return out, fmt.Errorf("period %q", v)
 		}
 		out.Period = p
-		out.Elapsed = Elapsed(p, out.Clock)
+		out.Elapsed = model.Elapsed(p, out.Clock)
 	case "type":
-		t, ok := typeByName[v]
+		t, ok := model.ParseEventType(v)
 		if !ok {
 			return out, fmt.Errorf("type %q unknown", v)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Quirk rules: each is named (the name appears in Compiled.Notes and in
@@ -52,22 +54,22 @@ const (
 // MaxPeriod is the last period the engine accepts (ten overtimes).
 const MaxPeriod = 14
 
-func sameContent(a, b *Event) bool {
+func sameContent(a, b *model.Event) bool {
 	x, y := *a, *b
 	x.Order, y.Order = 0, 0
 	return x == y
 }
 
 // applyQuirks puts the events into engine order.
-func (c *Compiled) applyQuirks(evs []Event) []Event {
+func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 	// duplicate-row (and periods out of range)
 	seen := make(map[int]int, len(evs))
 	out := evs[:0]
 	for i := range evs {
 		e := evs[i]
-		if e.Side > Away {
+		if e.Side > model.Away {
 			c.note(RuleBadSide, e.Period, e.EventNum, "side %d is neither home nor away: cleared", e.Side)
-			e.Side = NoSide
+			e.Side = model.NoSide
 		}
 		if e.Period > MaxPeriod || e.Period < 0 {
 			c.note(RulePeriodOutOfRange, e.Period, e.EventNum, "period %d out of range (1..%d): event left out: %s", e.Period, MaxPeriod, e.Description)
@@ -86,7 +88,7 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 	// elapsed-from-clock, and periods outside 1..
 	for i := range evs {
 		e := &evs[i]
-		if e.Type == FreeThrow && e.FTOf == 0 {
+		if e.Type == model.FreeThrow && e.FTOf == 0 {
 			ftFromDescription(e)
 		}
 		if e.Period < 1 {
@@ -95,10 +97,10 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 		if e.Clock < 0 {
 			e.Clock = 0
 		}
-		if e.Clock > PeriodLength(e.Period) {
-			e.Clock = PeriodLength(e.Period)
+		if e.Clock > model.PeriodLength(e.Period) {
+			e.Clock = model.PeriodLength(e.Period)
 		}
-		if want := Elapsed(e.Period, e.Clock); e.Elapsed != want {
+		if want := model.Elapsed(e.Period, e.Clock); e.Elapsed != want {
 			if e.Elapsed != 0 {
 				c.note(RuleElapsedFromClock, e.Period, e.EventNum, "elapsed %s recomputed from the clock", e.Elapsed)
 			}
@@ -126,7 +128,7 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 			idx[i] = i
 		}
 		sort.SliceStable(idx, func(a, b int) bool { return per[idx[a]] < per[idx[b]] })
-		re := make([]Event, len(evs))
+		re := make([]model.Event, len(evs))
 		for k, i := range idx {
 			re[k] = evs[i]
 		}
@@ -164,8 +166,8 @@ func (c *Compiled) applyQuirks(evs []Event) []Event {
 	return evs
 }
 
-func (c *Compiled) fixPeriodBoundaries(evs []Event) []Event {
-	out := make([]Event, 0, len(evs)+4)
+func (c *Compiled) fixPeriodBoundaries(evs []model.Event) []model.Event {
+	out := make([]model.Event, 0, len(evs)+4)
 	i := 0
 	for i < len(evs) {
 		p := evs[i].Period
@@ -182,7 +184,7 @@ func (c *Compiled) fixPeriodBoundaries(evs []Event) []Event {
 		// period start first
 		b := -1
 		for k := range block {
-			if block[k].Type == PeriodBegin {
+			if block[k].Type == model.PeriodBegin {
 				b = k
 				break
 			}
@@ -190,7 +192,7 @@ func (c *Compiled) fixPeriodBoundaries(evs []Event) []Event {
 		switch {
 		case b < 0:
 			c.note(RuleMissingPeriodBoundary, p, 0, "no period start in the feed: added one")
-			out = append(out, Event{GameID: c.Game.GameID, Period: p, Clock: PeriodLength(p), Elapsed: PeriodStart(p), Type: PeriodBegin, ScoreHome: -1, ScoreAway: -1, Description: "period start (added)"})
+			out = append(out, model.Event{GameID: c.Game.GameID, Period: p, Clock: model.PeriodLength(p), Elapsed: model.PeriodStart(p), Type: model.PeriodBegin, ScoreHome: -1, ScoreAway: -1, Description: "period start (added)"})
 			out = append(out, block...)
 		case b > 0:
 			c.note(RuleEventBeforePeriodStart, p, block[b].EventNum, "%d event(s) logged before the period start moved after it", b)
@@ -202,39 +204,39 @@ func (c *Compiled) fixPeriodBoundaries(evs []Event) []Event {
 		}
 		hasEnd := false
 		for k := range block {
-			if block[k].Type == PeriodEnd {
+			if block[k].Type == model.PeriodEnd {
 				hasEnd = true
 			}
 		}
 		if !hasEnd {
 			c.note(RuleMissingPeriodBoundary, p, 0, "no period end in the feed: added one")
-			out = append(out, Event{GameID: c.Game.GameID, Period: p, Clock: 0, Elapsed: PeriodStart(p) + PeriodLength(p), Type: PeriodEnd, ScoreHome: -1, ScoreAway: -1, Description: "period end (added)"})
+			out = append(out, model.Event{GameID: c.Game.GameID, Period: p, Clock: 0, Elapsed: model.PeriodStart(p) + model.PeriodLength(p), Type: model.PeriodEnd, ScoreHome: -1, ScoreAway: -1, Description: "period end (added)"})
 		}
 		i = j
 	}
 	return out
 }
 
-func isMiss(e *Event) bool {
-	return e.Type == ShotMissed || e.Type == FreeThrow && !e.Made
+func isMiss(e *model.Event) bool {
+	return e.Type == model.ShotMissed || e.Type == model.FreeThrow && !e.Made
 }
 
 // fixReboundBeforeMiss swaps a rebound that no unrebounded miss precedes
 // with the next missed shot or free throw at the same clock.
-func (c *Compiled) fixReboundBeforeMiss(evs []Event) []Event {
+func (c *Compiled) fixReboundBeforeMiss(evs []model.Event) []model.Event {
 	pendingMiss := false
 	for i := 0; i < len(evs); i++ {
 		e := &evs[i]
 		switch {
 		case isMiss(e):
 			pendingMiss = true
-		case e.Type == Rebound:
+		case e.Type == model.Rebound:
 			if !pendingMiss && c.swapReboundAhead(evs, i) {
 				i-- // position i now holds the next event: look at it again
 				continue
 			}
 			pendingMiss = false
-		case e.Type == ShotMade || e.Type == Turnover || e.Type == PeriodBegin:
+		case e.Type == model.ShotMade || e.Type == model.Turnover || e.Type == model.PeriodBegin:
 			pendingMiss = false
 		}
 	}
@@ -243,7 +245,7 @@ func (c *Compiled) fixReboundBeforeMiss(evs []Event) []Event {
 
 // swapReboundAhead moves the rebound at i after the first miss among the
 // next three events at the same time, and reports whether it did.
-func (c *Compiled) swapReboundAhead(evs []Event, i int) bool {
+func (c *Compiled) swapReboundAhead(evs []model.Event, i int) bool {
 	e := evs[i]
 	for k := i + 1; k < len(evs) && k <= i+3 && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period; k++ {
 		if isMiss(&evs[k]) {
@@ -258,22 +260,22 @@ func (c *Compiled) swapReboundAhead(evs []Event, i int) bool {
 
 // fixSubBeforeRebound moves substitutions between a missed free throw
 // and its rebound (same clock) after the rebound.
-func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
+func (c *Compiled) fixSubBeforeRebound(evs []model.Event) []model.Event {
 	for i := 0; i < len(evs); i++ {
 		e := &evs[i]
-		if e.Type != FreeThrow || e.Made {
+		if e.Type != model.FreeThrow || e.Made {
 			continue
 		}
 		k := i + 1
-		for k < len(evs) && evs[k].Elapsed == e.Elapsed && (evs[k].Type == Substitution || evs[k].Type == Timeout) {
+		for k < len(evs) && evs[k].Elapsed == e.Elapsed && (evs[k].Type == model.Substitution || evs[k].Type == model.Timeout) {
 			k++
 		}
-		if k == i+1 || k >= len(evs) || evs[k].Type != Rebound || evs[k].Elapsed != e.Elapsed {
+		if k == i+1 || k >= len(evs) || evs[k].Type != model.Rebound || evs[k].Elapsed != e.Elapsed {
 			continue
 		}
 		hasSub := false
 		for j := i + 1; j < k; j++ {
-			if evs[j].Type == Substitution {
+			if evs[j].Type == model.Substitution {
 				hasSub = true
 			}
 		}
@@ -293,20 +295,20 @@ func (c *Compiled) fixSubBeforeRebound(evs []Event) []Event {
 // throw, unless the entering player shoots in the trip (an injured shooter
 // replaced). A trip is the run of non-technical free throws of one side at
 // one clock; team rebounds of a missed first free throw may sit inside it.
-func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
-	inTrip := func(x *Event) bool {
-		return x.Type == Substitution || x.Type == Timeout || x.Type == Replay || x.Type == Violation ||
-			x.Type == Rebound && x.Team || x.Type == Foul && isTechnical(x) || x.Type == FreeThrow && x.FTKind == FTTechnical
+func (c *Compiled) fixSubDuringFreeThrows(evs []model.Event) []model.Event {
+	inTrip := func(x *model.Event) bool {
+		return x.Type == model.Substitution || x.Type == model.Timeout || x.Type == model.Replay || x.Type == model.Violation ||
+			x.Type == model.Rebound && x.Team || x.Type == model.Foul && isTechnical(x) || x.Type == model.FreeThrow && x.FTKind == model.FTTechnical
 	}
 	for i := 0; i < len(evs); i++ {
 		e := &evs[i]
-		if e.Type != FreeThrow || e.FTKind == FTTechnical {
+		if e.Type != model.FreeThrow || e.FTKind == model.FTTechnical {
 			continue
 		}
 		// the trip's start: the foul before it at the same clock
 		start := i
 		for j := i - 1; j >= 0 && evs[j].Elapsed == e.Elapsed && evs[j].Period == e.Period; j-- {
-			if evs[j].Type == Foul && !isTechnical(&evs[j]) {
+			if evs[j].Type == model.Foul && !isTechnical(&evs[j]) {
 				start = j
 				break
 			}
@@ -317,7 +319,7 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 		last := i
 		for k := i + 1; k < len(evs) && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period; k++ {
 			x := &evs[k]
-			if x.Type == FreeThrow && x.Side == e.Side && x.FTKind != FTTechnical {
+			if x.Type == model.FreeThrow && x.Side == e.Side && x.FTKind != model.FTTechnical {
 				last = k
 				if x.FTOf > 0 && x.FTNum == x.FTOf {
 					break
@@ -332,15 +334,15 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 		// waits for the next dead ball, after the rebound and any putback
 		// at the same clock (0021800001 Q3 0:45: Morris Sr.'s tip-in
 		// counts for Saric, not Covington).
-		if evs[last].Type == FreeThrow && !evs[last].Made {
+		if evs[last].Type == model.FreeThrow && !evs[last].Made {
 			for k := last + 1; k < len(evs) && evs[k].Elapsed == e.Elapsed && evs[k].Period == e.Period &&
-				evs[k].Type != Substitution && evs[k].Type != PeriodEnd && evs[k].Type != Timeout; k++ {
+				evs[k].Type != model.Substitution && evs[k].Type != model.PeriodEnd && evs[k].Type != model.Timeout; k++ {
 				last = k
 			}
 		}
 		hasSub, entering := false, false
 		for k := start + 1; k < last; k++ {
-			if evs[k].Type != Substitution {
+			if evs[k].Type != model.Substitution {
 				continue
 			}
 			hasSub = true
@@ -355,9 +357,9 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 			continue
 		}
 		// stable partition of (start, last]: others first, then subs
-		var keep, subs []Event
+		var keep, subs []model.Event
 		for k := start + 1; k <= last; k++ {
-			if evs[k].Type == Substitution {
+			if evs[k].Type == model.Substitution {
 				subs = append(subs, evs[k])
 			} else {
 				keep = append(keep, evs[k])
@@ -373,14 +375,14 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []Event) []Event {
 
 // fixSubOrder sorts every run of consecutive substitutions at the same
 // clock by event number.
-func (c *Compiled) fixSubOrder(evs []Event) {
+func (c *Compiled) fixSubOrder(evs []model.Event) {
 	for i := 0; i < len(evs); {
-		if evs[i].Type != Substitution {
+		if evs[i].Type != model.Substitution {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(evs) && evs[j].Type == Substitution && evs[j].Elapsed == evs[i].Elapsed && evs[j].Period == evs[i].Period {
+		for j < len(evs) && evs[j].Type == model.Substitution && evs[j].Elapsed == evs[i].Elapsed && evs[j].Period == evs[i].Period {
 			j++
 		}
 		run := evs[i:j]
@@ -395,7 +397,7 @@ func (c *Compiled) fixSubOrder(evs []Event) {
 // ftFromDescription fills FTNum/FTOf from "Free Throw 1 of 2" (and the kind
 // from "Technical", "Flagrant", "Clear Path") when the parser left them
 // unset (rule ft-k-of-n).
-func ftFromDescription(e *Event) {
+func ftFromDescription(e *model.Event) {
 	d := strings.ToLower(e.Description)
 	i := strings.Index(d, "free throw")
 	if i < 0 {
@@ -410,15 +412,15 @@ func ftFromDescription(e *Event) {
 		e.FTNum, e.FTOf = k, n
 	}
 	switch {
-	case e.FTKind != FTRegular:
+	case e.FTKind != model.FTRegular:
 	case strings.Contains(d, "technical"):
-		e.FTKind = FTTechnical
+		e.FTKind = model.FTTechnical
 		if e.FTOf == 0 {
 			e.FTNum, e.FTOf = 1, 1
 		}
 	case strings.Contains(d, "flagrant"):
-		e.FTKind = FTFlagrant
+		e.FTKind = model.FTFlagrant
 	case strings.Contains(d, "clear path"):
-		e.FTKind = FTClearPath
+		e.FTKind = model.FTClearPath
 	}
 }

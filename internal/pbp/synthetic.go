@@ -3,6 +3,8 @@ package pbp
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // SyntheticGame generates a realistic game (about 470 events: tip-off,
@@ -14,55 +16,55 @@ import (
 // (through PlayerInfo.Starter); later periods start with the previous
 // period's five plus logged substitutions at the period start, so the
 // starter inference runs on every period. Used by tests and benchmarks.
-func SyntheticGame(seed uint64) (*Game, Box) {
+func SyntheticGame(seed uint64) (*model.Game, model.Box) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	gid := fmt.Sprintf("99%08d", seed%100000000)
-	g := &Game{GameID: gid, Provider: "synthetic", Players: map[PlayerID]PlayerInfo{},
-		Home: Team{ID: "1", Code: "HOM"}, Away: Team{ID: "2", Code: "AWY"}}
-	roster := [3][]PlayerID{}
-	for _, side := range [2]Side{Home, Away} {
+	g := &model.Game{GameID: gid, Provider: "synthetic", Players: map[model.PlayerID]model.PlayerInfo{},
+		Home: model.Team{ID: "1", Code: "HOM"}, Away: model.Team{ID: "2", Code: "AWY"}}
+	roster := [3][]model.PlayerID{}
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for j := 0; j < 13; j++ {
-			id := PlayerID(fmt.Sprintf("%d%02d", side, j))
+			id := model.PlayerID(fmt.Sprintf("%d%02d", side, j))
 			roster[side] = append(roster[side], id)
-			g.Players[id] = PlayerInfo{ID: id, Name: fmt.Sprintf("Player %s", id), Side: side, Starter: j < 5}
+			g.Players[id] = model.PlayerInfo{ID: id, Name: fmt.Sprintf("Player %s", id), Side: side, Starter: j < 5}
 		}
 	}
-	truth := map[PlayerID]*Stats{}
-	for _, side := range [2]Side{Home, Away} {
+	truth := map[model.PlayerID]*model.Stats{}
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for _, id := range roster[side] {
-			truth[id] = &Stats{}
+			truth[id] = &model.Stats{}
 		}
 	}
-	on := [3][]PlayerID{nil, append([]PlayerID{}, roster[Home][:5]...), append([]PlayerID{}, roster[Away][:5]...)}
-	since := map[PlayerID]Tenths{}
-	everOn := map[PlayerID]bool{}
-	entry := map[PlayerID]int{}
+	on := [3][]model.PlayerID{nil, append([]model.PlayerID{}, roster[model.Home][:5]...), append([]model.PlayerID{}, roster[model.Away][:5]...)}
+	since := map[model.PlayerID]model.Tenths{}
+	everOn := map[model.PlayerID]bool{}
+	entry := map[model.PlayerID]int{}
 	score := [3]int{}
 	var teamTOV, teamOREB, teamDREB [3]int
-	var now Tenths
+	var now model.Tenths
 	num := 0
 	period := 1
-	emit := func(e Event) {
+	emit := func(e model.Event) {
 		num++
 		e.GameID, e.EventNum, e.Period = gid, num, period
 		e.Elapsed = now
-		e.Clock = PeriodStart(period) + PeriodLength(period) - now
-		e.ScoreHome, e.ScoreAway = score[Home], score[Away]
+		e.Clock = model.PeriodStart(period) + model.PeriodLength(period) - now
+		e.ScoreHome, e.ScoreAway = score[model.Home], score[model.Away]
 		e.Order = len(g.Events)
 		g.Events = append(g.Events, e)
 	}
-	margin := func() int { return score[Home] - score[Away] }
-	leave := func(id PlayerID, side Side) {
+	margin := func() int { return score[model.Home] - score[model.Away] }
+	leave := func(id model.PlayerID, side model.Side) {
 		truth[id].Seconds += now - since[id]
 		d := margin() - entry[id]
-		if side == Away {
+		if side == model.Away {
 			d = -d
 		}
 		truth[id].PlusMinus += d
 	}
-	enter := func(id PlayerID) { since[id] = now; entry[id] = margin() }
-	pick := func(side Side) PlayerID { return on[side][r.IntN(5)] }
-	other := func(side Side, not PlayerID) PlayerID {
+	enter := func(id model.PlayerID) { since[id] = now; entry[id] = margin() }
+	pick := func(side model.Side) model.PlayerID { return on[side][r.IntN(5)] }
+	other := func(side model.Side, not model.PlayerID) model.PlayerID {
 		for {
 			p := pick(side)
 			if p != not {
@@ -70,10 +72,10 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 			}
 		}
 	}
-	score2 := func(side Side, pts int) {
+	score2 := func(side model.Side, pts int) {
 		score[side] += pts
 	}
-	ft := func(side Side, shooter PlayerID, k, n int, kind FreeThrowKind) bool {
+	ft := func(side model.Side, shooter model.PlayerID, k, n int, kind model.FreeThrowKind) bool {
 		made := r.Float64() < 0.77
 		truth[shooter].FTA++
 		if made {
@@ -81,24 +83,24 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 			truth[shooter].PTS++
 			score2(side, 1)
 		}
-		emit(Event{Type: FreeThrow, Side: side, Player: shooter, Made: made, FTNum: k, FTOf: n, FTKind: kind, Points: b2i8(made)})
+		emit(model.Event{Type: model.FreeThrow, Side: side, Player: shooter, Made: made, FTNum: k, FTOf: n, FTKind: kind, Points: b2i8(made)})
 		return made
 	}
-	rebound := func(shooterSide Side) Side {
+	rebound := func(shooterSide model.Side) model.Side {
 		off := r.Float64() < 0.24
 		side := shooterSide.Other()
 		if off {
 			side = shooterSide
 		}
 		if r.Float64() < 0.08 {
-			kind := ReboundDefensive
+			kind := model.ReboundDefensive
 			if off {
-				kind = ReboundOffensive
+				kind = model.ReboundOffensive
 				teamOREB[side]++
 			} else {
 				teamDREB[side]++
 			}
-			emit(Event{Type: Rebound, Side: side, Team: true, Rebound: kind})
+			emit(model.Event{Type: model.Rebound, Side: side, Team: true, Rebound: kind})
 			return side
 		}
 		p := pick(side)
@@ -108,13 +110,13 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 		} else {
 			truth[p].DREB++
 		}
-		emit(Event{Type: Rebound, Side: side, Player: p})
+		emit(model.Event{Type: model.Rebound, Side: side, Player: p})
 		return side
 	}
-	substitute := func(side Side) {
+	substitute := func(side model.Side) {
 		slot := r.IntN(5)
 		out := on[side][slot]
-		var in PlayerID
+		var in model.PlayerID
 		for {
 			in = roster[side][r.IntN(len(roster[side]))]
 			isOn := false
@@ -131,34 +133,34 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 		on[side][slot] = in
 		everOn[in] = true
 		enter(in)
-		emit(Event{Type: Substitution, Side: side, SubIn: in, SubOut: out})
+		emit(model.Event{Type: model.Substitution, Side: side, SubIn: in, SubOut: out})
 	}
-	for _, side := range [2]Side{Home, Away} {
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for _, id := range on[side] {
 			enter(id)
 		}
 	}
-	offense := Home
+	offense := model.Home
 	periods := 4
 	for period = 1; period <= periods; period++ {
-		now = PeriodStart(period)
-		emit(Event{Type: PeriodBegin})
+		now = model.PeriodStart(period)
+		emit(model.Event{Type: model.PeriodBegin})
 		if period > 1 {
 			// start-of-period substitutions, logged at 12:00
-			for _, side := range [2]Side{Home, Away} {
+			for _, side := range [2]model.Side{model.Home, model.Away} {
 				for k := r.IntN(3); k > 0; k-- {
 					substitute(side)
 				}
 			}
 		}
 		if period == 1 || period > 4 {
-			jh, ja := pick(Home), pick(Away)
+			jh, ja := pick(model.Home), pick(model.Away)
 			to := pick(offense)
-			emit(Event{Type: JumpBall, Side: Home, Player: jh, Jump2: ja, JumpTo: to})
+			emit(model.Event{Type: model.JumpBall, Side: model.Home, Player: jh, Jump2: ja, JumpTo: to})
 		}
-		end := PeriodStart(period) + PeriodLength(period)
+		end := model.PeriodStart(period) + model.PeriodLength(period)
 		for {
-			now += Tenths(40 + r.IntN(160))
+			now += model.Tenths(40 + r.IntN(160))
 			if now >= end-5 {
 				now = end
 				break
@@ -169,23 +171,23 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 				p := pick(offense)
 				if r.Float64() < 0.06 {
 					teamTOV[offense]++
-					emit(Event{Type: Turnover, Side: offense, Team: true, Subtype: "shot clock"})
+					emit(model.Event{Type: model.Turnover, Side: offense, Team: true, Subtype: "shot clock"})
 				} else {
 					truth[p].TOV++
-					var stl PlayerID
+					var stl model.PlayerID
 					if r.Float64() < 0.5 {
 						stl = pick(d)
 						truth[stl].STL++
 					}
-					emit(Event{Type: Turnover, Side: offense, Player: p, Steal: stl, Subtype: "bad pass"})
+					emit(model.Event{Type: model.Turnover, Side: offense, Player: p, Steal: stl, Subtype: "bad pass"})
 				}
 				offense = d
 			case x < 0.22: // shooting foul, two shots
 				f, s := pick(d), pick(offense)
 				truth[f].PF++
-				emit(Event{Type: Foul, Side: d, Player: f, Fouled: s, Foul: FoulShooting})
-				ft(offense, s, 1, 2, FTRegular)
-				if ft(offense, s, 2, 2, FTRegular) {
+				emit(model.Event{Type: model.Foul, Side: d, Player: f, Fouled: s, Foul: model.FoulShooting})
+				ft(offense, s, 1, 2, model.FTRegular)
+				if ft(offense, s, 2, 2, model.FTRegular) {
 					offense = d
 				} else {
 					offense = rebound(offense)
@@ -193,15 +195,15 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 			case x < 0.26: // non-shooting foul, then a substitution on the dead ball
 				f := pick(d)
 				truth[f].PF++
-				emit(Event{Type: Foul, Side: d, Player: f, Fouled: pick(offense), Foul: FoulPersonal})
+				emit(model.Event{Type: model.Foul, Side: d, Player: f, Fouled: pick(offense), Foul: model.FoulPersonal})
 				if r.Float64() < 0.3 {
-					emit(Event{Type: Timeout, Side: d, Team: true})
+					emit(model.Event{Type: model.Timeout, Side: d, Team: true})
 				}
-				substitute(Side(1 + r.IntN(2)))
+				substitute(model.Side(1 + r.IntN(2)))
 			case x < 0.27: // technical foul on a bench player: no PF, one FT
 				bench := roster[d][5+r.IntN(8)]
-				emit(Event{Type: Foul, Side: d, Player: bench, Foul: FoulTechnical})
-				ft(offense, pick(offense), 1, 1, FTTechnical)
+				emit(model.Event{Type: model.Foul, Side: d, Player: bench, Foul: model.FoulTechnical})
+				ft(offense, pick(offense), 1, 1, model.FTTechnical)
 			default: // shot
 				s := pick(offense)
 				three := r.Float64() < 0.36
@@ -219,18 +221,18 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 					truth[s].FGM++
 					truth[s].FGA++
 					truth[s].PTS += pts
-					var ast PlayerID
+					var ast model.PlayerID
 					if r.Float64() < 0.6 {
 						ast = other(offense, s)
 						truth[ast].AST++
 					}
 					score2(offense, pts)
-					emit(Event{Type: ShotMade, Side: offense, Player: s, Assist: ast, Three: three, Made: true, Points: int8(pts)})
+					emit(model.Event{Type: model.ShotMade, Side: offense, Player: s, Assist: ast, Three: three, Made: true, Points: int8(pts)})
 					if r.Float64() < 0.04 { // and-one
 						f := pick(d)
 						truth[f].PF++
-						emit(Event{Type: Foul, Side: d, Player: f, Fouled: s, Foul: FoulShooting})
-						ft(offense, s, 1, 1, FTRegular)
+						emit(model.Event{Type: model.Foul, Side: d, Player: f, Fouled: s, Foul: model.FoulShooting})
+						ft(offense, s, 1, 1, model.FTRegular)
 					}
 					offense = d
 				} else {
@@ -238,47 +240,47 @@ func SyntheticGame(seed uint64) (*Game, Box) {
 					if three {
 						truth[s].FG3A++
 					}
-					var blk PlayerID
+					var blk model.PlayerID
 					if !three && r.Float64() < 0.1 {
 						blk = pick(d)
 						truth[blk].BLK++
 					}
-					emit(Event{Type: ShotMissed, Side: offense, Player: s, Three: three, Block: blk})
+					emit(model.Event{Type: model.ShotMissed, Side: offense, Player: s, Three: three, Block: blk})
 					offense = rebound(offense)
 				}
 			}
 			if r.Float64() < 0.05 {
-				substitute(Side(1 + r.IntN(2)))
+				substitute(model.Side(1 + r.IntN(2)))
 			}
 		}
-		emit(Event{Type: PeriodEnd})
-		if period == 4 && score[Home] == score[Away] || period > 4 && score[Home] == score[Away] {
+		emit(model.Event{Type: model.PeriodEnd})
+		if period == 4 && score[model.Home] == score[model.Away] || period > 4 && score[model.Home] == score[model.Away] {
 			periods++
 		}
 	}
 	period = periods
-	for _, side := range [2]Side{Home, Away} {
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for _, id := range on[side] {
 			leave(id, side)
 		}
 	}
-	box := Box{GameID: gid, Source: "synthetic-truth",
-		Home: TeamLine{TeamID: "1", Code: "HOM", Side: Home}, Away: TeamLine{TeamID: "2", Code: "AWY", Side: Away}}
-	for _, side := range [2]Side{Home, Away} {
+	box := model.Box{GameID: gid, Source: "synthetic-truth",
+		Home: model.TeamLine{TeamID: "1", Code: "HOM", Side: model.Home}, Away: model.TeamLine{TeamID: "2", Code: "AWY", Side: model.Away}}
+	for _, side := range [2]model.Side{model.Home, model.Away} {
 		for j, id := range roster[side] {
 			if j >= 5 && !everOn[id] {
 				continue
 			}
 			st := *truth[id]
-			box.Players = append(box.Players, PlayerLine{PlayerID: id, Name: g.Players[id].Name, Side: side, Starter: j < 5, Stats: st})
+			box.Players = append(box.Players, model.PlayerLine{PlayerID: id, Name: g.Players[id].Name, Side: side, Starter: j < 5, Stats: st})
 			tl := &box.Home
-			if side == Away {
+			if side == model.Away {
 				tl = &box.Away
 			}
 			tl.Stats.Add(st)
 		}
 	}
-	for _, tl := range []*TeamLine{&box.Home, &box.Away} {
+	for _, tl := range []*model.TeamLine{&box.Home, &box.Away} {
 		tl.TeamTOV = teamTOV[tl.Side]
 		tl.TeamOREB = teamOREB[tl.Side]
 		tl.TeamDREB = teamDREB[tl.Side]

@@ -13,7 +13,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/synth"
@@ -27,7 +27,7 @@ func benchOpts(n int) synth.Options {
 
 // benchFileLake writes (once, cached under the temp dir across runs) a
 // synthetic file:// lake of n objects and returns its root and schedule.
-func benchFileLake(b *testing.B, n int) (string, []parse.GameRow) {
+func benchFileLake(b *testing.B, n int) (string, []model.GameRow) {
 	b.Helper()
 	objs, games, err := synth.Plan(benchOpts(n))
 	if err != nil {
@@ -51,7 +51,7 @@ func benchFileLake(b *testing.B, n int) (string, []parse.GameRow) {
 // benchCycle runs the whole reconciliation (scan, analyze, detect,
 // generate with River inserts and gaps.json) against a fresh SQLite store
 // holding the lake's schedule.
-func benchCycle(b *testing.B, l reconcile.Lister, lakeURL string, games []parse.GameRow) {
+func benchCycle(b *testing.B, l reconcile.Lister, lakeURL string, games []model.GameRow) {
 	b.Helper()
 	ctx := context.Background()
 	var seasons []string

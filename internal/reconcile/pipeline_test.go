@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/config"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
@@ -77,13 +77,13 @@ func newFixture(t *testing.T, st store.Store) *fixture {
 	f.cfg.Reconcile.Expectations = exp
 	f.cfg.Reconcile.RetryBase = time.Millisecond
 
-	var games []parse.GameRow
+	var games []model.GameRow
 	for i := 1; i <= 20; i++ {
-		games = append(games, parse.GameRow{GameID: gameID(i), Season: "2025-26", SeasonType: "regular", Date: gameDate(i).Format("2006-01-02"), HomeCode: "BOS", AwayCode: "NYK", HomePts: 100, AwayPts: 90, Final: true})
+		games = append(games, model.GameRow{GameID: gameID(i), Season: "2025-26", SeasonType: "regular", Date: gameDate(i).Format("2006-01-02"), HomeCode: "BOS", AwayCode: "NYK", HomePts: 100, AwayPts: 90, Final: true})
 	}
 	games = append(games,
-		parse.GameRow{GameID: gameID(21), Season: "2025-26", SeasonType: "regular", Date: "2026-03-01", HomeCode: "BOS", AwayCode: "NYK"},
-		parse.GameRow{GameID: "0012500001", Season: "2025-26", SeasonType: "preseason", Date: "2025-10-05", HomeCode: "BOS", AwayCode: "NYK", Final: true, HomePts: 1, AwayPts: 2},
+		model.GameRow{GameID: gameID(21), Season: "2025-26", SeasonType: "regular", Date: "2026-03-01", HomeCode: "BOS", AwayCode: "NYK"},
+		model.GameRow{GameID: "0012500001", Season: "2025-26", SeasonType: "preseason", Date: "2025-10-05", HomeCode: "BOS", AwayCode: "NYK", Final: true, HomePts: 1, AwayPts: 2},
 	)
 	if _, err := store.UpsertGames(ctx, st, games); err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
@@ -106,11 +106,11 @@ func TestRealDataCompleteness(t *testing.T) {
 	}
 	st := storetest.SQLite(t)
 	index := readIndex(t, data)
-	var games []parse.GameRow
+	var games []model.GameRow
 	seasonSet := map[string]bool{}
 	for _, g := range index {
 		d := g.date[:4] + "-" + g.date[4:6] + "-" + g.date[6:]
-		games = append(games, parse.GameRow{GameID: g.id, Season: g.season, SeasonType: g.typ, Date: d, BBRefID: g.bref, ESPNID: g.espn, HomeCode: "BOS", AwayCode: "NYK", HomePts: 100, AwayPts: 99, Final: true})
+		games = append(games, model.GameRow{GameID: g.id, Season: g.season, SeasonType: g.typ, Date: d, BBRefID: g.bref, ESPNID: g.espn, HomeCode: "BOS", AwayCode: "NYK", HomePts: 100, AwayPts: 99, Final: true})
 		seasonSet[g.season] = true
 	}
 	if _, err := store.UpsertGames(ctx, st, games); err != nil {

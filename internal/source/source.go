@@ -19,6 +19,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 )
 
@@ -73,9 +74,9 @@ type Source interface {
 	// Games extracts the games a schedule object lists. Rows carry at least
 	// the source's own id (GameID, ESPNID or BBRefID) and, when the payload
 	// says, date and teams.
-	Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error)
+	Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error)
 	// GameItem returns the item of g in the source's id space, or "".
-	GameItem(g parse.GameRow) string
+	GameItem(g model.GameRow) string
 }
 
 // Registry holds the sources by name.

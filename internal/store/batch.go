@@ -12,7 +12,7 @@ import (
 
 // NormalizeValue maps a Go value to what both engines store the same way:
 // bools become 0/1, time.Time RFC 3339 UTC text, named integer and string
-// types (pbp.Side, pbp.PlayerID, ...) their underlying kind, and nil
+// types (model.Side, model.PlayerID, ...) their underlying kind, and nil
 // pointers NULL. Engines apply it to every argument and batch value.
 func NormalizeValue(v any) any {
 	switch x := v.(type) {

@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Typed helpers for the core tables, written once against Querier: they
@@ -72,8 +71,8 @@ func UpsertSeasons(ctx context.Context, q Querier, rows []SeasonRow) (int64, err
 // UpsertTeams merges teams on team_id: a field a provider leaves empty
 // keeps the stored value; rows for the same team in one call are merged
 // field by field (later non-empty values win).
-func UpsertTeams(ctx context.Context, q Querier, rows []parse.TeamRow) (int64, error) {
-	merged := map[string]*parse.TeamRow{}
+func UpsertTeams(ctx context.Context, q Querier, rows []model.TeamRow) (int64, error) {
+	merged := map[string]*model.TeamRow{}
 	var order []string
 	for i, r := range rows {
 		if r.TeamID == "" {
@@ -113,7 +112,7 @@ func mergeStr(dst *string, v string) {
 
 // PlayerKey returns the players.player_id of r: the NBA person id, else
 // "espn:<id>", else "bbref:<slug>" ("" when r has no id at all).
-func PlayerKey(r parse.PlayerRow) string {
+func PlayerKey(r model.PlayerRow) string {
 	switch {
 	case r.PlayerID != "":
 		return r.PlayerID
@@ -126,8 +125,8 @@ func PlayerKey(r parse.PlayerRow) string {
 }
 
 // UpsertPlayers merges players on PlayerKey, like UpsertTeams.
-func UpsertPlayers(ctx context.Context, q Querier, rows []parse.PlayerRow) (int64, error) {
-	merged := map[string]*parse.PlayerRow{}
+func UpsertPlayers(ctx context.Context, q Querier, rows []model.PlayerRow) (int64, error) {
+	merged := map[string]*model.PlayerRow{}
 	var order []string
 	for i, r := range rows {
 		k := PlayerKey(r)
@@ -171,9 +170,9 @@ const (
 // the incoming one is empty; status never goes back from final to
 // scheduled. Rows for the same game in one call are merged field by field
 // first (later non-empty values win).
-func UpsertGames(ctx context.Context, q Querier, rows []parse.GameRow) (int64, error) {
+func UpsertGames(ctx context.Context, q Querier, rows []model.GameRow) (int64, error) {
 	type g struct {
-		parse.GameRow
+		model.GameRow
 		hasScore bool
 	}
 	merged := map[string]*g{}
@@ -310,11 +309,11 @@ var PlayColumns = []string{"game_id", "provider", "ord", "event_num", "period", 
 const playsChunk = 25_000
 
 // PlayRow renders e as a plays row in PlayColumns order.
-func PlayRow(gameID, provider string, e *pbp.Event) []any {
+func PlayRow(gameID, provider string, e *model.Event) []any {
 	return fillPlayRow(make([]any, len(PlayColumns)), nil, gameID, provider, e)
 }
 
-func fillPlayRow(r []any, bx *boxer, gameID, provider string, e *pbp.Event) []any {
+func fillPlayRow(r []any, bx *boxer, gameID, provider string, e *model.Event) []any {
 	return append(r[:0], bx.str(gameID), bx.str(provider), bx.int(e.Order), bx.int(e.EventNum), bx.int(e.Period),
 		bx.int(int(e.Clock)), bx.int(int(e.Elapsed)), bx.int(int(e.Type)), bx.null(e.Subtype), bx.int(int(e.Side)),
 		b2i(e.Team), b2i(e.Made), bx.int(int(e.Points)), b2i(e.Three),
@@ -372,13 +371,13 @@ func (bx *boxer) null(s string) any {
 type GamePlays struct {
 	GameID   string
 	Provider string
-	Events   []pbp.Event
+	Events   []model.Event
 }
 
 // ReplacePlays replaces the plays of gameID from provider with events, in
 // one transaction (the rows are keyed by Event.Order, which must be unique;
 // the stored game_id is gameID whatever Event.GameID says).
-func ReplacePlays(ctx context.Context, q Querier, gameID, provider string, events []pbp.Event) (int64, error) {
+func ReplacePlays(ctx context.Context, q Querier, gameID, provider string, events []model.Event) (int64, error) {
 	return ReplacePlaysBatch(ctx, q, []GamePlays{{GameID: gameID, Provider: provider, Events: events}})
 }
 
@@ -459,15 +458,15 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 
 // LoadPlays reads the plays of gameID from provider in order, as events
 // (Event.GameID is gameID). An empty result is not an error.
-func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]pbp.Event, error) {
+func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]model.Event, error) {
 	rows, err := q.Query(ctx, `SELECT `+strings.Join(PlayColumns[2:], ", ")+` FROM plays WHERE game_id = $1 AND provider = $2 ORDER BY ord`, gameID, provider)
 	if err != nil {
 		return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
 	}
 	defer rows.Close()
-	var out []pbp.Event
+	var out []model.Event
 	for rows.Next() {
-		var e pbp.Event
+		var e model.Event
 		var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul int64
 		var subtype, player, assist, block, steal, fouled, subIn, subOut, jump2, jumpTo, desc *string
 		if err := rows.Scan(&e.Order, &e.EventNum, &e.Period, &clock, &elapsed, &typ, &subtype, &side, &team, &made, &points, &three,
@@ -476,12 +475,12 @@ func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]pbp.E
 			return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
 		}
 		e.GameID = gameID
-		e.Clock, e.Elapsed, e.Type, e.Subtype = pbp.Tenths(clock), pbp.Tenths(elapsed), pbp.EventType(typ), deref(subtype)
-		e.Side, e.Team, e.Made, e.Points, e.Three = pbp.Side(side), team != 0, made != 0, int8(points), three != 0
-		e.FTKind, e.Rebound, e.Foul = pbp.FreeThrowKind(ftKind), pbp.ReboundKind(reb), pbp.FoulKind(foul)
-		e.Player, e.Assist, e.Block, e.Steal = pbp.PlayerID(deref(player)), pbp.PlayerID(deref(assist)), pbp.PlayerID(deref(block)), pbp.PlayerID(deref(steal))
-		e.Fouled, e.SubIn, e.SubOut = pbp.PlayerID(deref(fouled)), pbp.PlayerID(deref(subIn)), pbp.PlayerID(deref(subOut))
-		e.Jump2, e.JumpTo, e.Description = pbp.PlayerID(deref(jump2)), pbp.PlayerID(deref(jumpTo)), deref(desc)
+		e.Clock, e.Elapsed, e.Type, e.Subtype = model.Tenths(clock), model.Tenths(elapsed), model.EventType(typ), deref(subtype)
+		e.Side, e.Team, e.Made, e.Points, e.Three = model.Side(side), team != 0, made != 0, int8(points), three != 0
+		e.FTKind, e.Rebound, e.Foul = model.FreeThrowKind(ftKind), model.ReboundKind(reb), model.FoulKind(foul)
+		e.Player, e.Assist, e.Block, e.Steal = model.PlayerID(deref(player)), model.PlayerID(deref(assist)), model.PlayerID(deref(block)), model.PlayerID(deref(steal))
+		e.Fouled, e.SubIn, e.SubOut = model.PlayerID(deref(fouled)), model.PlayerID(deref(subIn)), model.PlayerID(deref(subOut))
+		e.Jump2, e.JumpTo, e.Description = model.PlayerID(deref(jump2)), model.PlayerID(deref(jumpTo)), deref(desc)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -497,7 +496,7 @@ func PlayProviders(ctx context.Context, q Querier, gameID string) ([]string, err
 
 // BoxScope returns the scope column of a box: "game" for a full-game box,
 // "range:<from>-<to>" (tenths of elapsed game time) for a window.
-func BoxScope(b pbp.Box) string {
+func BoxScope(b model.Box) string {
 	if b.From == 0 && b.To == 0 {
 		return "game"
 	}
@@ -505,7 +504,7 @@ func BoxScope(b pbp.Box) string {
 }
 
 // ParseBoxScope is the inverse of BoxScope.
-func ParseBoxScope(scope string) (from, to pbp.Tenths, err error) {
+func ParseBoxScope(scope string) (from, to model.Tenths, err error) {
 	if scope == "game" {
 		return 0, 0, nil
 	}
@@ -516,23 +515,23 @@ func ParseBoxScope(scope string) (from, to pbp.Tenths, err error) {
 	if !ok || !ok2 || err1 != nil || err2 != nil {
 		return 0, 0, fmt.Errorf("store: bad box scope %q (want game or range:<from>-<to>)", scope)
 	}
-	return pbp.Tenths(f), pbp.Tenths(t), nil
+	return model.Tenths(f), model.Tenths(t), nil
 }
 
 var statCols = []string{"seconds", "pts", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "plus_minus"}
 
-func statVals(s pbp.Stats) []any {
+func statVals(s model.Stats) []any {
 	return []any{int64(s.Seconds), int64(s.PTS), int64(s.FGM), int64(s.FGA), int64(s.FG3M), int64(s.FG3A), int64(s.FTM), int64(s.FTA),
 		int64(s.OREB), int64(s.DREB), int64(s.REB), int64(s.AST), int64(s.STL), int64(s.BLK), int64(s.TOV), int64(s.PF), int64(s.PlusMinus)}
 }
 
-func statDest(s *pbp.Stats) []any {
+func statDest(s *model.Stats) []any {
 	return []any{(*int32)(&s.Seconds), &s.PTS, &s.FGM, &s.FGA, &s.FG3M, &s.FG3A, &s.FTM, &s.FTA, &s.OREB, &s.DREB, &s.REB, &s.AST, &s.STL, &s.BLK, &s.TOV, &s.PF, &s.PlusMinus}
 }
 
 // teamKey is the team_box.team_id of a line: the NBA team id, else the
 // code, else the side ("home"/"away").
-func teamKey(t pbp.TeamLine, side pbp.Side) string {
+func teamKey(t model.TeamLine, side model.Side) string {
 	switch {
 	case t.TeamID != "":
 		return t.TeamID
@@ -545,12 +544,12 @@ func teamKey(t pbp.TeamLine, side pbp.Side) string {
 // UpsertBox writes box as the (game, source, scope) box: it replaces that
 // box's player and team lines (so a player dropped from a corrected box
 // does not linger), in one transaction.
-func UpsertBox(ctx context.Context, q Querier, box pbp.Box) (int64, error) {
-	return UpsertBoxes(ctx, q, []pbp.Box{box})
+func UpsertBox(ctx context.Context, q Querier, box model.Box) (int64, error) {
+	return UpsertBoxes(ctx, q, []model.Box{box})
 }
 
 // UpsertBoxes writes many boxes in one transaction (see UpsertBox).
-func UpsertBoxes(ctx context.Context, q Querier, boxes []pbp.Box) (int64, error) {
+func UpsertBoxes(ctx context.Context, q Querier, boxes []model.Box) (int64, error) {
 	pb := Batch{Table: "player_box", Columns: append([]string{"game_id", "source", "scope", "player_id", "team_id", "side", "name", "starter", "dnp"}, statCols...),
 		Key: []string{"game_id", "source", "scope", "player_id"}}
 	tb := Batch{Table: "team_box", Columns: append([]string{"game_id", "source", "scope", "team_id", "code", "side"}, statCols...),
@@ -571,14 +570,14 @@ func UpsertBoxes(ctx context.Context, q Querier, boxes []pbp.Box) (int64, error)
 				nullStr(p.Name), b2i(p.Starter), b2i(p.DNP)}, statVals(p.Stats)...))
 		}
 		for _, t := range []struct {
-			l    pbp.TeamLine
-			side pbp.Side
-		}{{box.Home, pbp.Home}, {box.Away, pbp.Away}} {
-			if t.l.TeamID == "" && t.l.Code == "" && t.l.Stats == (pbp.Stats{}) {
+			l    model.TeamLine
+			side model.Side
+		}{{box.Home, model.Home}, {box.Away, model.Away}} {
+			if t.l.TeamID == "" && t.l.Code == "" && t.l.Stats == (model.Stats{}) {
 				continue // no team line
 			}
 			side := t.l.Side
-			if side == pbp.NoSide {
+			if side == model.NoSide {
 				side = t.side
 			}
 			tb.Rows = append(tb.Rows, append([]any{box.GameID, box.Source, scope, teamKey(t.l, side), nullStr(t.l.Code), int64(side)}, statVals(t.l.Stats)...))
@@ -615,8 +614,8 @@ func UpsertBoxes(ctx context.Context, q Querier, boxes []pbp.Box) (int64, error)
 
 // LoadBox reads the (game, source, scope) box back; ErrNoRows when it has
 // no lines. Team lines are matched to Home/Away by their side column.
-func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.Box, error) {
-	box := pbp.Box{GameID: gameID, Source: source}
+func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (model.Box, error) {
+	box := model.Box{GameID: gameID, Source: source}
 	var err error
 	if box.From, box.To, err = ParseBoxScope(scope); err != nil {
 		return box, err
@@ -628,7 +627,7 @@ func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.
 		return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
 	}
 	for rows.Next() {
-		var p pbp.PlayerLine
+		var p model.PlayerLine
 		var id string
 		var team, name *string
 		var side, starter, dnp int64
@@ -636,7 +635,7 @@ func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.
 			rows.Close()
 			return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
 		}
-		p.PlayerID, p.TeamID, p.Side, p.Name, p.Starter, p.DNP = pbp.PlayerID(id), deref(team), pbp.Side(side), deref(name), starter != 0, dnp != 0
+		p.PlayerID, p.TeamID, p.Side, p.Name, p.Starter, p.DNP = model.PlayerID(id), deref(team), model.Side(side), deref(name), starter != 0, dnp != 0
 		box.Players = append(box.Players, p)
 		found = true
 	}
@@ -651,21 +650,21 @@ func LoadBox(ctx context.Context, q Querier, gameID, source, scope string) (pbp.
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t pbp.TeamLine
+		var t model.TeamLine
 		var code *string
 		var side int64
 		if err := rows.Scan(append([]any{&t.TeamID, &code, &side}, statDest(&t.Stats)...)...); err != nil {
 			return box, fmt.Errorf("store: box of game %s from %s: %w", gameID, source, err)
 		}
-		t.Code, t.Side = deref(code), pbp.Side(side)
+		t.Code, t.Side = deref(code), model.Side(side)
 		if t.TeamID == t.Code || t.TeamID == t.Side.String() {
 			// teamKey filled the key from the code or side: no NBA id.
 			t.TeamID = ""
 		}
 		switch t.Side {
-		case pbp.Home:
+		case model.Home:
 			box.Home = t
-		case pbp.Away:
+		case model.Away:
 			box.Away = t
 		}
 		found = true

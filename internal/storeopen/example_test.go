@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/nbasim/nbasim/internal/config"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/storeopen"
 )
@@ -29,11 +29,11 @@ func Example() {
 	defer s.Close()
 
 	// NBA knows the score, ESPN its own id: neither erases the other.
-	if _, err := store.UpsertGames(ctx, s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
+	if _, err := store.UpsertGames(ctx, s, []model.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
 		HomeCode: "BOS", AwayCode: "PHI", HomePts: 105, AwayPts: 87, Final: true}}); err != nil {
 		log.Fatal(err)
 	}
-	if _, err := store.UpsertGames(ctx, s, []parse.GameRow{{GameID: "0021800001", ESPNID: "401070213"}}); err != nil {
+	if _, err := store.UpsertGames(ctx, s, []model.GameRow{{GameID: "0021800001", ESPNID: "401070213"}}); err != nil {
 		log.Fatal(err)
 	}
 	g, err := store.GetGame(ctx, s, "0021800001")

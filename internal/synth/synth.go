@@ -19,7 +19,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -61,7 +61,7 @@ var perGame = []struct{ source, dataset string }{
 // Season returns the synthetic schedule of season s: its regular season
 // (the known count: 1,230 in most seasons), play-in games (2020-21 on) and
 // about 80 playoff games, with NBA, ESPN and basketball-reference ids.
-func Season(s layout.Season) []parse.GameRow {
+func Season(s layout.Season) []model.GameRow {
 	all := teams.All()
 	regular := 1230
 	switch {
@@ -80,14 +80,14 @@ func Season(s layout.Season) []parse.GameRow {
 	}
 	yy := int(s) % 100
 	start := time.Date(int(s), time.October, 22, 0, 0, 0, 0, time.UTC)
-	var out []parse.GameRow
+	var out []model.GameRow
 	game := func(typ string, id string, day int, n int) {
 		d := start.AddDate(0, 0, day)
 		home, away := all[n%len(all)], all[(n*7+3)%len(all)]
 		if home.Code == away.Code {
 			away = all[(n+1)%len(all)]
 		}
-		out = append(out, parse.GameRow{
+		out = append(out, model.GameRow{
 			GameID: id, Season: s.String(), SeasonType: typ, Date: d.Format("2006-01-02"),
 			HomeCode: home.Code, AwayCode: away.Code, HomeTeamID: home.NBAID, AwayTeamID: away.NBAID,
 			ESPNID:  fmt.Sprintf("4%02d%06d", yy, len(out)+1),
@@ -125,7 +125,7 @@ func body(key string, i int) []byte {
 
 // Plan returns the objects of a synthetic lake and the schedules (games) of
 // the seasons it covers, deterministically.
-func Plan(opts Options) ([]Object, []parse.GameRow, error) {
+func Plan(opts Options) ([]Object, []model.GameRow, error) {
 	if opts.Objects <= 0 {
 		return nil, nil, errors.New("synth: --objects must be > 0")
 	}
@@ -143,7 +143,7 @@ func Plan(opts Options) ([]Object, []parse.GameRow, error) {
 		return nil, nil, fmt.Errorf("synth: %d defects exceed %d objects", defects, opts.Objects)
 	}
 	var objs []Object
-	var games []parse.GameRow
+	var games []model.GameRow
 	add := func(key string) bool {
 		if len(objs) >= want {
 			return false
@@ -328,7 +328,7 @@ func WriteLake(ctx context.Context, l *lake.Lake, root string, objs []Object, op
 
 // WriteSchedule stores the synthetic games (the schedule reconcile expects
 // keys from) in the store's games table.
-func WriteSchedule(ctx context.Context, st store.Store, games []parse.GameRow) error {
+func WriteSchedule(ctx context.Context, st store.Store, games []model.GameRow) error {
 	for i := 0; i < len(games); i += 5000 {
 		j := min(i+5000, len(games))
 		if _, err := store.UpsertGames(ctx, st, games[i:j]); err != nil {
@@ -339,7 +339,7 @@ func WriteSchedule(ctx context.Context, st store.Store, games []parse.GameRow) e
 }
 
 // SeasonsOf returns the distinct seasons of games, newest first.
-func SeasonsOf(games []parse.GameRow) []string {
+func SeasonsOf(games []model.GameRow) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, g := range games {

@@ -3,7 +3,7 @@ package teams_test
 import (
 	"fmt"
 
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/teams"
 )
 
@@ -21,9 +21,9 @@ func ExampleLookup() {
 }
 
 func ExampleMatchGames() {
-	nba := []parse.GameRow{{GameID: "0022300979", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
-	espn := []parse.GameRow{{ESPNID: "401585607", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
-	bbref := []parse.GameRow{{BBRefID: "202403170ORL", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
+	nba := []model.GameRow{{GameID: "0022300979", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
+	espn := []model.GameRow{{ESPNID: "401585607", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
+	bbref := []model.GameRow{{BBRefID: "202403170ORL", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"}}
 	for _, g := range teams.MatchGames(nba, espn, bbref) {
 		fmt.Println(g.GameID, g.ESPNID, g.BBRefID)
 	}

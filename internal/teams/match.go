@@ -4,13 +4,13 @@ import (
 	"sort"
 	"time"
 
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // matchKey identifies a game by US local date and NBA team codes.
 type matchKey struct{ date, home, away string }
 
-func keyOf(g parse.GameRow) (matchKey, bool) {
+func keyOf(g model.GameRow) (matchKey, bool) {
 	h, a := Code(g.HomeCode), Code(g.AwayCode)
 	if h == "" && g.HomeTeamID != "" {
 		h = Code(g.HomeTeamID)
@@ -28,7 +28,7 @@ func keyOf(g parse.GameRow) (matchKey, bool) {
 // results: when both are final, the scores must agree. This keeps apart the
 // same two teams meeting on consecutive days (SAC at DEN on 2022-12-27 and
 // 2022-12-28) when one provider's date is a UTC date.
-func sameResult(a, b parse.GameRow) bool {
+func sameResult(a, b model.GameRow) bool {
 	if !a.Final || !b.Final {
 		return true
 	}
@@ -52,12 +52,12 @@ func shiftDate(d string, days int) string {
 // game only one provider lists is not lost. Team codes are normalized to NBA
 // codes; NBA fields win over ESPN's, ESPN's over bbref's, and empty fields
 // are filled from the other rows. The result is sorted by date, home code.
-func MatchGames(nba, espn, bbref []parse.GameRow) []parse.GameRow {
-	var out []parse.GameRow
+func MatchGames(nba, espn, bbref []model.GameRow) []model.GameRow {
+	var out []model.GameRow
 	byKey := map[matchKey]int{} // index into out
-	add := func(rows []parse.GameRow) {
+	add := func(rows []model.GameRow) {
 		used := map[int]bool{}
-		var pending []parse.GameRow
+		var pending []model.GameRow
 		for _, g := range rows {
 			k, ok := keyOf(g)
 			if !ok {
@@ -109,7 +109,7 @@ func MatchGames(nba, espn, bbref []parse.GameRow) []parse.GameRow {
 	return out
 }
 
-func normalize(g parse.GameRow) parse.GameRow {
+func normalize(g model.GameRow) model.GameRow {
 	if c := Code(g.HomeCode); c != "" {
 		g.HomeCode = c
 	}
@@ -136,7 +136,7 @@ func normalize(g parse.GameRow) parse.GameRow {
 }
 
 // merge fills empty fields of a from b (a wins).
-func merge(a, b parse.GameRow) parse.GameRow {
+func merge(a, b model.GameRow) model.GameRow {
 	b = normalize(b)
 	fill := func(dst *string, src string) {
 		if *dst == "" {

@@ -3,7 +3,7 @@ package teams
 import (
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 func TestLookupCodes(t *testing.T) {
@@ -62,11 +62,11 @@ func TestAllDistinct(t *testing.T) {
 // the scores keep each ESPN row with its own game.
 func TestMatchGamesConsecutiveDays(t *testing.T) {
 	t.Parallel()
-	nba := []parse.GameRow{
+	nba := []model.GameRow{
 		{GameID: "0022200480", Date: "2022-12-27", HomeCode: "DEN", AwayCode: "SAC", HomePts: 113, AwayPts: 106, Final: true},
 		{GameID: "0022200487", Date: "2022-12-28", HomeCode: "DEN", AwayCode: "SAC", HomePts: 127, AwayPts: 126, Final: true},
 	}
-	espn := []parse.GameRow{
+	espn := []model.GameRow{
 		{ESPNID: "401468600", Date: "2022-12-28", HomeCode: "DEN", AwayCode: "SAC", HomePts: 113, AwayPts: 106, Final: true}, // UTC date of the 27th's game
 		{ESPNID: "401468610", Date: "2022-12-29", HomeCode: "DEN", AwayCode: "SAC", HomePts: 127, AwayPts: 126, Final: true}, // UTC date of the 28th's game
 	}
@@ -84,17 +84,17 @@ func TestMatchGamesConsecutiveDays(t *testing.T) {
 
 func TestMatchGames(t *testing.T) {
 	t.Parallel()
-	nba := []parse.GameRow{
+	nba := []model.GameRow{
 		{GameID: "0022300979", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR", Season: "2023-24"},
 		{GameID: "0022000001", Date: "2020-12-22", HomeCode: "BKN", AwayCode: "GSW"},
 		{GameID: "0022300100", Date: "2023-11-10", HomeCode: "PHX", AwayCode: "UTA"},
 	}
-	espn := []parse.GameRow{
+	espn := []model.GameRow{
 		{ESPNID: "401585607", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR"},
 		{ESPNID: "401267165", Date: "2020-12-23", HomeCode: "BKN", AwayCode: "GS"},   // UTC date
 		{ESPNID: "400000001", Date: "2023-11-10", HomeCode: "UTAH", AwayCode: "PHX"}, // other direction: a different game
 	}
-	bbref := []parse.GameRow{
+	bbref := []model.GameRow{
 		{BBRefID: "202403170ORL", Date: "2024-03-17", HomeCode: "ORL", AwayCode: "TOR", HomePts: 113, AwayPts: 98, Final: true},
 		{BBRefID: "202012220BRK", Date: "2020-12-22", HomeCode: "BRK", AwayCode: "GSW"},
 		{BBRefID: "202311100PHO", Date: "2023-11-10", HomeCode: "PHO", AwayCode: "UTA"},

@@ -12,8 +12,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/teams"
 )
 
@@ -30,24 +30,24 @@ var (
 // box table and where each goes.
 var basicStats = []struct {
 	stat string
-	set  func(*pbp.Stats, int)
+	set  func(*model.Stats, int)
 }{
-	{"fg", func(s *pbp.Stats, v int) { s.FGM = v }},
-	{"fga", func(s *pbp.Stats, v int) { s.FGA = v }},
-	{"fg3", func(s *pbp.Stats, v int) { s.FG3M = v }},
-	{"fg3a", func(s *pbp.Stats, v int) { s.FG3A = v }},
-	{"ft", func(s *pbp.Stats, v int) { s.FTM = v }},
-	{"fta", func(s *pbp.Stats, v int) { s.FTA = v }},
-	{"orb", func(s *pbp.Stats, v int) { s.OREB = v }},
-	{"drb", func(s *pbp.Stats, v int) { s.DREB = v }},
-	{"trb", func(s *pbp.Stats, v int) { s.REB = v }},
-	{"ast", func(s *pbp.Stats, v int) { s.AST = v }},
-	{"stl", func(s *pbp.Stats, v int) { s.STL = v }},
-	{"blk", func(s *pbp.Stats, v int) { s.BLK = v }},
-	{"tov", func(s *pbp.Stats, v int) { s.TOV = v }},
-	{"pf", func(s *pbp.Stats, v int) { s.PF = v }},
-	{"pts", func(s *pbp.Stats, v int) { s.PTS = v }},
-	{"plus_minus", func(s *pbp.Stats, v int) { s.PlusMinus = v }},
+	{"fg", func(s *model.Stats, v int) { s.FGM = v }},
+	{"fga", func(s *model.Stats, v int) { s.FGA = v }},
+	{"fg3", func(s *model.Stats, v int) { s.FG3M = v }},
+	{"fg3a", func(s *model.Stats, v int) { s.FG3A = v }},
+	{"ft", func(s *model.Stats, v int) { s.FTM = v }},
+	{"fta", func(s *model.Stats, v int) { s.FTA = v }},
+	{"orb", func(s *model.Stats, v int) { s.OREB = v }},
+	{"drb", func(s *model.Stats, v int) { s.DREB = v }},
+	{"trb", func(s *model.Stats, v int) { s.REB = v }},
+	{"ast", func(s *model.Stats, v int) { s.AST = v }},
+	{"stl", func(s *model.Stats, v int) { s.STL = v }},
+	{"blk", func(s *model.Stats, v int) { s.BLK = v }},
+	{"tov", func(s *model.Stats, v int) { s.TOV = v }},
+	{"pf", func(s *model.Stats, v int) { s.PF = v }},
+	{"pts", func(s *model.Stats, v int) { s.PTS = v }},
+	{"plus_minus", func(s *model.Stats, v int) { s.PlusMinus = v }},
 }
 
 // ParseBoxScore parses a basketball-reference box score page
@@ -118,8 +118,8 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 
 	res := &parse.Result{}
-	side := map[string]pbp.Side{homeB: pbp.Home, awayB: pbp.Away}
-	full := pbp.Box{GameID: gameID, Source: BoxSource}
+	side := map[string]model.Side{homeB: model.Home, awayB: model.Away}
+	full := model.Box{GameID: gameID, Source: BoxSource}
 	for _, code := range []string{awayB, homeB} {
 		tid := "box-" + code + "-game-basic"
 		lines, total, err := parseBasicTable(p.tables[tid], tid, side[code], code, h, &res.Issues)
@@ -127,7 +127,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 			return nil, err
 		}
 		full.Players = append(full.Players, lines...)
-		if side[code] == pbp.Home {
+		if side[code] == model.Home {
 			full.Home = total
 		} else {
 			full.Away = total
@@ -170,7 +170,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: fmt.Sprintf("table box-*-%s%d-basic", w.kind, w.n), Reason: "unknown window"})
 			continue
 		}
-		box := pbp.Box{GameID: gameID, Source: BoxSource, From: from, To: to}
+		box := model.Box{GameID: gameID, Source: BoxSource, From: from, To: to}
 		ok := true
 		for _, code := range []string{awayB, homeB} {
 			tid := fmt.Sprintf("box-%s-%s%d-basic", code, w.kind, w.n)
@@ -186,7 +186,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 				ok = false
 				break
 			}
-			var sum pbp.Stats
+			var sum model.Stats
 			played := false
 			for _, l := range lines {
 				if !l.DNP {
@@ -211,7 +211,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 				total.Stats = sum
 			}
 			box.Players = append(box.Players, lines...)
-			if side[code] == pbp.Home {
+			if side[code] == model.Home {
 				box.Home = total
 			} else {
 				box.Away = total
@@ -222,7 +222,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 	}
 
-	g := parse.GameRow{
+	g := model.GameRow{
 		BBRefID:  gameID,
 		Date:     date,
 		HomeCode: nbaCode(homeB),
@@ -266,20 +266,20 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 	for _, code := range []string{awayB, homeB} {
 		res.Teams = append(res.Teams, teamRow(code))
 	}
-	seenP := map[pbp.PlayerID]bool{}
+	seenP := map[model.PlayerID]bool{}
 	for _, l := range full.Players {
 		if l.PlayerID == "" || seenP[l.PlayerID] {
 			continue
 		}
 		seenP[l.PlayerID] = true
-		res.Players = append(res.Players, parse.PlayerRow{Name: l.Name, BBRefID: string(l.PlayerID)})
+		res.Players = append(res.Players, model.PlayerRow{Name: l.Name, BBRefID: string(l.PlayerID)})
 	}
 	return res, nil
 }
 
 // teamRow describes a team by its bbref code.
-func teamRow(code string) parse.TeamRow {
-	r := parse.TeamRow{Code: nbaCode(code), BBRefCode: code}
+func teamRow(code string) model.TeamRow {
+	r := model.TeamRow{Code: nbaCode(code), BBRefCode: code}
 	if t, ok := teams.Lookup(code); ok {
 		r.TeamID, r.City, r.Name, r.ESPNID, r.ESPNCode = t.NBAID, t.City, t.Name, t.ESPNID, t.ESPNCode
 	}
@@ -289,23 +289,23 @@ func teamRow(code string) parse.TeamRow {
 // windowRange returns the elapsed-time bounds of a window table: q<n>
 // (quarters; q5+ are overtimes on older pages), h1/h2 (regulation halves:
 // bbref's H2 is Q3+Q4 and excludes overtime) and ot<n>.
-func windowRange(kind string, n int) (from, to pbp.Tenths) {
+func windowRange(kind string, n int) (from, to model.Tenths) {
 	switch kind {
 	case "q":
 		if n >= 1 && n <= 20 {
-			return pbp.PeriodStart(n), pbp.PeriodStart(n) + pbp.PeriodLength(n)
+			return model.PeriodStart(n), model.PeriodStart(n) + model.PeriodLength(n)
 		}
 	case "h":
 		switch n {
 		case 1:
-			return 0, pbp.PeriodStart(3)
+			return 0, model.PeriodStart(3)
 		case 2:
-			return pbp.PeriodStart(3), pbp.PeriodStart(5)
+			return model.PeriodStart(3), model.PeriodStart(5)
 		}
 	case "ot":
 		if n >= 1 && n <= 16 {
 			p := 4 + n
-			return pbp.PeriodStart(p), pbp.PeriodStart(p) + pbp.PeriodLength(p)
+			return model.PeriodStart(p), model.PeriodStart(p) + model.PeriodLength(p)
 		}
 	}
 	return 0, 0
@@ -315,16 +315,16 @@ func windowRange(kind string, n int) (from, to pbp.Tenths) {
 // the first header row inside <tbody>), DNP rows, and the <tfoot> totals.
 // Rows that do not parse become issues. A table without <tfoot> totals gets
 // the sum of its player lines and an issue.
-func parseBasicTable(t *goquery.Selection, tid string, side pbp.Side, code string, h parse.Hint, issues *[]parse.Issue) ([]pbp.PlayerLine, pbp.TeamLine, error) {
-	total := pbp.TeamLine{Code: nbaCode(code), Side: side}
+func parseBasicTable(t *goquery.Selection, tid string, side model.Side, code string, h parse.Hint, issues *[]parse.Issue) ([]model.PlayerLine, model.TeamLine, error) {
+	total := model.TeamLine{Code: nbaCode(code), Side: side}
 	if tm, ok := teams.Lookup(code); ok {
 		total.TeamID = tm.NBAID
 	}
 	if t == nil {
 		return nil, total, parse.Errorf(h, "table "+tid, "table not found")
 	}
-	var lines []pbp.PlayerLine
-	var sum pbp.Stats
+	var lines []model.PlayerLine
+	var sum model.Stats
 	starters := true
 	t.Find("tbody > tr").Each(func(i int, row *goquery.Selection) {
 		pos := fmt.Sprintf("table %s row %d", tid, i)
@@ -354,7 +354,7 @@ func parseBasicTable(t *goquery.Selection, tid string, side pbp.Side, code strin
 			*issues = append(*issues, parse.Issue{Position: pos, Reason: "empty player name"})
 			return
 		}
-		l := pbp.PlayerLine{PlayerID: pbp.PlayerID(id), Name: name, Side: side, TeamID: total.TeamID, Starter: starters}
+		l := model.PlayerLine{PlayerID: model.PlayerID(id), Name: name, Side: side, TeamID: total.TeamID, Starter: starters}
 		if reason, ok := cell(row, "reason"); ok {
 			l.DNP = true
 			l.DNPReason = reason
@@ -387,8 +387,8 @@ func parseBasicTable(t *goquery.Selection, tid string, side pbp.Side, code strin
 
 // rowStats reads the counting stats and minutes of a player or totals row.
 // In a totals row, "mp" is whole minutes ("240", "265").
-func rowStats(row *goquery.Selection, totals bool) (pbp.Stats, error) {
-	var s pbp.Stats
+func rowStats(row *goquery.Selection, totals bool) (model.Stats, error) {
+	var s model.Stats
 	for _, c := range basicStats {
 		v, ok := cell(row, c.stat)
 		if !ok {
@@ -415,7 +415,7 @@ func rowStats(row *goquery.Selection, totals bool) (pbp.Stats, error) {
 
 // parseMinutes parses "MM:SS" (player minutes) or "MMM" (whole minutes, as
 // in team totals) into tenths of a second.
-func parseMinutes(s string) (pbp.Tenths, error) {
+func parseMinutes(s string) (model.Tenths, error) {
 	mm, ss, colon := strings.Cut(s, ":")
 	m, err := strconv.Atoi(mm)
 	if err != nil || m < 0 || m > 10000 {
@@ -428,5 +428,5 @@ func parseMinutes(s string) (pbp.Tenths, error) {
 			return 0, fmt.Errorf("minutes %q", s)
 		}
 	}
-	return pbp.Tenths((m*60 + sec) * 10), nil
+	return model.Tenths((m*60 + sec) * 10), nil
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -120,7 +120,7 @@ func TestParseBoxScoreRealFiles(t *testing.T) {
 				t.Errorf("first box is a window %v-%v", full.From, full.To)
 			}
 			checkTotals(t, full)
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				starters := 0
 				for _, l := range full.Players {
 					if l.Side == side && l.Starter {
@@ -140,27 +140,27 @@ func TestParseBoxScoreRealFiles(t *testing.T) {
 			// Windows: quarters and overtimes add up to the game; halves to
 			// their quarters.
 			periods := 4 + otCount(ix.overtimes)
-			var qsum [3]pbp.Stats // index by side
+			var qsum [3]model.Stats // index by side
 			nq := 0
-			byRange := map[[2]pbp.Tenths]pbp.Box{}
+			byRange := map[[2]model.Tenths]model.Box{}
 			for _, b := range res.Boxes[1:] {
-				byRange[[2]pbp.Tenths{b.From, b.To}] = b
+				byRange[[2]model.Tenths{b.From, b.To}] = b
 				checkTotals(t, b)
 			}
 			for p := 1; p <= periods; p++ {
-				b, ok := byRange[[2]pbp.Tenths{pbp.PeriodStart(p), pbp.PeriodStart(p) + pbp.PeriodLength(p)}]
+				b, ok := byRange[[2]model.Tenths{model.PeriodStart(p), model.PeriodStart(p) + model.PeriodLength(p)}]
 				if !ok {
 					t.Errorf("no box for period %d", p)
 					continue
 				}
 				nq++
-				qsum[pbp.Home].Add(b.Home.Stats)
-				qsum[pbp.Away].Add(b.Away.Stats)
+				qsum[model.Home].Add(b.Home.Stats)
+				qsum[model.Away].Add(b.Away.Stats)
 			}
 			if nq == periods && !emptyOTBox[id] {
-				for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+				for _, side := range []model.Side{model.Home, model.Away} {
 					want := full.Home.Stats
-					if side == pbp.Away {
+					if side == model.Away {
 						want = full.Away.Stats
 					}
 					// bbref's period boxes come from its play-by-play and
@@ -174,9 +174,9 @@ func TestParseBoxScoreRealFiles(t *testing.T) {
 					}
 				}
 			}
-			h1, ok1 := byRange[[2]pbp.Tenths{0, pbp.PeriodStart(3)}]
-			q1, ok2 := byRange[[2]pbp.Tenths{0, pbp.PeriodStart(2)}]
-			q2, ok3 := byRange[[2]pbp.Tenths{pbp.PeriodStart(2), pbp.PeriodStart(3)}]
+			h1, ok1 := byRange[[2]model.Tenths{0, model.PeriodStart(3)}]
+			q1, ok2 := byRange[[2]model.Tenths{0, model.PeriodStart(2)}]
+			q2, ok3 := byRange[[2]model.Tenths{model.PeriodStart(2), model.PeriodStart(3)}]
 			if !ok1 || !ok2 || !ok3 {
 				t.Errorf("missing h1/q1/q2 boxes")
 			} else {
@@ -202,8 +202,8 @@ var knownIssues = map[string]int{"201701010ATL": 13}
 // player without a line).
 var emptyOTBox = map[string]bool{"201701010ATL": true}
 
-func scoring(s pbp.Stats) pbp.Stats {
-	return pbp.Stats{PTS: s.PTS, FGM: s.FGM, FG3M: s.FG3M, FTM: s.FTM}
+func scoring(s model.Stats) model.Stats {
+	return model.Stats{PTS: s.PTS, FGM: s.FGM, FG3M: s.FG3M, FTM: s.FTM}
 }
 
 func otCount(s string) int {
@@ -218,10 +218,10 @@ func otCount(s string) int {
 }
 
 // checkTotals compares each team's totals with the sum of its player rows.
-func checkTotals(t *testing.T, b pbp.Box) {
+func checkTotals(t *testing.T, b model.Box) {
 	t.Helper()
-	for _, team := range []pbp.TeamLine{b.Home, b.Away} {
-		var sum pbp.Stats
+	for _, team := range []model.TeamLine{b.Home, b.Away} {
+		var sum model.Stats
 		for _, l := range b.Players {
 			if l.Side == team.Side {
 				sum.Add(l.Stats)
@@ -233,12 +233,12 @@ func checkTotals(t *testing.T, b pbp.Box) {
 	}
 }
 
-func diffStats(got, want pbp.Stats) string {
+func diffStats(got, want model.Stats) string {
 	var d []string
 	g, w := got.Values(), want.Values()
 	for i := range g {
 		if g[i] != w[i] {
-			d = append(d, pbp.StatNames[i]+" "+strconv.Itoa(g[i])+" != "+strconv.Itoa(w[i]))
+			d = append(d, model.StatNames[i]+" "+strconv.Itoa(g[i])+" != "+strconv.Itoa(w[i]))
 		}
 	}
 	return strings.Join(d, ", ")
@@ -262,7 +262,7 @@ func TestParseBoxScoreOne(t *testing.T) {
 	if b.Away.Code != "TOR" || b.Home.Code != "ORL" || b.Away.TeamID != "1610612761" {
 		t.Fatalf("teams %+v %+v", b.Away, b.Home)
 	}
-	want := pbp.Stats{PTS: 96, FGM: 37, FGA: 84, FG3M: 8, FG3A: 31, FTM: 14, FTA: 15, OREB: 11, DREB: 26, REB: 37, AST: 23, STL: 7, BLK: 3, TOV: 18, PF: 18, Seconds: 240 * 60 * 10}
+	want := model.Stats{PTS: 96, FGM: 37, FGA: 84, FG3M: 8, FG3A: 31, FTM: 14, FTA: 15, OREB: 11, DREB: 26, REB: 37, AST: 23, STL: 7, BLK: 3, TOV: 18, PF: 18, Seconds: 240 * 60 * 10}
 	if b.Away.Stats != want {
 		t.Errorf("TOR totals\n got %+v\nwant %+v", b.Away.Stats, want)
 	}
@@ -273,7 +273,7 @@ func TestParseBoxScoreOne(t *testing.T) {
 	if got, want := strings.Join(ranges, " "), "0:00.0-0:00.0 0:00.0-12:00.0 0:00.0-24:00.0 12:00.0-24:00.0 24:00.0-36:00.0 24:00.0-48:00.0 36:00.0-48:00.0"; got != want {
 		t.Errorf("box windows %s, want %s", got, want)
 	}
-	var quickley, temple *pbp.PlayerLine
+	var quickley, temple *model.PlayerLine
 	for i := range b.Players {
 		switch b.Players[i].PlayerID {
 		case "quickim01":
@@ -282,7 +282,7 @@ func TestParseBoxScoreOne(t *testing.T) {
 			temple = &b.Players[i]
 		}
 	}
-	if quickley == nil || !quickley.Starter || quickley.Seconds != (31*60+26)*10 || quickley.PlusMinus != -26 || quickley.PTS != 12 || quickley.Side != pbp.Away {
+	if quickley == nil || !quickley.Starter || quickley.Seconds != (31*60+26)*10 || quickley.PlusMinus != -26 || quickley.PTS != 12 || quickley.Side != model.Away {
 		t.Errorf("Quickley %+v", quickley)
 	}
 	if temple == nil || !temple.DNP || temple.DNPReason != "Did Not Play" || temple.Starter {

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -49,10 +49,10 @@ func shortName(s string) string {
 	return first[:1] + " " + letters(strings.Join(kept[1:], ""))
 }
 
-func actorNames(g *pbp.Game) map[string]bool {
+func actorNames(g *model.Game) map[string]bool {
 	out := map[string]bool{}
 	for _, e := range g.Events {
-		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 			if id != "" && g.Players[id].Name != "" {
 				out[shortName(g.Players[id].Name)] = true
 			}
@@ -89,7 +89,7 @@ func TestScraperPBPAgreesWithPlaybyplayv2(t *testing.T) {
 			t.Fatal(err)
 		}
 		bs, vs := shootingOf(br.PBP), shootingOf(vr.PBP)
-		for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+		for _, side := range []model.Side{model.Home, model.Away} {
 			if bs[side] != vs[side] {
 				t.Errorf("%s %s: bbref %+v, v2 %+v", c.bbrefID, side, bs[side], vs[side])
 			}

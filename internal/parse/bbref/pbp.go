@@ -14,8 +14,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/teams"
 )
 
@@ -56,7 +56,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, parse.Errorf(h, "table pbp", "%v: not a bbref play-by-play page", errNotPBPPage)
 	}
 	res := &parse.Result{}
-	game := &pbp.Game{GameID: h.Item, Provider: PBPProvider}
+	game := &model.Game{GameID: h.Item, Provider: PBPProvider}
 	if !bbrefIDRe.MatchString(h.Item) {
 		game.GameID = ""
 	}
@@ -101,7 +101,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 	}
 
-	names := map[pbp.PlayerID]string{}
+	names := map[model.PlayerID]string{}
 	period := 0
 	scoreHome, scoreAway := 0, 0
 	t.Find("tr").Each(func(i int, row *goquery.Selection) {
@@ -128,7 +128,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: "time: " + err.Error()})
 			return
 		}
-		ev := pbp.Event{GameID: game.GameID, EventNum: i, Clock: clock, ScoreHome: scoreHome, ScoreAway: scoreAway}
+		ev := model.Event{GameID: game.GameID, EventNum: i, Clock: clock, ScoreHome: scoreHome, ScoreAway: scoreAway}
 		var play *goquery.Selection
 		switch {
 		case cells.Length() == 2: // neutral: time + one cell spanning five
@@ -138,9 +138,9 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			at, ht := cleanText(away.Text()), cleanText(home.Text())
 			switch {
 			case at != "" && ht == "":
-				play, ev.Side = away, pbp.Away
+				play, ev.Side = away, model.Away
 			case ht != "" && at == "":
-				play, ev.Side = home, pbp.Home
+				play, ev.Side = home, model.Home
 			default:
 				res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("plays in both team columns or in none: %q / %q", at, ht)})
 				return
@@ -169,24 +169,24 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: "play before any period header"})
 			return
 		}
-		if clock > pbp.PeriodLength(period) {
+		if clock > model.PeriodLength(period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("time %s longer than period %d", clockText, period)})
 			return
 		}
 		ev.Period = period
-		ev.Elapsed = pbp.Elapsed(period, clock)
+		ev.Elapsed = model.Elapsed(period, clock)
 		ev.Description = text
-		links := map[string]pbp.PlayerID{}
+		links := map[string]model.PlayerID{}
 		play.Find(`a[href*="/players/"]`).Each(func(_ int, a *goquery.Selection) {
 			href, _ := a.Attr("href")
 			name := cleanText(a.Text())
-			slug := pbp.PlayerID(slugFromHref(href))
+			slug := model.PlayerID(slugFromHref(href))
 			if name != "" && slug != "" {
 				links[name] = slug
 				names[slug] = name
 			}
 		})
-		id := func(name string) pbp.PlayerID { return links[name] }
+		id := func(name string) model.PlayerID { return links[name] }
 		if !describe(&ev, text, id) {
 			game.Warnings = append(game.Warnings, fmt.Sprintf("%s: unknown play %q", pos, text))
 		}
@@ -203,8 +203,8 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 }
 
 // teamOf describes a team by its bbref code.
-func teamOf(code string) pbp.Team {
-	t := pbp.Team{Code: nbaCode(code)}
+func teamOf(code string) model.Team {
+	t := model.Team{Code: nbaCode(code)}
 	if tm, ok := teams.Lookup(code); ok {
 		t.ID, t.Name = tm.NBAID, tm.FullName()
 	}
@@ -213,12 +213,12 @@ func teamOf(code string) pbp.Team {
 
 // finish sets the final score and the game and player rows of a parsed
 // play-by-play.
-func finish(game *pbp.Game, res *parse.Result) {
+func finish(game *model.Game, res *parse.Result) {
 	if n := len(game.Events); n > 0 {
 		game.Home.Pts, game.Away.Pts = game.Events[n-1].ScoreHome, game.Events[n-1].ScoreAway
 	}
 	res.PBP = game
-	g := parse.GameRow{BBRefID: game.GameID, Date: game.Date, HomeCode: game.Home.Code, AwayCode: game.Away.Code,
+	g := model.GameRow{BBRefID: game.GameID, Date: game.Date, HomeCode: game.Home.Code, AwayCode: game.Away.Code,
 		HomeTeamID: game.Home.ID, AwayTeamID: game.Away.ID, HomePts: game.Home.Pts, AwayPts: game.Away.Pts}
 	for _, e := range game.Events {
 		g.Periods = max(g.Periods, e.Period)
@@ -235,7 +235,7 @@ func finish(game *pbp.Game, res *parse.Result) {
 }
 
 // parseClock parses "11:40.0", "0:05.3", "12:00" into tenths remaining.
-func parseClock(s string) (pbp.Tenths, error) {
+func parseClock(s string) (model.Tenths, error) {
 	m := clockRe.FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("clock %q", s)
@@ -249,7 +249,7 @@ func parseClock(s string) (pbp.Tenths, error) {
 	if m[3] != "" {
 		d, _ = strconv.Atoi(m[3])
 	}
-	return pbp.Tenths((min*60+sec)*10 + d), nil
+	return model.Tenths((min*60+sec)*10 + d), nil
 }
 
 // scraperRow is one play of the basketball_reference_web_scraper output.
@@ -282,12 +282,12 @@ func ParseScraperPBP(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, err
 	}
 	res := &parse.Result{Issues: issues}
-	game := &pbp.Game{Provider: ScraperPBPProvider}
+	game := &model.Game{Provider: ScraperPBPProvider}
 	if m := bbrefIDRe.FindStringSubmatch(h.Item); m != nil {
 		game.GameID = h.Item
 		game.Date = gameDate(h.Item)
 	}
-	names := map[pbp.PlayerID]string{}
+	names := map[model.PlayerID]string{}
 	for i, r := range rows {
 		pos := fmt.Sprintf("row %d", i+1)
 		if i == 0 || game.Home.Code == "" {
@@ -305,21 +305,21 @@ func ParseScraperPBP(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos + " period_type", Reason: fmt.Sprintf("%q", r.PeriodType)})
 			continue
 		}
-		if period < 1 || period > 20 || r.Remaining < 0 || pbp.Tenths(r.Remaining*10) > pbp.PeriodLength(period) {
+		if period < 1 || period > 20 || r.Remaining < 0 || model.Tenths(r.Remaining*10) > model.PeriodLength(period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("period %d remaining %v", r.Period, r.Remaining)})
 			continue
 		}
-		clock := pbp.Tenths(r.Remaining*10 + 0.5)
-		ev := pbp.Event{GameID: game.GameID, EventNum: i + 1, Period: period, Clock: clock, Elapsed: pbp.Elapsed(period, clock),
+		clock := model.Tenths(r.Remaining*10 + 0.5)
+		ev := model.Event{GameID: game.GameID, EventNum: i + 1, Period: period, Clock: clock, Elapsed: model.Elapsed(period, clock),
 			ScoreHome: r.HomeScore, ScoreAway: r.AwayScore, Description: cleanText(r.Desc)}
 		switch {
 		case strings.EqualFold(r.Relevant, r.HomeTeam):
-			ev.Side = pbp.Home
+			ev.Side = model.Home
 		case strings.EqualFold(r.Relevant, r.AwayTeam):
-			ev.Side = pbp.Away
+			ev.Side = model.Away
 		}
-		id := func(name string) pbp.PlayerID {
-			pid := pbp.PlayerID(name)
+		id := func(name string) model.PlayerID {
+			pid := model.PlayerID(name)
 			names[pid] = name
 			return pid
 		}
@@ -412,12 +412,12 @@ func scraperRows(data []byte, h parse.Hint) ([]scraperRow, []parse.Issue, error)
 // teamByName finds a team by the scraper's upper-case full name, dropping
 // leading words until a name matches ("NEW JERSEY NETS" -> "NETS",
 // "LOS ANGELES CLIPPERS" -> "CLIPPERS").
-func teamByName(name string) pbp.Team {
+func teamByName(name string) model.Team {
 	words := strings.Fields(name)
 	for i := range words {
 		if tm, ok := teams.Lookup(strings.Join(words[i:], " ")); ok {
-			return pbp.Team{ID: tm.NBAID, Code: tm.Code, Name: name}
+			return model.Team{ID: tm.NBAID, Code: tm.Code, Name: name}
 		}
 	}
-	return pbp.Team{Name: name}
+	return model.Team{Name: name}
 }

@@ -6,16 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
 // shootingOf sums each side's shooting stats from a play stream.
-func shootingOf(g *pbp.Game) map[pbp.Side]pbp.Stats {
-	out := map[pbp.Side]pbp.Stats{}
-	for _, side := range []pbp.Side{pbp.Home, pbp.Away, pbp.NoSide} {
-		out[side] = pbp.Shooting(g.Events, side)
+func shootingOf(g *model.Game) map[model.Side]model.Stats {
+	out := map[model.Side]model.Stats{}
+	for _, side := range []model.Side{model.Home, model.Away, model.NoSide} {
+		out[side] = model.Shooting(g.Events, side)
 	}
 	return out
 }
@@ -48,16 +48,16 @@ func TestParsePlayByPlayPage(t *testing.T) {
 		t.Errorf("game row %+v", row)
 	}
 	sums := shootingOf(g)
-	wantAway := pbp.Stats{PTS: 17, FGM: 6, FGA: 8, FG3M: 1, FG3A: 2, FTM: 4, FTA: 5}
-	wantHome := pbp.Stats{PTS: 15, FGM: 5, FGA: 7, FG3M: 2, FG3A: 3, FTM: 3, FTA: 4}
-	if sums[pbp.Away] != wantAway || sums[pbp.Home] != wantHome || sums[pbp.NoSide] != (pbp.Stats{}) {
+	wantAway := model.Stats{PTS: 17, FGM: 6, FGA: 8, FG3M: 1, FG3A: 2, FTM: 4, FTA: 5}
+	wantHome := model.Stats{PTS: 15, FGM: 5, FGA: 7, FG3M: 2, FG3A: 3, FTM: 3, FTA: 4}
+	if sums[model.Away] != wantAway || sums[model.Home] != wantHome || sums[model.NoSide] != (model.Stats{}) {
 		t.Errorf("shooting %+v", sums)
 	}
 	// Running score: every event's score equals the points scored so far.
 	var h, a int
 	for _, e := range g.Events {
 		if e.Made {
-			if e.Side == pbp.Home {
+			if e.Side == model.Home {
 				h += int(e.Points)
 			} else {
 				a += int(e.Points)
@@ -67,49 +67,49 @@ func TestParsePlayByPlayPage(t *testing.T) {
 			t.Errorf("event %d %q: score %d-%d, want %d-%d", e.Order, e.Description, e.ScoreAway, e.ScoreHome, a, h)
 		}
 	}
-	if g.Players["kingke01"].Side != pbp.Home || g.Players["archeal01"].Side != pbp.Away || g.Players["archeal01"].Name != "A. Archer" || len(g.Players) != 12 {
+	if g.Players["kingke01"].Side != model.Home || g.Players["archeal01"].Side != model.Away || g.Players["archeal01"].Name != "A. Archer" || len(g.Players) != 12 {
 		t.Errorf("players %+v", g.Players)
 	}
-	byDesc := map[string]pbp.Event{}
+	byDesc := map[string]model.Event{}
 	for _, e := range g.Events {
 		byDesc[e.Description] = e
 	}
 	cases := []struct {
 		desc string
-		want pbp.Event
+		want model.Event
 	}{
-		{"Start of 2nd quarter", pbp.Event{Type: pbp.PeriodBegin, Period: 2, Clock: 7200, Elapsed: 7200, ScoreHome: 6, ScoreAway: 5}},
-		{"Jump ball: A. Archer vs. K. King (G. Green gains possession)", pbp.Event{Type: pbp.JumpBall, Period: 1, Clock: 7200, Player: "kingke01", Jump2: "archeal01", JumpTo: "greenga01"}},
-		{"G. Green makes 2-pt layup from 1 ft (assist by H. Hall)", pbp.Event{Type: pbp.ShotMade, Side: pbp.Home, Made: true, Points: 2, Player: "greenga01", Assist: "hallha01", Subtype: "layup", Period: 1, Clock: 7010, Elapsed: 190, ScoreHome: 2}},
-		{"J. Jones misses 2-pt hook shot from 6 ft (block by A. Archer)", pbp.Event{Type: pbp.ShotMissed, Side: pbp.Home, Player: "jonesja01", Block: "archeal01", Subtype: "hook shot"}},
-		{"Offensive rebound by Team", pbp.Event{Type: pbp.Rebound, Side: pbp.Home, Team: true, Rebound: pbp.ReboundOffensive, Subtype: "offensive rebound"}},
-		{"Turnover by K. King (bad pass; steal by C. Cole)", pbp.Event{Type: pbp.Turnover, Side: pbp.Home, Player: "kingke01", Steal: "coleca01", Subtype: "bad pass"}},
-		{"Turnover by Team (shot clock)", pbp.Event{Type: pbp.Turnover, Side: pbp.Home, Team: true, Subtype: "shot clock"}},
-		{"C. Cole makes 2-pt dunk at rim", pbp.Event{Type: pbp.ShotMade, Side: pbp.Away, Made: true, Points: 2, Player: "coleca01", Subtype: "dunk"}},
-		{"H. Hall makes free throw 1 of 2", pbp.Event{Type: pbp.FreeThrow, Side: pbp.Home, Made: true, Points: 1, FTNum: 1, FTOf: 2, Player: "hallha01", Subtype: "free throw"}},
-		{"H. Hall misses free throw 2 of 2", pbp.Event{Type: pbp.FreeThrow, Side: pbp.Home, FTNum: 2, FTOf: 2, Player: "hallha01", Subtype: "free throw"}},
-		{"A. Archer makes 3-pt jump shot from 25 ft (assist by E. Ellis)", pbp.Event{Type: pbp.ShotMade, Side: pbp.Away, Made: true, Points: 3, Three: true, Player: "archeal01", Assist: "ellised01", Subtype: "jump shot"}},
-		{"Miami full timeout", pbp.Event{Type: pbp.Timeout, Side: pbp.Home, Team: true, Subtype: "miami full timeout"}},
-		{"Official timeout", pbp.Event{Type: pbp.Timeout, Subtype: "official timeout"}},
-		{"F. Ford enters the game for D. Dunn", pbp.Event{Type: pbp.Substitution, Side: pbp.Away, SubIn: "fordfr01", SubOut: "dunnda01", Player: "fordfr01"}},
-		{"Shooting foul by D. Dunn (drawn by H. Hall)", pbp.Event{Type: pbp.Foul, Side: pbp.Away, Foul: pbp.FoulShooting, Player: "dunnda01", Fouled: "hallha01", Subtype: "shooting foul"}},
-		{"Offensive charge foul by F. Ford (drawn by I. Irwin)", pbp.Event{Type: pbp.Foul, Side: pbp.Away, Foul: pbp.FoulOffensive, Player: "fordfr01", Fouled: "irwinir01", Subtype: "offensive charge foul"}},
-		{"Turnover by F. Ford (offensive foul)", pbp.Event{Type: pbp.Turnover, Side: pbp.Away, Player: "fordfr01", Subtype: "offensive foul"}},
-		{"Def 3 sec tech foul by H. Hall", pbp.Event{Type: pbp.Foul, Side: pbp.Home, Foul: pbp.FoulDefensive3Seconds, Player: "hallha01", Subtype: "def 3 sec tech foul"}},
-		{"A. Archer makes technical free throw", pbp.Event{Type: pbp.FreeThrow, Side: pbp.Away, Made: true, Points: 1, FTKind: pbp.FTTechnical, FTNum: 1, FTOf: 1, Player: "archeal01", Subtype: "technical free throw"}},
-		{"Double technical foul by G. Green and C. Cole", pbp.Event{Type: pbp.Foul, Side: pbp.Home, Foul: pbp.FoulDoubleTechnical, Player: "greenga01", Fouled: "coleca01", Subtype: "double technical foul"}},
-		{"Violation by B. Baker (kicked ball)", pbp.Event{Type: pbp.Violation, Side: pbp.Away, Player: "bakerbo01", Subtype: "kicked ball"}},
-		{"Violation by Team (delay of game)", pbp.Event{Type: pbp.Violation, Side: pbp.Home, Team: true, Subtype: "delay of game"}},
-		{"Instant Replay (Request: Challenge: Ruling Stands)", pbp.Event{Type: pbp.Replay, Subtype: "instant replay"}},
-		{"Flagrant foul type 1 by I. Irwin (drawn by E. Ellis)", pbp.Event{Type: pbp.Foul, Side: pbp.Home, Foul: pbp.FoulFlagrant1, Player: "irwinir01", Fouled: "ellised01", Subtype: "flagrant foul type 1"}},
-		{"Flagrant foul type 2 by K. King (drawn by B. Baker)", pbp.Event{Type: pbp.Foul, Side: pbp.Home, Foul: pbp.FoulFlagrant2, Player: "kingke01", Fouled: "bakerbo01", Subtype: "flagrant foul type 2"}},
-		{"E. Ellis makes flagrant free throw 2 of 2", pbp.Event{Type: pbp.FreeThrow, Side: pbp.Away, Made: true, Points: 1, FTKind: pbp.FTFlagrant, FTNum: 2, FTOf: 2, Player: "ellised01", Subtype: "flagrant free throw"}},
-		{"G. Green makes clear path free throw 1 of 2", pbp.Event{Type: pbp.FreeThrow, Side: pbp.Home, Made: true, Points: 1, FTKind: pbp.FTClearPath, FTNum: 1, FTOf: 2, Player: "greenga01", Subtype: "clear path free throw"}},
-		{"Clear path foul by A. Archer (drawn by G. Green)", pbp.Event{Type: pbp.Foul, Side: pbp.Away, Foul: pbp.FoulClearPath, Player: "archeal01", Fouled: "greenga01", Subtype: "clear path foul"}},
-		{"K. King ejected from game", pbp.Event{Type: pbp.Ejection, Side: pbp.Home, Player: "kingke01"}},
-		{"C. Cole makes 2-pt tip-in at rim", pbp.Event{Type: pbp.ShotMade, Side: pbp.Away, Made: true, Points: 2, Player: "coleca01", Subtype: "tip-in"}},
-		{"Jump ball: G. Green vs. C. Cole", pbp.Event{Type: pbp.JumpBall, Period: 5, Clock: 3000, Elapsed: 28800, Player: "greenga01", Jump2: "coleca01"}},
-		{"End of 1st overtime", pbp.Event{Type: pbp.PeriodEnd, Period: 5, Elapsed: 31800}},
+		{"Start of 2nd quarter", model.Event{Type: model.PeriodBegin, Period: 2, Clock: 7200, Elapsed: 7200, ScoreHome: 6, ScoreAway: 5}},
+		{"Jump ball: A. Archer vs. K. King (G. Green gains possession)", model.Event{Type: model.JumpBall, Period: 1, Clock: 7200, Player: "kingke01", Jump2: "archeal01", JumpTo: "greenga01"}},
+		{"G. Green makes 2-pt layup from 1 ft (assist by H. Hall)", model.Event{Type: model.ShotMade, Side: model.Home, Made: true, Points: 2, Player: "greenga01", Assist: "hallha01", Subtype: "layup", Period: 1, Clock: 7010, Elapsed: 190, ScoreHome: 2}},
+		{"J. Jones misses 2-pt hook shot from 6 ft (block by A. Archer)", model.Event{Type: model.ShotMissed, Side: model.Home, Player: "jonesja01", Block: "archeal01", Subtype: "hook shot"}},
+		{"Offensive rebound by Team", model.Event{Type: model.Rebound, Side: model.Home, Team: true, Rebound: model.ReboundOffensive, Subtype: "offensive rebound"}},
+		{"Turnover by K. King (bad pass; steal by C. Cole)", model.Event{Type: model.Turnover, Side: model.Home, Player: "kingke01", Steal: "coleca01", Subtype: "bad pass"}},
+		{"Turnover by Team (shot clock)", model.Event{Type: model.Turnover, Side: model.Home, Team: true, Subtype: "shot clock"}},
+		{"C. Cole makes 2-pt dunk at rim", model.Event{Type: model.ShotMade, Side: model.Away, Made: true, Points: 2, Player: "coleca01", Subtype: "dunk"}},
+		{"H. Hall makes free throw 1 of 2", model.Event{Type: model.FreeThrow, Side: model.Home, Made: true, Points: 1, FTNum: 1, FTOf: 2, Player: "hallha01", Subtype: "free throw"}},
+		{"H. Hall misses free throw 2 of 2", model.Event{Type: model.FreeThrow, Side: model.Home, FTNum: 2, FTOf: 2, Player: "hallha01", Subtype: "free throw"}},
+		{"A. Archer makes 3-pt jump shot from 25 ft (assist by E. Ellis)", model.Event{Type: model.ShotMade, Side: model.Away, Made: true, Points: 3, Three: true, Player: "archeal01", Assist: "ellised01", Subtype: "jump shot"}},
+		{"Miami full timeout", model.Event{Type: model.Timeout, Side: model.Home, Team: true, Subtype: "miami full timeout"}},
+		{"Official timeout", model.Event{Type: model.Timeout, Subtype: "official timeout"}},
+		{"F. Ford enters the game for D. Dunn", model.Event{Type: model.Substitution, Side: model.Away, SubIn: "fordfr01", SubOut: "dunnda01", Player: "fordfr01"}},
+		{"Shooting foul by D. Dunn (drawn by H. Hall)", model.Event{Type: model.Foul, Side: model.Away, Foul: model.FoulShooting, Player: "dunnda01", Fouled: "hallha01", Subtype: "shooting foul"}},
+		{"Offensive charge foul by F. Ford (drawn by I. Irwin)", model.Event{Type: model.Foul, Side: model.Away, Foul: model.FoulOffensive, Player: "fordfr01", Fouled: "irwinir01", Subtype: "offensive charge foul"}},
+		{"Turnover by F. Ford (offensive foul)", model.Event{Type: model.Turnover, Side: model.Away, Player: "fordfr01", Subtype: "offensive foul"}},
+		{"Def 3 sec tech foul by H. Hall", model.Event{Type: model.Foul, Side: model.Home, Foul: model.FoulDefensive3Seconds, Player: "hallha01", Subtype: "def 3 sec tech foul"}},
+		{"A. Archer makes technical free throw", model.Event{Type: model.FreeThrow, Side: model.Away, Made: true, Points: 1, FTKind: model.FTTechnical, FTNum: 1, FTOf: 1, Player: "archeal01", Subtype: "technical free throw"}},
+		{"Double technical foul by G. Green and C. Cole", model.Event{Type: model.Foul, Side: model.Home, Foul: model.FoulDoubleTechnical, Player: "greenga01", Fouled: "coleca01", Subtype: "double technical foul"}},
+		{"Violation by B. Baker (kicked ball)", model.Event{Type: model.Violation, Side: model.Away, Player: "bakerbo01", Subtype: "kicked ball"}},
+		{"Violation by Team (delay of game)", model.Event{Type: model.Violation, Side: model.Home, Team: true, Subtype: "delay of game"}},
+		{"Instant Replay (Request: Challenge: Ruling Stands)", model.Event{Type: model.Replay, Subtype: "instant replay"}},
+		{"Flagrant foul type 1 by I. Irwin (drawn by E. Ellis)", model.Event{Type: model.Foul, Side: model.Home, Foul: model.FoulFlagrant1, Player: "irwinir01", Fouled: "ellised01", Subtype: "flagrant foul type 1"}},
+		{"Flagrant foul type 2 by K. King (drawn by B. Baker)", model.Event{Type: model.Foul, Side: model.Home, Foul: model.FoulFlagrant2, Player: "kingke01", Fouled: "bakerbo01", Subtype: "flagrant foul type 2"}},
+		{"E. Ellis makes flagrant free throw 2 of 2", model.Event{Type: model.FreeThrow, Side: model.Away, Made: true, Points: 1, FTKind: model.FTFlagrant, FTNum: 2, FTOf: 2, Player: "ellised01", Subtype: "flagrant free throw"}},
+		{"G. Green makes clear path free throw 1 of 2", model.Event{Type: model.FreeThrow, Side: model.Home, Made: true, Points: 1, FTKind: model.FTClearPath, FTNum: 1, FTOf: 2, Player: "greenga01", Subtype: "clear path free throw"}},
+		{"Clear path foul by A. Archer (drawn by G. Green)", model.Event{Type: model.Foul, Side: model.Away, Foul: model.FoulClearPath, Player: "archeal01", Fouled: "greenga01", Subtype: "clear path foul"}},
+		{"K. King ejected from game", model.Event{Type: model.Ejection, Side: model.Home, Player: "kingke01"}},
+		{"C. Cole makes 2-pt tip-in at rim", model.Event{Type: model.ShotMade, Side: model.Away, Made: true, Points: 2, Player: "coleca01", Subtype: "tip-in"}},
+		{"Jump ball: G. Green vs. C. Cole", model.Event{Type: model.JumpBall, Period: 5, Clock: 3000, Elapsed: 28800, Player: "greenga01", Jump2: "coleca01"}},
+		{"End of 1st overtime", model.Event{Type: model.PeriodEnd, Period: 5, Elapsed: 31800}},
 	}
 	for _, c := range cases {
 		e, ok := byDesc[c.desc]
@@ -165,7 +165,7 @@ func TestParsePlayByPlayBadRows(t *testing.T) {
 			t.Errorf("issue %d at %s, want %s", i, res.Issues[i].Position, w)
 		}
 	}
-	if len(res.PBP.Events) != 2 || res.PBP.Events[1].Type != pbp.Unknown || len(res.PBP.Warnings) != 1 {
+	if len(res.PBP.Events) != 2 || res.PBP.Events[1].Type != model.Unknown || len(res.PBP.Warnings) != 1 {
 		t.Errorf("events %+v warnings %v", res.PBP.Events, res.PBP.Warnings)
 	}
 	for _, bad := range []string{"", "<table id=other></table>", "<table id=pbp></table>"} {
@@ -185,7 +185,7 @@ func TestParseScraperPBPReal(t *testing.T) {
 	games := map[string]string{"2018_10_16_BOS": "201810160BOS", "2018_10_22_POR": "201810220POR", "2003_10_29_TOR": "200310290TOR"}
 	index := readIndex(t, dir)
 	for stem, id := range games {
-		var streams []*pbp.Game
+		var streams []*model.Game
 		for _, f := range []string{stem + "_pbp.csv", stem + "_pbp.json", filepath.Join("end_to_end_output", stem+"_pbp.csv")} {
 			data, err := os.ReadFile(filepath.Join(pdir, f))
 			if os.IsNotExist(err) {
@@ -203,7 +203,7 @@ func TestParseScraperPBPReal(t *testing.T) {
 				t.Errorf("%s: issues %v warnings %v", f, res.Issues, res.PBP.Warnings)
 			}
 			for _, e := range res.PBP.Events {
-				if e.Side == pbp.NoSide && e.Type != pbp.Timeout {
+				if e.Side == model.NoSide && e.Type != model.Timeout {
 					t.Errorf("%s: event without a team: %+v", f, e)
 				}
 			}
@@ -244,8 +244,8 @@ func TestParseScraperPBPReal(t *testing.T) {
 			t.Fatal(err)
 		}
 		sums := shootingOf(streams[0])
-		for _, team := range []pbp.TeamLine{bres.Boxes[0].Home, bres.Boxes[0].Away} {
-			want := pbp.Stats{PTS: team.PTS, FGM: team.FGM, FGA: team.FGA, FG3M: team.FG3M, FG3A: team.FG3A, FTM: team.FTM, FTA: team.FTA}
+		for _, team := range []model.TeamLine{bres.Boxes[0].Home, bres.Boxes[0].Away} {
+			want := model.Stats{PTS: team.PTS, FGM: team.FGM, FGA: team.FGA, FG3M: team.FG3M, FG3A: team.FG3A, FTM: team.FTM, FTA: team.FTA}
 			if sums[team.Side] != want {
 				t.Errorf("%s %s: plays %+v, box %+v", id, team.Code, sums[team.Side], want)
 			}
@@ -301,36 +301,36 @@ func TestParseScraperPBPBad(t *testing.T) {
 // by", "ejected from game").
 func TestDescribeForms(t *testing.T) {
 	t.Parallel()
-	id := func(name string) pbp.PlayerID { return pbp.PlayerID(name) }
+	id := func(name string) model.PlayerID { return model.PlayerID(name) }
 	cases := []struct {
 		text string
-		want pbp.Event
+		want model.Event
 	}{
-		{"Turnover by (8 sec)", pbp.Event{Type: pbp.Turnover, Team: true, Subtype: "8 sec"}},
-		{"Turnover by A. B (turnover; steal by C. D)", pbp.Event{Type: pbp.Turnover, Player: "A. B", Steal: "C. D", Subtype: "turnover"}},
-		{"Turnover by A. B", pbp.Event{Type: pbp.Turnover, Player: "A. B"}},
-		{"Jump ball: vs.", pbp.Event{Type: pbp.JumpBall}},
-		{"Technical foul by", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulTechnical, Subtype: "technical foul"}},
-		{"Technical foul by Team", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulTechnical, Team: true, Subtype: "technical foul"}},
-		{"ejected from game", pbp.Event{Type: pbp.Ejection}},
-		{"A. B ejected from game", pbp.Event{Type: pbp.Ejection, Player: "A. B"}},
-		{"Violation by A. B (double lane)", pbp.Event{Type: pbp.Violation, Player: "A. B", Subtype: "double lane"}},
-		{"Violation by Team (jump ball)", pbp.Event{Type: pbp.Violation, Team: true, Subtype: "jump ball"}},
-		{"A. B makes flagrant free throw 3 of 3", pbp.Event{Type: pbp.FreeThrow, Made: true, Points: 1, FTKind: pbp.FTFlagrant, FTNum: 3, FTOf: 3, Player: "A. B", Subtype: "flagrant free throw"}},
-		{"A. B misses 2-pt shot", pbp.Event{Type: pbp.ShotMissed, Player: "A. B", Subtype: "shot"}},
-		{"Personal take foul by A. B (drawn by C. D)", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulPersonal, Player: "A. B", Fouled: "C. D", Subtype: "personal take foul"}},
-		{"Away from play foul by A. B (drawn by C. D)", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulAwayFromPlay, Player: "A. B", Fouled: "C. D", Subtype: "away from play foul"}},
-		{"Inbound foul by A. B", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulInbound, Player: "A. B", Subtype: "inbound foul"}},
-		{"Double personal foul by A. B and C. D", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulDouble, Player: "A. B", Fouled: "C. D", Subtype: "double personal foul"}},
-		{"Defensive three seconds by A. B", pbp.Event{Type: pbp.Foul, Foul: pbp.FoulDefensive3Seconds, Player: "A. B", Subtype: "defensive three seconds"}},
-		{"Instant Replay", pbp.Event{Type: pbp.Replay, Subtype: "instant replay"}},
-		{"Start of 2nd overtime", pbp.Event{Type: pbp.PeriodBegin}},
-		{"Something else entirely", pbp.Event{Type: pbp.Unknown}},
+		{"Turnover by (8 sec)", model.Event{Type: model.Turnover, Team: true, Subtype: "8 sec"}},
+		{"Turnover by A. B (turnover; steal by C. D)", model.Event{Type: model.Turnover, Player: "A. B", Steal: "C. D", Subtype: "turnover"}},
+		{"Turnover by A. B", model.Event{Type: model.Turnover, Player: "A. B"}},
+		{"Jump ball: vs.", model.Event{Type: model.JumpBall}},
+		{"Technical foul by", model.Event{Type: model.Foul, Foul: model.FoulTechnical, Subtype: "technical foul"}},
+		{"Technical foul by Team", model.Event{Type: model.Foul, Foul: model.FoulTechnical, Team: true, Subtype: "technical foul"}},
+		{"ejected from game", model.Event{Type: model.Ejection}},
+		{"A. B ejected from game", model.Event{Type: model.Ejection, Player: "A. B"}},
+		{"Violation by A. B (double lane)", model.Event{Type: model.Violation, Player: "A. B", Subtype: "double lane"}},
+		{"Violation by Team (jump ball)", model.Event{Type: model.Violation, Team: true, Subtype: "jump ball"}},
+		{"A. B makes flagrant free throw 3 of 3", model.Event{Type: model.FreeThrow, Made: true, Points: 1, FTKind: model.FTFlagrant, FTNum: 3, FTOf: 3, Player: "A. B", Subtype: "flagrant free throw"}},
+		{"A. B misses 2-pt shot", model.Event{Type: model.ShotMissed, Player: "A. B", Subtype: "shot"}},
+		{"Personal take foul by A. B (drawn by C. D)", model.Event{Type: model.Foul, Foul: model.FoulPersonal, Player: "A. B", Fouled: "C. D", Subtype: "personal take foul"}},
+		{"Away from play foul by A. B (drawn by C. D)", model.Event{Type: model.Foul, Foul: model.FoulAwayFromPlay, Player: "A. B", Fouled: "C. D", Subtype: "away from play foul"}},
+		{"Inbound foul by A. B", model.Event{Type: model.Foul, Foul: model.FoulInbound, Player: "A. B", Subtype: "inbound foul"}},
+		{"Double personal foul by A. B and C. D", model.Event{Type: model.Foul, Foul: model.FoulDouble, Player: "A. B", Fouled: "C. D", Subtype: "double personal foul"}},
+		{"Defensive three seconds by A. B", model.Event{Type: model.Foul, Foul: model.FoulDefensive3Seconds, Player: "A. B", Subtype: "defensive three seconds"}},
+		{"Instant Replay", model.Event{Type: model.Replay, Subtype: "instant replay"}},
+		{"Start of 2nd overtime", model.Event{Type: model.PeriodBegin}},
+		{"Something else entirely", model.Event{Type: model.Unknown}},
 	}
 	for _, c := range cases {
-		var e pbp.Event
+		var e model.Event
 		known := describe(&e, c.text, id)
-		if e != c.want || known != (c.want.Type != pbp.Unknown) {
+		if e != c.want || known != (c.want.Type != model.Unknown) {
 			t.Errorf("%q\n got %+v (%v)\nwant %+v", c.text, e, known, c.want)
 		}
 	}

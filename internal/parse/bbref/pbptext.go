@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // The play texts of basketball-reference play-by-play, shared by the page
@@ -25,14 +25,14 @@ var (
 
 // playerFunc maps a player name as written in a play text ("J. Tatum",
 // "Team") to the provider's player id; "" for a team.
-type playerFunc func(name string) pbp.PlayerID
+type playerFunc func(name string) model.PlayerID
 
 // describe sets ev's type, qualifiers and players from a bbref play text.
 // side is the team column the text was in (NoSide for a neutral row). It
 // returns false when the text is not a known form (ev.Type stays Unknown).
-func describe(ev *pbp.Event, text string, id playerFunc) bool {
+func describe(ev *model.Event, text string, id playerFunc) bool {
 	isTeam := func(name string) bool { return strings.EqualFold(name, "Team") }
-	who := func(name string) pbp.PlayerID {
+	who := func(name string) model.PlayerID {
 		if name == "" || isTeam(name) {
 			return ""
 		}
@@ -44,13 +44,13 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		ev.Three = m[3] == "3"
 		ev.Subtype = m[4]
 		if ev.Made {
-			ev.Type = pbp.ShotMade
+			ev.Type = model.ShotMade
 			ev.Points = 2
 			if ev.Three {
 				ev.Points = 3
 			}
 		} else {
-			ev.Type = pbp.ShotMissed
+			ev.Type = model.ShotMissed
 		}
 		switch m[6] {
 		case "assist":
@@ -61,7 +61,7 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		return true
 	}
 	if m := ftRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.FreeThrow
+		ev.Type = model.FreeThrow
 		ev.Player = who(m[1])
 		ev.Made = m[2] == "makes"
 		if ev.Made {
@@ -70,12 +70,12 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		ev.Subtype = strings.TrimSpace(m[3] + "free throw")
 		switch strings.TrimSpace(m[3]) {
 		case "technical":
-			ev.FTKind = pbp.FTTechnical
+			ev.FTKind = model.FTTechnical
 			ev.FTNum, ev.FTOf = 1, 1
 		case "flagrant":
-			ev.FTKind = pbp.FTFlagrant
+			ev.FTKind = model.FTFlagrant
 		case "clear path":
-			ev.FTKind = pbp.FTClearPath
+			ev.FTKind = model.FTClearPath
 		}
 		if m[4] != "" {
 			ev.FTNum, _ = strconv.Atoi(m[4])
@@ -84,18 +84,18 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		return true
 	}
 	if m := rebRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.Rebound
+		ev.Type = model.Rebound
 		ev.Player = who(m[2])
 		ev.Team = isTeam(m[2])
-		ev.Rebound = pbp.ReboundDefensive
+		ev.Rebound = model.ReboundDefensive
 		if m[1] == "Offensive" {
-			ev.Rebound = pbp.ReboundOffensive
+			ev.Rebound = model.ReboundOffensive
 		}
 		ev.Subtype = strings.ToLower(m[1]) + " rebound"
 		return true
 	}
 	if m := tovRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.Turnover
+		ev.Type = model.Turnover
 		ev.Player = who(m[1])
 		ev.Team = m[1] == "" || isTeam(m[1]) // "Turnover by  (8 sec)": unnamed, the team's
 		ev.Subtype = m[2]
@@ -105,13 +105,13 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		return true
 	}
 	if m := subRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.Substitution
+		ev.Type = model.Substitution
 		ev.SubIn, ev.SubOut = who(m[1]), who(m[2])
 		ev.Player = ev.SubIn
 		return true
 	}
 	if m := jumpRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.JumpBall
+		ev.Type = model.JumpBall
 		ev.Player, ev.Jump2 = who(m[1]), who(m[2])
 		if m[3] != "" {
 			ev.JumpTo = who(m[3])
@@ -119,37 +119,37 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 		return true
 	}
 	if m := violRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.Violation
+		ev.Type = model.Violation
 		ev.Player = who(m[1])
 		ev.Team = isTeam(m[1])
 		ev.Subtype = m[2]
 		return true
 	}
 	if m := ejectRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.Ejection
+		ev.Type = model.Ejection
 		ev.Player = who(m[1])
 		return true
 	}
 	if m := periodRe.FindStringSubmatch(text); m != nil {
-		ev.Type = pbp.PeriodBegin
+		ev.Type = model.PeriodBegin
 		if m[1] == "End" {
-			ev.Type = pbp.PeriodEnd
+			ev.Type = model.PeriodEnd
 		}
-		ev.Side = pbp.NoSide
+		ev.Side = model.NoSide
 		return true
 	}
 	lower := strings.ToLower(text)
 	if strings.HasSuffix(lower, "timeout") {
-		ev.Type = pbp.Timeout
+		ev.Type = model.Timeout
 		ev.Subtype = lower
 		if strings.HasPrefix(lower, "official") {
-			ev.Side = pbp.NoSide
+			ev.Side = model.NoSide
 		}
-		ev.Team = ev.Side != pbp.NoSide
+		ev.Team = ev.Side != model.NoSide
 		return true
 	}
 	if strings.Contains(lower, "instant replay") || strings.Contains(lower, "challenge") {
-		ev.Type = pbp.Replay
+		ev.Type = model.Replay
 		ev.Subtype = "instant replay"
 		return true
 	}
@@ -163,7 +163,7 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 	if kind, rest, ok := strings.Cut(text, " by "); ok {
 		lk := strings.ToLower(kind)
 		if strings.Contains(lk, "foul") || strings.Contains(lk, "three seconds") || strings.Contains(lk, "tech") {
-			ev.Type = pbp.Foul
+			ev.Type = model.Foul
 			ev.Subtype = lk
 			ev.Foul = bbrefFoulKind(lk)
 			if m := drawnRe.FindStringSubmatch(rest); m != nil {
@@ -181,71 +181,71 @@ func describe(ev *pbp.Event, text string, id playerFunc) bool {
 			return true
 		}
 	}
-	ev.Type = pbp.Unknown
+	ev.Type = model.Unknown
 	return false
 }
 
 // bbrefFoulKind maps the lower-case kind of a bbref foul text.
-func bbrefFoulKind(k string) pbp.FoulKind {
+func bbrefFoulKind(k string) model.FoulKind {
 	switch {
 	case strings.HasPrefix(k, "double tech"):
-		return pbp.FoulDoubleTechnical
+		return model.FoulDoubleTechnical
 	case strings.HasPrefix(k, "double"):
-		return pbp.FoulDouble
+		return model.FoulDouble
 	case strings.Contains(k, "3 sec") || strings.Contains(k, "three seconds"):
-		return pbp.FoulDefensive3Seconds
+		return model.FoulDefensive3Seconds
 	case strings.Contains(k, "flagrant") && strings.Contains(k, "2"):
-		return pbp.FoulFlagrant2
+		return model.FoulFlagrant2
 	case strings.Contains(k, "flagrant"):
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case strings.Contains(k, "tech"):
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	case strings.Contains(k, "clear path"):
-		return pbp.FoulClearPath
+		return model.FoulClearPath
 	case strings.Contains(k, "away from play"):
-		return pbp.FoulAwayFromPlay
+		return model.FoulAwayFromPlay
 	case strings.Contains(k, "inbound"):
-		return pbp.FoulInbound
+		return model.FoulInbound
 	case strings.Contains(k, "transition take"):
-		return pbp.FoulTransitionTake
+		return model.FoulTransitionTake
 	case strings.Contains(k, "offensive"):
-		return pbp.FoulOffensive
+		return model.FoulOffensive
 	case strings.Contains(k, "loose ball"):
-		return pbp.FoulLooseBall
+		return model.FoulLooseBall
 	case strings.Contains(k, "shooting"):
-		return pbp.FoulShooting
+		return model.FoulShooting
 	case strings.Contains(k, "personal"):
-		return pbp.FoulPersonal
+		return model.FoulPersonal
 	}
-	return pbp.FoulOther
+	return model.FoulOther
 }
 
 // playerSides learns each player's side from the events (the actor of a
 // team-column play is on that team, the assister too; the stealer, blocker
 // and fouled player on the other) and fills g.Players. Jump balls of
 // neutral rows then get the home jumper first.
-func playerSides(g *pbp.Game, names map[pbp.PlayerID]string) {
-	side := map[pbp.PlayerID]pbp.Side{}
-	set := func(id pbp.PlayerID, s pbp.Side) {
-		if id != "" && s != pbp.NoSide {
+func playerSides(g *model.Game, names map[model.PlayerID]string) {
+	side := map[model.PlayerID]model.Side{}
+	set := func(id model.PlayerID, s model.Side) {
+		if id != "" && s != model.NoSide {
 			if _, ok := side[id]; !ok {
 				side[id] = s
 			}
 		}
 	}
 	for _, e := range g.Events {
-		if e.Side == pbp.NoSide {
+		if e.Side == model.NoSide {
 			continue
 		}
 		switch e.Type {
-		case pbp.JumpBall:
+		case model.JumpBall:
 			continue
-		case pbp.Substitution:
+		case model.Substitution:
 			set(e.SubIn, e.Side)
 			set(e.SubOut, e.Side)
-		case pbp.Foul:
+		case model.Foul:
 			set(e.Player, e.Side)
-			if e.Foul != pbp.FoulDouble && e.Foul != pbp.FoulDoubleTechnical {
+			if e.Foul != model.FoulDouble && e.Foul != model.FoulDoubleTechnical {
 				set(e.Fouled, e.Side.Other())
 			}
 		default:
@@ -257,14 +257,14 @@ func playerSides(g *pbp.Game, names map[pbp.PlayerID]string) {
 	}
 	for i := range g.Events {
 		e := &g.Events[i]
-		if e.Type == pbp.JumpBall && (side[e.Player] == pbp.Away || side[e.Jump2] == pbp.Home) {
+		if e.Type == model.JumpBall && (side[e.Player] == model.Away || side[e.Jump2] == model.Home) {
 			e.Player, e.Jump2 = e.Jump2, e.Player
 		}
 	}
 	if g.Players == nil {
-		g.Players = map[pbp.PlayerID]pbp.PlayerInfo{}
+		g.Players = map[model.PlayerID]model.PlayerInfo{}
 	}
 	for id, name := range names {
-		g.Players[id] = pbp.PlayerInfo{ID: id, Name: name, Side: side[id]}
+		g.Players[id] = model.PlayerInfo{ID: id, Name: name, Side: side[id]}
 	}
 }

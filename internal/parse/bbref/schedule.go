@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -89,9 +90,9 @@ func ParseSchedule(data []byte, h parse.Hint) (*parse.Result, error) {
 		for _, code := range []string{g.AwayCode, g.HomeCode} {
 			if !seenTeam[code] {
 				seenTeam[code] = true
-				r := parse.TeamRow{Code: code}
+				r := model.TeamRow{Code: code}
 				if tm, ok := teams.Lookup(code); ok {
-					r = parse.TeamRow{TeamID: tm.NBAID, Code: tm.Code, City: tm.City, Name: tm.Name, ESPNID: tm.ESPNID, ESPNCode: tm.ESPNCode, BBRefCode: tm.BBRefCode}
+					r = model.TeamRow{TeamID: tm.NBAID, Code: tm.Code, City: tm.City, Name: tm.Name, ESPNID: tm.ESPNID, ESPNCode: tm.ESPNCode, BBRefCode: tm.BBRefCode}
 				}
 				res.Teams = append(res.Teams, r)
 			}
@@ -109,8 +110,8 @@ func ParseSchedule(data []byte, h parse.Hint) (*parse.Result, error) {
 }
 
 // scheduleRow reads one game row of a schedule table.
-func scheduleRow(row *goquery.Selection) (parse.GameRow, error) {
-	g := parse.GameRow{HomePts: -1, AwayPts: -1, SeasonType: "regular"}
+func scheduleRow(row *goquery.Selection) (model.GameRow, error) {
+	g := model.GameRow{HomePts: -1, AwayPts: -1, SeasonType: "regular"}
 	dateCell := row.ChildrenMatcher(statMatcher("date_game"))
 	if dateCell.Length() == 0 {
 		return g, fmt.Errorf("field date_game: missing")

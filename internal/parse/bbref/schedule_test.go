@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -33,9 +34,9 @@ func TestParseScheduleRealFiles(t *testing.T) {
 		t.Errorf("%d schedule pages, want 61", len(files))
 	}
 	index := readIndex(t, dir)
-	byID := map[string]parse.GameRow{}
+	byID := map[string]model.GameRow{}
 	counts := map[string]int{}
-	var fullpage, fragment []parse.GameRow
+	var fullpage, fragment []model.GameRow
 	for _, f := range files {
 		base := filepath.Base(f)
 		m := pageNameRe.FindStringSubmatch(base)
@@ -87,7 +88,7 @@ func TestParseScheduleRealFiles(t *testing.T) {
 	}
 	// The whole saved page (saved before April 2019: 79 regular season
 	// games, none played yet, no box links) and the content area agree on every game they share.
-	frag := map[string]parse.GameRow{}
+	frag := map[string]model.GameRow{}
 	for _, g := range fragment {
 		frag[g.BBRefID] = g
 	}
@@ -192,7 +193,7 @@ func TestParseScheduleRows(t *testing.T) {
 		t.Fatalf("games %+v issues %+v", res.Games, res.Issues)
 	}
 	g := res.Games
-	want := []parse.GameRow{
+	want := []model.GameRow{
 		{BBRefID: "202105180BOS", Season: "2020-21", SeasonType: "play_in", Date: "2021-05-18", HomeCode: "BOS", AwayCode: "WAS", HomeTeamID: "1610612738", AwayTeamID: "1610612764", HomePts: 118, AwayPts: 100, Final: true, Periods: 4},
 		{BBRefID: "202105190GSW", Season: "2020-21", SeasonType: "regular", Date: "2021-05-19", HomeCode: "GSW", AwayCode: "PHX", HomeTeamID: "1610612744", AwayTeamID: "1610612756", HomePts: 121, AwayPts: 120, Final: true, Periods: 6},
 		{BBRefID: "202105200MEM", Season: "2020-21", SeasonType: "regular", Date: "2021-05-20", HomeCode: "MEM", AwayCode: "BKN", HomeTeamID: "1610612763", AwayTeamID: "1610612751", HomePts: -1, AwayPts: -1},

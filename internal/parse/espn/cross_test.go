@@ -8,9 +8,9 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -36,10 +36,10 @@ func normName(s string) string {
 
 // actors returns the folded names of the players who appear in a stream's
 // events (any role).
-func actors(g *pbp.Game) map[string]bool {
+func actors(g *model.Game) map[string]bool {
 	out := map[string]bool{}
 	for _, e := range g.Events {
-		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 			if id != "" && g.Players[id].Name != "" {
 				out[normName(g.Players[id].Name)] = true
 			}
@@ -72,7 +72,7 @@ func TestESPNAgreesWithPlaybyplayv2(t *testing.T) {
 		t.Fatal(err)
 	}
 	es, vs := shooting(er.PBP), shooting(vr.PBP)
-	for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+	for _, side := range []model.Side{model.Home, model.Away} {
 		if *es[side] != *vs[side] {
 			t.Errorf("%s: ESPN %+v, v2 %+v", side, *es[side], *vs[side])
 		}

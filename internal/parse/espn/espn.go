@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/teams"
 )
 
@@ -91,7 +91,7 @@ func teamByESPNID(id string) (teams.Team, bool) {
 
 // parseClock parses ESPN clock display values: "12:00", "11:42", "52.1",
 // "0.0", "1:05.3" into tenths of a second remaining.
-func parseClock(s string) (pbp.Tenths, error) {
+func parseClock(s string) (model.Tenths, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, errors.New("empty clock")
@@ -122,7 +122,7 @@ func parseClock(s string) (pbp.Tenths, error) {
 		}
 		tenths = d
 	}
-	return pbp.Tenths((min*60+sv)*10 + tenths), nil
+	return model.Tenths((min*60+sv)*10 + tenths), nil
 }
 
 // splitMadeAtt parses "7-15" into 7, 15.

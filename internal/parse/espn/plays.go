@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 type play struct {
@@ -40,9 +40,9 @@ type play struct {
 }
 
 type playContext struct {
-	sideOf  map[string]pbp.Side
-	players map[pbp.PlayerID]pbp.PlayerInfo
-	game    *pbp.Game
+	sideOf  map[string]model.Side
+	players map[model.PlayerID]model.PlayerInfo
+	game    *model.Game
 }
 
 var (
@@ -65,8 +65,8 @@ const (
 )
 
 // event maps one ESPN play to a normalized event.
-func (c *playContext) event(p play) (pbp.Event, error) {
-	ev := pbp.Event{
+func (c *playContext) event(p play) (model.Event, error) {
+	ev := model.Event{
 		Period:      int(p.Period.Number),
 		Subtype:     strings.ToLower(trimText(p.Type.Text)),
 		Description: trimText(p.Text),
@@ -84,19 +84,19 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 	if err != nil {
 		return ev, fmt.Errorf("clock.displayValue: %v", err)
 	}
-	if clock > pbp.PeriodLength(ev.Period) {
+	if clock > model.PeriodLength(ev.Period) {
 		return ev, fmt.Errorf("clock.displayValue %q longer than period %d", p.Clock.DisplayValue, ev.Period)
 	}
 	ev.Clock = clock
-	ev.Elapsed = pbp.Elapsed(ev.Period, clock)
+	ev.Elapsed = model.Elapsed(ev.Period, clock)
 	if p.Team != nil {
 		ev.Side = c.sideOf[string(p.Team.ID)]
 	}
-	var parts []pbp.PlayerID
+	var parts []model.PlayerID
 	for _, a := range p.Participants {
-		parts = append(parts, pbp.PlayerID(a.Athlete.ID))
+		parts = append(parts, model.PlayerID(a.Athlete.ID))
 	}
-	part := func(i int) pbp.PlayerID {
+	part := func(i int) model.PlayerID {
 		if i < len(parts) {
 			return parts[i]
 		}
@@ -109,7 +109,7 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 
 	switch {
 	case strings.Contains(tt, "free throw") || (shooting && strings.Contains(text, "free throw")):
-		ev.Type = pbp.FreeThrow
+		ev.Type = model.FreeThrow
 		ev.Player = part(0)
 		ev.Made = strings.Contains(text, " makes ") || p.ScoringPlay
 		if ev.Made {
@@ -118,11 +118,11 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 		kindText := tt + " " + text
 		switch {
 		case strings.Contains(kindText, "technical"):
-			ev.FTKind = pbp.FTTechnical
+			ev.FTKind = model.FTTechnical
 		case strings.Contains(kindText, "flagrant"):
-			ev.FTKind = pbp.FTFlagrant
+			ev.FTKind = model.FTFlagrant
 		case strings.Contains(kindText, "clear path"):
-			ev.FTKind = pbp.FTClearPath
+			ev.FTKind = model.FTClearPath
 		}
 		if m := ftOfRe.FindStringSubmatch(ev.Description); m != nil {
 			ev.FTNum, _ = strconv.Atoi(m[1])
@@ -130,21 +130,21 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 		} else if m := ftOfRe.FindStringSubmatch(p.Type.Text); m != nil {
 			ev.FTNum, _ = strconv.Atoi(m[1])
 			ev.FTOf, _ = strconv.Atoi(m[2])
-		} else if ev.FTKind == pbp.FTTechnical {
+		} else if ev.FTKind == model.FTTechnical {
 			ev.FTNum, ev.FTOf = 1, 1
 		}
 	case shooting || strings.HasSuffix(tt, " shot") || strings.Contains(tt, "layup") || strings.Contains(tt, "dunk") || strings.Contains(tt, "jumper"):
 		ev.Player = part(0)
 		ev.Made = p.ScoringPlay || strings.Contains(text, " makes ")
 		if ev.Made {
-			ev.Type = pbp.ShotMade
+			ev.Type = model.ShotMade
 			if p.ScoreValue == 2 || p.ScoreValue == 3 {
 				ev.Points = int8(p.ScoreValue)
 			} else if p.ScoreValue != 0 {
 				c.warn("play %s: made shot with scoreValue %d", p.ID, int(p.ScoreValue))
 			}
 		} else {
-			ev.Type = pbp.ShotMissed
+			ev.Type = model.ShotMissed
 		}
 		switch {
 		case p.PointsAttempted != nil && *p.PointsAttempted > 0:
@@ -167,17 +167,17 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 			ev.Assist = part(1)
 		}
 	case typeID == typeDefReb || typeID == typeOffReb || strings.Contains(tt, "rebound"):
-		ev.Type = pbp.Rebound
+		ev.Type = model.Rebound
 		ev.Player = part(0)
 		switch {
 		case typeID == typeOffReb || strings.Contains(tt, "offensive"):
-			ev.Rebound = pbp.ReboundOffensive
+			ev.Rebound = model.ReboundOffensive
 		case typeID == typeDefReb || strings.Contains(tt, "defensive"):
-			ev.Rebound = pbp.ReboundDefensive
+			ev.Rebound = model.ReboundDefensive
 		}
 		ev.Team = ev.Player == "" || strings.Contains(text, "team rebound")
 	case typeID == typeSub || strings.Contains(tt, "substitution"):
-		ev.Type = pbp.Substitution
+		ev.Type = model.Substitution
 		ev.SubIn, ev.SubOut = part(0), part(1)
 		// ESPN lists the entering player first; check it against the text
 		// "X enters the game for Y" and swap when the names say otherwise.
@@ -193,11 +193,11 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 			c.warn("play %s: substitution %q without the player going in or out", p.ID, ev.Description)
 		}
 	case typeID == typeJumpBall || (strings.Contains(tt, "jump ball") || tt == "jumpball") && !strings.Contains(tt, "violation"):
-		ev.Type = pbp.JumpBall
+		ev.Type = model.JumpBall
 		// Participants are the two jumpers then the player who gains
 		// possession; Player is the home jumper, Jump2 the away one.
 		a, b := part(0), part(1)
-		if c.players[a].Side == pbp.Away || c.players[b].Side == pbp.Home {
+		if c.players[a].Side == model.Away || c.players[b].Side == model.Home {
 			a, b = b, a
 		}
 		ev.Player, ev.Jump2, ev.JumpTo = a, b, part(2)
@@ -205,48 +205,48 @@ func (c *playContext) event(p play) (pbp.Event, error) {
 			ev.JumpTo = ""
 		}
 	case strings.Contains(tt, "turnover") || isTurnoverType(typeID):
-		ev.Type = pbp.Turnover
+		ev.Type = model.Turnover
 		ev.Player = part(0)
 		ev.Team = ev.Player == ""
 		if strings.Contains(text, "steal") {
 			ev.Steal = part(1)
 		}
 	case strings.Contains(tt, "foul") || strings.Contains(tt, "technical") || strings.Contains(tt, "flagrant"):
-		ev.Type = pbp.Foul
+		ev.Type = model.Foul
 		ev.Player = part(0)
 		ev.Fouled = part(1)
 		ev.Foul = foulKind(tt + " " + text)
 		ev.Team = ev.Player == ""
 		// A double foul charges both players: the second is in Fouled.
 	case strings.Contains(tt, "ejection") || strings.Contains(text, "ejected"):
-		ev.Type = pbp.Ejection
+		ev.Type = model.Ejection
 		ev.Player = part(0)
 	case timeoutR.MatchString(tt):
-		ev.Type = pbp.Timeout
+		ev.Type = model.Timeout
 		if strings.Contains(tt, "official") {
-			ev.Side = pbp.NoSide
+			ev.Side = model.NoSide
 		}
-		ev.Team = ev.Side != pbp.NoSide
+		ev.Team = ev.Side != model.NoSide
 	case typeID == typeEndPeriod || strings.HasPrefix(tt, "end period"):
-		ev.Type = pbp.PeriodEnd
-		ev.Side = pbp.NoSide
+		ev.Type = model.PeriodEnd
+		ev.Side = model.NoSide
 	case typeID == typeEndGame || tt == "end game":
 		// The end of the last period has its own End Period play; this
 		// marker is kept for the description only.
-		ev.Type = pbp.Unknown
-		ev.Side = pbp.NoSide
+		ev.Type = model.Unknown
+		ev.Side = model.NoSide
 	case strings.Contains(tt, "start") && (strings.Contains(tt, "period") || strings.Contains(tt, "quarter")):
-		ev.Type = pbp.PeriodBegin
-		ev.Side = pbp.NoSide
+		ev.Type = model.PeriodBegin
+		ev.Side = model.NoSide
 	case strings.Contains(tt, "challenge") || strings.Contains(tt, "review") || strings.Contains(tt, "replay"):
-		ev.Type = pbp.Replay
+		ev.Type = model.Replay
 	case strings.Contains(tt, "violation") || strings.Contains(tt, "goaltending") || strings.Contains(tt, "kicked ball") ||
 		strings.Contains(tt, "lane") || strings.Contains(tt, "delay"):
-		ev.Type = pbp.Violation
+		ev.Type = model.Violation
 		ev.Player = part(0)
 		ev.Team = ev.Player == ""
 	default:
-		ev.Type = pbp.Unknown
+		ev.Type = model.Unknown
 		ev.Player = part(0)
 		c.warn("play %s: unknown type %s %q", p.ID, typeID, p.Type.Text)
 	}
@@ -266,36 +266,36 @@ func isTurnoverType(id string) bool {
 }
 
 // foulKind reads the foul kind from the type text and play text.
-func foulKind(s string) pbp.FoulKind {
+func foulKind(s string) model.FoulKind {
 	switch {
 	case strings.Contains(s, "double technical"):
-		return pbp.FoulDoubleTechnical
+		return model.FoulDoubleTechnical
 	case strings.Contains(s, "defensive 3-seconds") || strings.Contains(s, "defensive three seconds") || strings.Contains(s, "defensive 3 seconds"):
-		return pbp.FoulDefensive3Seconds
+		return model.FoulDefensive3Seconds
 	case strings.Contains(s, "flagrant") && (strings.Contains(s, "type 2") || strings.Contains(s, "flagrant 2")):
-		return pbp.FoulFlagrant2
+		return model.FoulFlagrant2
 	case strings.Contains(s, "flagrant"):
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case strings.Contains(s, "technical"):
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	case strings.Contains(s, "double"):
-		return pbp.FoulDouble
+		return model.FoulDouble
 	case strings.Contains(s, "clear path"):
-		return pbp.FoulClearPath
+		return model.FoulClearPath
 	case strings.Contains(s, "away from play"):
-		return pbp.FoulAwayFromPlay
+		return model.FoulAwayFromPlay
 	case strings.Contains(s, "inbound"):
-		return pbp.FoulInbound
+		return model.FoulInbound
 	case strings.Contains(s, "transition take"):
-		return pbp.FoulTransitionTake
+		return model.FoulTransitionTake
 	case strings.Contains(s, "offensive") || strings.Contains(s, "charge"):
-		return pbp.FoulOffensive
+		return model.FoulOffensive
 	case strings.Contains(s, "loose ball"):
-		return pbp.FoulLooseBall
+		return model.FoulLooseBall
 	case strings.Contains(s, "shooting"):
-		return pbp.FoulShooting
+		return model.FoulShooting
 	case strings.Contains(s, "personal"):
-		return pbp.FoulPersonal
+		return model.FoulPersonal
 	}
-	return pbp.FoulOther
+	return model.FoulOther
 }

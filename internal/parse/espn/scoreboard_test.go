@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 )
 
@@ -18,7 +19,7 @@ func TestParseScoreboardReal(t *testing.T) {
 	if len(res.Issues) != 0 || len(res.Games) != 10 || len(res.Teams) != 20 {
 		t.Fatalf("issues %v games %d teams %d", res.Issues, len(res.Games), len(res.Teams))
 	}
-	want := map[string]parse.GameRow{
+	want := map[string]model.GameRow{
 		"401704871": {ESPNID: "401704871", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "BKN", AwayCode: "ORL", HomeTeamID: "1610612751", AwayTeamID: "1610612753", HomePts: 92, AwayPts: 100, Final: true, Periods: 4},
 		"401704874": {ESPNID: "401704874", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "NYK", AwayCode: "NOP", HomeTeamID: "1610612752", AwayTeamID: "1610612740", HomePts: 118, AwayPts: 85, Final: true, Periods: 4},
 		"401704877": {ESPNID: "401704877", Season: "2024-25", SeasonType: "regular", Date: "2024-12-01", HomeCode: "UTA", AwayCode: "LAL", HomeTeamID: "1610612762", AwayTeamID: "1610612747", HomePts: 104, AwayPts: 105, Final: true, Periods: 4},

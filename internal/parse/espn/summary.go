@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // Provider names of the ESPN outputs.
@@ -100,7 +100,7 @@ type athleteLine struct {
 
 // ParseSummary parses an ESPN game summary. It returns the game row (ESPN
 // event id, date, season, teams, score, status), both teams, every player
-// of the box score, the play-by-play as a normalized pbp.Game (player ids
+// of the box score, the play-by-play as a normalized model.Game (player ids
 // are ESPN athlete ids, with names in Game.Players so the loader can map
 // them), and the box score (player lines and team totals; team TOV is
 // ESPN's totalTurnovers, which includes team turnovers like the NBA's).
@@ -140,21 +140,21 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 	res.Games = append(res.Games, g)
 	res.Teams = append(res.Teams, teamRowOf(away), teamRowOf(home))
 
-	sideOf := map[string]pbp.Side{string(home.Team.ID): pbp.Home, string(away.Team.ID): pbp.Away}
+	sideOf := map[string]model.Side{string(home.Team.ID): model.Home, string(away.Team.ID): model.Away}
 
 	// Box score and players.
-	players := map[pbp.PlayerID]pbp.PlayerInfo{}
-	var box *pbp.Box
+	players := map[model.PlayerID]model.PlayerInfo{}
+	var box *model.Box
 	if len(doc.Boxscore.Players) > 0 {
-		b := pbp.Box{GameID: eventID, Source: SummaryProvider}
+		b := model.Box{GameID: eventID, Source: SummaryProvider}
 		for ti, tp := range doc.Boxscore.Players {
 			side := sideOf[string(tp.Team.ID)]
-			if side == pbp.NoSide {
+			if side == model.NoSide {
 				res.Issues = append(res.Issues, parse.Issue{Position: fmt.Sprintf("boxscore.players[%d].team.id", ti), Reason: fmt.Sprintf("team %s is not in the game", tp.Team.ID)})
 				continue
 			}
 			teamID := g.HomeTeamID
-			if side == pbp.Away {
+			if side == model.Away {
 				teamID = g.AwayTeamID
 			}
 			if len(tp.Statistics) == 0 {
@@ -177,12 +177,12 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 					res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: err.Error()})
 					continue
 				}
-				id := pbp.PlayerID(a.Athlete.ID)
+				id := model.PlayerID(a.Athlete.ID)
 				if id == "" {
 					res.Issues = append(res.Issues, parse.Issue{Position: pos + ".athlete.id", Reason: "missing"})
 					continue
 				}
-				l := pbp.PlayerLine{PlayerID: id, Name: a.Athlete.DisplayName, Side: side, TeamID: teamID, Starter: a.Starter}
+				l := model.PlayerLine{PlayerID: id, Name: a.Athlete.DisplayName, Side: side, TeamID: teamID, Starter: a.Starter}
 				if a.DidNotPlay || len(a.Stats) == 0 {
 					l.DNP = true
 					l.DNPReason = a.Reason
@@ -195,20 +195,20 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 					l.Stats = s
 				}
 				b.Players = append(b.Players, l)
-				players[id] = pbp.PlayerInfo{ID: id, Name: l.Name, Side: side, Starter: l.Starter}
-				res.Players = append(res.Players, parse.PlayerRow{Name: l.Name, ESPNID: string(id)})
+				players[id] = model.PlayerInfo{ID: id, Name: l.Name, Side: side, Starter: l.Starter}
+				res.Players = append(res.Players, model.PlayerRow{Name: l.Name, ESPNID: string(id)})
 			}
 		}
-		b.Home = pbp.TeamLine{TeamID: g.HomeTeamID, Code: g.HomeCode, Side: pbp.Home}
-		b.Away = pbp.TeamLine{TeamID: g.AwayTeamID, Code: g.AwayCode, Side: pbp.Away}
+		b.Home = model.TeamLine{TeamID: g.HomeTeamID, Code: g.HomeCode, Side: model.Home}
+		b.Away = model.TeamLine{TeamID: g.AwayTeamID, Code: g.AwayCode, Side: model.Away}
 		b.Home.PTS, b.Away.PTS = g.HomePts, g.AwayPts
 		for ti, tt := range doc.Boxscore.Teams {
 			side := sideOf[string(tt.Team.ID)]
 			line := &b.Home
 			switch side {
-			case pbp.Away:
+			case model.Away:
 				line = &b.Away
-			case pbp.NoSide:
+			case model.NoSide:
 				res.Issues = append(res.Issues, parse.Issue{Position: fmt.Sprintf("boxscore.teams[%d].team.id", ti), Reason: fmt.Sprintf("team %s is not in the game", tt.Team.ID)})
 				continue
 			}
@@ -225,12 +225,12 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 
 	// Plays.
 	if len(doc.Plays) > 0 {
-		game := &pbp.Game{
+		game := &model.Game{
 			GameID:   eventID,
 			Provider: SummaryProvider,
 			Date:     g.Date,
-			Home:     pbp.Team{ID: g.HomeTeamID, Code: g.HomeCode, Name: home.Team.DisplayName, Pts: g.HomePts},
-			Away:     pbp.Team{ID: g.AwayTeamID, Code: g.AwayCode, Name: away.Team.DisplayName, Pts: g.AwayPts},
+			Home:     model.Team{ID: g.HomeTeamID, Code: g.HomeCode, Name: home.Team.DisplayName, Pts: g.HomePts},
+			Away:     model.Team{ID: g.AwayTeamID, Code: g.AwayCode, Name: away.Team.DisplayName, Pts: g.AwayPts},
 			Players:  players,
 		}
 		pc := playContext{sideOf: sideOf, players: players, game: game}
@@ -259,11 +259,11 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 		// Players in the plays but not in the box score keep their id; the
 		// side is the event's when they are its primary actor.
 		for _, e := range game.Events {
-			for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+			for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 				if _, ok := players[id]; id == "" || ok {
 					continue
 				}
-				info := pbp.PlayerInfo{ID: id}
+				info := model.PlayerInfo{ID: id}
 				if id == e.Player || id == e.SubIn || id == e.SubOut || id == e.Assist {
 					info.Side = e.Side
 				}
@@ -276,7 +276,7 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 		// Team minutes: five players for the length of the game (ESPN's
 		// player minutes are rounded to whole minutes).
 		if n := res.Games[0].Periods; n >= 4 {
-			box.Home.Seconds = 5 * pbp.PeriodStart(n+1)
+			box.Home.Seconds = 5 * model.PeriodStart(n+1)
 			box.Away.Seconds = box.Home.Seconds
 		}
 		res.Boxes = append(res.Boxes, *box)
@@ -286,7 +286,7 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 
 // gameOf builds the game row of a competition (summary header or
 // scoreboard event) and returns its home and away competitors.
-func gameOf(c competition, h parse.Hint, pos string) (parse.GameRow, competitor, competitor, error) {
+func gameOf(c competition, h parse.Hint, pos string) (model.GameRow, competitor, competitor, error) {
 	var home, away competitor
 	var nh, na int
 	for _, x := range c.Competitors {
@@ -300,9 +300,9 @@ func gameOf(c competition, h parse.Hint, pos string) (parse.GameRow, competitor,
 		}
 	}
 	if nh != 1 || na != 1 {
-		return parse.GameRow{}, home, away, parse.Errorf(h, pos+".competitors", "want one home and one away team, found %d and %d", nh, na)
+		return model.GameRow{}, home, away, parse.Errorf(h, pos+".competitors", "want one home and one away team, found %d and %d", nh, na)
 	}
-	g := parse.GameRow{
+	g := model.GameRow{
 		ESPNID:   string(c.ID),
 		Date:     localDate(c.Date),
 		HomeCode: nbaCode(home.Team.Abbreviation),
@@ -334,8 +334,8 @@ func gameOf(c competition, h parse.Hint, pos string) (parse.GameRow, competitor,
 	return g, home, away, nil
 }
 
-func teamRowOf(c competitor) parse.TeamRow {
-	r := parse.TeamRow{Code: nbaCode(c.Team.Abbreviation), City: c.Team.Location, Name: c.Team.Name, ESPNID: string(c.Team.ID), ESPNCode: c.Team.Abbreviation}
+func teamRowOf(c competitor) model.TeamRow {
+	r := model.TeamRow{Code: nbaCode(c.Team.Abbreviation), City: c.Team.Location, Name: c.Team.Name, ESPNID: string(c.Team.ID), ESPNCode: c.Team.Abbreviation}
 	if t, ok := teamByESPNID(string(c.Team.ID)); ok {
 		r.TeamID, r.BBRefCode = t.NBAID, t.BBRefCode
 	}
@@ -343,8 +343,8 @@ func teamRowOf(c competitor) parse.TeamRow {
 }
 
 // athleteStats reads one athlete's stats array by column label.
-func athleteStats(vals []string, col map[string]int) (pbp.Stats, error) {
-	var s pbp.Stats
+func athleteStats(vals []string, col map[string]int) (model.Stats, error) {
+	var s model.Stats
 	get := func(label string) (string, bool) {
 		i, ok := col[label]
 		if !ok || i >= len(vals) {
@@ -398,13 +398,13 @@ func athleteStats(vals []string, col map[string]int) (pbp.Stats, error) {
 		if err != nil {
 			return s, fmt.Errorf("column MIN: %v", err)
 		}
-		s.Seconds = pbp.Tenths(n * 600) // ESPN gives whole minutes
+		s.Seconds = model.Tenths(n * 600) // ESPN gives whole minutes
 	}
 	return s, nil
 }
 
 // teamStats reads boxscore.teams[].statistics by name.
-func teamStats(s *pbp.Stats, m map[string]string) error {
+func teamStats(s *model.Stats, m map[string]string) error {
 	pairs := []struct {
 		name string
 		m, a *int

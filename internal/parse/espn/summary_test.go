@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/bbref"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -22,10 +22,10 @@ func readReal(t *testing.T, rel string) []byte {
 }
 
 // shooting sums the team shooting stats of a play stream per side.
-func shooting(g *pbp.Game) map[pbp.Side]*pbp.Stats {
-	out := map[pbp.Side]*pbp.Stats{}
-	for _, side := range []pbp.Side{pbp.Home, pbp.Away, pbp.NoSide} {
-		s := pbp.Shooting(g.Events, side)
+func shooting(g *model.Game) map[model.Side]*model.Stats {
+	out := map[model.Side]*model.Stats{}
+	for _, side := range []model.Side{model.Home, model.Away, model.NoSide} {
+		s := model.Shooting(g.Events, side)
 		out[side] = &s
 	}
 	return out
@@ -45,7 +45,7 @@ func TestParseSummaryReal(t *testing.T) {
 		t.Errorf("issues: %+v", res.Issues)
 	}
 	g := res.Games[0]
-	want := parse.GameRow{ESPNID: "401585607", Season: "2023-24", SeasonType: "regular", Date: "2024-03-17",
+	want := model.GameRow{ESPNID: "401585607", Season: "2023-24", SeasonType: "regular", Date: "2024-03-17",
 		HomeCode: "ORL", AwayCode: "TOR", HomeTeamID: "1610612753", AwayTeamID: "1610612761", HomePts: 111, AwayPts: 96, Final: true, Periods: 4}
 	if g != want {
 		t.Errorf("game\n got %+v\nwant %+v", g, want)
@@ -59,7 +59,7 @@ func TestParseSummaryReal(t *testing.T) {
 		t.Errorf("warnings: %v", res.PBP.Warnings)
 	}
 	for _, e := range res.PBP.Events {
-		if e.Type == pbp.Unknown && e.Subtype != "end game" {
+		if e.Type == model.Unknown && e.Subtype != "end game" {
 			t.Errorf("unknown event %+v", e)
 		}
 	}
@@ -71,15 +71,15 @@ func TestParseSummaryReal(t *testing.T) {
 		t.Errorf("team minutes %v %v", box.Home.Seconds, box.Away.Seconds)
 	}
 	sums := shooting(res.PBP)
-	if s := sums[pbp.NoSide]; *s != (pbp.Stats{}) {
+	if s := sums[model.NoSide]; *s != (model.Stats{}) {
 		t.Errorf("shots without a side: %+v", s)
 	}
 	// ESPN plays = ESPN box, team by team.
-	for _, team := range []pbp.TeamLine{box.Home, box.Away} {
+	for _, team := range []model.TeamLine{box.Home, box.Away} {
 		if got, want := *sums[team.Side], team.Stats.ShootingOnly(); got != want {
 			t.Errorf("%s: plays %+v, ESPN box %+v", team.Code, got, want)
 		}
-		var players pbp.Stats
+		var players model.Stats
 		for _, l := range box.Players {
 			if l.Side == team.Side {
 				players.Add(l.Stats)
@@ -96,7 +96,7 @@ func TestParseSummaryReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	bb := bres.Boxes[0]
-	for _, team := range []pbp.TeamLine{bb.Home, bb.Away} {
+	for _, team := range []model.TeamLine{bb.Home, bb.Away} {
 		if got, want := *sums[team.Side], team.Stats.ShootingOnly(); got != want {
 			t.Errorf("%s: ESPN plays %+v, bbref box %+v", team.Code, got, want)
 		}
@@ -115,7 +115,7 @@ func TestParseSummaryReal(t *testing.T) {
 	}
 	// Every player id of the plays is a box-score athlete.
 	for _, e := range res.PBP.Events {
-		for _, id := range []pbp.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 			if id != "" {
 				if _, ok := res.PBP.Players[id]; !ok {
 					t.Errorf("event %d: player %s not in the box score", e.Order, id)
@@ -126,7 +126,7 @@ func TestParseSummaryReal(t *testing.T) {
 	// Substitutions: participants are [in, out], as the text says.
 	subs := 0
 	for _, e := range res.PBP.Events {
-		if e.Type == pbp.Substitution {
+		if e.Type == model.Substitution {
 			subs++
 			p := res.PBP.Players
 			if want := strings.TrimSpace(p[e.SubIn].Name + " enters the game for " + p[e.SubOut].Name); e.Description != want {
@@ -152,7 +152,7 @@ func TestParseSummaryEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	find := func(desc string) pbp.Event {
+	find := func(desc string) model.Event {
 		t.Helper()
 		for _, e := range res.PBP.Events {
 			if e.Description == desc {
@@ -160,54 +160,54 @@ func TestParseSummaryEvents(t *testing.T) {
 			}
 		}
 		t.Fatalf("no event %q", desc)
-		return pbp.Event{}
+		return model.Event{}
 	}
-	name := func(id pbp.PlayerID) string { return res.PBP.Players[id].Name }
+	name := func(id model.PlayerID) string { return res.PBP.Players[id].Name }
 	cases := []struct {
 		desc  string
-		check func(e pbp.Event) bool
+		check func(e model.Event) bool
 	}{
-		{"Kelly Olynyk vs. Wendell Carter Jr. (Jalen Suggs gains possession)", func(e pbp.Event) bool {
-			return e.Type == pbp.JumpBall && name(e.Player) == "Wendell Carter Jr." && name(e.Jump2) == "Kelly Olynyk" && name(e.JumpTo) == "Jalen Suggs" && e.Clock == 7200 && e.Elapsed == 0
+		{"Kelly Olynyk vs. Wendell Carter Jr. (Jalen Suggs gains possession)", func(e model.Event) bool {
+			return e.Type == model.JumpBall && name(e.Player) == "Wendell Carter Jr." && name(e.Jump2) == "Kelly Olynyk" && name(e.JumpTo) == "Jalen Suggs" && e.Clock == 7200 && e.Elapsed == 0
 		}},
-		{"Kelly Olynyk makes driving layup (Immanuel Quickley assists)", func(e pbp.Event) bool {
-			return e.Type == pbp.ShotMade && e.Made && e.Points == 2 && !e.Three && name(e.Player) == "Kelly Olynyk" && name(e.Assist) == "Immanuel Quickley" && e.Side == pbp.Away && e.ScoreAway == 2 && e.ScoreHome == 2
+		{"Kelly Olynyk makes driving layup (Immanuel Quickley assists)", func(e model.Event) bool {
+			return e.Type == model.ShotMade && e.Made && e.Points == 2 && !e.Three && name(e.Player) == "Kelly Olynyk" && name(e.Assist) == "Immanuel Quickley" && e.Side == model.Away && e.ScoreAway == 2 && e.ScoreHome == 2
 		}},
-		{"Moritz Wagner blocks Bruce Brown 's 12-foot pullup jump shot", func(e pbp.Event) bool {
-			return e.Type == pbp.ShotMissed && name(e.Player) == "Bruce Brown" && name(e.Block) == "Moritz Wagner" && e.Side == pbp.Away
+		{"Moritz Wagner blocks Bruce Brown 's 12-foot pullup jump shot", func(e model.Event) bool {
+			return e.Type == model.ShotMissed && name(e.Player) == "Bruce Brown" && name(e.Block) == "Moritz Wagner" && e.Side == model.Away
 		}},
-		{"Markelle Fultz enters the game for Franz Wagner", func(e pbp.Event) bool {
-			return e.Type == pbp.Substitution && name(e.SubIn) == "Markelle Fultz" && name(e.SubOut) == "Franz Wagner"
+		{"Markelle Fultz enters the game for Franz Wagner", func(e model.Event) bool {
+			return e.Type == model.Substitution && name(e.SubIn) == "Markelle Fultz" && name(e.SubOut) == "Franz Wagner"
 		}},
-		{"Gradey Dick bad pass (Wendell Carter Jr. steals)", func(e pbp.Event) bool {
-			return e.Type == pbp.Turnover && name(e.Player) == "Gradey Dick" && name(e.Steal) == "Wendell Carter Jr." && !e.Team
+		{"Gradey Dick bad pass (Wendell Carter Jr. steals)", func(e model.Event) bool {
+			return e.Type == model.Turnover && name(e.Player) == "Gradey Dick" && name(e.Steal) == "Wendell Carter Jr." && !e.Team
 		}},
-		{"Gradey Dick defensive 3-seconds (technical foul)", func(e pbp.Event) bool {
-			return e.Type == pbp.Foul && e.Foul == pbp.FoulDefensive3Seconds && e.Clock == 521 && e.Period == 2
+		{"Gradey Dick defensive 3-seconds (technical foul)", func(e model.Event) bool {
+			return e.Type == model.Foul && e.Foul == model.FoulDefensive3Seconds && e.Clock == 521 && e.Period == 2
 		}},
-		{"Gary Harris misses technical free throw", func(e pbp.Event) bool {
-			return e.Type == pbp.FreeThrow && !e.Made && e.FTKind == pbp.FTTechnical && e.FTNum == 1 && e.FTOf == 1
+		{"Gary Harris misses technical free throw", func(e model.Event) bool {
+			return e.Type == model.FreeThrow && !e.Made && e.FTKind == model.FTTechnical && e.FTNum == 1 && e.FTOf == 1
 		}},
-		{"Paolo Banchero misses free throw 1 of 2", func(e pbp.Event) bool {
-			return e.Type == pbp.FreeThrow && !e.Made && e.FTNum == 1 && e.FTOf == 2 && e.Points == 0
+		{"Paolo Banchero misses free throw 1 of 2", func(e model.Event) bool {
+			return e.Type == model.FreeThrow && !e.Made && e.FTNum == 1 && e.FTOf == 2 && e.Points == 0
 		}},
-		{"Jalen Suggs personal foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulPersonal }},
-		{"Franz Wagner shooting foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulShooting }},
-		{"Jalen Suggs offensive foul", func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulOffensive }},
-		{"Jalen Suggs turnover", func(e pbp.Event) bool { return e.Type == pbp.Turnover && e.Subtype == "offensive foul turnover" }},
-		{"Magic defensive team rebound", func(e pbp.Event) bool {
-			return e.Type == pbp.Rebound && e.Team && e.Rebound == pbp.ReboundDefensive && e.Side == pbp.Home && e.Player == ""
+		{"Jalen Suggs personal foul", func(e model.Event) bool { return e.Type == model.Foul && e.Foul == model.FoulPersonal }},
+		{"Franz Wagner shooting foul", func(e model.Event) bool { return e.Type == model.Foul && e.Foul == model.FoulShooting }},
+		{"Jalen Suggs offensive foul", func(e model.Event) bool { return e.Type == model.Foul && e.Foul == model.FoulOffensive }},
+		{"Jalen Suggs turnover", func(e model.Event) bool { return e.Type == model.Turnover && e.Subtype == "offensive foul turnover" }},
+		{"Magic defensive team rebound", func(e model.Event) bool {
+			return e.Type == model.Rebound && e.Team && e.Rebound == model.ReboundDefensive && e.Side == model.Home && e.Player == ""
 		}},
-		{"Kelly Olynyk offensive rebound", func(e pbp.Event) bool {
-			return e.Type == pbp.Rebound && !e.Team && e.Rebound == pbp.ReboundOffensive
+		{"Kelly Olynyk offensive rebound", func(e model.Event) bool {
+			return e.Type == model.Rebound && !e.Team && e.Rebound == model.ReboundOffensive
 		}},
-		{"Raptors Full timeout", func(e pbp.Event) bool { return e.Type == pbp.Timeout && e.Side == pbp.Away && e.Team }},
-		{"Bruce Brown kicked ball violation", func(e pbp.Event) bool { return e.Type == pbp.Violation }},
-		{"Raptors Coach's Challenge", func(e pbp.Event) bool { return e.Type == pbp.Replay }},
-		{"End of the 1st Quarter", func(e pbp.Event) bool {
-			return e.Type == pbp.PeriodEnd && e.Period == 1 && e.Clock == 0 && e.Elapsed == 7200
+		{"Raptors Full timeout", func(e model.Event) bool { return e.Type == model.Timeout && e.Side == model.Away && e.Team }},
+		{"Bruce Brown kicked ball violation", func(e model.Event) bool { return e.Type == model.Violation }},
+		{"Raptors Coach's Challenge", func(e model.Event) bool { return e.Type == model.Replay }},
+		{"End of the 1st Quarter", func(e model.Event) bool {
+			return e.Type == model.PeriodEnd && e.Period == 1 && e.Clock == 0 && e.Elapsed == 7200
 		}},
-		{"Gary Harris misses 23-foot three point jumper", func(e pbp.Event) bool { return e.Type == pbp.ShotMissed && e.Three }},
+		{"Gary Harris misses 23-foot three point jumper", func(e model.Event) bool { return e.Type == model.ShotMissed && e.Three }},
 	}
 	for _, c := range cases {
 		e := find(c.desc)
@@ -218,7 +218,7 @@ func TestParseSummaryEvents(t *testing.T) {
 	// Team shot clock turnovers are team events.
 	n := 0
 	for _, e := range res.PBP.Events {
-		if e.Type == pbp.Turnover && e.Team {
+		if e.Type == model.Turnover && e.Team {
 			n++
 		}
 	}
@@ -272,7 +272,7 @@ func TestParseClock(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		in   string
-		want pbp.Tenths
+		want model.Tenths
 		ok   bool
 	}{
 		{"12:00", 7200, true}, {"11:42", 7020, true}, {"52.1", 521, true}, {"0.0", 0, true},
@@ -303,10 +303,10 @@ func TestParseSummaryPreGame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := res.PBP.Players["77"]; p.Side != pbp.Home || len(res.PBP.Warnings) != 1 {
+	if p := res.PBP.Players["77"]; p.Side != model.Home || len(res.PBP.Warnings) != 1 {
 		t.Errorf("player %+v warnings %v", p, res.PBP.Warnings)
 	}
-	if e := res.PBP.Events[0]; e.Type != pbp.ShotMade || e.Points != 2 || e.EventNum != 5 || e.Elapsed != 600 {
+	if e := res.PBP.Events[0]; e.Type != model.ShotMade || e.Points != 2 || e.EventNum != 5 || e.Elapsed != 600 {
 		t.Errorf("event %+v", e)
 	}
 }
@@ -315,7 +315,7 @@ func TestParseSummaryPreGame(t *testing.T) {
 func TestPlayTypes(t *testing.T) {
 	t.Parallel()
 	home := "19"
-	c := playContext{sideOf: map[string]pbp.Side{"19": pbp.Home, "28": pbp.Away}, players: map[pbp.PlayerID]pbp.PlayerInfo{}, game: &pbp.Game{}}
+	c := playContext{sideOf: map[string]model.Side{"19": model.Home, "28": model.Away}, players: map[model.PlayerID]model.PlayerInfo{}, game: &model.Game{}}
 	mk := func(id, typeText, text string, parts ...string) play {
 		var p play
 		p.ID, p.Type.ID, p.Type.Text, p.Text = "1", flexString(id), typeText, text
@@ -336,27 +336,27 @@ func TestPlayTypes(t *testing.T) {
 	}
 	cases := []struct {
 		p    play
-		want func(e pbp.Event) bool
+		want func(e model.Event) bool
 	}{
-		{mk("", "Jump Ball Violation", "X jump ball violation", "1"), func(e pbp.Event) bool { return e.Type == pbp.Violation }},
-		{mk("", "Lane Violation", "X lane violation", "1"), func(e pbp.Event) bool { return e.Type == pbp.Violation }},
-		{mk("", "Technical Foul", "Coach technical foul"), func(e pbp.Event) bool { return e.Type == pbp.Foul && e.Foul == pbp.FoulTechnical && e.Team }},
-		{mk("", "Flagrant Foul Type 2", "X flagrant foul type 2", "1", "2"), func(e pbp.Event) bool {
-			return e.Type == pbp.Foul && e.Foul == pbp.FoulFlagrant2 && e.Player == "1" && e.Fouled == "2"
+		{mk("", "Jump Ball Violation", "X jump ball violation", "1"), func(e model.Event) bool { return e.Type == model.Violation }},
+		{mk("", "Lane Violation", "X lane violation", "1"), func(e model.Event) bool { return e.Type == model.Violation }},
+		{mk("", "Technical Foul", "Coach technical foul"), func(e model.Event) bool { return e.Type == model.Foul && e.Foul == model.FoulTechnical && e.Team }},
+		{mk("", "Flagrant Foul Type 2", "X flagrant foul type 2", "1", "2"), func(e model.Event) bool {
+			return e.Type == model.Foul && e.Foul == model.FoulFlagrant2 && e.Player == "1" && e.Fouled == "2"
 		}},
-		{mk("", "Double Technical Foul", "double technical foul: X and Y", "1", "2"), func(e pbp.Event) bool { return e.Foul == pbp.FoulDoubleTechnical && e.Fouled == "2" }},
-		{mk("", "Transition Take Foul", "X transition take foul", "1"), func(e pbp.Event) bool { return e.Foul == pbp.FoulTransitionTake }},
-		{mk("", "Free Throw - Flagrant 2 of 2", "X makes flagrant free throw 2 of 2", "1"), func(e pbp.Event) bool {
-			return e.Type == pbp.FreeThrow && e.FTKind == pbp.FTFlagrant && e.FTNum == 2 && e.FTOf == 2 && e.Made && e.Points == 1
+		{mk("", "Double Technical Foul", "double technical foul: X and Y", "1", "2"), func(e model.Event) bool { return e.Foul == model.FoulDoubleTechnical && e.Fouled == "2" }},
+		{mk("", "Transition Take Foul", "X transition take foul", "1"), func(e model.Event) bool { return e.Foul == model.FoulTransitionTake }},
+		{mk("", "Free Throw - Flagrant 2 of 2", "X makes flagrant free throw 2 of 2", "1"), func(e model.Event) bool {
+			return e.Type == model.FreeThrow && e.FTKind == model.FTFlagrant && e.FTNum == 2 && e.FTOf == 2 && e.Made && e.Points == 1
 		}},
-		{mk("", "Alley Oop Dunk Shot", "X makes alley oop dunk (Y assists)", "1", "2"), func(e pbp.Event) bool {
-			return e.Type == pbp.ShotMade && e.Points == 2 && e.Assist == "2" && e.Clock == 2990 && e.Elapsed == 28810
+		{mk("", "Alley Oop Dunk Shot", "X makes alley oop dunk (Y assists)", "1", "2"), func(e model.Event) bool {
+			return e.Type == model.ShotMade && e.Points == 2 && e.Assist == "2" && e.Clock == 2990 && e.Elapsed == 28810
 		}},
-		{mk("", "Jump Shot", "X misses 26-foot three point jumper", "1"), func(e pbp.Event) bool { return e.Type == pbp.ShotMissed && e.Three }},
-		{mk("", "Ejection", "X ejected", "1"), func(e pbp.Event) bool { return e.Type == pbp.Ejection && e.Player == "1" }},
-		{mk("", "Official TV Timeout", "Official timeout"), func(e pbp.Event) bool { return e.Type == pbp.Timeout && e.Side == pbp.NoSide && !e.Team }},
-		{mk("", "Start Period", "Start of the 1st Overtime"), func(e pbp.Event) bool { return e.Type == pbp.PeriodBegin }},
-		{mk("999", "Something New", "?"), func(e pbp.Event) bool { return e.Type == pbp.Unknown }},
+		{mk("", "Jump Shot", "X misses 26-foot three point jumper", "1"), func(e model.Event) bool { return e.Type == model.ShotMissed && e.Three }},
+		{mk("", "Ejection", "X ejected", "1"), func(e model.Event) bool { return e.Type == model.Ejection && e.Player == "1" }},
+		{mk("", "Official TV Timeout", "Official timeout"), func(e model.Event) bool { return e.Type == model.Timeout && e.Side == model.NoSide && !e.Team }},
+		{mk("", "Start Period", "Start of the 1st Overtime"), func(e model.Event) bool { return e.Type == model.PeriodBegin }},
+		{mk("999", "Something New", "?"), func(e model.Event) bool { return e.Type == model.Unknown }},
 	}
 	for _, tc := range cases {
 		e, err := c.event(tc.p)

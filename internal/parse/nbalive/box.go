@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 type liveStats map[string]json.RawMessage
@@ -52,8 +52,8 @@ func (s liveStats) str(k string) string {
 
 // stats reads a live statistics object; team lines add team rebounds and
 // turnovers (reboundsTeam*, turnoversTotal).
-func (s liveStats) stats(team bool) (pbp.Stats, error) {
-	var st pbp.Stats
+func (s liveStats) stats(team bool) (model.Stats, error) {
+	var st model.Stats
 	var err error
 	get := func(k string) int {
 		if err != nil {
@@ -136,8 +136,8 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, err
 	}
 	res := &parse.Result{}
-	box := pbp.Box{GameID: g.GameID, Source: SourceBox}
-	row := parse.GameRow{GameID: g.GameID, SeasonType: layout.SeasonTypeOfGameID(g.GameID), HomePts: -1, AwayPts: -1}
+	box := model.Box{GameID: g.GameID, Source: SourceBox}
+	row := model.GameRow{GameID: g.GameID, SeasonType: layout.SeasonTypeOfGameID(g.GameID), HomePts: -1, AwayPts: -1}
 	if s, err := layout.SeasonOfGameID(g.GameID); err == nil {
 		row.Season = s.String()
 	}
@@ -148,23 +148,23 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 			break
 		}
 	}
-	for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+	for _, side := range []model.Side{model.Home, model.Away} {
 		t := g.HomeTeam
 		pos := "game.homeTeam"
-		if side == pbp.Away {
+		if side == model.Away {
 			t, pos = g.AwayTeam, "game.awayTeam"
 		}
 		tid := id(t.TeamID)
 		if tid == "" {
 			return nil, parse.Errorf(h, pos+".teamId", "missing team id")
 		}
-		res.Teams = append(res.Teams, parse.TeamRow{TeamID: tid, Code: t.TeamTricode, City: t.TeamCity, Name: t.TeamName})
+		res.Teams = append(res.Teams, model.TeamRow{TeamID: tid, Code: t.TeamTricode, City: t.TeamCity, Name: t.TeamName})
 		st, err := t.Statistics.stats(true)
 		if err != nil {
 			return nil, parse.Errorf(h, pos+".statistics", "%v", err)
 		}
-		line := pbp.TeamLine{TeamID: tid, Code: t.TeamTricode, Side: side, Stats: st}
-		if side == pbp.Home {
+		line := model.TeamLine{TeamID: tid, Code: t.TeamTricode, Side: side, Stats: st}
+		if side == model.Home {
 			box.Home, row.HomeCode, row.HomeTeamID, row.HomePts = line, t.TeamTricode, tid, st.PTS
 		} else {
 			box.Away, row.AwayCode, row.AwayTeamID, row.AwayPts = line, t.TeamTricode, tid, st.PTS
@@ -181,8 +181,8 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 				res.Issues = append(res.Issues, parse.Issue{Position: ppos, Reason: err.Error()})
 				continue
 			}
-			res.Players = append(res.Players, parse.PlayerRow{PlayerID: pid, Name: p.Name})
-			box.Players = append(box.Players, pbp.PlayerLine{PlayerID: pbp.PlayerID(pid), Name: p.Name, Side: side, TeamID: tid,
+			res.Players = append(res.Players, model.PlayerRow{PlayerID: pid, Name: p.Name})
+			box.Players = append(box.Players, model.PlayerLine{PlayerID: model.PlayerID(pid), Name: p.Name, Side: side, TeamID: tid,
 				Starter: p.Starter == "1", DNP: p.Played == "0", Stats: ps})
 		}
 	}
@@ -190,8 +190,8 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 	if !row.Final {
 		row.HomePts, row.AwayPts = -1, -1
 	}
-	res.Games = []parse.GameRow{row}
-	res.Boxes = []pbp.Box{box}
+	res.Games = []model.GameRow{row}
+	res.Boxes = []model.Box{box}
 	return res, nil
 }
 
@@ -245,7 +245,7 @@ func ParseSchedule(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, parse.Errorf(h, "leagueSchedule.seasonYear", "payload is season %s, key names %s", season, h.Season)
 	}
 	res := &parse.Result{}
-	teams := map[string]parse.TeamRow{}
+	teams := map[string]model.TeamRow{}
 	var order []string
 	for di, d := range ls.GameDates {
 		for gi, gm := range d.Games {
@@ -254,18 +254,18 @@ func ParseSchedule(data []byte, h parse.Hint) (*parse.Result, error) {
 				res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: err.Error()})
 				continue
 			}
-			row := parse.GameRow{GameID: gm.GameID, Season: season, SeasonType: layout.SeasonTypeOfGameID(gm.GameID), HomePts: -1, AwayPts: -1}
+			row := model.GameRow{GameID: gm.GameID, Season: season, SeasonType: layout.SeasonTypeOfGameID(gm.GameID), HomePts: -1, AwayPts: -1}
 			if len(gm.GameDateEst) >= 10 {
 				row.Date = gm.GameDateEst[:10]
 			}
 			nbaTeam := func(tid string) bool { return strings.HasPrefix(tid, "16106127") }
 			if ht := id(gm.HomeTeam.TeamID); nbaTeam(ht) {
 				row.HomeTeamID, row.HomeCode = ht, gm.HomeTeam.TeamTricode
-				teams[ht] = parse.TeamRow{TeamID: ht, Code: gm.HomeTeam.TeamTricode, City: gm.HomeTeam.TeamCity, Name: gm.HomeTeam.TeamName}
+				teams[ht] = model.TeamRow{TeamID: ht, Code: gm.HomeTeam.TeamTricode, City: gm.HomeTeam.TeamCity, Name: gm.HomeTeam.TeamName}
 			}
 			if at := id(gm.AwayTeam.TeamID); nbaTeam(at) {
 				row.AwayTeamID, row.AwayCode = at, gm.AwayTeam.TeamTricode
-				teams[at] = parse.TeamRow{TeamID: at, Code: gm.AwayTeam.TeamTricode, City: gm.AwayTeam.TeamCity, Name: gm.AwayTeam.TeamName}
+				teams[at] = model.TeamRow{TeamID: at, Code: gm.AwayTeam.TeamTricode, City: gm.AwayTeam.TeamCity, Name: gm.AwayTeam.TeamName}
 			}
 			if gm.GameStatus == 3 {
 				hp, e1 := strconv.Atoi(string(gm.HomeTeam.Score))

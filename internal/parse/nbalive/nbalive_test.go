@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -53,20 +53,20 @@ func TestLiveGameAgreesWithBoxAndV2(t *testing.T) {
 	if o.Home.ID != g.Home.ID || o.Home.Pts != g.Home.Pts || o.Away.Pts != g.Away.Pts {
 		t.Errorf("v2 teams %+v %+v", o.Home, o.Away)
 	}
-	for _, s := range []pbp.Side{pbp.Home, pbp.Away} {
+	for _, s := range []model.Side{model.Home, model.Away} {
 		want := b.Home.Stats
-		if s == pbp.Away {
+		if s == model.Away {
 			want = b.Away.Stats
 		}
-		if got := pbp.Shooting(g.Events, s); got != want.ShootingOnly() {
+		if got := model.Shooting(g.Events, s); got != want.ShootingOnly() {
 			t.Errorf("%s live pbp %+v, box %+v", s, got, want.ShootingOnly())
 		}
-		if got := pbp.Shooting(o.Events, s); got != want.ShootingOnly() {
+		if got := model.Shooting(o.Events, s); got != want.ShootingOnly() {
 			t.Errorf("%s v2 %+v, box %+v", s, got, want.ShootingOnly())
 		}
 	}
 	// players who appear: live, v2 and the box's players who played
-	ids := func(m map[pbp.PlayerID]pbp.PlayerInfo) []string {
+	ids := func(m map[model.PlayerID]model.PlayerInfo) []string {
 		var out []string
 		for id := range m {
 			out = append(out, string(id))
@@ -93,7 +93,7 @@ func TestLiveGameAgreesWithBoxAndV2(t *testing.T) {
 	}
 	subs := 0
 	for _, e := range g.Events {
-		if e.Type == pbp.Substitution {
+		if e.Type == model.Substitution {
 			subs++
 			if e.SubIn == "" || e.SubOut == "" {
 				t.Errorf("unpaired substitution %+v", e)

@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
-// Provider names used in pbp.Game.Provider and pbp.Box.Source.
+// Provider names used in model.Game.Provider and model.Box.Source.
 const (
 	ProviderPBP = "nba_live/playbyplay"
 	SourceBox   = "nba_live/boxscore"
@@ -102,7 +102,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, err
 	}
 	res := &parse.Result{}
-	g := &pbp.Game{GameID: doc.Game.GameID, Provider: ProviderPBP, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
+	g := &model.Game{GameID: doc.Game.GameID, Provider: ProviderPBP, Players: map[model.PlayerID]model.PlayerInfo{}}
 	if g.GameID == "" {
 		g.GameID = h.Item
 	}
@@ -121,7 +121,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("period %d out of range", a.Period)})
 			continue
 		}
-		if ck, err := nbastats.ParseClock(a.Clock); err != nil || ck > pbp.PeriodLength(a.Period) {
+		if ck, err := nbastats.ParseClock(a.Clock); err != nil || ck > model.PeriodLength(a.Period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("clock %q: bad value", a.Clock)})
 			continue
 		}
@@ -155,30 +155,30 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 	}
 	g.Home.Code, g.Away.Code = codes[g.Home.ID], codes[g.Away.ID]
-	sideOf := func(team string) pbp.Side {
+	sideOf := func(team string) model.Side {
 		switch {
 		case team == "":
-			return pbp.NoSide
+			return model.NoSide
 		case team == g.Home.ID:
-			return pbp.Home
+			return model.Home
 		case team == g.Away.ID:
-			return pbp.Away
+			return model.Away
 		}
-		return pbp.NoSide
+		return model.NoSide
 	}
-	player := func(pid string, name string, s pbp.Side) pbp.PlayerID {
+	player := func(pid string, name string, s model.Side) model.PlayerID {
 		if pid == "" {
 			return ""
 		}
-		p := pbp.PlayerID(pid)
-		if info, ok := g.Players[p]; !ok || (info.Name == "" && name != "") || (info.Side == pbp.NoSide && s != pbp.NoSide) {
+		p := model.PlayerID(pid)
+		if info, ok := g.Players[p]; !ok || (info.Name == "" && name != "") || (info.Side == model.NoSide && s != model.NoSide) {
 			if ok && name == "" {
 				name = info.Name
 			}
-			if ok && s == pbp.NoSide {
+			if ok && s == model.NoSide {
 				s = info.Side
 			}
-			g.Players[p] = pbp.PlayerInfo{ID: p, Name: name, Side: s}
+			g.Players[p] = model.PlayerInfo{ID: p, Name: name, Side: s}
 		}
 		return p
 	}
@@ -188,7 +188,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		ck, _ := nbastats.ParseClock(a.Clock)
 		team := id(a.TeamID)
 		side := sideOf(team)
-		e := pbp.Event{GameID: g.GameID, EventNum: a.ActionNumber, Period: a.Period, Clock: ck, Elapsed: pbp.Elapsed(a.Period, ck),
+		e := model.Event{GameID: g.GameID, EventNum: a.ActionNumber, Period: a.Period, Clock: ck, Elapsed: model.Elapsed(a.Period, ck),
 			Side: side, Description: strings.Join(strings.Fields(a.Description), " ")}
 		person := id(a.PersonID)
 		typ := strings.ToLower(a.ActionType)
@@ -199,10 +199,10 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		switch typ {
 		case "2pt", "3pt":
 			e.Made = strings.EqualFold(a.ShotResult, "made")
-			e.Type = pbp.ShotMissed
+			e.Type = model.ShotMissed
 			e.Three = typ == "3pt"
 			if e.Made {
-				e.Type = pbp.ShotMade
+				e.Type = model.ShotMade
 				e.Points = 2
 				if e.Three {
 					e.Points = 3
@@ -213,7 +213,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			}
 			e.Subtype = strings.TrimSpace(strings.ToLower(a.Descriptor + " " + a.SubType))
 		case "freethrow":
-			e.Type = pbp.FreeThrow
+			e.Type = model.FreeThrow
 			e.Made = strings.EqualFold(a.ShotResult, "made")
 			if e.Made {
 				e.Points = 1
@@ -221,32 +221,32 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			e.FTNum, e.FTOf, e.FTKind = ftKind(sub, a.Descriptor, a.Qualifiers)
 			e.Subtype = sub
 		case "rebound":
-			e.Type = pbp.Rebound
+			e.Type = model.Rebound
 			e.Team = person == "" || has(a.Qualifiers, "team")
 			switch sub {
 			case "offensive":
-				e.Rebound = pbp.ReboundOffensive
+				e.Rebound = model.ReboundOffensive
 			case "defensive":
-				e.Rebound = pbp.ReboundDefensive
+				e.Rebound = model.ReboundDefensive
 			}
 			e.Subtype = sub
 		case "turnover":
-			e.Type = pbp.Turnover
+			e.Type = model.Turnover
 			e.Team = person == ""
 			e.Steal = player(id(a.StealPersonID), "", side.Other())
 			e.Subtype = strings.TrimSpace(sub + " " + strings.ToLower(a.Descriptor))
 		case "foul":
-			e.Type = pbp.Foul
+			e.Type = model.Foul
 			e.Foul = liveFoulKind(sub, strings.ToLower(a.Descriptor))
 			e.Fouled = player(id(a.FoulDrawnPersonID), "", side.Other())
 			e.Team = person == ""
 			e.Subtype = strings.TrimSpace(sub + " " + strings.ToLower(a.Descriptor))
 		case "violation":
-			e.Type = pbp.Violation
+			e.Type = model.Violation
 			e.Team = person == ""
 			e.Subtype = sub
 		case "substitution":
-			e.Type = pbp.Substitution
+			e.Type = model.Substitution
 			e.Player = ""
 			p := player(person, a.PlayerNameI, side)
 			if sub == "in" {
@@ -259,54 +259,54 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 				continue
 			}
 		case "timeout":
-			e.Type, e.Team = pbp.Timeout, true
+			e.Type, e.Team = model.Timeout, true
 			e.Subtype = sub
 		case "jumpball":
-			e.Type = pbp.JumpBall
+			e.Type = model.JumpBall
 			won, lost := id(a.JumpWon), id(a.JumpLost)
 			rec := id(a.JumpRecovered)
 			if rec == "" {
 				rec = id(a.JumpRecovered2)
 			}
-			e.Player = player(won, "", pbp.NoSide)
-			e.Jump2 = player(lost, "", pbp.NoSide)
-			if info, ok := g.Players[e.Player]; ok && info.Side == pbp.Away {
+			e.Player = player(won, "", model.NoSide)
+			e.Jump2 = player(lost, "", model.NoSide)
+			if info, ok := g.Players[e.Player]; ok && info.Side == model.Away {
 				e.Player, e.Jump2 = e.Jump2, e.Player
-			} else if info, ok := g.Players[e.Jump2]; ok && info.Side == pbp.Home {
+			} else if info, ok := g.Players[e.Jump2]; ok && info.Side == model.Home {
 				e.Player, e.Jump2 = e.Jump2, e.Player
 			}
 			e.JumpTo = player(rec, "", side)
 			e.Subtype = strings.ToLower(a.Descriptor)
 		case "ejection":
-			e.Type = pbp.Ejection
+			e.Type = model.Ejection
 			e.Subtype = sub
 		case "period":
-			e.Side = pbp.NoSide
+			e.Side = model.NoSide
 			if sub == "start" {
-				e.Type = pbp.PeriodBegin
+				e.Type = model.PeriodBegin
 			} else {
-				e.Type = pbp.PeriodEnd
+				e.Type = model.PeriodEnd
 			}
 		case "instantreplay":
-			e.Type, e.Side = pbp.Replay, pbp.NoSide
+			e.Type, e.Side = model.Replay, model.NoSide
 			e.Subtype = sub
 		case "steal":
-			if attach(g, a.ActionNumber, pbp.Turnover, e.Player) {
+			if attach(g, a.ActionNumber, model.Turnover, e.Player) {
 				continue
 			}
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			e.Subtype = typ
 		case "block":
-			if attach(g, a.ActionNumber, pbp.ShotMissed, e.Player) {
+			if attach(g, a.ActionNumber, model.ShotMissed, e.Player) {
 				continue
 			}
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			e.Subtype = typ
 		case "stoppage", "game", "memo":
 			dropped[typ]++
 			continue
 		default:
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			e.Subtype = typ
 			g.Warnings = append(g.Warnings, fmt.Sprintf("%s: unknown actionType %q kept as unknown", poss[i], a.ActionType))
 		}
@@ -324,9 +324,9 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	g.Home.Pts, g.Away.Pts = scoreHome, scoreAway
 	res.PBP = g
-	for _, t := range []pbp.Team{g.Home, g.Away} {
+	for _, t := range []model.Team{g.Home, g.Away} {
 		if t.ID != "" && t.Code != "" {
-			res.Teams = append(res.Teams, parse.TeamRow{TeamID: t.ID, Code: t.Code})
+			res.Teams = append(res.Teams, model.TeamRow{TeamID: t.ID, Code: t.Code})
 		}
 	}
 	return res, nil
@@ -334,13 +334,13 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 
 // pairSub merges a substitution half into the latest event of the same
 // team and clock that lacks the other half. It reports whether it merged.
-func pairSub(g *pbp.Game, e pbp.Event) bool {
+func pairSub(g *model.Game, e model.Event) bool {
 	for j := len(g.Events) - 1; j >= 0; j-- {
 		p := &g.Events[j]
 		if p.Period != e.Period || p.Clock != e.Clock {
 			return false
 		}
-		if p.Type != pbp.Substitution || p.Side != e.Side {
+		if p.Type != model.Substitution || p.Side != e.Side {
 			continue
 		}
 		switch {
@@ -359,17 +359,17 @@ func pairSub(g *pbp.Game, e pbp.Event) bool {
 
 // attach sets the stealer of a turnover or the blocker of a missed shot
 // with the given action number when the feed's own action had it empty.
-func attach(g *pbp.Game, num int, typ pbp.EventType, p pbp.PlayerID) bool {
+func attach(g *model.Game, num int, typ model.EventType, p model.PlayerID) bool {
 	for j := len(g.Events) - 1; j >= 0 && j >= len(g.Events)-8; j-- {
 		e := &g.Events[j]
 		if e.Type != typ {
 			continue
 		}
-		if typ == pbp.Turnover && (e.Steal == p || e.Steal == "") {
+		if typ == model.Turnover && (e.Steal == p || e.Steal == "") {
 			e.Steal = p
 			return true
 		}
-		if typ == pbp.ShotMissed && (e.Block == p || e.Block == "") {
+		if typ == model.ShotMissed && (e.Block == p || e.Block == "") {
 			e.Block = p
 			return true
 		}
@@ -377,21 +377,21 @@ func attach(g *pbp.Game, num int, typ pbp.EventType, p pbp.PlayerID) bool {
 	return false
 }
 
-func ftKind(sub, desc string, qs []string) (k, n int, kind pbp.FreeThrowKind) {
+func ftKind(sub, desc string, qs []string) (k, n int, kind model.FreeThrowKind) {
 	s := strings.ToLower(sub + " " + desc + " " + strings.Join(qs, " "))
 	switch {
 	case strings.Contains(s, "flagrant"):
-		kind = pbp.FTFlagrant
+		kind = model.FTFlagrant
 	case strings.Contains(s, "clear path") || strings.Contains(s, "clearpath"):
-		kind = pbp.FTClearPath
+		kind = model.FTClearPath
 	case strings.Contains(s, "technical"):
-		kind = pbp.FTTechnical
+		kind = model.FTTechnical
 	}
 	var a, b int
 	if _, err := fmt.Sscanf(strings.TrimSpace(sub), "%d of %d", &a, &b); err == nil && a >= 1 && a <= b && b <= 3 {
 		k, n = a, b
 	}
-	if kind == pbp.FTTechnical && n == 0 {
+	if kind == model.FTTechnical && n == 0 {
 		k, n = 1, 1
 	}
 	return k, n, kind
@@ -400,44 +400,44 @@ func ftKind(sub, desc string, qs []string) (k, n int, kind pbp.FreeThrowKind) {
 // liveFoulKind maps live foul subType ("personal", "offensive",
 // "technical", "flagrant") and descriptor ("shooting", "loose ball",
 // "charge", "take", "type1", ...).
-func liveFoulKind(sub, desc string) pbp.FoulKind {
+func liveFoulKind(sub, desc string) model.FoulKind {
 	switch sub {
 	case "offensive":
-		return pbp.FoulOffensive
+		return model.FoulOffensive
 	case "technical":
 		if strings.Contains(desc, "defensive 3") || strings.Contains(desc, "3 second") {
-			return pbp.FoulDefensive3Seconds
+			return model.FoulDefensive3Seconds
 		}
 		if strings.Contains(desc, "double") {
-			return pbp.FoulDoubleTechnical
+			return model.FoulDoubleTechnical
 		}
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	case "flagrant":
 		if strings.Contains(desc, "2") {
-			return pbp.FoulFlagrant2
+			return model.FoulFlagrant2
 		}
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case "personal":
 		switch {
 		case strings.Contains(desc, "shooting"):
-			return pbp.FoulShooting
+			return model.FoulShooting
 		case strings.Contains(desc, "loose ball"):
-			return pbp.FoulLooseBall
+			return model.FoulLooseBall
 		case strings.Contains(desc, "away from play"):
-			return pbp.FoulAwayFromPlay
+			return model.FoulAwayFromPlay
 		case strings.Contains(desc, "clear path"):
-			return pbp.FoulClearPath
+			return model.FoulClearPath
 		case strings.Contains(desc, "transition take"):
-			return pbp.FoulTransitionTake
+			return model.FoulTransitionTake
 		case strings.Contains(desc, "inbound"):
-			return pbp.FoulInbound
+			return model.FoulInbound
 		case strings.Contains(desc, "double"):
-			return pbp.FoulDouble
+			return model.FoulDouble
 		}
-		return pbp.FoulPersonal
+		return model.FoulPersonal
 	}
 	if strings.Contains(sub, "double") {
-		return pbp.FoulDouble
+		return model.FoulDouble
 	}
-	return pbp.FoulOther
+	return model.FoulOther
 }

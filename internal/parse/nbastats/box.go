@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // Box sources.
@@ -34,7 +34,7 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 	if err != nil {
 		return nil, err
 	}
-	box := pbp.Box{Source: SourceBoxV2}
+	box := model.Box{Source: SourceBoxV2}
 	// the window, from the echoed parameters
 	if params := doc.get("parameters"); params != nil && params.k == jObj {
 		num := func(k string) int {
@@ -52,7 +52,7 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 				return nil, parse.Errorf(h, "parameters", "bad range %d-%d", from, to)
 			}
 			if !(from == 0 && to >= fullGameEnd) {
-				box.From, box.To = pbp.Tenths(from), pbp.Tenths(to)
+				box.From, box.To = model.Tenths(from), model.Tenths(to)
 			}
 		}
 	}
@@ -65,8 +65,8 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 			return nil, parse.Errorf(h, "", "key item %q: want <game>_<from>-<to>", h.Item)
 		}
 		if box.From == 0 && box.To == 0 {
-			box.From, box.To = pbp.Tenths(fa), pbp.Tenths(fb)
-		} else if pbp.Tenths(fa) != box.From || pbp.Tenths(fb) != box.To {
+			box.From, box.To = model.Tenths(fa), model.Tenths(fb)
+		} else if model.Tenths(fa) != box.From || model.Tenths(fb) != box.To {
 			return nil, parse.Errorf(h, "parameters", "window %d-%d, key names %d-%d", box.From, box.To, fa, fb)
 		}
 	}
@@ -115,9 +115,9 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 		}
 		comment := r.str("COMMENT")
 		name := r.str("PLAYER_NAME")
-		res.Players = append(res.Players, parse.PlayerRow{PlayerID: pid, Name: name})
-		box.Players = append(box.Players, pbp.PlayerLine{
-			PlayerID: pbp.PlayerID(pid), Name: name, TeamID: tid,
+		res.Players = append(res.Players, model.PlayerRow{PlayerID: pid, Name: name})
+		box.Players = append(box.Players, model.PlayerLine{
+			PlayerID: model.PlayerID(pid), Name: name, TeamID: tid,
 			Starter: strings.TrimSpace(r.str("START_POSITION")) != "",
 			DNP:     r.isNull("MIN") || strings.HasPrefix(strings.ToUpper(strings.TrimSpace(comment)), "DNP") || strings.HasPrefix(strings.ToUpper(strings.TrimSpace(comment)), "DND") || strings.HasPrefix(strings.ToUpper(strings.TrimSpace(comment)), "NWT"),
 			Stats:   st,
@@ -129,7 +129,7 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 			box.GameID = box.GameID[:i]
 		}
 	}
-	lines := map[string]pbp.TeamLine{}
+	lines := map[string]model.TeamLine{}
 	for i, raw := range ts.RowSet {
 		pos := rowPos(tsi, i)
 		r, err := tt.decode(raw)
@@ -148,8 +148,8 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 			continue
 		}
 		code := r.str("TEAM_ABBREVIATION")
-		lines[tid] = pbp.TeamLine{TeamID: tid, Code: code, Stats: st}
-		res.Teams = append(res.Teams, parse.TeamRow{TeamID: tid, Code: code, City: r.str("TEAM_CITY"), Name: r.str("TEAM_NAME")})
+		lines[tid] = model.TeamLine{TeamID: tid, Code: code, Stats: st}
+		res.Teams = append(res.Teams, model.TeamRow{TeamID: tid, Code: code, City: r.str("TEAM_CITY"), Name: r.str("TEAM_NAME")})
 		if !slices.Contains(order, tid) {
 			order = append(order, tid)
 		}
@@ -159,23 +159,23 @@ func ParseBoxScoreTraditionalV2(data []byte, h parse.Hint) (*parse.Result, error
 	}
 	away, home := order[0], order[1]
 	box.Away, box.Home = lines[away], lines[home]
-	box.Away.Side, box.Home.Side = pbp.Away, pbp.Home
+	box.Away.Side, box.Home.Side = model.Away, model.Home
 	for i := range box.Players {
 		if box.Players[i].TeamID == home {
-			box.Players[i].Side = pbp.Home
+			box.Players[i].Side = model.Home
 		} else {
-			box.Players[i].Side = pbp.Away
+			box.Players[i].Side = model.Away
 		}
 	}
-	res.Boxes = []pbp.Box{box}
+	res.Boxes = []model.Box{box}
 	if box.From == 0 && box.To == 0 {
-		res.Games = []parse.GameRow{gameRowOf(box, h)}
+		res.Games = []model.GameRow{gameRowOf(box, h)}
 	}
 	return res, nil
 }
 
-func gameRowOf(b pbp.Box, h parse.Hint) parse.GameRow {
-	row := parse.GameRow{GameID: b.GameID, Season: h.Season, SeasonType: layout.SeasonTypeOfGameID(b.GameID),
+func gameRowOf(b model.Box, h parse.Hint) model.GameRow {
+	row := model.GameRow{GameID: b.GameID, Season: h.Season, SeasonType: layout.SeasonTypeOfGameID(b.GameID),
 		HomeCode: b.Home.Code, AwayCode: b.Away.Code, HomeTeamID: b.Home.TeamID, AwayTeamID: b.Away.TeamID,
 		HomePts: b.Home.PTS, AwayPts: b.Away.PTS, Final: true}
 	if s, err := layout.SeasonOfGameID(b.GameID); err == nil {
@@ -204,8 +204,8 @@ type v3Stats struct {
 	PlusMinusPoints        json.Number `json:"plusMinusPoints"`
 }
 
-func (s v3Stats) stats() (pbp.Stats, error) {
-	var st pbp.Stats
+func (s v3Stats) stats() (model.Stats, error) {
+	var st model.Stats
 	fields := []struct {
 		dst *int
 		v   json.Number
@@ -277,10 +277,10 @@ func ParseBoxScoreTraditionalV3(data []byte, h parse.Hint) (*parse.Result, error
 		return nil, err
 	}
 	res := &parse.Result{}
-	box := pbp.Box{GameID: b.GameID, Source: SourceBoxV3}
-	for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+	box := model.Box{GameID: b.GameID, Source: SourceBoxV3}
+	for _, side := range []model.Side{model.Home, model.Away} {
 		t, pos := b.HomeTeam, "boxScoreTraditional.homeTeam"
-		if side == pbp.Away {
+		if side == model.Away {
 			t, pos = b.AwayTeam, "boxScoreTraditional.awayTeam"
 		}
 		tid := numID(t.TeamID)
@@ -291,13 +291,13 @@ func ParseBoxScoreTraditionalV3(data []byte, h parse.Hint) (*parse.Result, error
 		if err != nil {
 			return nil, parse.Errorf(h, pos+".statistics", "%v", err)
 		}
-		line := pbp.TeamLine{TeamID: tid, Code: t.TeamTricode, Side: side, Stats: st}
-		if side == pbp.Home {
+		line := model.TeamLine{TeamID: tid, Code: t.TeamTricode, Side: side, Stats: st}
+		if side == model.Home {
 			box.Home = line
 		} else {
 			box.Away = line
 		}
-		res.Teams = append(res.Teams, parse.TeamRow{TeamID: tid, Code: t.TeamTricode, City: t.TeamCity, Name: t.TeamName})
+		res.Teams = append(res.Teams, model.TeamRow{TeamID: tid, Code: t.TeamTricode, City: t.TeamCity, Name: t.TeamName})
 		for i, p := range t.Players {
 			ppos := fmt.Sprintf("%s.players[%d]", pos, i)
 			pid := numID(p.PersonID)
@@ -311,15 +311,15 @@ func ParseBoxScoreTraditionalV3(data []byte, h parse.Hint) (*parse.Result, error
 				continue
 			}
 			name := strings.TrimSpace(p.FirstName + " " + p.FamilyName)
-			res.Players = append(res.Players, parse.PlayerRow{PlayerID: pid, Name: name})
+			res.Players = append(res.Players, model.PlayerRow{PlayerID: pid, Name: name})
 			c := strings.ToUpper(strings.TrimSpace(p.Comment))
-			box.Players = append(box.Players, pbp.PlayerLine{PlayerID: pbp.PlayerID(pid), Name: name, Side: side, TeamID: tid,
+			box.Players = append(box.Players, model.PlayerLine{PlayerID: model.PlayerID(pid), Name: name, Side: side, TeamID: tid,
 				Starter: strings.TrimSpace(p.Position) != "",
 				DNP:     p.Statistics.Minutes == "" || strings.HasPrefix(c, "DNP") || strings.HasPrefix(c, "DND") || strings.HasPrefix(c, "NWT"),
 				Stats:   ps})
 		}
 	}
-	res.Boxes = []pbp.Box{box}
-	res.Games = []parse.GameRow{gameRowOf(box, h)}
+	res.Boxes = []model.Box{box}
+	res.Games = []model.GameRow{gameRowOf(box, h)}
 	return res, nil
 }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -47,15 +47,15 @@ func TestParseBoxScoreTraditionalV2RealFiles(t *testing.T) {
 				t.Errorf("window box %v-%v, %d games", b.From, b.To, len(res.Games))
 			}
 			// team totals vs player sums (team rebounds/turnovers aside)
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
-				var sum pbp.Stats
+			for _, side := range []model.Side{model.Home, model.Away} {
+				var sum model.Stats
 				for _, p := range b.Players {
 					if p.Side == side {
 						sum.Add(p.Stats)
 					}
 				}
 				line := b.Home
-				if side == pbp.Away {
+				if side == model.Away {
 					line = b.Away
 				}
 				if sum.PTS != line.PTS || sum.FGM != line.FGM || sum.FGA != line.FGA || sum.FTA != line.FTA || sum.AST != line.AST {
@@ -97,7 +97,7 @@ func TestBoxV3AgreesWithV2(t *testing.T) {
 	if len(b2.Players) != len(b3.Players) {
 		t.Fatalf("players %d vs %d", len(b2.Players), len(b3.Players))
 	}
-	lines := map[pbp.PlayerID]pbp.PlayerLine{}
+	lines := map[model.PlayerID]model.PlayerLine{}
 	for _, p := range b2.Players {
 		lines[p.PlayerID] = p
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // SourceLeagueGameLog names boxes from leaguegamelog.
@@ -38,12 +38,12 @@ func ParseLeagueGameLog(data []byte, h parse.Hint) (*parse.Result, error) {
 	_, playerMode := t.idx["PLAYER_ID"]
 	res := &parse.Result{}
 	type gameAcc struct {
-		row parse.GameRow
-		box pbp.Box
+		row model.GameRow
+		box model.Box
 		pos string
 	}
 	games := map[string]*gameAcc{}
-	teams := map[string]parse.TeamRow{}
+	teams := map[string]model.TeamRow{}
 	var order []string
 	for i, raw := range rs.RowSet {
 		pos := fmt.Sprintf("resultSets[%d].rowSet[%d]", si, i)
@@ -73,14 +73,14 @@ func ParseLeagueGameLog(data []byte, h parse.Hint) (*parse.Result, error) {
 		g := games[gid]
 		if g == nil {
 			g = &gameAcc{pos: pos}
-			g.row = parse.GameRow{GameID: gid, Season: seasonOf(r.str("SEASON_ID"), h), SeasonType: layout.SeasonTypeOfGameID(gid),
+			g.row = model.GameRow{GameID: gid, Season: seasonOf(r.str("SEASON_ID"), h), SeasonType: layout.SeasonTypeOfGameID(gid),
 				Date: dateOnly(r.str("GAME_DATE")), HomeCode: home, AwayCode: away, HomePts: -1, AwayPts: -1}
-			g.box = pbp.Box{GameID: gid, Source: SourceLeagueGameLog}
+			g.box = model.Box{GameID: gid, Source: SourceLeagueGameLog}
 			games[gid] = g
 			order = append(order, gid)
 		}
 		if _, ok := teams[teamID]; !ok {
-			teams[teamID] = parse.TeamRow{TeamID: teamID, Code: code, Name: r.str("TEAM_NAME")}
+			teams[teamID] = model.TeamRow{TeamID: teamID, Code: code, Name: r.str("TEAM_NAME")}
 		}
 		if playerMode {
 			pid, err := r.id("PLAYER_ID")
@@ -89,22 +89,22 @@ func ParseLeagueGameLog(data []byte, h parse.Hint) (*parse.Result, error) {
 				continue
 			}
 			name := r.str("PLAYER_NAME")
-			res.Players = append(res.Players, parse.PlayerRow{PlayerID: pid, Name: name})
-			g.box.Players = append(g.box.Players, pbp.PlayerLine{PlayerID: pbp.PlayerID(pid), Name: name, Side: side, TeamID: teamID, Stats: st})
+			res.Players = append(res.Players, model.PlayerRow{PlayerID: pid, Name: name})
+			g.box.Players = append(g.box.Players, model.PlayerLine{PlayerID: model.PlayerID(pid), Name: name, Side: side, TeamID: teamID, Stats: st})
 			tl := &g.box.Home
-			if side == pbp.Away {
+			if side == model.Away {
 				tl = &g.box.Away
 			}
 			tl.TeamID, tl.Code, tl.Side = teamID, code, side
-			if side == pbp.Home {
+			if side == model.Home {
 				g.row.HomeTeamID = teamID
 			} else {
 				g.row.AwayTeamID = teamID
 			}
 			continue
 		}
-		tl := pbp.TeamLine{TeamID: teamID, Code: code, Side: side, Stats: st}
-		if side == pbp.Home {
+		tl := model.TeamLine{TeamID: teamID, Code: code, Side: side, Stats: st}
+		if side == model.Home {
 			g.box.Home = tl
 			g.row.HomeTeamID, g.row.HomePts = teamID, st.PTS
 		} else {
@@ -120,7 +120,7 @@ func ParseLeagueGameLog(data []byte, h parse.Hint) (*parse.Result, error) {
 		if playerMode {
 			// Team lines of a player log are the sums of its players.
 			for _, p := range g.box.Players {
-				if p.Side == pbp.Home {
+				if p.Side == model.Home {
 					g.box.Home.Stats.Add(p.Stats)
 				} else {
 					g.box.Away.Stats.Add(p.Stats)
@@ -151,27 +151,27 @@ func ParseLeagueGameLog(data []byte, h parse.Hint) (*parse.Result, error) {
 }
 
 // parseMatchup reads "BOS vs. PHI" (BOS home) or "PHI @ BOS" (PHI away).
-func parseMatchup(m, code string) (home, away string, side pbp.Side, ok bool) {
+func parseMatchup(m, code string) (home, away string, side model.Side, ok bool) {
 	if a, b, found := strings.Cut(m, " vs. "); found {
 		home, away = strings.TrimSpace(a), strings.TrimSpace(b)
 	} else if a, b, found := strings.Cut(m, " @ "); found {
 		away, home = strings.TrimSpace(a), strings.TrimSpace(b)
 	} else {
-		return "", "", pbp.NoSide, false
+		return "", "", model.NoSide, false
 	}
 	switch code {
 	case home:
-		return home, away, pbp.Home, true
+		return home, away, model.Home, true
 	case away:
-		return home, away, pbp.Away, true
+		return home, away, model.Away, true
 	}
-	return "", "", pbp.NoSide, false
+	return "", "", model.NoSide, false
 }
 
 // statsOf reads the counting stats columns of a box or log row. MIN may be
 // minutes (240), "MM:SS" or absent.
-func statsOf(r row) (pbp.Stats, error) {
-	var s pbp.Stats
+func statsOf(r row) (model.Stats, error) {
+	var s model.Stats
 	dst := []*int{&s.PTS, &s.FGM, &s.FGA, &s.FG3M, &s.FG3A, &s.FTM, &s.FTA, &s.OREB, &s.DREB, &s.REB, &s.AST, &s.STL, &s.BLK, &s.TOV, &s.PF, &s.PlusMinus}
 	cols := []string{"PTS", "FGM", "FGA", "FG3M", "FG3A", "FTM", "FTA", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TO", "PF", "PLUS_MINUS"}
 	for i, c := range cols {

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
-// ProviderPBPV2 names the playbyplayv2 stream in pbp.Game.Provider.
+// ProviderPBPV2 names the playbyplayv2 stream in model.Game.Provider.
 const ProviderPBPV2 = "nba_stats/playbyplayv2"
 
 var v2Required = []string{
@@ -51,14 +51,14 @@ type v2Row struct {
 	msgType          int
 	actionType       int
 	period           int
-	clock            pbp.Tenths
+	clock            model.Tenths
 	home, neut, away string
 	score            string
 	p                [3]v2Person
 }
 
 // ParsePlayByPlayV2 parses a stats.nba.com playbyplayv2 response into a
-// normalized pbp.Game (docs/pbp-model.md). Exact duplicate rows (same
+// normalized model.Game (docs/pbp-model.md). Exact duplicate rows (same
 // EVENTNUM, identical content) are dropped with a warning; rows keep the API
 // order. A row that cannot be read is reported as an Issue and skipped.
 func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
@@ -79,7 +79,7 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	cols := newV2Cols(t)
 	res := &parse.Result{}
-	g := &pbp.Game{Provider: ProviderPBPV2, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
+	g := &model.Game{Provider: ProviderPBPV2, Players: map[model.PlayerID]model.PlayerInfo{}}
 	rows := make([]v2Row, 0, len(rs.RowSet))
 	seen := make(map[int][][]byte, len(rs.RowSet))
 	for i, raw := range rs.RowSet {
@@ -125,7 +125,7 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 	res.PBP = g
 	res.Teams = append(res.Teams, teamRow(g.Home), teamRow(g.Away))
 	for _, id := range sortedPlayers(g.Players) {
-		res.Players = append(res.Players, parse.PlayerRow{PlayerID: string(id), Name: g.Players[id].Name})
+		res.Players = append(res.Players, model.PlayerRow{PlayerID: string(id), Name: g.Players[id].Name})
 	}
 	res.Teams = nonEmptyTeams(res.Teams)
 	return res, nil
@@ -188,7 +188,7 @@ func readV2Row(r row, c *v2Cols, pos string) (v2Row, string, error) {
 	if err != nil {
 		return v, gid, fmt.Errorf("PCTIMESTRING: %w", err)
 	}
-	if ck > pbp.PeriodLength(v.period) {
+	if ck > model.PeriodLength(v.period) {
 		return v, gid, fmt.Errorf("PCTIMESTRING %q longer than period %d", clock, v.period)
 	}
 	v.clock = ck
@@ -224,7 +224,7 @@ func firstErr(err error, msg string) error {
 
 // ParseClock parses a period clock: "11:39", "0:05.3", "5.3", or ISO-8601
 // "PT11M39.00S"; it returns tenths of a second remaining.
-func ParseClock(s string) (pbp.Tenths, error) {
+func ParseClock(s string) (model.Tenths, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, fmt.Errorf("empty clock")
@@ -254,7 +254,7 @@ func ParseClock(s string) (pbp.Tenths, error) {
 		if t < 0 || t > 1e6 || t != t {
 			return 0, fmt.Errorf("clock %q out of range", s)
 		}
-		return pbp.Tenths(t + 0.5), nil
+		return model.Tenths(t + 0.5), nil
 	}
 	mm, ss, found := strings.Cut(s, ":")
 	if !found {
@@ -268,13 +268,13 @@ func ParseClock(s string) (pbp.Tenths, error) {
 	if err != nil || sec < 0 || sec >= 60 || sec != sec {
 		return 0, fmt.Errorf("clock %q: bad seconds", s)
 	}
-	return pbp.Tenths(m*600) + pbp.Tenths(sec*10+0.5), nil
+	return model.Tenths(m*600) + model.Tenths(sec*10+0.5), nil
 }
 
 // v2Teams finds the home and away teams: PERSONnTYPE 4/5 rows name them;
 // the description column (HOMEDESCRIPTION/VISITORDESCRIPTION) backs it up.
-func v2Teams(g *pbp.Game, rows []v2Row) {
-	set := func(t *pbp.Team, p v2Person) {
+func v2Teams(g *model.Game, rows []v2Row) {
+	set := func(t *model.Team, p v2Person) {
 		if t.ID == "" && p.teamID != "" {
 			t.ID = p.teamID
 		}
@@ -323,58 +323,58 @@ func v2Teams(g *pbp.Game, rows []v2Row) {
 }
 
 // side returns the side of person p of a row.
-func (p v2Person) side(g *pbp.Game) (pbp.Side, bool) {
+func (p v2Person) side(g *model.Game) (model.Side, bool) {
 	switch p.typ {
 	case personHome:
-		return pbp.Home, false
+		return model.Home, false
 	case personAway:
-		return pbp.Away, false
+		return model.Away, false
 	case personHomeTeam:
-		return pbp.Home, true
+		return model.Home, true
 	case personAwayTeam:
-		return pbp.Away, true
+		return model.Away, true
 	}
 	if p.teamID != "" {
 		switch p.teamID {
 		case g.Home.ID:
-			return pbp.Home, false
+			return model.Home, false
 		case g.Away.ID:
-			return pbp.Away, false
+			return model.Away, false
 		}
 	}
 	if p.id != "" {
 		switch p.id {
 		case g.Home.ID:
-			return pbp.Home, true
+			return model.Home, true
 		case g.Away.ID:
-			return pbp.Away, true
+			return model.Away, true
 		}
 	}
 	switch p.typ {
 	case personHomeCoach:
-		return pbp.Home, false
+		return model.Home, false
 	case personAwayCoach:
-		return pbp.Away, false
+		return model.Away, false
 	}
-	return pbp.NoSide, false
+	return model.NoSide, false
 }
 
 // player returns the player id of person p when p is a player (not a team,
 // a coach or an official).
-func (p v2Person) player(g *pbp.Game) pbp.PlayerID {
+func (p v2Person) player(g *model.Game) model.PlayerID {
 	if p.id == "" {
 		return ""
 	}
 	switch p.typ {
 	case personHome, personAway:
-		return pbp.PlayerID(p.id)
+		return model.PlayerID(p.id)
 	case personHomeTeam, personAwayTeam:
 		return ""
 	}
 	if p.id == g.Home.ID || p.id == g.Away.ID || p.teamID == "" {
 		return ""
 	}
-	return pbp.PlayerID(p.id)
+	return model.PlayerID(p.id)
 }
 
 var (
@@ -385,28 +385,28 @@ var (
 	reMiss = regexp.MustCompile(`(^|[\s|])MISS\s`)
 )
 
-func v2Events(g *pbp.Game, rows []v2Row) {
-	g.Events = make([]pbp.Event, 0, len(rows))
+func v2Events(g *model.Game, rows []v2Row) {
+	g.Events = make([]model.Event, 0, len(rows))
 	scoreHome, scoreAway := 0, 0
-	var lastMiss pbp.Side // side of the last missed shot or free throw
+	var lastMiss model.Side // side of the last missed shot or free throw
 	for _, r := range rows {
-		e := pbp.Event{
+		e := model.Event{
 			GameID:   g.GameID,
 			Order:    len(g.Events),
 			EventNum: r.eventNum,
 			Period:   r.period,
 			Clock:    r.clock,
-			Elapsed:  pbp.Elapsed(r.period, r.clock),
+			Elapsed:  model.Elapsed(r.period, r.clock),
 		}
 		e.Description = joinDesc(r.home, r.neut, r.away)
 		p1, p2, p3 := r.p[0], r.p[1], r.p[2]
 		side, team := p1.side(g)
-		if side == pbp.NoSide {
+		if side == model.NoSide {
 			switch {
 			case r.home != "" && r.away == "":
-				side = pbp.Home
+				side = model.Home
 			case r.away != "" && r.home == "":
-				side = pbp.Away
+				side = model.Away
 			}
 		}
 		e.Side, e.Team = side, team
@@ -415,7 +415,7 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 			if id := p.player(g); id != "" {
 				s, _ := p.side(g)
 				if _, ok := g.Players[id]; !ok {
-					g.Players[id] = pbp.PlayerInfo{ID: id, Name: p.name, Side: s}
+					g.Players[id] = model.PlayerInfo{ID: id, Name: p.name, Side: s}
 				}
 			}
 		}
@@ -423,9 +423,9 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 		switch r.msgType {
 		case 1, 2:
 			if r.msgType == 1 {
-				e.Type, e.Made = pbp.ShotMade, true
+				e.Type, e.Made = model.ShotMade, true
 			} else {
-				e.Type = pbp.ShotMissed
+				e.Type = model.ShotMissed
 			}
 			e.Three = strings.Contains(upper, "3PT")
 			if e.Made {
@@ -440,7 +440,7 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 			}
 			e.Subtype = shotSubtype(r, e.Description)
 		case 3:
-			e.Type = pbp.FreeThrow
+			e.Type = model.FreeThrow
 			e.Made = !reMiss.MatchString(e.Description)
 			if e.Made {
 				e.Points = 1
@@ -450,88 +450,88 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 			e.FTNum, e.FTOf, e.FTKind = ftDetail(r.actionType, upper)
 			e.Subtype = ftSubtype(e.FTKind)
 		case 4:
-			e.Type = pbp.Rebound
-			if e.Player == "" && e.Side != pbp.NoSide {
+			e.Type = model.Rebound
+			if e.Player == "" && e.Side != model.NoSide {
 				e.Team = true
 			}
 			switch {
-			case lastMiss == pbp.NoSide || e.Side == pbp.NoSide:
+			case lastMiss == model.NoSide || e.Side == model.NoSide:
 			case lastMiss == e.Side:
-				e.Rebound = pbp.ReboundOffensive
+				e.Rebound = model.ReboundOffensive
 			default:
-				e.Rebound = pbp.ReboundDefensive
+				e.Rebound = model.ReboundDefensive
 			}
-			lastMiss = pbp.NoSide
+			lastMiss = model.NoSide
 		case 5:
-			e.Type = pbp.Turnover
-			if e.Player == "" && e.Side != pbp.NoSide {
+			e.Type = model.Turnover
+			if e.Player == "" && e.Side != model.NoSide {
 				e.Team = true
 			}
 			e.Steal = p2.player(g)
 			e.Subtype = turnoverSubtype(r.actionType)
 		case 6:
-			e.Type = pbp.Foul
+			e.Type = model.Foul
 			e.Foul = foulKind(r.actionType, upper)
 			e.Fouled = p2.player(g)
-			if e.Player == "" && e.Side != pbp.NoSide && p1.typ != personHomeCoach && p1.typ != personAwayCoach {
+			if e.Player == "" && e.Side != model.NoSide && p1.typ != personHomeCoach && p1.typ != personAwayCoach {
 				e.Team = true
 			}
 			if p1.typ == personHomeCoach || p1.typ == personAwayCoach {
-				e.Player = pbp.PlayerID(p1.id) // a coach; not added to Players
+				e.Player = model.PlayerID(p1.id) // a coach; not added to Players
 			}
 			e.Subtype = foulSubtype(r.actionType)
 		case 7:
-			e.Type = pbp.Violation
-			if e.Player == "" && e.Side != pbp.NoSide {
+			e.Type = model.Violation
+			if e.Player == "" && e.Side != model.NoSide {
 				e.Team = true
 			}
 			e.Subtype = violationSubtype(r.actionType)
 		case 8:
-			e.Type = pbp.Substitution
+			e.Type = model.Substitution
 			e.SubOut = p1.player(g)
 			e.SubIn = p2.player(g)
 			e.Player = ""
 		case 9:
-			e.Type = pbp.Timeout
+			e.Type = model.Timeout
 			e.Team = true
 			e.Player = ""
 			e.Subtype = timeoutSubtype(r.actionType)
 		case 10:
-			e.Type = pbp.JumpBall
+			e.Type = model.JumpBall
 			e.Jump2 = p2.player(g)
 			e.JumpTo = p3.player(g)
 			// PLAYER1 is the home jumper, PLAYER2 the away jumper; when the
 			// feed has them the other way, swap so Player is the home one.
-			if s1, _ := p1.side(g); s1 == pbp.Away {
-				if s2, _ := p2.side(g); s2 == pbp.Home {
+			if s1, _ := p1.side(g); s1 == model.Away {
+				if s2, _ := p2.side(g); s2 == model.Home {
 					e.Player, e.Jump2 = e.Jump2, e.Player
 				}
 			}
 			if e.JumpTo != "" {
 				e.Side, _ = p3.side(g)
-			} else if s3, _ := p3.side(g); s3 != pbp.NoSide {
+			} else if s3, _ := p3.side(g); s3 != model.NoSide {
 				e.Side = s3
 			} else {
-				e.Side = pbp.NoSide
+				e.Side = model.NoSide
 			}
 			e.Team = false
 		case 11:
-			e.Type = pbp.Ejection
+			e.Type = model.Ejection
 			if p1.typ == personHomeCoach || p1.typ == personAwayCoach {
-				e.Player = pbp.PlayerID(p1.id)
+				e.Player = model.PlayerID(p1.id)
 			}
 		case 12:
-			e.Type = pbp.PeriodBegin
-			e.Side, e.Team, e.Player = pbp.NoSide, false, ""
+			e.Type = model.PeriodBegin
+			e.Side, e.Team, e.Player = model.NoSide, false, ""
 		case 13:
-			e.Type = pbp.PeriodEnd
-			e.Side, e.Team, e.Player = pbp.NoSide, false, ""
+			e.Type = model.PeriodEnd
+			e.Side, e.Team, e.Player = model.NoSide, false, ""
 		case 18:
-			e.Type = pbp.Replay
-			e.Side, e.Team, e.Player = pbp.NoSide, false, ""
+			e.Type = model.Replay
+			e.Side, e.Team, e.Player = model.NoSide, false, ""
 			e.Subtype = replaySubtype(r.actionType)
 		default:
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			e.Subtype = "eventmsgtype_" + strconv.Itoa(r.msgType)
 		}
 		if m := reScore.FindStringSubmatch(r.score); m != nil {
@@ -541,11 +541,11 @@ func v2Events(g *pbp.Game, rows []v2Row) {
 			// rule, game ids 20...) shows in the score change of its side.
 			// NBA games never use it (and their rows are not always in
 			// score order), so the rule is for other leagues only.
-			if e.Type == pbp.FreeThrow && e.Made && !strings.HasPrefix(g.GameID, "00") {
+			if e.Type == model.FreeThrow && e.Made && !strings.HasPrefix(g.GameID, "00") {
 				dh, da := h-scoreHome, a-scoreAway
-				if e.Side == pbp.Home && da == 0 && (dh == 2 || dh == 3) {
+				if e.Side == model.Home && da == 0 && (dh == 2 || dh == 3) {
 					e.Points = int8(dh)
-				} else if e.Side == pbp.Away && dh == 0 && (da == 2 || da == 3) {
+				} else if e.Side == model.Away && dh == 0 && (da == 2 || da == 3) {
 					e.Points = int8(da)
 				}
 			}
@@ -589,7 +589,7 @@ func joinDesc(parts ...string) string {
 // authoritative ("Free Throw Flagrant 1 of 2"); EVENTMSGACTIONTYPE backs it
 // up: 10 1/1, 11-12 k/2, 13-15 k/3, 16 technical, 18-20 flagrant 1/2, 2/2,
 // 1/1, 21-22 technical k/2, 25-26 clear path k/2, 27-29 flagrant k/3.
-func ftDetail(action int, upper string) (k, n int, kind pbp.FreeThrowKind) {
+func ftDetail(action int, upper string) (k, n int, kind model.FreeThrowKind) {
 	switch action {
 	case 10:
 		k, n = 1, 1
@@ -598,25 +598,25 @@ func ftDetail(action int, upper string) (k, n int, kind pbp.FreeThrowKind) {
 	case 13, 14, 15:
 		k, n = action-12, 3
 	case 16:
-		k, n, kind = 1, 1, pbp.FTTechnical
+		k, n, kind = 1, 1, model.FTTechnical
 	case 18, 19:
-		k, n, kind = action-17, 2, pbp.FTFlagrant
+		k, n, kind = action-17, 2, model.FTFlagrant
 	case 20:
-		k, n, kind = 1, 1, pbp.FTFlagrant
+		k, n, kind = 1, 1, model.FTFlagrant
 	case 21, 22:
-		k, n, kind = action-20, 2, pbp.FTTechnical
+		k, n, kind = action-20, 2, model.FTTechnical
 	case 25, 26:
-		k, n, kind = action-24, 2, pbp.FTClearPath
+		k, n, kind = action-24, 2, model.FTClearPath
 	case 27, 28, 29:
-		k, n, kind = action-26, 3, pbp.FTFlagrant
+		k, n, kind = action-26, 3, model.FTFlagrant
 	}
 	switch {
 	case strings.Contains(upper, "FLAGRANT"):
-		kind = pbp.FTFlagrant
+		kind = model.FTFlagrant
 	case strings.Contains(upper, "CLEAR PATH"):
-		kind = pbp.FTClearPath
+		kind = model.FTClearPath
 	case strings.Contains(upper, "TECHNICAL"):
-		kind = pbp.FTTechnical
+		kind = model.FTTechnical
 	}
 	if i := strings.Index(upper, "FREE THROW"); i >= 0 {
 		if m := reKofN.FindStringSubmatch(upper[i:]); m != nil {
@@ -627,67 +627,67 @@ func ftDetail(action int, upper string) (k, n int, kind pbp.FreeThrowKind) {
 			}
 		}
 	}
-	if kind == pbp.FTTechnical && n == 0 {
+	if kind == model.FTTechnical && n == 0 {
 		k, n = 1, 1
 	}
 	return k, n, kind
 }
 
-func ftSubtype(k pbp.FreeThrowKind) string {
+func ftSubtype(k model.FreeThrowKind) string {
 	switch k {
-	case pbp.FTTechnical:
+	case model.FTTechnical:
 		return "technical"
-	case pbp.FTFlagrant:
+	case model.FTFlagrant:
 		return "flagrant"
-	case pbp.FTClearPath:
+	case model.FTClearPath:
 		return "clear path"
 	}
 	return "regular"
 }
 
 // foulKind maps EVENTMSGACTIONTYPE of a foul (EVENTMSGTYPE 6).
-func foulKind(action int, upper string) pbp.FoulKind {
+func foulKind(action int, upper string) model.FoulKind {
 	switch action {
 	case 1, 27, 28:
-		return pbp.FoulPersonal
+		return model.FoulPersonal
 	case 2, 29:
-		return pbp.FoulShooting
+		return model.FoulShooting
 	case 3:
-		return pbp.FoulLooseBall
+		return model.FoulLooseBall
 	case 4, 26:
-		return pbp.FoulOffensive
+		return model.FoulOffensive
 	case 5:
-		return pbp.FoulInbound
+		return model.FoulInbound
 	case 6:
-		return pbp.FoulAwayFromPlay
+		return model.FoulAwayFromPlay
 	case 9:
-		return pbp.FoulClearPath
+		return model.FoulClearPath
 	case 10:
-		return pbp.FoulDouble
+		return model.FoulDouble
 	case 11, 12, 13, 18, 19, 25, 30:
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	case 14:
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case 15:
-		return pbp.FoulFlagrant2
+		return model.FoulFlagrant2
 	case 16:
-		return pbp.FoulDoubleTechnical
+		return model.FoulDoubleTechnical
 	case 17:
-		return pbp.FoulDefensive3Seconds
+		return model.FoulDefensive3Seconds
 	case 31:
-		return pbp.FoulTransitionTake
+		return model.FoulTransitionTake
 	}
 	switch {
 	case strings.Contains(upper, "FLAGRANT") && strings.Contains(upper, "2"):
-		return pbp.FoulFlagrant2
+		return model.FoulFlagrant2
 	case strings.Contains(upper, "FLAGRANT"):
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case strings.Contains(upper, "DOUBLE.TECHNICAL"), strings.Contains(upper, "DOUBLE TECHNICAL"):
-		return pbp.FoulDoubleTechnical
+		return model.FoulDoubleTechnical
 	case strings.Contains(upper, "T.FOUL"), strings.Contains(upper, "TECHNICAL"):
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	}
-	return pbp.FoulOther
+	return model.FoulOther
 }
 
 var foulNames = map[int]string{
@@ -803,12 +803,12 @@ func shotSubtype(r v2Row, desc string) string {
 	return s
 }
 
-func teamRow(t pbp.Team) parse.TeamRow {
+func teamRow(t model.Team) model.TeamRow {
 	city, name := "", t.Name
-	return parse.TeamRow{TeamID: t.ID, Code: t.Code, City: city, Name: name}
+	return model.TeamRow{TeamID: t.ID, Code: t.Code, City: city, Name: name}
 }
 
-func nonEmptyTeams(ts []parse.TeamRow) []parse.TeamRow {
+func nonEmptyTeams(ts []model.TeamRow) []model.TeamRow {
 	out := ts[:0]
 	for _, t := range ts {
 		if t.TeamID != "" && t.Code != "" {
@@ -818,8 +818,8 @@ func nonEmptyTeams(ts []parse.TeamRow) []parse.TeamRow {
 	return out
 }
 
-func sortedPlayers(m map[pbp.PlayerID]pbp.PlayerInfo) []pbp.PlayerID {
-	ids := make([]pbp.PlayerID, 0, len(m))
+func sortedPlayers(m map[model.PlayerID]model.PlayerInfo) []model.PlayerID {
+	ids := make([]model.PlayerID, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
 	}

@@ -13,12 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
-func shootLine(s pbp.Stats) string {
+func shootLine(s model.Stats) string {
 	return fmt.Sprintf("PTS %d FGM %d FGA %d FG3M %d FG3A %d FTM %d FTA %d", s.PTS, s.FGM, s.FGA, s.FG3M, s.FG3A, s.FTM, s.FTA)
 }
 
@@ -84,12 +84,12 @@ func TestParsePlayByPlayV2RealFiles(t *testing.T) {
 				}
 			}
 			// The running score agrees with the sum of points.
-			home, away := pbp.Shooting(g.Events, pbp.Home), pbp.Shooting(g.Events, pbp.Away)
+			home, away := model.Shooting(g.Events, model.Home), model.Shooting(g.Events, model.Away)
 			if home.PTS != g.Home.Pts || away.PTS != g.Away.Pts {
 				t.Errorf("points summed %d-%d, final score %d-%d", home.PTS, away.PTS, g.Home.Pts, g.Away.Pts)
 			}
 			for i, e := range g.Events {
-				if e.Order != i || e.Elapsed < 0 || e.Type == pbp.Unknown {
+				if e.Order != i || e.Elapsed < 0 || e.Type == model.Unknown {
 					t.Fatalf("event %d: %+v", i, e)
 				}
 			}
@@ -114,7 +114,7 @@ func TestPlayByPlayV2SeasonMatchesOfficial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	official := map[string]pbp.Box{}
+	official := map[string]model.Box{}
 	for _, b := range logRes.Boxes {
 		official[b.GameID] = b
 	}
@@ -170,10 +170,10 @@ func TestPlayByPlayV2SeasonMatchesOfficial(t *testing.T) {
 			t.Errorf("%s: teams home %s away %s, log says %s/%s", gid, g.Home.ID, g.Away.ID, box.Home.TeamID, box.Away.TeamID)
 			continue
 		}
-		for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
-			got := pbp.Shooting(g.Events, side)
+		for _, side := range []model.Side{model.Home, model.Away} {
+			got := model.Shooting(g.Events, side)
 			want := box.Home.Stats
-			if side == pbp.Away {
+			if side == model.Away {
 				want = box.Away.Stats
 			}
 			want.OREB, want.DREB, want.REB, want.AST, want.STL, want.BLK, want.TOV, want.PF, want.PlusMinus, want.Seconds = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 var v2Headers = []string{"GAME_ID", "EVENTNUM", "EVENTMSGTYPE", "EVENTMSGACTIONTYPE", "PERIOD", "WCTIMESTRING", "PCTIMESTRING", "HOMEDESCRIPTION", "NEUTRALDESCRIPTION", "VISITORDESCRIPTION", "SCORE", "SCOREMARGIN", "PERSON1TYPE", "PLAYER1_ID", "PLAYER1_NAME", "PLAYER1_TEAM_ID", "PLAYER1_TEAM_CITY", "PLAYER1_TEAM_NICKNAME", "PLAYER1_TEAM_ABBREVIATION", "PERSON2TYPE", "PLAYER2_ID", "PLAYER2_NAME", "PLAYER2_TEAM_ID", "PLAYER2_TEAM_CITY", "PLAYER2_TEAM_NICKNAME", "PLAYER2_TEAM_ABBREVIATION", "PERSON3TYPE", "PLAYER3_ID", "PLAYER3_NAME", "PLAYER3_TEAM_ID", "PLAYER3_TEAM_CITY", "PLAYER3_TEAM_NICKNAME", "PLAYER3_TEAM_ABBREVIATION", "VIDEO_AVAILABLE_FLAG"}
@@ -105,7 +105,7 @@ func TestParsePlayByPlayV2Quirks(t *testing.T) {
 	if g.Home.ID != "1610612738" || g.Home.Code != "BOS" || g.Away.Code != "PHI" || g.Home.Pts != 4 || g.Away.Pts != 4 {
 		t.Errorf("teams %+v %+v", g.Home, g.Away)
 	}
-	byNum := func(n, k int) pbp.Event {
+	byNum := func(n, k int) model.Event {
 		for _, e := range g.Events {
 			if e.EventNum == n {
 				if k == 0 {
@@ -115,44 +115,44 @@ func TestParsePlayByPlayV2Quirks(t *testing.T) {
 			}
 		}
 		t.Fatalf("no event %d", n)
-		return pbp.Event{}
+		return model.Event{}
 	}
 	tests := []struct {
 		name string
-		got  pbp.Event
-		ok   func(e pbp.Event) bool
+		got  model.Event
+		ok   func(e model.Event) bool
 	}{
-		{"jump ball", byNum(4, 0), func(e pbp.Event) bool {
-			return e.Type == pbp.JumpBall && e.Player == "201143" && e.Jump2 == "203954" && e.JumpTo == "1627732" && e.Side == pbp.Away
+		{"jump ball", byNum(4, 0), func(e model.Event) bool {
+			return e.Type == model.JumpBall && e.Player == "201143" && e.Jump2 == "203954" && e.JumpTo == "1627732" && e.Side == model.Away
 		}},
-		{"missed three with block", byNum(7, 0), func(e pbp.Event) bool {
-			return e.Type == pbp.ShotMissed && e.Three && !e.Made && e.Block == "201143" && e.Side == pbp.Away && e.Subtype == "jump shot"
+		{"missed three with block", byNum(7, 0), func(e model.Event) bool {
+			return e.Type == model.ShotMissed && e.Three && !e.Made && e.Block == "201143" && e.Side == model.Away && e.Subtype == "jump shot"
 		}},
-		{"team rebound defensive", byNum(8, 0), func(e pbp.Event) bool {
-			return e.Type == pbp.Rebound && e.Team && e.Side == pbp.Home && e.Rebound == pbp.ReboundDefensive && e.Player == ""
+		{"team rebound defensive", byNum(8, 0), func(e model.Event) bool {
+			return e.Type == model.Rebound && e.Team && e.Side == model.Home && e.Rebound == model.ReboundDefensive && e.Player == ""
 		}},
-		{"away basket score orientation", byNum(17, 0), func(e pbp.Event) bool {
-			return e.Made && e.Points == 2 && e.Assist == "1627732" && e.ScoreAway == 2 && e.ScoreHome == 0 && e.Side == pbp.Away
+		{"away basket score orientation", byNum(17, 0), func(e model.Event) bool {
+			return e.Made && e.Points == 2 && e.Assist == "1627732" && e.ScoreAway == 2 && e.ScoreHome == 0 && e.Side == model.Away
 		}},
-		{"home three", byNum(20, 0), func(e pbp.Event) bool { return e.Points == 3 && e.ScoreHome == 3 && e.ScoreAway == 2 }},
-		{"shooting foul", byNum(21, 0), func(e pbp.Event) bool {
-			return e.Foul == pbp.FoulShooting && e.Player == "201143" && e.Fouled == "203954"
+		{"home three", byNum(20, 0), func(e model.Event) bool { return e.Points == 3 && e.ScoreHome == 3 && e.ScoreAway == 2 }},
+		{"shooting foul", byNum(21, 0), func(e model.Event) bool {
+			return e.Foul == model.FoulShooting && e.Player == "201143" && e.Fouled == "203954"
 		}},
-		{"missed ft 1 of 2", byNum(22, 0), func(e pbp.Event) bool { return !e.Made && e.FTNum == 1 && e.FTOf == 2 && e.Points == 0 }},
-		{"team rebound after ft offensive", byNum(23, 0), func(e pbp.Event) bool {
-			return e.Team && e.Side == pbp.Away && e.Rebound == pbp.ReboundOffensive
+		{"missed ft 1 of 2", byNum(22, 0), func(e model.Event) bool { return !e.Made && e.FTNum == 1 && e.FTOf == 2 && e.Points == 0 }},
+		{"team rebound after ft offensive", byNum(23, 0), func(e model.Event) bool {
+			return e.Team && e.Side == model.Away && e.Rebound == model.ReboundOffensive
 		}},
-		{"made ft 2 of 2", byNum(24, 0), func(e pbp.Event) bool { return e.Made && e.FTNum == 2 && e.FTOf == 2 && e.Points == 1 }},
-		{"same EVENTNUM other content kept", byNum(24, 1), func(e pbp.Event) bool { return e.Type == pbp.Timeout && e.Side == pbp.Home }},
-		{"offensive rebound", byNum(27, 0), func(e pbp.Event) bool { return e.Rebound == pbp.ReboundOffensive && e.Player == "1628369" }},
-		{"turnover with steal", byNum(28, 0), func(e pbp.Event) bool {
-			return e.Type == pbp.Turnover && e.Steal == "1627732" && e.Subtype == "bad pass" && !e.Team
+		{"made ft 2 of 2", byNum(24, 0), func(e model.Event) bool { return e.Made && e.FTNum == 2 && e.FTOf == 2 && e.Points == 1 }},
+		{"same EVENTNUM other content kept", byNum(24, 1), func(e model.Event) bool { return e.Type == model.Timeout && e.Side == model.Home }},
+		{"offensive rebound", byNum(27, 0), func(e model.Event) bool { return e.Rebound == model.ReboundOffensive && e.Player == "1628369" }},
+		{"turnover with steal", byNum(28, 0), func(e model.Event) bool {
+			return e.Type == model.Turnover && e.Steal == "1627732" && e.Subtype == "bad pass" && !e.Team
 		}},
-		{"substitution", byNum(29, 0), func(e pbp.Event) bool { return e.SubOut == "1628369" && e.SubIn == "201143" && e.Side == pbp.Home }},
-		{"technical ft", byNum(30, 0), func(e pbp.Event) bool { return e.FTKind == pbp.FTTechnical && e.FTNum == 1 && e.FTOf == 1 }},
-		{"flagrant ft", byNum(31, 0), func(e pbp.Event) bool { return e.FTKind == pbp.FTFlagrant && e.FTNum == 1 && e.FTOf == 2 }},
-		{"flagrant foul", byNum(32, 0), func(e pbp.Event) bool { return e.Foul == pbp.FoulFlagrant1 }},
-		{"period end clock", byNum(33, 0), func(e pbp.Event) bool { return e.Type == pbp.PeriodEnd && e.Elapsed == pbp.RegulationPeriod }},
+		{"substitution", byNum(29, 0), func(e model.Event) bool { return e.SubOut == "1628369" && e.SubIn == "201143" && e.Side == model.Home }},
+		{"technical ft", byNum(30, 0), func(e model.Event) bool { return e.FTKind == model.FTTechnical && e.FTNum == 1 && e.FTOf == 1 }},
+		{"flagrant ft", byNum(31, 0), func(e model.Event) bool { return e.FTKind == model.FTFlagrant && e.FTNum == 1 && e.FTOf == 2 }},
+		{"flagrant foul", byNum(32, 0), func(e model.Event) bool { return e.Foul == model.FoulFlagrant1 }},
+		{"period end clock", byNum(33, 0), func(e model.Event) bool { return e.Type == model.PeriodEnd && e.Elapsed == model.RegulationPeriod }},
 	}
 	for _, tc := range tests {
 		if !tc.ok(tc.got) {
@@ -206,7 +206,7 @@ func TestParseClock(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   string
-		want pbp.Tenths
+		want model.Tenths
 		err  bool
 	}{
 		{"11:39", 6990, false}, {"0:05.3", 53, false}, {"12:00", 7200, false}, {"PT11M58.00S", 7180, false},

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
-// ProviderPBPV3 names the playbyplayv3 stream in pbp.Game.Provider.
+// ProviderPBPV3 names the playbyplayv3 stream in model.Game.Provider.
 const ProviderPBPV3 = "nba_stats/playbyplayv3"
 
 type v3Doc struct {
@@ -102,7 +102,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 		return nil, err
 	}
 	res := &parse.Result{}
-	g := &pbp.Game{GameID: doc.Game.GameID, Provider: ProviderPBPV3, Players: map[pbp.PlayerID]pbp.PlayerInfo{}}
+	g := &model.Game{GameID: doc.Game.GameID, Provider: ProviderPBPV3, Players: map[model.PlayerID]model.PlayerInfo{}}
 	if g.GameID == "" {
 		g.GameID = h.Item
 	}
@@ -122,7 +122,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			continue
 		}
 		ck, err := ParseClock(a.Clock)
-		if err != nil || ck > pbp.PeriodLength(a.Period) {
+		if err != nil || ck > model.PeriodLength(a.Period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("clock %q: bad value", a.Clock)})
 			continue
 		}
@@ -148,39 +148,39 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	// Team-level actions carry teamId 0 and the team's id as personId.
 	isTeam := func(id string) bool { return id != "" && (id == g.Home.ID || id == g.Away.ID) }
-	sideOf := func(team, loc string) pbp.Side {
+	sideOf := func(team, loc string) model.Side {
 		switch {
 		case team != "" && team == g.Home.ID:
-			return pbp.Home
+			return model.Home
 		case team != "" && team == g.Away.ID:
-			return pbp.Away
+			return model.Away
 		case loc == "h":
-			return pbp.Home
+			return model.Home
 		case loc == "v":
-			return pbp.Away
+			return model.Away
 		}
-		return pbp.NoSide
+		return model.NoSide
 	}
-	teamOf := func(s pbp.Side) string {
+	teamOf := func(s model.Side) string {
 		switch s {
-		case pbp.Home:
+		case model.Home:
 			return g.Home.ID
-		case pbp.Away:
+		case model.Away:
 			return g.Away.ID
 		}
 		return ""
 	}
-	addPlayer := func(id, name string, s pbp.Side) pbp.PlayerID {
+	addPlayer := func(id, name string, s model.Side) model.PlayerID {
 		if id == "" || isTeam(id) {
 			return ""
 		}
-		pid := pbp.PlayerID(id)
+		pid := model.PlayerID(id)
 		if _, ok := g.Players[pid]; !ok {
-			g.Players[pid] = pbp.PlayerInfo{ID: pid, Name: name, Side: s}
+			g.Players[pid] = model.PlayerInfo{ID: pid, Name: name, Side: s}
 		}
 		return pid
 	}
-	resolve := func(s pbp.Side, name string) pbp.PlayerID {
+	resolve := func(s model.Side, name string) model.PlayerID {
 		id := names.lookup(teamOf(s), name)
 		if id == "" {
 			return ""
@@ -188,12 +188,12 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 		return addPlayer(id, "", s)
 	}
 	scoreHome, scoreAway := 0, 0
-	var lastMiss pbp.Side
+	var lastMiss model.Side
 	for i, a := range acts {
 		team, person := numID(a.TeamID), numID(a.PersonID)
 		ck, _ := ParseClock(a.Clock)
-		e := pbp.Event{GameID: g.GameID, Order: len(g.Events), EventNum: a.ActionNumber, Period: a.Period, Clock: ck,
-			Elapsed: pbp.Elapsed(a.Period, ck), Description: strings.Join(strings.Fields(a.Description), " ")}
+		e := model.Event{GameID: g.GameID, Order: len(g.Events), EventNum: a.ActionNumber, Period: a.Period, Clock: ck,
+			Elapsed: model.Elapsed(a.Period, ck), Description: strings.Join(strings.Fields(a.Description), " ")}
 		side := sideOf(team, a.Location)
 		teamEvent := team == "" && isTeam(person)
 		if teamEvent {
@@ -207,9 +207,9 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 		switch strings.ToLower(a.ActionType) {
 		case "made shot", "missed shot":
 			e.Made = strings.EqualFold(a.ActionType, "made shot")
-			e.Type = pbp.ShotMissed
+			e.Type = model.ShotMissed
 			if e.Made {
-				e.Type = pbp.ShotMade
+				e.Type = model.ShotMade
 			}
 			e.Three = a.ShotValue == 3 || strings.Contains(upper, "3PT")
 			if e.Made {
@@ -228,7 +228,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			}
 			e.Subtype = strings.ToLower(a.SubType)
 		case "free throw":
-			e.Type = pbp.FreeThrow
+			e.Type = model.FreeThrow
 			e.Made = !reMiss.MatchString(a.Description)
 			if a.ShotResult != "" {
 				e.Made = strings.EqualFold(a.ShotResult, "made")
@@ -241,33 +241,33 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			e.FTNum, e.FTOf, e.FTKind = ftDetail(0, strings.ToUpper(a.SubType+" "+a.Description))
 			e.Subtype = ftSubtype(e.FTKind)
 		case "rebound":
-			e.Type = pbp.Rebound
+			e.Type = model.Rebound
 			switch {
-			case lastMiss == pbp.NoSide || side == pbp.NoSide:
+			case lastMiss == model.NoSide || side == model.NoSide:
 			case lastMiss == side:
-				e.Rebound = pbp.ReboundOffensive
+				e.Rebound = model.ReboundOffensive
 			default:
-				e.Rebound = pbp.ReboundDefensive
+				e.Rebound = model.ReboundDefensive
 			}
-			lastMiss = pbp.NoSide
+			lastMiss = model.NoSide
 		case "turnover":
-			e.Type = pbp.Turnover
+			e.Type = model.Turnover
 			e.Subtype = strings.ToLower(a.SubType)
 		case "foul":
-			e.Type = pbp.Foul
+			e.Type = model.Foul
 			e.Foul = foulKindName(a.SubType, upper)
 			e.Subtype = strings.ToLower(a.SubType)
-			if e.Player == "" && side != pbp.NoSide {
+			if e.Player == "" && side != model.NoSide {
 				e.Team = true
 			}
 		case "violation":
-			e.Type = pbp.Violation
+			e.Type = model.Violation
 			e.Subtype = strings.ToLower(a.SubType)
-			if e.Player == "" && side != pbp.NoSide {
+			if e.Player == "" && side != model.NoSide {
 				e.Team = true
 			}
 		case "substitution":
-			e.Type = pbp.Substitution
+			e.Type = model.Substitution
 			e.SubOut, e.Player = e.Player, ""
 			if m := reV3Sub.FindStringSubmatch(e.Description); m != nil {
 				e.SubIn = resolve(side, m[1])
@@ -276,46 +276,46 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 				}
 			}
 		case "timeout":
-			e.Type, e.Team, e.Player = pbp.Timeout, true, ""
+			e.Type, e.Team, e.Player = model.Timeout, true, ""
 			e.Subtype = strings.ToLower(a.SubType)
 		case "jump ball":
-			e.Type = pbp.JumpBall
+			e.Type = model.JumpBall
 			if m := reV3Jump.FindStringSubmatch(e.Description); m != nil {
 				// the first jumper is the action's player; the second is of the other team
 				other := side.Other()
 				e.Jump2 = resolve(other, m[2])
-				if side == pbp.Away { // Player is the home jumper
+				if side == model.Away { // Player is the home jumper
 					e.Player, e.Jump2 = e.Jump2, e.Player
 				}
 				if m[3] != "" {
-					if id := resolve(pbp.Home, m[3]); id != "" {
-						e.JumpTo, e.Side = id, pbp.Home
-					} else if id := resolve(pbp.Away, m[3]); id != "" {
-						e.JumpTo, e.Side = id, pbp.Away
+					if id := resolve(model.Home, m[3]); id != "" {
+						e.JumpTo, e.Side = id, model.Home
+					} else if id := resolve(model.Away, m[3]); id != "" {
+						e.JumpTo, e.Side = id, model.Away
 					}
 				}
 			}
 		case "ejection":
-			e.Type = pbp.Ejection
+			e.Type = model.Ejection
 		case "period":
-			e.Side, e.Team, e.Player = pbp.NoSide, false, ""
+			e.Side, e.Team, e.Player = model.NoSide, false, ""
 			if strings.EqualFold(a.SubType, "start") {
-				e.Type = pbp.PeriodBegin
+				e.Type = model.PeriodBegin
 			} else {
-				e.Type = pbp.PeriodEnd
+				e.Type = model.PeriodEnd
 			}
 		case "instant replay":
-			e.Type, e.Side, e.Team, e.Player = pbp.Replay, pbp.NoSide, false, ""
+			e.Type, e.Side, e.Team, e.Player = model.Replay, model.NoSide, false, ""
 			e.Subtype = strings.ToLower(a.SubType)
 		case "":
 			// a steal or a block: fold into the turnover or shot it belongs to
 			if attachStealBlock(g, a.ActionNumber, upper, e.Player) {
 				continue
 			}
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			g.Warnings = append(g.Warnings, fmt.Sprintf("%s: action without type %q kept as unknown", poss[i], a.Description))
 		default:
-			e.Type = pbp.Unknown
+			e.Type = model.Unknown
 			e.Subtype = strings.ToLower(a.ActionType)
 		}
 		if sh, err1 := strconv.Atoi(strings.TrimSpace(a.ScoreHome)); err1 == nil {
@@ -329,9 +329,9 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	g.Home.Pts, g.Away.Pts = scoreHome, scoreAway
 	res.PBP = g
-	for _, t := range []pbp.Team{g.Home, g.Away} {
+	for _, t := range []model.Team{g.Home, g.Away} {
 		if t.ID != "" && t.Code != "" {
-			res.Teams = append(res.Teams, parse.TeamRow{TeamID: t.ID, Code: t.Code})
+			res.Teams = append(res.Teams, model.TeamRow{TeamID: t.ID, Code: t.Code})
 		}
 	}
 	// v3 names players by surname only: Result.Players stays empty so that
@@ -342,17 +342,17 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 // attachStealBlock folds a steal or block action into the latest event
 // with the same event number: a turnover gets the stealer, a missed shot
 // the blocker. It reports whether it found one.
-func attachStealBlock(g *pbp.Game, num int, upper string, player pbp.PlayerID) bool {
+func attachStealBlock(g *model.Game, num int, upper string, player model.PlayerID) bool {
 	for j := len(g.Events) - 1; j >= 0 && j >= len(g.Events)-6; j-- {
 		e := &g.Events[j]
 		if e.EventNum != num {
 			continue
 		}
 		switch {
-		case strings.Contains(upper, "STEAL") && e.Type == pbp.Turnover && e.Steal == "":
+		case strings.Contains(upper, "STEAL") && e.Type == model.Turnover && e.Steal == "":
 			e.Steal = player
 			return true
-		case strings.Contains(upper, "BLOCK") && e.Type == pbp.ShotMissed && e.Block == "":
+		case strings.Contains(upper, "BLOCK") && e.Type == model.ShotMissed && e.Block == "":
 			e.Block = player
 			return true
 		}
@@ -362,37 +362,37 @@ func attachStealBlock(g *pbp.Game, num int, upper string, player pbp.PlayerID) b
 
 // foulKindName maps a foul's named subtype (v3 "Shooting", live
 // "personal"+"shooting", ...) to a FoulKind.
-func foulKindName(sub, upper string) pbp.FoulKind {
+func foulKindName(sub, upper string) model.FoulKind {
 	s := strings.ToLower(strings.TrimSpace(sub))
 	switch {
 	case strings.Contains(s, "double technical"):
-		return pbp.FoulDoubleTechnical
+		return model.FoulDoubleTechnical
 	case strings.Contains(s, "flagrant") && (strings.Contains(s, "2") || strings.Contains(s, "two")):
-		return pbp.FoulFlagrant2
+		return model.FoulFlagrant2
 	case strings.Contains(s, "flagrant"):
-		return pbp.FoulFlagrant1
+		return model.FoulFlagrant1
 	case strings.Contains(s, "3 second"):
-		return pbp.FoulDefensive3Seconds
+		return model.FoulDefensive3Seconds
 	case strings.Contains(s, "technical"), strings.Contains(s, "delay"), strings.Contains(s, "taunt"), strings.Contains(s, "too many"), strings.Contains(s, "hanging"), strings.Contains(s, "excess timeout"), strings.Contains(s, "non-unsportsmanlike"):
-		return pbp.FoulTechnical
+		return model.FoulTechnical
 	case strings.Contains(s, "clear path"):
-		return pbp.FoulClearPath
+		return model.FoulClearPath
 	case strings.Contains(s, "transition take"):
-		return pbp.FoulTransitionTake
+		return model.FoulTransitionTake
 	case strings.Contains(s, "double personal"), s == "double":
-		return pbp.FoulDouble
+		return model.FoulDouble
 	case strings.Contains(s, "away from play"):
-		return pbp.FoulAwayFromPlay
+		return model.FoulAwayFromPlay
 	case strings.Contains(s, "inbound"):
-		return pbp.FoulInbound
+		return model.FoulInbound
 	case strings.Contains(s, "loose ball"):
-		return pbp.FoulLooseBall
+		return model.FoulLooseBall
 	case strings.Contains(s, "offensive"), strings.Contains(s, "charge"):
-		return pbp.FoulOffensive
+		return model.FoulOffensive
 	case strings.Contains(s, "shooting"):
-		return pbp.FoulShooting
+		return model.FoulShooting
 	case strings.Contains(s, "personal"), strings.Contains(s, "take"), strings.Contains(s, "block"):
-		return pbp.FoulPersonal
+		return model.FoulPersonal
 	}
 	return foulKind(-1, upper)
 }

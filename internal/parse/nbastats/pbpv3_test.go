@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
-func playerSet(g *pbp.Game) []string {
+func playerSet(g *model.Game) []string {
 	var out []string
 	for id := range g.Players {
 		out = append(out, string(id))
@@ -47,8 +47,8 @@ func TestPlayByPlayV3AgreesWithV2(t *testing.T) {
 	if a.Home.ID != b.Home.ID || a.Away.ID != b.Away.ID || a.Home.Pts != b.Home.Pts || a.Away.Pts != b.Away.Pts {
 		t.Errorf("v2 %+v/%+v, v3 %+v/%+v", a.Home, a.Away, b.Home, b.Away)
 	}
-	for _, s := range []pbp.Side{pbp.Home, pbp.Away} {
-		if x, y := pbp.Shooting(a.Events, s), pbp.Shooting(b.Events, s); x != y {
+	for _, s := range []model.Side{model.Home, model.Away} {
+		if x, y := model.Shooting(a.Events, s), model.Shooting(b.Events, s); x != y {
 			t.Errorf("%s: v2 %s, v3 %s", s, shootLine(x), shootLine(y))
 		}
 	}
@@ -56,7 +56,7 @@ func TestPlayByPlayV3AgreesWithV2(t *testing.T) {
 		t.Errorf("players differ:\nv2 %v\nv3 %v", x, y)
 	}
 	// v3 folds steals and blocks into the turnover and the shot.
-	count := func(g *pbp.Game, f func(pbp.Event) bool) int {
+	count := func(g *model.Game, f func(model.Event) bool) int {
 		n := 0
 		for _, e := range g.Events {
 			if f(e) {
@@ -65,11 +65,11 @@ func TestPlayByPlayV3AgreesWithV2(t *testing.T) {
 		}
 		return n
 	}
-	for name, f := range map[string]func(pbp.Event) bool{
-		"steals":  func(e pbp.Event) bool { return e.Steal != "" },
-		"blocks":  func(e pbp.Event) bool { return e.Block != "" },
-		"assists": func(e pbp.Event) bool { return e.Assist != "" },
-		"subs in": func(e pbp.Event) bool { return e.SubIn != "" },
+	for name, f := range map[string]func(model.Event) bool{
+		"steals":  func(e model.Event) bool { return e.Steal != "" },
+		"blocks":  func(e model.Event) bool { return e.Block != "" },
+		"assists": func(e model.Event) bool { return e.Assist != "" },
+		"subs in": func(e model.Event) bool { return e.SubIn != "" },
 	} {
 		if x, y := count(a, f), count(b, f); x != y {
 			t.Errorf("%s: v2 %d, v3 %d", name, x, y)

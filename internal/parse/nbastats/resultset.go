@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // resultSet is one entry of a stats.nba.com "resultSets" array, with each
@@ -295,7 +295,7 @@ func checkGame(h parse.Hint, gameID string) error {
 // minutesOf reads a minutes cell: a number of minutes (240, 34.5), "MM:SS",
 // "MM:SS.t" or ISO-8601 "PT34M12.00S"; null and "" are 0. It returns tenths
 // of a second.
-func minutesOf(c *jval) (pbp.Tenths, error) {
+func minutesOf(c *jval) (model.Tenths, error) {
 	if c == nil || c.k == jNull {
 		return 0, nil
 	}
@@ -319,11 +319,11 @@ func minutesOf(c *jval) (pbp.Tenths, error) {
 		if err != nil || f < 0 || f >= 60 {
 			return 0, fmt.Errorf("%q is not minutes", s)
 		}
-		return pbp.Tenths(mi*600) + pbp.Tenths(math.Round(f*10)), nil
+		return model.Tenths(mi*600) + model.Tenths(math.Round(f*10)), nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f > 1e5 {
 		return 0, fmt.Errorf("%q is not minutes", s)
 	}
-	return pbp.Tenths(math.Round(f * 600)), nil
+	return model.Tenths(math.Round(f * 600)), nil
 }

@@ -18,7 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/postgres"
 	"github.com/nbasim/nbasim/internal/store/sqlite"
@@ -181,14 +181,14 @@ func seed(t testing.TB, s store.Store) {
 		}
 	}
 	// A few plays: Jokic scores 2 at Q1 11:40 and 3 at Q2 6:00.
-	ev := func(ord int, period int, clock pbp.Tenths, typ pbp.EventType, player string, side pbp.Side, pts int8, sh, sa int) pbp.Event {
-		return pbp.Event{GameID: GameID, Order: ord, EventNum: ord + 1, Period: period, Clock: clock, Elapsed: pbp.Elapsed(period, clock),
-			Type: typ, Player: pbp.PlayerID(player), Side: side, Made: typ == pbp.ShotMade, Points: pts, Three: pts == 3, ScoreHome: sh, ScoreAway: sa}
+	ev := func(ord int, period int, clock model.Tenths, typ model.EventType, player string, side model.Side, pts int8, sh, sa int) model.Event {
+		return model.Event{GameID: GameID, Order: ord, EventNum: ord + 1, Period: period, Clock: clock, Elapsed: model.Elapsed(period, clock),
+			Type: typ, Player: model.PlayerID(player), Side: side, Made: typ == model.ShotMade, Points: pts, Three: pts == 3, ScoreHome: sh, ScoreAway: sa}
 	}
-	events := []pbp.Event{
-		ev(0, 1, 7200, pbp.PeriodBegin, "", 0, 0, 0, 0),
-		ev(1, 1, 7000, pbp.ShotMade, "203999", pbp.Home, 2, 2, 0),
-		ev(2, 2, 3600, pbp.ShotMade, "203999", pbp.Home, 3, 5, 0),
+	events := []model.Event{
+		ev(0, 1, 7200, model.PeriodBegin, "", 0, 0, 0, 0),
+		ev(1, 1, 7000, model.ShotMade, "203999", model.Home, 2, 2, 0),
+		ev(2, 2, 3600, model.ShotMade, "203999", model.Home, 3, 5, 0),
 	}
 	if _, err := store.ReplacePlays(ctx, s, GameID, "nba_stats/playbyplayv2", events); err != nil {
 		t.Fatalf("seed plays: %v", err)

@@ -9,10 +9,12 @@ package bbref
 import (
 	"bytes"
 	"fmt"
-	parsebbref "github.com/nbasim/nbasim/internal/parse/bbref"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/model"
+	parsebbref "github.com/nbasim/nbasim/internal/parse/bbref"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -138,7 +140,7 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 
 // Games implements source.Source for a schedule page, with the parser of
 // internal/parse/bbref.
-func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
+func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
 	if dataset != "schedule" {
 		return nil, fmt.Errorf("bbref: %s is not a schedule dataset", dataset)
 	}
@@ -150,4 +152,4 @@ func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameR
 }
 
 // GameItem implements source.Source.
-func (s *Source) GameItem(g parse.GameRow) string { return g.BBRefID }
+func (s *Source) GameItem(g model.GameRow) string { return g.BBRefID }

@@ -4,9 +4,11 @@ package espn
 
 import (
 	"fmt"
-	parseespn "github.com/nbasim/nbasim/internal/parse/espn"
 	"net/url"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/model"
+	parseespn "github.com/nbasim/nbasim/internal/parse/espn"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -144,7 +146,7 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 
 // Games implements source.Source for a scoreboard, with the parser of
 // internal/parse/espn.
-func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
+func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
 	if dataset != "scoreboard" {
 		return nil, fmt.Errorf("espn: %s is not a schedule dataset", dataset)
 	}
@@ -156,4 +158,4 @@ func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameR
 }
 
 // GameItem implements source.Source.
-func (s *Source) GameItem(g parse.GameRow) string { return g.ESPNID }
+func (s *Source) GameItem(g model.GameRow) string { return g.ESPNID }

@@ -4,6 +4,8 @@ package nbalive
 
 import (
 	"fmt"
+
+	"github.com/nbasim/nbasim/internal/model"
 	parsenbalive "github.com/nbasim/nbasim/internal/parse/nbalive"
 
 	"github.com/nbasim/nbasim/internal/layout"
@@ -118,7 +120,7 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 
 // Games implements source.Source for the schedule, with the parser of
 // internal/parse/nbalive.
-func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
+func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
 	if dataset != "schedule" {
 		return nil, fmt.Errorf("nba_live: %s is not a schedule dataset", dataset)
 	}
@@ -130,4 +132,4 @@ func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameR
 }
 
 // GameItem implements source.Source.
-func (s *Source) GameItem(g parse.GameRow) string { return g.GameID }
+func (s *Source) GameItem(g model.GameRow) string { return g.GameID }

@@ -10,11 +10,13 @@ package nbastats
 import (
 	"encoding/json"
 	"fmt"
-	parsenbastats "github.com/nbasim/nbasim/internal/parse/nbastats"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/nbasim/nbasim/internal/model"
+	parsenbastats "github.com/nbasim/nbasim/internal/parse/nbastats"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -218,7 +220,7 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 
 // Games implements source.Source for leaguegamelog, with the parser of
 // internal/parse/nbastats: one row per game, home and away from MATCHUP.
-func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameRow, error) {
+func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
 	if dataset != "leaguegamelog" {
 		return nil, fmt.Errorf("nba_stats: %s is not a schedule dataset", dataset)
 	}
@@ -230,4 +232,4 @@ func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]parse.GameR
 }
 
 // GameItem implements source.Source.
-func (s *Source) GameItem(g parse.GameRow) string { return g.GameID }
+func (s *Source) GameItem(g model.GameRow) string { return g.GameID }

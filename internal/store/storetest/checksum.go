@@ -4,8 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
@@ -36,7 +35,7 @@ var FixtureTables = []string{"games", "plays", "player_box", "team_box", "raw_ob
 // everything in the opposite order (same data, different physical order).
 func LoadFixture(ctx context.Context, t testing.TB, q store.Querier, reverse bool) {
 	t.Helper()
-	games := []parse.GameRow{
+	games := []model.GameRow{
 		{GameID: "0021800001", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16", HomeCode: "BOS", AwayCode: "PHI", HomePts: 105, AwayPts: 87, Final: true, ESPNID: "401070213"},
 		{GameID: "0021800002", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16", HomeCode: "GSW", AwayCode: "OKC", BBRefID: "201810160GSW"},
 		{GameID: "0041800406", Season: "2018-19", SeasonType: "playoffs", Date: "2019-06-13", HomeCode: "GSW", AwayCode: "TOR", HomePts: 110, AwayPts: 114, Final: true},
@@ -46,7 +45,7 @@ func LoadFixture(ctx context.Context, t testing.TB, q store.Querier, reverse boo
 		{GameID: "0021800001", Provider: "espn/summary", Events: sampleEvents("0021800001", 250)},
 		{GameID: "0041800406", Provider: "nba_stats/playbyplayv2", Events: sampleEvents("0041800406", 120)},
 	}
-	boxes := []pbp.Box{sampleBox("0021800001", "nba_stats/boxscoretraditionalv2", 0, 0), sampleBox("0021800001", "derived", 7200, 14400)}
+	boxes := []model.Box{sampleBox("0021800001", "nba_stats/boxscoretraditionalv2", 0, 0), sampleBox("0021800001", "derived", 7200, 14400)}
 	raws := []store.RawObject{
 		{Key: "nba_stats/playbyplayv2/2018-19/0021800001.json", Source: "nba_stats", Endpoint: "playbyplayv2", Season: "2018-19", Item: "0021800001", Size: 123456, SHA256: "ab12", FetchedAt: "2024-01-02T03:04:05.000Z", ContentType: "application/json"},
 		{Key: "espn/summary/2018-19/401070213.json", Source: "espn", Endpoint: "summary", ParseStatus: store.ParseFailed, ParserVersion: 2, ParsedAt: "2024-01-03T00:00:00.000Z", Error: "unexpected EOF at byte 17"},
@@ -157,15 +156,15 @@ var _ = register("ChecksumGoldenAndOrderIndependent", false, func(t *testing.T, 
 var _ = register("TypedReloadIsNoop", false, func(t *testing.T, b *bundle) {
 	load := func() {
 		mustDo(t, func() error {
-			_, err := store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular", HomePts: 1, AwayPts: 2, Final: true}})
+			_, err := store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular", HomePts: 1, AwayPts: 2, Final: true}})
 			return err
 		})
 		mustDo(t, func() error {
-			_, err := store.UpsertTeams(b.ctx, b.s, []parse.TeamRow{{TeamID: "1610612751", Code: "BKN"}})
+			_, err := store.UpsertTeams(b.ctx, b.s, []model.TeamRow{{TeamID: "1610612751", Code: "BKN"}})
 			return err
 		})
 		mustDo(t, func() error {
-			_, err := store.UpsertPlayers(b.ctx, b.s, []parse.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}})
+			_, err := store.UpsertPlayers(b.ctx, b.s, []model.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}})
 			return err
 		})
 		mustDo(t, func() error {

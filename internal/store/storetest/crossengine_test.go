@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
@@ -23,11 +23,11 @@ func TestChecksumAcrossEngines(t *testing.T) {
 			return err
 		})
 		mustDo(t, func() error {
-			_, err := store.UpsertTeams(ctx, s, []parse.TeamRow{{TeamID: "1610612751", Code: "BKN", City: "Brooklyn", ESPNCode: "BKN"}})
+			_, err := store.UpsertTeams(ctx, s, []model.TeamRow{{TeamID: "1610612751", Code: "BKN", City: "Brooklyn", ESPNCode: "BKN"}})
 			return err
 		})
 		mustDo(t, func() error {
-			_, err := store.UpsertPlayers(ctx, s, []parse.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}, {BBRefID: "jokicni01", Name: "Nikola Jokić"}})
+			_, err := store.UpsertPlayers(ctx, s, []model.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}, {BBRefID: "jokicni01", Name: "Nikola Jokić"}})
 			return err
 		})
 		for _, tb := range []string{"seasons", "teams", "players"} {

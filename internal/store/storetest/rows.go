@@ -6,21 +6,20 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
 var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
 	// NBA schedule: id, teams, date; not played yet.
-	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
 		Date: "2018-10-16", HomeCode: "BOS", AwayCode: "PHI", HomeTeamID: "1610612738", AwayTeamID: "1610612755", HomePts: -1, AwayPts: -1}}))
 	// NBA box: final score.
-	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular",
 		HomePts: 105, AwayPts: 87, Final: true}}))
 	// ESPN and bbref know only their ids (and a stale "scheduled" status)
 	// in one batch: merged field by field.
-	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{
 		{GameID: "0021800001", ESPNID: "401070213"},
 		{GameID: "0021800001", BBRefID: "201810160BOS", Date: "2018-10-16"},
 	}))
@@ -33,7 +32,7 @@ var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
 		t.Fatalf("merged game\n got %+v\nwant %+v", g, want)
 	}
 	// A corrected score replaces; a new game without scores has none.
-	must[int64](t)(store.UpsertGames(b.ctx, b.s, []parse.GameRow{{GameID: "0021800001", HomePts: 105, AwayPts: 88, Final: true},
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: "0021800001", HomePts: 105, AwayPts: 88, Final: true},
 		{GameID: "0021800002", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16"}}))
 	gs := must[[]store.Game](t)(store.ListGames(b.ctx, b.s, "2018-19"))
 	if len(gs) != 2 || gs[0].AwayPts != 88 || gs[1].HasScore || gs[1].Status != store.GameScheduled {
@@ -41,11 +40,11 @@ var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
 	}
 	// The same merge through the bulk path (COPY and a temporary table on
 	// PostgreSQL): a season's schedule, then a provider that knows only ids.
-	var sched, ids []parse.GameRow
+	var sched, ids []model.GameRow
 	for i := range 300 {
 		id := fmt.Sprintf("00218%05d", 1000+i)
-		sched = append(sched, parse.GameRow{GameID: id, Season: "2018-19", SeasonType: "regular", Date: "2019-01-01", HomeCode: "BOS", AwayCode: "NYK", HomePts: 100 + i%20, AwayPts: 90, Final: true})
-		ids = append(ids, parse.GameRow{GameID: id, ESPNID: fmt.Sprint(401000000 + i), HomePts: -1, AwayPts: -1})
+		sched = append(sched, model.GameRow{GameID: id, Season: "2018-19", SeasonType: "regular", Date: "2019-01-01", HomeCode: "BOS", AwayCode: "NYK", HomePts: 100 + i%20, AwayPts: 90, Final: true})
+		ids = append(ids, model.GameRow{GameID: id, ESPNID: fmt.Sprint(401000000 + i), HomePts: -1, AwayPts: -1})
 	}
 	must[int64](t)(store.UpsertGames(b.ctx, b.s, sched))
 	must[int64](t)(store.UpsertGames(b.ctx, b.s, ids))
@@ -53,7 +52,7 @@ var _ = register("GamesMerge", false, func(t *testing.T, b *bundle) {
 	if g.ESPNID != "401000299" || g.HomePts != 119 || g.Status != store.GameFinal || g.Date != "2019-01-01" || g.HomeCode != "BOS" {
 		t.Fatalf("bulk merge: %+v", g)
 	}
-	if _, err := store.UpsertGames(b.ctx, b.s, []parse.GameRow{{ESPNID: "1"}}); err == nil {
+	if _, err := store.UpsertGames(b.ctx, b.s, []model.GameRow{{ESPNID: "1"}}); err == nil {
 		t.Fatal("a game without an NBA id was accepted")
 	}
 	if _, err := store.GetGame(b.ctx, b.s, "0000000000"); !errors.Is(err, store.ErrNoRows) {
@@ -68,8 +67,8 @@ var _ = register("TeamsPlayersSeasonsMerge", false, func(t *testing.T, b *bundle
 	if err := b.s.QueryRow(b.ctx, `SELECT regular_games, playoff_games FROM seasons WHERE season = $1`, "2018-19").Scan(&reg, &po); err != nil || reg != 1230 || po != 82 {
 		t.Fatalf("season: %d %d %v", reg, po, err)
 	}
-	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []parse.TeamRow{{TeamID: "1610612751", Code: "BKN", City: "Brooklyn", Name: "Nets"}}))
-	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []parse.TeamRow{{TeamID: "1610612751", ESPNID: "17", ESPNCode: "BKN"}, {TeamID: "1610612751", BBRefCode: "BRK"}}))
+	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []model.TeamRow{{TeamID: "1610612751", Code: "BKN", City: "Brooklyn", Name: "Nets"}}))
+	must[int64](t)(store.UpsertTeams(b.ctx, b.s, []model.TeamRow{{TeamID: "1610612751", ESPNID: "17", ESPNCode: "BKN"}, {TeamID: "1610612751", BBRefCode: "BRK"}}))
 	var code, city, espn, bbref string
 	if err := b.s.QueryRow(b.ctx, `SELECT code, city, espn_id, bbref_code FROM teams WHERE team_id = $1`, "1610612751").Scan(&code, &city, &espn, &bbref); err != nil {
 		t.Fatal(err)
@@ -77,8 +76,8 @@ var _ = register("TeamsPlayersSeasonsMerge", false, func(t *testing.T, b *bundle
 	if code != "BKN" || city != "Brooklyn" || espn != "17" || bbref != "BRK" {
 		t.Fatalf("team %s %s %s %s", code, city, espn, bbref)
 	}
-	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []parse.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}, {ESPNID: "3975", Name: "Stephen Curry"}}))
-	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []parse.PlayerRow{{PlayerID: "201939", BBRefID: "curryst01"}}))
+	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []model.PlayerRow{{PlayerID: "201939", Name: "Stephen Curry"}, {ESPNID: "3975", Name: "Stephen Curry"}}))
+	must[int64](t)(store.UpsertPlayers(b.ctx, b.s, []model.PlayerRow{{PlayerID: "201939", BBRefID: "curryst01"}}))
 	var name string
 	var pb *string
 	if err := b.s.QueryRow(b.ctx, `SELECT name, bbref_id FROM players WHERE player_id = $1`, "201939").Scan(&name, &pb); err != nil || name != "Stephen Curry" || pb == nil || *pb != "curryst01" {
@@ -89,19 +88,19 @@ var _ = register("TeamsPlayersSeasonsMerge", false, func(t *testing.T, b *bundle
 	}
 })
 
-// sampleEvents returns n events exercising every field of pbp.Event.
-func sampleEvents(gameID string, n int) []pbp.Event {
-	evs := make([]pbp.Event, n)
+// sampleEvents returns n events exercising every field of model.Event.
+func sampleEvents(gameID string, n int) []model.Event {
+	evs := make([]model.Event, n)
 	for i := range evs {
-		evs[i] = pbp.Event{GameID: gameID, Order: i, EventNum: i*2 + 1, Period: 1 + i%5, Clock: pbp.Tenths(7200 - i%7200),
-			Elapsed: pbp.Tenths(i), Type: pbp.EventType(1 + i%13), Subtype: []string{"", "jump shot", "bad pass", "Ünïcødé ✓"}[i%4],
-			Side: pbp.Side(i % 3), Team: i%7 == 0, Made: i%2 == 0, Points: int8(i % 4), Three: i%3 == 0,
-			FTNum: i % 3, FTOf: 2 * (i % 2), FTKind: pbp.FreeThrowKind(i % 4), Rebound: pbp.ReboundKind(i % 3), Foul: pbp.FoulKind(i % 15),
-			Player: pbp.PlayerID(fmt.Sprint(200000 + i)), Assist: pbp.PlayerID([]string{"", "201939"}[i%2]),
-			Block: pbp.PlayerID([]string{"", "b1"}[i%2]), Steal: pbp.PlayerID([]string{"s1", ""}[i%2]),
-			Fouled: pbp.PlayerID([]string{"", "f1"}[i%2]), SubIn: pbp.PlayerID([]string{"in", ""}[i%2]),
-			SubOut: pbp.PlayerID([]string{"", "out"}[i%2]), Jump2: pbp.PlayerID([]string{"j2", ""}[i%2]),
-			JumpTo: pbp.PlayerID([]string{"", "jt"}[i%2]), ScoreHome: i/2 - 1, ScoreAway: i/3 - 1,
+		evs[i] = model.Event{GameID: gameID, Order: i, EventNum: i*2 + 1, Period: 1 + i%5, Clock: model.Tenths(7200 - i%7200),
+			Elapsed: model.Tenths(i), Type: model.EventType(1 + i%13), Subtype: []string{"", "jump shot", "bad pass", "Ünïcødé ✓"}[i%4],
+			Side: model.Side(i % 3), Team: i%7 == 0, Made: i%2 == 0, Points: int8(i % 4), Three: i%3 == 0,
+			FTNum: i % 3, FTOf: 2 * (i % 2), FTKind: model.FreeThrowKind(i % 4), Rebound: model.ReboundKind(i % 3), Foul: model.FoulKind(i % 15),
+			Player: model.PlayerID(fmt.Sprint(200000 + i)), Assist: model.PlayerID([]string{"", "201939"}[i%2]),
+			Block: model.PlayerID([]string{"", "b1"}[i%2]), Steal: model.PlayerID([]string{"s1", ""}[i%2]),
+			Fouled: model.PlayerID([]string{"", "f1"}[i%2]), SubIn: model.PlayerID([]string{"in", ""}[i%2]),
+			SubOut: model.PlayerID([]string{"", "out"}[i%2]), Jump2: model.PlayerID([]string{"j2", ""}[i%2]),
+			JumpTo: model.PlayerID([]string{"", "jt"}[i%2]), ScoreHome: i/2 - 1, ScoreAway: i/3 - 1,
 			Description: []string{"", "Curry 26' 3PT Jump Shot (3 PTS)", "O'Neal \"Shaq\" dunk", "日本語"}[i%4]}
 	}
 	return evs
@@ -112,7 +111,7 @@ var _ = register("PlaysRoundTrip", false, func(t *testing.T, b *bundle) {
 	if n := must[int64](t)(store.ReplacePlays(b.ctx, b.s, "0021800001", "nba_stats/playbyplayv2", evs)); n != 500 {
 		t.Fatalf("wrote %d plays", n)
 	}
-	got := must[[]pbp.Event](t)(store.LoadPlays(b.ctx, b.s, "0021800001", "nba_stats/playbyplayv2"))
+	got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, "0021800001", "nba_stats/playbyplayv2"))
 	if !reflect.DeepEqual(got, evs) {
 		for i := range evs {
 			if i >= len(got) || !reflect.DeepEqual(got[i], evs[i]) {
@@ -140,7 +139,7 @@ var _ = register("PlaysRoundTrip", false, func(t *testing.T, b *bundle) {
 	if n := must[int64](t)(store.ReplacePlaysBatch(b.ctx, b.s, big)); n != 30_000 {
 		t.Fatalf("big batch wrote %d", n)
 	}
-	if got := must[[]pbp.Event](t)(store.LoadPlays(b.ctx, b.s, big[50].GameID, big[50].Provider)); !reflect.DeepEqual(got, big[50].Events) {
+	if got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, big[50].GameID, big[50].Provider)); !reflect.DeepEqual(got, big[50].Events) {
 		t.Fatalf("game %s of the big batch did not round-trip", big[50].GameID)
 	}
 	if _, err := b.s.Exec(b.ctx, `DELETE FROM plays WHERE game_id LIKE $1`, "00299%"); err != nil {
@@ -157,28 +156,28 @@ var _ = register("PlaysRoundTrip", false, func(t *testing.T, b *bundle) {
 	}
 })
 
-func sampleBox(gameID, source string, from, to pbp.Tenths) pbp.Box {
-	return pbp.Box{GameID: gameID, Source: source, From: from, To: to,
-		Players: []pbp.PlayerLine{
-			{PlayerID: "201939", Name: "Stephen Curry", Side: pbp.Home, TeamID: "1610612744", Starter: true,
-				Stats: pbp.Stats{PTS: 30, FGM: 10, FGA: 20, FG3M: 5, FG3A: 11, FTM: 5, FTA: 5, OREB: 1, DREB: 4, REB: 5, AST: 8, STL: 2, BLK: 1, TOV: 3, PF: 2, PlusMinus: 12, Seconds: 21000}},
-			{PlayerID: "1628369", Name: "Jayson Tatum", Side: pbp.Away, TeamID: "1610612738", Stats: pbp.Stats{PTS: 22, PlusMinus: -12, Seconds: 19999}},
-			{PlayerID: "1", Name: "Bench Guy", Side: pbp.Away, DNP: true},
+func sampleBox(gameID, source string, from, to model.Tenths) model.Box {
+	return model.Box{GameID: gameID, Source: source, From: from, To: to,
+		Players: []model.PlayerLine{
+			{PlayerID: "201939", Name: "Stephen Curry", Side: model.Home, TeamID: "1610612744", Starter: true,
+				Stats: model.Stats{PTS: 30, FGM: 10, FGA: 20, FG3M: 5, FG3A: 11, FTM: 5, FTA: 5, OREB: 1, DREB: 4, REB: 5, AST: 8, STL: 2, BLK: 1, TOV: 3, PF: 2, PlusMinus: 12, Seconds: 21000}},
+			{PlayerID: "1628369", Name: "Jayson Tatum", Side: model.Away, TeamID: "1610612738", Stats: model.Stats{PTS: 22, PlusMinus: -12, Seconds: 19999}},
+			{PlayerID: "1", Name: "Bench Guy", Side: model.Away, DNP: true},
 		},
-		Home: pbp.TeamLine{TeamID: "1610612744", Code: "GSW", Side: pbp.Home, Stats: pbp.Stats{PTS: 110, REB: 50, TOV: 14, Seconds: 144000}},
-		Away: pbp.TeamLine{Code: "BOS", Side: pbp.Away, Stats: pbp.Stats{PTS: 98, REB: 40, Seconds: 144000}},
+		Home: model.TeamLine{TeamID: "1610612744", Code: "GSW", Side: model.Home, Stats: model.Stats{PTS: 110, REB: 50, TOV: 14, Seconds: 144000}},
+		Away: model.TeamLine{Code: "BOS", Side: model.Away, Stats: model.Stats{PTS: 98, REB: 40, Seconds: 144000}},
 	}
 }
 
 var _ = register("BoxRoundTrip", false, func(t *testing.T, b *bundle) {
 	full := sampleBox("0021800001", "nba_stats/boxscoretraditionalv2", 0, 0)
 	win := sampleBox("0021800001", "derived", 0, 7200)
-	must[int64](t)(store.UpsertBoxes(b.ctx, b.s, []pbp.Box{full, win}))
-	for _, want := range []pbp.Box{full, win} {
-		got := must[pbp.Box](t)(store.LoadBox(b.ctx, b.s, want.GameID, want.Source, store.BoxScope(want)))
+	must[int64](t)(store.UpsertBoxes(b.ctx, b.s, []model.Box{full, win}))
+	for _, want := range []model.Box{full, win} {
+		got := must[model.Box](t)(store.LoadBox(b.ctx, b.s, want.GameID, want.Source, store.BoxScope(want)))
 		// LoadBox orders players by side, starters first, then id.
 		w := want
-		w.Players = []pbp.PlayerLine{want.Players[0], want.Players[2], want.Players[1]}
+		w.Players = []model.PlayerLine{want.Players[0], want.Players[2], want.Players[1]}
 		if !reflect.DeepEqual(got, w) {
 			t.Fatalf("box %s\n got %+v\nwant %+v", store.BoxScope(want), got, w)
 		}
@@ -186,7 +185,7 @@ var _ = register("BoxRoundTrip", false, func(t *testing.T, b *bundle) {
 	// Re-writing a box drops lines no longer in it.
 	full.Players = full.Players[:1]
 	must[int64](t)(store.UpsertBox(b.ctx, b.s, full))
-	got := must[pbp.Box](t)(store.LoadBox(b.ctx, b.s, full.GameID, full.Source, "game"))
+	got := must[model.Box](t)(store.LoadBox(b.ctx, b.s, full.GameID, full.Source, "game"))
 	if len(got.Players) != 1 {
 		t.Fatalf("players after rewrite: %d", len(got.Players))
 	}

@@ -1,4 +1,4 @@
-package pbp
+package model
 
 // Stats are the counting stats of a player or a team box line.
 type Stats struct {

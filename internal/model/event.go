@@ -1,7 +1,10 @@
-// Package pbp holds the normalized play-by-play model that every provider's
-// feed maps into, and the box-score engine that folds a game's events into
-// state (see engine.go). docs/pbp-model.md documents the mapping per provider.
-package pbp
+// Package model holds the normalized types every stage shares: the rows a
+// provider response yields (games, teams, players), the play-by-play event
+// model and the box-score lines. Parsers produce them, the store persists
+// them, the engine (internal/pbp) folds them; model itself imports nothing
+// of nbasim, so data flows one way through it. docs/pbp-model.md documents
+// the mapping per provider.
+package model
 
 import "fmt"
 
@@ -121,6 +124,16 @@ func (t EventType) String() string {
 		return s
 	}
 	return fmt.Sprintf("type_%d", uint8(t))
+}
+
+// ParseEventType returns the EventType whose String is name.
+func ParseEventType(name string) (EventType, bool) {
+	for t, n := range eventTypeNames {
+		if n == name {
+			return t, true
+		}
+	}
+	return Unknown, false
 }
 
 // ReboundKind qualifies a rebound.
