@@ -38,6 +38,8 @@ func newRootCmd() *cobra.Command {
 		newSynthCmd(a),
 		newMCPCmd(a),
 		newBenchCmd(a),
+		newSimCmd(a),
+		newWinProbCmd(a),
 	)
 	closeOnError(root, a)
 	return root

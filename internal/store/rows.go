@@ -467,26 +467,35 @@ func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]model
 	var out []model.Event
 	for rows.Next() {
 		var e model.Event
-		var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul int64
-		var subtype, player, assist, block, steal, fouled, subIn, subOut, jump2, jumpTo, desc *string
-		if err := rows.Scan(&e.Order, &e.EventNum, &e.Period, &clock, &elapsed, &typ, &subtype, &side, &team, &made, &points, &three,
-			&e.FTNum, &e.FTOf, &ftKind, &reb, &foul, &player, &assist, &block, &steal, &fouled, &subIn, &subOut, &jump2, &jumpTo,
-			&e.ScoreHome, &e.ScoreAway, &desc); err != nil {
+		if err := scanPlay(rows, &e); err != nil {
 			return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
 		}
 		e.GameID = gameID
-		e.Clock, e.Elapsed, e.Type, e.Subtype = model.Tenths(clock), model.Tenths(elapsed), model.EventType(typ), deref(subtype)
-		e.Side, e.Team, e.Made, e.Points, e.Three = model.Side(side), team != 0, made != 0, int8(points), three != 0
-		e.FTKind, e.Rebound, e.Foul = model.FreeThrowKind(ftKind), model.ReboundKind(reb), model.FoulKind(foul)
-		e.Player, e.Assist, e.Block, e.Steal = model.PlayerID(deref(player)), model.PlayerID(deref(assist)), model.PlayerID(deref(block)), model.PlayerID(deref(steal))
-		e.Fouled, e.SubIn, e.SubOut = model.PlayerID(deref(fouled)), model.PlayerID(deref(subIn)), model.PlayerID(deref(subOut))
-		e.Jump2, e.JumpTo, e.Description = model.PlayerID(deref(jump2)), model.PlayerID(deref(jumpTo)), deref(desc)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
 	}
 	return out, nil
+}
+
+// scanPlay scans the columns PlayColumns[2:] of one plays row into e.
+func scanPlay(r interface{ Scan(...any) error }, e *model.Event, lead ...any) error {
+	var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul int64
+	var subtype, player, assist, block, steal, fouled, subIn, subOut, jump2, jumpTo, desc *string
+	dst := append(lead, &e.Order, &e.EventNum, &e.Period, &clock, &elapsed, &typ, &subtype, &side, &team, &made, &points, &three,
+		&e.FTNum, &e.FTOf, &ftKind, &reb, &foul, &player, &assist, &block, &steal, &fouled, &subIn, &subOut, &jump2, &jumpTo,
+		&e.ScoreHome, &e.ScoreAway, &desc)
+	if err := r.Scan(dst...); err != nil {
+		return err
+	}
+	e.Clock, e.Elapsed, e.Type, e.Subtype = model.Tenths(clock), model.Tenths(elapsed), model.EventType(typ), deref(subtype)
+	e.Side, e.Team, e.Made, e.Points, e.Three = model.Side(side), team != 0, made != 0, int8(points), three != 0
+	e.FTKind, e.Rebound, e.Foul = model.FreeThrowKind(ftKind), model.ReboundKind(reb), model.FoulKind(foul)
+	e.Player, e.Assist, e.Block, e.Steal = model.PlayerID(deref(player)), model.PlayerID(deref(assist)), model.PlayerID(deref(block)), model.PlayerID(deref(steal))
+	e.Fouled, e.SubIn, e.SubOut = model.PlayerID(deref(fouled)), model.PlayerID(deref(subIn)), model.PlayerID(deref(subOut))
+	e.Jump2, e.JumpTo, e.Description = model.PlayerID(deref(jump2)), model.PlayerID(deref(jumpTo)), deref(desc)
+	return nil
 }
 
 // PlayProviders lists the providers that have plays for gameID.

@@ -1,0 +1,270 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/nbasim/nbasim/internal/pbp"
+)
+
+func exp2(x float64) float64 { return math.Exp2(x) }
+
+// rng is wyrand: a tiny, fast generator whose sequence depends only on
+// the seed (so results are reproducible on every platform).
+type rng struct{ s uint64 }
+
+func (r *rng) next() uint64 {
+	r.s += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(r.s, r.s^0xe7037ed1a0b428db)
+	return hi ^ lo
+}
+
+// float returns a uniform number in [0,1).
+func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
+
+// Start is the state a simulation starts from: the tip, or a moment of a
+// real game.
+type Start struct {
+	Period  int                `json:"period"`       // 1.. (0 or 1 with Clock 12:00: the tip)
+	Clock   pbp.Tenths         `json:"clock_tenths"` // remaining in the period
+	Home    int                `json:"home_score"`   // score
+	Away    int                `json:"away_score"`   // score
+	Ball    pbp.Side           `json:"ball"`         // who has the ball (NoSide: a jump ball decides)
+	Fouls   [3]int8            `json:"-"`            // team fouls in the period, by side
+	Last2   [3]bool            `json:"-"`            // a team foul already in the last two minutes, by side
+	First   pbp.Side           `json:"first_ball"`   // who had the first possession of the game (NoSide: unknown)
+	OnCourt [3][5]pbp.PlayerID `json:"-"`            // the ten on the court, when known
+	// LineupEdge: points per 100 possessions the ten on the court are worth
+	// above their teams' ratings, by side, for offense and defense
+	// (RAPM-style, docs/sim.md); 0 when not estimated.
+	LineupOff, LineupDef [3]float64 `json:"-"`
+}
+
+// Tip is the start of a game.
+func Tip() Start { return Start{Period: 1, Clock: pbp.RegulationPeriod} }
+
+// matchTables are the outcome distributions of one matchup.
+type matchTables struct {
+	// dist[level][side][class][bonus]
+	dist   [][3][NumClasses][2]Dist
+	lineup [3][NumClasses][2]Dist // with the lineup edge, noise level 0 (median)
+	hasLU  bool
+	scale  [NumClasses]float64 // duration scale
+	dur    *[NumClasses]durTable
+}
+
+// noiseLevels are the standard-normal quantiles of the rating draws.
+var noiseLevels = []float64{-1.5341, -0.8871, -0.4888, -0.1573, 0.1573, 0.4888, 0.8871, 1.5341}
+
+// Matchup is a prepared game between two teams under a model.
+type Matchup struct {
+	m          *Model
+	HomeID     string  `json:"home_team_id"`
+	AwayID     string  `json:"away_team_id"`
+	HomePer100 float64 `json:"home_points_per_100"` // expected home offense per 100 possessions
+	AwayPer100 float64 `json:"away_points_per_100"`
+	Pace       float64 `json:"pace_per_48"`
+	NetSD      float64 `json:"net_sd_per_100"` // uncertainty of the home-minus-away efficiency
+	Neutral    bool    `json:"neutral"`
+	tables     matchTables
+}
+
+// NewMatchup prepares home vs away under m (neutral: no home court).
+func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
+	h, a := m.team(homeID), m.team(awayID)
+	hc := m.Ratings.Home / 2
+	if neutral {
+		hc = 0
+	}
+	mu := m.Ratings.Mean
+	x := &Matchup{m: m, HomeID: homeID, AwayID: awayID, Neutral: neutral,
+		HomePer100: mu + h.Offense + a.Defense + hc,
+		AwayPer100: mu + a.Offense + h.Defense - hc,
+		Pace:       m.Ratings.Pace + h.Pace + a.Pace,
+		NetSD:      math.Hypot(h.SD, a.SD) * m.cfg.RatingNoise,
+	}
+	x.build(Start{})
+	return x
+}
+
+func (x *Matchup) build(st Start) {
+	m := x.m
+	ratio := 1.0
+	if m.LeaguePoint > 0 {
+		ratio = m.NormalPoint / m.LeaguePoint
+	}
+	levels := []float64{0}
+	if x.NetSD > 0 {
+		levels = noiseLevels
+	}
+	x.tables.dist = make([][3][NumClasses][2]Dist, len(levels))
+	mk := func(side pbp.Side, per100 float64) [NumClasses][2]Dist {
+		var out [NumClasses][2]Dist
+		factor := per100 / 100 * ratio / m.NormalPoint
+		for c := Class(0); c < NumClasses; c++ {
+			f := factor
+			if c == Garbage {
+				f = 1 + (factor-1)/2
+			}
+			for b := 0; b < 2; b++ {
+				ch := &m.Chains[c][b]
+				target := ch.expected(0) * f
+				out[c][b] = ch.Distribution(ch.DeltaFor(target))
+			}
+		}
+		return out
+	}
+	for i, z := range levels {
+		d := z * x.NetSD / 2 // half of the net shift to each side
+		x.tables.dist[i][pbp.Home] = mk(pbp.Home, x.HomePer100+d)
+		x.tables.dist[i][pbp.Away] = mk(pbp.Away, x.AwayPer100-d)
+	}
+	x.tables.hasLU = false
+	if st.LineupOff != [3]float64{} || st.LineupDef != [3]float64{} {
+		x.tables.hasLU = true
+		x.tables.lineup[pbp.Home] = mk(pbp.Home, x.HomePer100+st.LineupOff[pbp.Home]+st.LineupDef[pbp.Away])
+		x.tables.lineup[pbp.Away] = mk(pbp.Away, x.AwayPer100+st.LineupOff[pbp.Away]+st.LineupDef[pbp.Home])
+	}
+	pace := x.Pace
+	if pace <= 0 {
+		pace = m.Ratings.Pace
+	}
+	for c := Class(0); c < NumClasses; c++ {
+		x.tables.scale[c] = 1
+		if (c == Normal || c == Garbage) && pace > 0 && m.Ratings.Pace > 0 {
+			x.tables.scale[c] = m.Ratings.Pace / pace
+		}
+	}
+	x.tables.dur = &m.dur
+}
+
+// Options of a simulation run.
+type Options struct {
+	N    int    // simulations (default 10,000)
+	Seed uint64 // same seed, same model, same start: same results
+}
+
+// Outcomes are the raw results of a run.
+type Outcomes struct {
+	Home, Away []int16
+	OT         int // games that went to overtime
+}
+
+// Simulate plays the rest of the game from st n times.
+func (x *Matchup) Simulate(st Start, opt Options) (*Outcomes, error) {
+	if opt.N <= 0 {
+		opt.N = 10000
+	}
+	if st.Period < 1 {
+		st.Period, st.Clock = 1, pbp.RegulationPeriod
+	}
+	if st.Clock < 0 || st.Clock > pbp.PeriodLength(st.Period) {
+		return nil, fmt.Errorf("sim: clock %s outside period %d", st.Clock, st.Period)
+	}
+	if st.LineupOff != [3]float64{} || st.LineupDef != [3]float64{} || x.tables.hasLU {
+		x.build(st)
+	}
+	out := &Outcomes{Home: make([]int16, opt.N), Away: make([]int16, opt.N)}
+	r := rng{s: opt.Seed ^ 0x9e3779b97f4a7c15}
+	levels := uint64(len(x.tables.dist))
+	elapsed0 := pbp.Elapsed(st.Period, st.Clock)
+	for i := 0; i < opt.N; i++ {
+		lvl := 0
+		if levels > 1 {
+			lvl = int((r.next() >> 32) * levels >> 32)
+		}
+		luEnd := pbp.Tenths(-1)
+		if x.tables.hasLU {
+			luEnd = elapsed0 + pbp.Tenths(-math.Log(1-r.float())*x.m.cfg.LineupSeconds*10)
+		}
+		h, a, ot := x.play(&r, st, &x.tables.dist[lvl], luEnd)
+		out.Home[i], out.Away[i] = int16(h), int16(a)
+		if ot {
+			out.OT++
+		}
+	}
+	return out, nil
+}
+
+// play simulates one game from st.
+func (x *Matchup) play(r *rng, st Start, dist *[3][NumClasses][2]Dist, luEnd pbp.Tenths) (home, away int, ot bool) {
+	score := [3]int{0, st.Home, st.Away}
+	period, clock := st.Period, st.Clock
+	fouls, last2 := st.Fouls, st.Last2
+	ball, first := st.Ball, st.First
+	jump := func() pbp.Side {
+		if r.next()&1 == 0 {
+			return pbp.Home
+		}
+		return pbp.Away
+	}
+	if ball == pbp.NoSide {
+		ball = jump()
+		if period == 1 && clock == pbp.RegulationPeriod {
+			first = ball
+		}
+	}
+	if first == pbp.NoSide {
+		first = jump()
+	}
+	tb := x.tables
+	for {
+		if clock <= 0 {
+			if period >= 4 && score[pbp.Home] != score[pbp.Away] {
+				break
+			}
+			period++
+			clock = pbp.PeriodLength(period)
+			fouls, last2 = [3]int8{}, [3]bool{}
+			switch period {
+			case 2, 3:
+				ball = first.Other()
+			case 4:
+				ball = first
+			default:
+				ball = jump()
+			}
+			if period > 12 { // safety: never loop forever
+				if score[pbp.Home] == score[pbp.Away] {
+					score[jump()]++
+				}
+				break
+			}
+		}
+		def := ball.Other()
+		margin := score[ball] - score[def]
+		cl := Classify(period, clock, margin)
+		b := 0
+		if inBonus(fouls[def], last2[def], period, clock) {
+			b = 1
+		}
+		d := &dist[ball][cl][b]
+		if luEnd >= 0 && pbp.Elapsed(period, clock) < luEnd {
+			d = &tb.lineup[ball][cl][b]
+		}
+		u := r.next()
+		o := d.draw(u)
+		dur := pbp.Tenths(float64(tb.dur[cl][r.next()>>56]) * tb.scale[cl])
+		if dur < 10 {
+			dur = 10
+		}
+		if dur >= clock {
+			// the buzzer: the possession counts if its shot got off in time
+			if pbp.Tenths(r.next()>>40)%dur >= clock {
+				o = Outcome{}
+			}
+			dur = clock
+		}
+		clock -= dur
+		score[ball] += int(o.Pts)
+		if o.Fouls > 0 {
+			fouls[def] += o.Fouls
+			if clock <= 1200 {
+				last2[def] = true
+			}
+		}
+		ball = def
+	}
+	return score[pbp.Home], score[pbp.Away], period > 4
+}

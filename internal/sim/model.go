@@ -1,0 +1,199 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config sets the whole model.
+type Config struct {
+	Ratings RatingConfig
+	// SituationHalfLifeDays: forgetting of the league possession chains
+	// per situation (slower than team ratings: league trends move slowly).
+	SituationHalfLifeDays float64
+	// LineupMinutes: mean length of the stretch during which the ten on
+	// the court at a moment keep playing (simulations from a moment).
+	LineupSeconds float64
+	// RatingNoise scales the per-simulation draw of team strength from the
+	// ratings' posterior (0: ratings taken as exact).
+	RatingNoise float64
+}
+
+// DefaultConfig is the configuration the backtests report.
+var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1}
+
+// Estimator walks a corpus forward in date order and gives the model as it
+// stood before any date: only games played on earlier dates are ever
+// folded in (walk-forward; the leak guard test holds it to that).
+type Estimator struct {
+	cfg     Config
+	corpus  *Corpus
+	next    int // index of the next corpus game not folded in
+	asOf    string
+	ratings *teamRatings
+	counts  [NumClasses][2]Counts
+	lastDn  int
+	latest  string // date of the latest game folded in
+	folded  int
+}
+
+// NewEstimator starts an estimator over c (games in date order).
+func NewEstimator(c *Corpus, cfg Config) *Estimator {
+	return &Estimator{cfg: cfg, corpus: c, ratings: newTeamRatings(cfg.Ratings), lastDn: -1}
+}
+
+// dayNumber converts a YYYY-MM-DD date to days since 1970-01-01.
+func dayNumber(date string) (int, error) {
+	t, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return 0, fmt.Errorf("sim: date %q: want YYYY-MM-DD", date)
+	}
+	return int(t.Unix() / 86400), nil
+}
+
+// AdvanceTo folds in every game played before date. Dates must not go
+// backwards.
+func (e *Estimator) AdvanceTo(date string) error {
+	if date < e.asOf {
+		return fmt.Errorf("sim: estimator is at %s, cannot go back to %s", e.asOf, date)
+	}
+	for e.next < len(e.corpus.Games) && e.corpus.Games[e.next].Date < date {
+		g := &e.corpus.Games[e.next]
+		if err := e.fold(g, date); err != nil {
+			return err
+		}
+		e.next++
+	}
+	e.asOf = date
+	return nil
+}
+
+// fold adds one finished game; it refuses a game not strictly before asOf.
+func (e *Estimator) fold(g *Game, asOf string) error {
+	if !(g.Date < asOf) {
+		return fmt.Errorf("sim: leak: game %s of %s folded into a model as of %s", g.ID, g.Date, asOf)
+	}
+	dn, err := dayNumber(g.Date)
+	if err != nil {
+		return fmt.Errorf("sim: game %s: %w", g.ID, err)
+	}
+	e.ratings.decayTo(dn)
+	if e.lastDn >= 0 && dn > e.lastDn {
+		f := pow2(-float64(dn-e.lastDn) / e.cfg.SituationHalfLifeDays)
+		for c := range e.counts {
+			for b := range e.counts[c] {
+				e.counts[c][b].Scale(f)
+			}
+		}
+	}
+	if dn > e.lastDn {
+		e.lastDn = dn
+	}
+	e.ratings.add(g)
+	for i := range g.Poss {
+		p := &g.Poss[i]
+		cl := Classify(int(p.Period), p.Clock, int(p.Margin))
+		b := 0
+		if p.Bonus {
+			b = 1
+		}
+		e.counts[cl][b].Add(p, 1)
+	}
+	if g.Date > e.latest {
+		e.latest = g.Date
+	}
+	e.folded++
+	return nil
+}
+
+// Model is the possession model as it stood before a date.
+type Model struct {
+	AsOf        string  `json:"as_of"`         // the model knows games played before this date
+	LatestGame  string  `json:"latest_game"`   // date of the latest game it knows
+	Games       int     `json:"games"`         // games folded in
+	Ratings     Ratings `json:"ratings"`       // team ratings
+	LeaguePoint float64 `json:"league_points"` // observed points per possession, all situations
+	NormalPoint float64 `json:"normal_points"` // observed points per possession, normal situation
+	// Chains by situation and penalty (0: defense not in the penalty).
+	Chains [NumClasses][2]Chain `json:"-"`
+	dur    [NumClasses]durTable
+	cfg    Config
+}
+
+// Model returns the model as of the estimator's date.
+func (e *Estimator) Model() (*Model, error) {
+	r, err := e.ratings.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{AsOf: e.asOf, LatestGame: e.latest, Games: e.folded, Ratings: r, cfg: e.cfg}
+	var all, normal Counts
+	for b := 0; b < 2; b++ {
+		normal.addCounts(&e.counts[Normal][b])
+	}
+	for c := range e.counts {
+		for b := range e.counts[c] {
+			all.addCounts(&e.counts[c][b])
+		}
+	}
+	base := ChainFrom(normal, nil, 2000)
+	m.LeaguePoint = ratio(all.Pts, all.Poss, defaultChain.Points)
+	m.NormalPoint = ratio(normal.Pts, normal.Poss, defaultChain.Points)
+	normDur := durationsFrom(normal.Hist, nil)
+	for c := Class(0); c < NumClasses; c++ {
+		var both Counts
+		both.addCounts(&e.counts[c][0])
+		both.addCounts(&e.counts[c][1])
+		cb := ChainFrom(both, &base, 300)
+		for b := 0; b < 2; b++ {
+			m.Chains[c][b] = ChainFrom(e.counts[c][b], &cb, 300)
+		}
+		m.dur[c] = durationsFrom(both.Hist, &normDur)
+	}
+	return m, nil
+}
+
+func (c *Counts) addCounts(o *Counts) {
+	c.Poss += o.Poss
+	c.Pts += o.Pts
+	c.TO += o.TO
+	c.Trip1 += o.Trip1
+	c.Trip2 += o.Trip2
+	c.Trip3 += o.Trip3
+	c.And1 += o.And1
+	c.FGA2 += o.FGA2
+	c.FGM2 += o.FGM2
+	c.FGA3 += o.FGA3
+	c.FGM3 += o.FGM3
+	c.FTA += o.FTA
+	c.FTM += o.FTM
+	c.OrebFG += o.OrebFG
+	c.OrebFT += o.OrebFT
+	c.MissFG += o.MissFG
+	c.MissFTEnd += o.MissFTEnd
+	c.ExtraFouls += o.ExtraFouls
+	c.Dur += o.Dur
+	c.DurN += o.DurN
+	for i := range c.Hist {
+		c.Hist[i] += o.Hist[i]
+	}
+}
+
+func pow2(x float64) float64 { return exp2(x) }
+
+// ModelAt builds the model as it stood before date from c.
+func ModelAt(c *Corpus, date string, cfg Config) (*Model, error) {
+	e := NewEstimator(c, cfg)
+	if err := e.AdvanceTo(date); err != nil {
+		return nil, err
+	}
+	return e.Model()
+}
+
+// sideRating returns a team's rating or zero (an unknown team is average).
+func (m *Model) team(id string) TeamRating {
+	if r, ok := m.Ratings.Teams[id]; ok {
+		return r
+	}
+	return TeamRating{SD: 11 * 0.4}
+}

@@ -1,0 +1,212 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+)
+
+// maxTeams bounds the teams a rating system tracks (30 franchises; NBA
+// team ids are stable across relocations and renames).
+const maxTeams = 40
+
+// RatingConfig sets the team rating estimator (docs/sim.md, "Team
+// ratings").
+type RatingConfig struct {
+	HalfLifeDays float64 // weight of a game halves every HalfLifeDays
+	Prior        float64 // ridge weight (in games) pulling each team rating to 0
+}
+
+// DefaultRatingConfig is the configuration the backtests report.
+var DefaultRatingConfig = RatingConfig{HalfLifeDays: 75, Prior: 6}
+
+// ridge is a decayed, ridge-regularised least-squares system A x = b.
+type ridge struct {
+	n      int
+	a      []float64 // data part, n*n
+	b      []float64
+	lambda []float64 // prior precision per coefficient
+	mean   []float64 // prior mean per coefficient
+}
+
+func newRidge(n int) *ridge {
+	return &ridge{n: n, a: make([]float64, n*n), b: make([]float64, n), lambda: make([]float64, n), mean: make([]float64, n)}
+}
+
+func (r *ridge) scale(f float64) {
+	for i := range r.a {
+		r.a[i] *= f
+	}
+	for i := range r.b {
+		r.b[i] *= f
+	}
+}
+
+// add adds one observation y = sum x[idx[k]]*val[k] with weight w.
+func (r *ridge) add(idx []int, val []float64, y, w float64) {
+	for i, ii := range idx {
+		for j, jj := range idx {
+			r.a[ii*r.n+jj] += w * val[i] * val[j]
+		}
+		r.b[ii] += w * val[i] * y
+	}
+}
+
+// solve returns the posterior mean and the diagonal of the inverse of the
+// system matrix.
+func (r *ridge) solve() (x, variance []float64, err error) {
+	n := r.n
+	m := make([]float64, n*(n+n+1))
+	w := 2*n + 1
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			m[i*w+j] = r.a[i*n+j]
+		}
+		m[i*w+i] += r.lambda[i]
+		m[i*w+n+i] = 1
+		m[i*w+2*n] = r.b[i] + r.lambda[i]*r.mean[i]
+	}
+	// Gauss-Jordan with partial pivoting (n is small: 2*maxTeams+2)
+	for col := 0; col < n; col++ {
+		piv := col
+		for i := col + 1; i < n; i++ {
+			if math.Abs(m[i*w+col]) > math.Abs(m[piv*w+col]) {
+				piv = i
+			}
+		}
+		if math.Abs(m[piv*w+col]) < 1e-12 {
+			return nil, nil, fmt.Errorf("sim: rating system is singular at coefficient %d", col)
+		}
+		if piv != col {
+			for j := 0; j < w; j++ {
+				m[col*w+j], m[piv*w+j] = m[piv*w+j], m[col*w+j]
+			}
+		}
+		d := m[col*w+col]
+		for j := 0; j < w; j++ {
+			m[col*w+j] /= d
+		}
+		for i := 0; i < n; i++ {
+			if i == col || m[i*w+col] == 0 {
+				continue
+			}
+			f := m[i*w+col]
+			for j := 0; j < w; j++ {
+				m[i*w+j] -= f * m[col*w+j]
+			}
+		}
+	}
+	x = make([]float64, n)
+	variance = make([]float64, n)
+	for i := 0; i < n; i++ {
+		x[i] = m[i*w+2*n]
+		variance[i] = m[i*w+n+i]
+	}
+	return x, variance, nil
+}
+
+// teamRatings estimates per-team offense, defense and pace, a league mean
+// and a home-court effect, from games before a date.
+type teamRatings struct {
+	cfg    RatingConfig
+	teams  map[string]int
+	eff    *ridge // [mu, home, O_1..O_T, D_1..D_T], points per 100 possessions
+	pace   *ridge // [pi, P_1..P_T], possessions per 48 minutes
+	games  []float64
+	lastDn int // day number of the last decay
+}
+
+func newTeamRatings(cfg RatingConfig) *teamRatings {
+	t := &teamRatings{cfg: cfg, teams: map[string]int{}, eff: newRidge(2 + 2*maxTeams), pace: newRidge(1 + maxTeams), games: make([]float64, maxTeams), lastDn: -1}
+	t.eff.lambda[0], t.eff.mean[0] = 1e-3, 108
+	t.eff.lambda[1], t.eff.mean[1] = 0.05, 3
+	for i := 2; i < t.eff.n; i++ {
+		t.eff.lambda[i] = cfg.Prior
+	}
+	t.pace.lambda[0], t.pace.mean[0] = 1e-3, 98
+	for i := 1; i < t.pace.n; i++ {
+		t.pace.lambda[i] = cfg.Prior
+	}
+	return t
+}
+
+func (t *teamRatings) team(id string) int {
+	if i, ok := t.teams[id]; ok {
+		return i
+	}
+	if len(t.teams) >= maxTeams {
+		return -1
+	}
+	i := len(t.teams)
+	t.teams[id] = i
+	return i
+}
+
+// decayTo ages the data to day number dn.
+func (t *teamRatings) decayTo(dn int) {
+	if t.lastDn >= 0 && dn > t.lastDn {
+		f := math.Pow(0.5, float64(dn-t.lastDn)/t.cfg.HalfLifeDays)
+		t.eff.scale(f)
+		t.pace.scale(f)
+		for i := range t.games {
+			t.games[i] *= f
+		}
+	}
+	if dn > t.lastDn {
+		t.lastDn = dn
+	}
+}
+
+// add adds a finished game (the caller has aged the data to its date).
+func (t *teamRatings) add(g *Game) {
+	h, a := t.team(g.HomeID), t.team(g.AwayID)
+	if h < 0 || a < 0 {
+		return
+	}
+	poss := float64(g.PossHome+g.PossAway) / 2
+	if poss <= 0 {
+		return
+	}
+	T := maxTeams
+	w := poss / 100
+	t.eff.add([]int{0, 1, 2 + h, 2 + T + a}, []float64{1, 0.5, 1, 1}, 100*float64(g.HomePts)/poss, w)
+	t.eff.add([]int{0, 1, 2 + a, 2 + T + h}, []float64{1, -0.5, 1, 1}, 100*float64(g.AwayPts)/poss, w)
+	t.pace.add([]int{0, 1 + h, 1 + a}, []float64{1, 1, 1}, poss*2880/g.Seconds, 1)
+	t.games[h]++
+	t.games[a]++
+}
+
+// TeamRating is one team's estimate before a date.
+type TeamRating struct {
+	Offense float64 `json:"offense_per_100"` // points per 100 possessions above the league
+	Defense float64 `json:"defense_per_100"` // points allowed per 100 above the league (lower is better)
+	Pace    float64 `json:"pace_per_48"`     // possessions per 48 minutes above the league
+	Games   float64 `json:"games_weighted"`  // decayed games behind the estimate
+	SD      float64 `json:"net_sd_per_100"`  // posterior standard deviation of offense minus defense
+}
+
+// Ratings is a snapshot of the team ratings.
+type Ratings struct {
+	Mean  float64               `json:"league_points_per_100"`
+	Home  float64               `json:"home_points_per_100"` // home minus away efficiency at equal strength
+	Pace  float64               `json:"league_pace_per_48"`
+	Teams map[string]TeamRating `json:"teams"`
+}
+
+func (t *teamRatings) snapshot() (Ratings, error) {
+	x, v, err := t.eff.solve()
+	if err != nil {
+		return Ratings{}, err
+	}
+	p, _, err := t.pace.solve()
+	if err != nil {
+		return Ratings{}, err
+	}
+	T := maxTeams
+	r := Ratings{Mean: x[0], Home: x[1], Pace: p[0], Teams: make(map[string]TeamRating, len(t.teams))}
+	// residual variance of one per-100 observation: about 11^2 at w=1
+	for id, i := range t.teams {
+		r.Teams[id] = TeamRating{Offense: x[2+i], Defense: x[2+T+i], Pace: p[1+i], Games: t.games[i],
+			SD: 11 * math.Sqrt(v[2+i]+v[2+T+i])}
+	}
+	return r, nil
+}
