@@ -26,6 +26,10 @@ type Lake struct {
 	URL    string `yaml:"url"`    // file://./data/lake, s3://bucket?region=..&endpoint=.., mem://
 	Prefix string `yaml:"prefix"` // key prefix inside the bucket (S3_PREFIX)
 	Region string `yaml:"region"` // AWS region (AWS_REGION), added to s3:// URLs without one
+	// Layout is how keys are laid out: nbasim (our own), nba_simulator (the
+	// Python system's bucket, read in place) or auto (detected from a
+	// sample of keys).
+	Layout string `yaml:"layout"`
 }
 
 // Database configures the store.

@@ -23,6 +23,7 @@ func Default() *Config {
 			URL:    "file://./data/lake",
 			Prefix: "",
 			Region: "us-east-1",
+			Layout: "auto",
 		},
 		Database: Database{
 			URL:            "",

@@ -102,6 +102,7 @@ var docs = map[string]string{
 	"lake.url":                            "Lake location: file://path, s3://bucket?region=..&endpoint=..&use_path_style=true, or mem://",
 	"lake.prefix":                         "Key prefix inside the bucket",
 	"lake.region":                         "AWS region, added to s3:// URLs that have none",
+	"lake.layout":                         "Key layout: nbasim, nba_simulator (the Python system's bucket, read in place) or auto (detected from a sample of keys)",
 	"database.url":                        "PostgreSQL URL (postgres://user:pass@host:5432/db); empty means SQLite at database.sqlite_path",
 	"database.sqlite_path":                "SQLite database file (the embedded default)",
 	"database.min_conns":                  "PostgreSQL pool: connections kept open",

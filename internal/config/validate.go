@@ -42,6 +42,11 @@ func Validate(cfg *Config, o *Origins) error {
 			bad("lake.url", "s3 URL needs a bucket: s3://bucket?region=..")
 		}
 	}
+	switch cfg.Lake.Layout {
+	case "", "nbasim", "nba_simulator", "auto":
+	default:
+		bad("lake.layout", "%q is not a layout: want nbasim, nba_simulator or auto", cfg.Lake.Layout)
+	}
 	if cfg.Database.URL != "" {
 		u, err := url.Parse(cfg.Database.URL)
 		switch {

@@ -23,7 +23,14 @@ const (
 	PerSeason Per = "season" // one object per season
 	PerMonth  Per = "month"  // one object per month of a season
 	PerRange  Per = "range"  // one object per game and time window
+	PerTeam   Per = "team"   // one object per team and season
+	PerPlayer Per = "player" // one object per player and season
+	PerDump   Per = "dump"   // a one-off file tied to no season (season segment DumpSeason)
 )
+
+// DumpSeason is the season segment of datasets tied to no season (PerDump):
+// the Kaggle dump's tables, hoopR's static reference files.
+const DumpSeason = "all"
 
 // Dataset is one kind of object a source writes.
 type Dataset struct {
@@ -35,6 +42,9 @@ type Dataset struct {
 	Item *regexp.Regexp
 	// IDKind names the id space of per-game items: nba, espn, bbref.
 	IDKind string
+	// Adopted is set on datasets nbasim does not fetch itself: it keeps
+	// them, byte for byte, when it adopts an nba_simulator bucket.
+	Adopted bool
 }
 
 // ID returns "source/name".
@@ -72,6 +82,8 @@ var Datasets = []Dataset{
 	{Source: "bbref", Name: "boxscores", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
 	{Source: "bbref", Name: "pbp", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
 }
+
+func init() { Datasets = append(Datasets, adoptedDatasets()...) }
 
 // Lookup returns the dataset source/name.
 func Lookup(source, name string) (Dataset, bool) {
@@ -117,7 +129,7 @@ func Make(source, name, season, item string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("layout: unknown dataset %s/%s", source, name)
 	}
-	if _, err := ParseSeason(season); err != nil {
+	if err := checkSeason(d, season); err != nil {
 		return "", err
 	}
 	if !d.Item.MatchString(item) {
@@ -144,7 +156,7 @@ func Parse(key string) (Key, Dataset, error) {
 	if !ok {
 		return Key{}, Dataset{}, &ParseError{key, fmt.Sprintf("unknown dataset %s/%s", parts[0], parts[1])}
 	}
-	if _, err := ParseSeason(parts[2]); err != nil {
+	if err := checkSeason(d, parts[2]); err != nil {
 		return Key{}, d, &ParseError{key, err.Error()}
 	}
 	item, ext, ok := strings.Cut(parts[3], ".")
@@ -155,6 +167,19 @@ func Parse(key string) (Key, Dataset, error) {
 		return Key{}, d, &ParseError{key, fmt.Sprintf("item %q does not match %s", item, d.Item)}
 	}
 	return Key{Source: parts[0], Dataset: parts[1], Season: parts[2], Item: item, Ext: ext}, d, nil
+}
+
+// checkSeason validates the season segment of a key of dataset d: a
+// season, or DumpSeason for datasets tied to no season.
+func checkSeason(d Dataset, season string) error {
+	if d.Per == PerDump {
+		if season != DumpSeason {
+			return fmt.Errorf("season %q: %s is tied to no season (want %q)", season, d.ID(), DumpSeason)
+		}
+		return nil
+	}
+	_, err := ParseSeason(season)
+	return err
 }
 
 // Season is an NBA season, named by its start year.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/layout"
 )
 
 // InventoryManifest is the manifest.json of an S3 Inventory report.
@@ -77,7 +78,12 @@ func ScanInventory(ctx context.Context, manifestPath, prefix string, opts ScanOp
 	if opts.SampleRate > 0 && opts.SampleRate < 1 {
 		res.SampleRate = opts.SampleRate
 	}
-	c := newCollector(res.SampleRate)
+	c := newCollector(res.SampleRate, opts.Profile)
+	if opts.Profile != nil {
+		res.Layout = opts.Profile.Name()
+	} else {
+		res.Layout = layout.LayoutNBASim
+	}
 	dir := filepath.Dir(manifestPath)
 	for _, f := range m.Files {
 		if err := ctx.Err(); err != nil {

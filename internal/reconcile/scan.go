@@ -209,7 +209,137 @@ type Group struct {
 	Source, Dataset, Season string
 	Items                   map[string]Entry  // item -> entry
 	ETags                   map[string]string // item -> etag, when the lister gives one
-	Bytes                   int64
+	// Origins maps items to their storage key when the lake's layout is not
+	// nbasim's own (an nba_simulator bucket): the key to import from.
+	Origins map[string]string
+	Bytes   int64
+	copied  map[string]int // items with copies (during the scan)
+}
+
+// put records an object of the group. A second object for the same item
+// (the same data under another legacy name) is a copy: it is counted in cs,
+// and the object under the preferred name is kept.
+func (g *Group) put(item string, e Entry, etag, origin string, cs *CopyStats) {
+	if old, ok := g.Items[item]; ok {
+		oldOrigin := g.Origins[item]
+		cs.add(old, g.ETags[item], oldOrigin, e, etag, origin)
+		if g.copied == nil {
+			g.copied = map[string]int{}
+		}
+		g.copied[item]++
+		if !preferOrigin(origin, oldOrigin) {
+			return
+		}
+		g.Bytes -= old.Size
+	}
+	g.Items[item] = e
+	if etag != "" {
+		if g.ETags == nil {
+			g.ETags = map[string]string{}
+		}
+		g.ETags[item] = etag
+	} else if g.ETags != nil {
+		delete(g.ETags, item)
+	}
+	if origin != "" {
+		if g.Origins == nil {
+			g.Origins = map[string]string{}
+		}
+		g.Origins[item] = origin
+	}
+	g.Bytes += e.Size
+}
+
+// preferOrigin reports whether storage key a is a better name than b for
+// the same item: the current names (espn_*) over the older ones, then the
+// smaller key, so the choice does not depend on listing order.
+func preferOrigin(a, b string) bool {
+	ra, rb := layout.LegacyRank(a), layout.LegacyRank(b)
+	if ra != rb {
+		return ra < rb
+	}
+	return a < b
+}
+
+// CopyStats counts items held under more than one key (nba_simulator keeps
+// much of its ESPN data under its current and older names). Copies with the
+// same size and ETag are identical; others differ (another version).
+type CopyStats struct {
+	Items          int64            // items with at least one copy
+	Copies         int64            // keys beyond the first
+	Identical      int64            // copies with the first's size and ETag
+	SizeOnly       int64            // identical by size, no ETag to compare (file:// listings)
+	Different      int64            // copies whose size or ETag differ
+	RedundantBytes int64            // bytes held by identical copies
+	ByPrefixes     map[string]int64 // "espn_play_by_play/ + pbp/" -> copies
+	Examples       []CopyExample    // the first maxCopyExamples
+}
+
+// CopyExample is one item found under two keys.
+type CopyExample struct {
+	Key, Copy string
+	Identical bool
+}
+
+const maxCopyExamples = 20
+
+func (cs *CopyStats) add(a Entry, aTag, aKey string, b Entry, bTag, bKey string) {
+	cs.Copies++
+	if cs.ByPrefixes == nil {
+		cs.ByPrefixes = map[string]int64{}
+	}
+	pa, pb := topPrefix(aKey), topPrefix(bKey)
+	if pb < pa {
+		pa, pb = pb, pa
+	}
+	cs.ByPrefixes[pa+" + "+pb]++
+	same := a.Size == b.Size && aTag == bTag
+	switch {
+	case same && aTag != "":
+		cs.Identical++
+		cs.RedundantBytes += b.Size
+	case same:
+		cs.SizeOnly++
+		cs.RedundantBytes += b.Size
+	default:
+		cs.Different++
+	}
+	if len(cs.Examples) < maxCopyExamples {
+		cs.Examples = append(cs.Examples, CopyExample{Key: aKey, Copy: bKey, Identical: same})
+	}
+}
+
+func (cs *CopyStats) merge(o *CopyStats) {
+	cs.Copies += o.Copies
+	cs.Identical += o.Identical
+	cs.SizeOnly += o.SizeOnly
+	cs.Different += o.Different
+	cs.RedundantBytes += o.RedundantBytes
+	for k, n := range o.ByPrefixes {
+		if cs.ByPrefixes == nil {
+			cs.ByPrefixes = map[string]int64{}
+		}
+		cs.ByPrefixes[k] += n
+	}
+	for _, e := range o.Examples {
+		if len(cs.Examples) < maxCopyExamples {
+			cs.Examples = append(cs.Examples, e)
+		}
+	}
+}
+
+func topPrefix(key string) string {
+	if i := strings.IndexByte(key, '/'); i >= 0 {
+		return key[:i+1]
+	}
+	return key
+}
+
+// NotData counts the objects of one prefix that are not data.
+type NotData struct {
+	Count  int64
+	Bytes  int64
+	Reason string
 }
 
 // GroupKey returns "source/dataset/season".
@@ -222,7 +352,7 @@ type UnknownKey struct {
 }
 
 // ScanSchema is the version of ScanResult (and of the scan cache).
-const ScanSchema = 3
+const ScanSchema = 4
 
 // maxUnknownExamples bounds the unknown keys a scan lists (all are counted).
 const maxUnknownExamples = 200
@@ -244,6 +374,14 @@ type ScanResult struct {
 	UnknownCount int64
 	Unknown      []UnknownKey // the first maxUnknownExamples, sorted
 	Groups       map[string]*Group
+	// Layout is the key layout the scan read (layout.Profile name) and
+	// LayoutReason why (lake.layout, or what auto detection saw).
+	Layout       string
+	LayoutReason string
+	// NotData counts keys that are not data, by top-level prefix.
+	NotData map[string]*NotData
+	// Copies counts items found under more than one key.
+	Copies CopyStats
 	// FromCache is set when the result was read from the cache.
 	FromCache bool `json:"-"`
 }
@@ -261,6 +399,8 @@ type ScanOptions struct {
 	SampleRate  float64 // 0 or 1: full scan
 	Concurrency int     // parallel listers, default 32
 	LakeURL     string
+	// Profile maps keys to nbasim keys (nil: nbasim's own layout).
+	Profile *layout.Profile
 	// Progress, when set, is called with the number of objects listed so
 	// far, never concurrently.
 	Progress func(listed int64)
@@ -279,6 +419,7 @@ func keep(key string, rate float64) bool {
 
 // collector accumulates objects (one per lister goroutine, merged at the end).
 type collector struct {
+	profile *layout.Profile
 	rate    float64
 	listed  int64
 	kept    int64
@@ -287,10 +428,15 @@ type collector struct {
 	unknown int64
 	unk     []UnknownKey
 	groups  map[string]*Group
+	notData map[string]*NotData
+	copies  CopyStats
 }
 
-func newCollector(rate float64) *collector {
-	return &collector{rate: rate, groups: map[string]*Group{}}
+func newCollector(rate float64, p *layout.Profile) *collector {
+	if p == nil {
+		p = layout.NBASim
+	}
+	return &collector{rate: rate, profile: p, groups: map[string]*Group{}}
 }
 
 func (c *collector) add(o Object) {
@@ -304,8 +450,22 @@ func (c *collector) add(o Object) {
 	}
 	c.kept++
 	c.bytes += o.Size
-	k, _, err := layout.Parse(o.Key)
+	k, _, err := c.profile.Map(o.Key)
 	if err != nil {
+		var nd *layout.NotDataError
+		if errors.As(err, &nd) {
+			if c.notData == nil {
+				c.notData = map[string]*NotData{}
+			}
+			n := c.notData[nd.Prefix]
+			if n == nil {
+				n = &NotData{Reason: nd.Reason}
+				c.notData[nd.Prefix] = n
+			}
+			n.Count++
+			n.Bytes += o.Size
+			return
+		}
 		c.unknown++
 		if len(c.unk) < maxUnknownExamples {
 			reason := err.Error()
@@ -329,14 +489,11 @@ func (c *collector) add(o Object) {
 	}
 	// a copy of the item, so the map does not pin the whole listed key
 	item := strings.Clone(k.Item)
-	g.Items[item] = Entry{Size: o.Size, ModTime: mt}
-	if o.ETag != "" {
-		if g.ETags == nil {
-			g.ETags = map[string]string{}
-		}
-		g.ETags[item] = o.ETag
+	origin := ""
+	if !c.profile.Native() {
+		origin = o.Key
 	}
-	g.Bytes += o.Size
+	g.put(item, Entry{Size: o.Size, ModTime: mt}, o.ETag, origin, &c.copies)
 }
 
 func (c *collector) merge(into *ScanResult) {
@@ -346,18 +503,29 @@ func (c *collector) merge(into *ScanResult) {
 	into.History += c.history
 	into.UnknownCount += c.unknown
 	into.Unknown = append(into.Unknown, c.unk...)
+	for p, n := range c.notData {
+		if into.NotData == nil {
+			into.NotData = map[string]*NotData{}
+		}
+		if have := into.NotData[p]; have != nil {
+			have.Count += n.Count
+			have.Bytes += n.Bytes
+			continue
+		}
+		into.NotData[p] = n
+	}
+	into.Copies.merge(&c.copies)
 	for gk, g := range c.groups {
 		if have := into.Groups[gk]; have != nil {
 			for it, e := range g.Items {
-				have.Items[it] = e
+				have.put(it, e, g.ETags[it], g.Origins[it], &into.Copies)
 			}
-			for it, e := range g.ETags {
-				if have.ETags == nil {
-					have.ETags = map[string]string{}
+			for it, n := range g.copied {
+				if have.copied == nil {
+					have.copied = map[string]int{}
 				}
-				have.ETags[it] = e
+				have.copied[it] += n
 			}
-			have.Bytes += g.Bytes
 			continue
 		}
 		into.Groups[gk] = g
@@ -365,6 +533,11 @@ func (c *collector) merge(into *ScanResult) {
 }
 
 func (r *ScanResult) finish() {
+	r.Copies.Items = 0
+	for _, g := range r.Groups {
+		r.Copies.Items += int64(len(g.copied))
+		g.copied = nil
+	}
 	sort.Slice(r.Unknown, func(i, j int) bool { return r.Unknown[i].Key < r.Unknown[j].Key })
 	if len(r.Unknown) > maxUnknownExamples {
 		r.Unknown = r.Unknown[:maxUnknownExamples]
@@ -387,6 +560,11 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 	if opts.SampleRate > 0 && opts.SampleRate < 1 {
 		res.Mode, res.SampleRate = "sample", opts.SampleRate
 	}
+	prof := opts.Profile
+	if prof == nil {
+		prof = layout.NBASim
+	}
+	res.Layout = prof.Name()
 
 	var (
 		mu       sync.Mutex
@@ -418,7 +596,7 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 		defer wg.Done()
 		sem <- struct{}{}
 		defer func() { <-sem }()
-		c := newCollector(res.SampleRate)
+		c := newCollector(res.SampleRate, prof)
 		err := l.Walk(ctx, prefix, func(o Object) error {
 			c.add(o)
 			return nil
@@ -443,7 +621,7 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 			fail(fmt.Errorf("scan %q: %w", prefix, err))
 			return
 		}
-		c := newCollector(res.SampleRate)
+		c := newCollector(res.SampleRate, prof)
 		for _, o := range objs {
 			c.add(o)
 		}
@@ -455,6 +633,8 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 				wg.Done() // health-check probes: not lake data
 			case d == lake.HistoryPrefix:
 				go walk(d)
+			case !prof.Native():
+				go walk(d) // a legacy top-level prefix, walked whole
 			case depth == 0 && !knownSource(strings.TrimSuffix(d, "/")):
 				go walk(d) // keys will be reported as unknown
 			case depth < 2:

@@ -32,7 +32,7 @@ type Entry struct {
 // ID returns "source/dataset".
 func (e Entry) ID() string { return e.Source + "/" + e.Dataset }
 
-var entries = []Entry{
+var entries = append([]Entry{
 	{Source: "nba_live", Dataset: "schedule", Parse: nbalive.ParseSchedule, Version: 1},
 	{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 1},
 	{Source: "nba_live", Dataset: "boxscore", Parse: nbalive.ParseBoxScore, Version: 1},
@@ -51,6 +51,18 @@ var entries = []Entry{
 	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
 	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
 	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 1},
+}, adopted()...)
+
+// adopted returns an entry without a parser for every dataset nbasim only
+// adopts from an nba_simulator bucket (layout.Dataset.Adopted).
+func adopted() []Entry {
+	var out []Entry
+	for _, d := range layout.Datasets {
+		if d.Adopted {
+			out = append(out, Entry{Source: d.Source, Dataset: d.Name, Why: "adopted from an nba_simulator bucket and kept byte for byte; no parser yet"})
+		}
+	}
+	return out
 }
 
 // Lookup returns the entry of dataset source/name.

@@ -1,0 +1,91 @@
+package layout
+
+import "regexp"
+
+// Datasets adopted from the nba_simulator bucket (Dataset.Adopted): nbasim
+// does not fetch them, but keeps them byte for byte under its own layout
+// when it adopts a legacy bucket (internal/importer), so that nothing the
+// user had is lost and reconciliation can count it.
+
+var (
+	nameItem   = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+	teamItem   = regexp.MustCompile(`^1610612\d{3}$`)
+	playerItem = regexp.MustCompile(`^\d{1,10}$`)
+	partItem   = regexp.MustCompile(`^part_\d{1,6}$`)
+	dateTeam   = regexp.MustCompile(`^\d{8}_[A-Z]{2,4}$`)
+)
+
+// StatsSeasonEndpoints are the per-season stats.nba.com endpoints an
+// nba_simulator bucket holds under nba_api_comprehensive/{tracking,
+// league_dashboards}/{endpoint}_{season}.json. Each is a dataset
+// nba_stats/{endpoint}; the item names the request's parameters (the
+// legacy scraper used nba_api's defaults: item "default"; team_stats/
+// files name their measure type).
+var StatsSeasonEndpoints = []string{
+	"leaguedashplayerstats", "leaguedashteamstats", "leaguedashlineups",
+	"leaguedashptstats", "leaguedashptdefend", "leaguedashptteamdefend",
+	"leaguedashplayerclutch", "leaguedashteamclutch",
+	"leaguedashplayerptshot", "leaguedashteamptshot",
+	"leaguedashplayershotlocations", "leaguedashteamshotlocations",
+	"leaguedashplayerbiostats", "leaguedashoppptshot",
+	"leagueleaders", "leaguehustlestatsplayer", "leaguehustlestatsteam",
+	"draftcombinestats", "drafthistory", "synergyplaytypes",
+	"leaguegamefinder", "playergamelogs", "teamgamelogs",
+}
+
+func adoptedDatasets() []Dataset {
+	a := func(src, name, ext string, per Per, item *regexp.Regexp, idKind string) Dataset {
+		return Dataset{Source: src, Name: name, Ext: ext, Per: per, Item: item, IDKind: idKind, Adopted: true}
+	}
+	out := []Dataset{
+		// ESPN web pages (www.espn.com/nba/{tab}/_/gameId/{id}?_xhr=1), the
+		// origin of nba_simulator's historical espn_* objects.
+		a("espn", "playbyplay", "json", PerGame, espnID, "espn"),
+		a("espn", "boxscore", "json", PerGame, espnID, "espn"),
+		a("espn", "matchup", "json", PerGame, espnID, "espn"),
+		a("espn", "schedule", "json", PerDate, dateItem, ""),
+
+		// stats.nba.com per-game endpoints saved by nba_api scripts.
+		a("nba_stats", "boxscoreadvancedv2", "json", PerGame, nbaGameID, "nba"),
+		a("nba_stats", "boxscoreadvancedv3", "json", PerGame, nbaGameID, "nba"),
+		a("nba_stats", "hustlestatsboxscore", "json", PerGame, nbaGameID, "nba"),
+		a("nba_stats", "shotchartdetail", "json", PerGame, nbaGameID, "nba"),
+		a("nba_stats", "teamdashboardbygeneralsplits", "json", PerTeam, teamItem, ""),
+		a("nba_stats", "playerdashboardbygeneralsplits", "json", PerPlayer, playerItem, ""),
+
+		// basketball_reference_web_scraper outputs (JSON, not pages).
+		a("bbref", "schedule_json", "json", PerSeason, nameItem, ""),
+		a("bbref", "season_totals_json", "json", PerSeason, nameItem, ""),
+		a("bbref", "advanced_totals_json", "json", PerSeason, nameItem, ""),
+		a("bbref", "standings_json", "json", PerSeason, nameItem, ""),
+		a("bbref", "player_box_scores_json", "json", PerDate, dateItem, ""),
+		a("bbref", "team_box_scores_json", "json", PerDate, dateItem, ""),
+		a("bbref", "box_scores_json", "json", PerGame, bbrefID, "bbref"),
+		a("bbref", "pbp_json", "json", PerGame, bbrefID, "bbref"),
+		a("bbref", "play_by_play_json", "json", PerGame, dateTeam, ""),
+
+		// hoopR bulk exports: CSV per season (phase 1) and Parquet season files.
+		a("hoopr", "bulk_pbp", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "bulk_player_box", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "bulk_team_box", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "bulk_schedule", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "league_dashboards", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "standings", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "draft", "csv", PerSeason, nameItem, ""),
+		a("hoopr", "static_reference", "csv", PerDump, nameItem, ""),
+		a("hoopr", "play_by_play", "parquet", PerSeason, nameItem, ""),
+		a("hoopr", "player_box", "parquet", PerSeason, nameItem, ""),
+		a("hoopr", "schedule", "parquet", PerSeason, nameItem, ""),
+		a("hoopr", "team_box", "parquet", PerSeason, nameItem, ""),
+		a("hoopr", "incremental_pbp", "json", PerGame, espnID, "espn"),
+
+		// The Kaggle "NBA Database" dump (wyattowalsh/basketball).
+		a("kaggle", "csv", "csv", PerDump, nameItem, ""),
+		a("kaggle", "sqlite", "sqlite", PerDump, nameItem, ""),
+		a("kaggle", "play_by_play_parts", "csv", PerDump, partItem, ""),
+	}
+	for _, ep := range StatsSeasonEndpoints {
+		out = append(out, a("nba_stats", ep, "json", PerSeason, nameItem, ""))
+	}
+	return out
+}
