@@ -8,11 +8,13 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/health"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/reconcile"
@@ -37,6 +39,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 		opts     reconcile.Options
 		steps    string
 		failFast bool
+		floor    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -79,9 +82,23 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 				r.Progress = func(n int64) { _ = bar.Set64(n) }
 				defer bar.Finish() //nolint:errcheck // terminal only
 			}
+			var fl *reconcile.Floor
+			if floor {
+				if r.Lake == nil {
+					return withExit(exitReconcileUsage, errors.New("--listing-floor: the lake is a folder; the floor is an S3 listing"))
+				}
+				if fl, err = reconcile.ListingFloor(ctx, r.Lake); err != nil {
+					return withExit(exitReconcileFailed, err)
+				}
+			}
+			start := time.Now()
 			rep, err := r.Run(ctx, opts)
+			elapsed := time.Since(start)
 			if rep != nil && !opts.JSON {
 				reconcile.PrintSummary(human, rep)
+			}
+			if fl != nil && rep != nil {
+				fl.Compare(human, rep, elapsed)
 			}
 			if rep != nil && opts.JSON && (rep.Analysis != nil || err == nil) {
 				doc, jerr := reconcile.PlanJSON(rep)
@@ -103,6 +120,7 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 	f.BoolVar(&opts.Verify, "verify", false, "read the last bytes of every expected object to find truncated JSON/HTML (one ranged read each)")
 	f.StringVar(&opts.Inventory, "inventory", "", "read an S3 Inventory manifest.json (CSV) instead of listing the lake")
 	f.BoolVar(&failFast, "fail-fast", false, "stop when a pre-flight check fails (default: health.fail_fast)")
+	f.BoolVar(&floor, "listing-floor", false, "first list the whole bucket once with no processing (ListObjectsV2, 1,000 keys a page, one after the other) and compare the run's time with it")
 	cmd.MarkFlagsMutuallyExclusive("full-scan", "sample-rate")
 	return cmd
 }
@@ -149,14 +167,22 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 		}
 		r.Lister = reconcile.LakeLister{Lake: l}
 		r.Tail = reconcile.LakeTail(l)
+		r.Lake = l
 	}
+	prof, why, err := reconcile.ResolveProfile(ctx, r.Lister, cfg.Lake.Layout)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	r.Profile, r.LayoutReason = prof, why
+	r.SeasonsDefault = a.Origins().Get("seasons").Layer == config.LayerDefault
+	fmt.Fprintln(out, why)
 	st, err := a.Store(ctx)
 	if err != nil {
 		return nil, cleanup, err
 	}
 	r.Store = st
 	r.Enqueue = reconcile.QueueEnqueue(st, a.Logger())
-	r.Preflight = func(ctx context.Context) error { return preflight(ctx, a, st, out) }
+	r.Preflight = func(ctx context.Context) error { return preflight(ctx, a, st, out, prof.Native()) }
 	return r, cleanup, nil
 }
 
@@ -164,11 +190,28 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 // probe, database reachable and migrated, free disk, cache and output
 // directories) plus the expectations file. A failure stops the run when
 // health.fail_fast is on; otherwise it is reported and the run goes on.
-func preflight(ctx context.Context, a *app, st store.Store, out io.Writer) error {
+//
+// A lake in another layout (a legacy bucket read in place) is never written:
+// its check lists it instead of the write/read/delete probe.
+func preflight(ctx context.Context, a *app, st store.Store, out io.Writer, writable bool) error {
 	cfg := a.Config()
+	lakeCheck := health.Lake(func(ctx context.Context) (*lake.Lake, error) { return a.Lake(ctx) }, a.RunID())
+	if !writable {
+		lakeCheck = health.Check{Name: "lake", Run: func(ctx context.Context) health.Result {
+			l, err := a.Lake(ctx)
+			if err != nil {
+				return health.Failf("open: %v", err)
+			}
+			p, err := l.List(ctx, "", "", 1)
+			if err != nil {
+				return health.Failf("%s: list: %v", l.URL(), err)
+			}
+			return health.Okf("%s: listed (%d object on the first page); read-only: not written", l.URL(), len(p.Objects))
+		}}
+	}
 	checks := []health.Check{
 		health.Config(cfg, a.Origins()),
-		health.Lake(func(ctx context.Context) (*lake.Lake, error) { return a.Lake(ctx) }, a.RunID()),
+		lakeCheck,
 		health.Database(func(context.Context) (store.Store, error) { return st, nil }, storeopen.Location(cfg.Database)),
 		health.Disk([]string{cfg.CacheDir, cfg.Reconcile.OutputDir}, cfg.Health.DiskWarnMB, cfg.Health.DiskFailMB),
 		health.Dirs(map[string]string{"cache_dir": cfg.CacheDir, "reconcile.output_dir": cfg.Reconcile.OutputDir}),

@@ -27,6 +27,7 @@ func newSynthLakeCmd(a *app) *cobra.Command {
 		newest       string
 		schedule     bool
 		scheduleOnly bool
+		layoutName   string
 	)
 	cmd := &cobra.Command{
 		Use:   "lake",
@@ -50,7 +51,15 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 				opts.Newest = s
 			}
 			start := time.Now()
-			objs, games, err := synth.Plan(opts)
+			plan := synth.Plan
+			switch layoutName {
+			case layout.LayoutNBASim:
+			case layout.LayoutNBASimulator:
+				plan = synth.PlanLegacy
+			default:
+				return withExit(2, fmt.Errorf("--layout %q: want %s or %s", layoutName, layout.LayoutNBASim, layout.LayoutNBASimulator))
+			}
+			objs, games, err := plan(opts)
 			if err != nil {
 				return withExit(2, err)
 			}
@@ -91,6 +100,7 @@ lake for benchmarks. Use the global --lake flag to choose the lake.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Objects, "objects", 1000, "number of objects to write")
+	f.StringVar(&layoutName, "layout", layout.LayoutNBASim, "key layout: nbasim or nba_simulator (the Python system's bucket)")
 	f.StringVar(&newest, "newest", "2024-25", "newest season; older seasons follow as needed")
 	f.IntVar(&opts.Ranges, "ranges", 4, "range box scores per game (-1: none)")
 	f.IntVar(&opts.MissingEvery, "missing-every", 0, "leave a gap every n games (0: none)")

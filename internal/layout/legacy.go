@@ -358,14 +358,14 @@ var espnSeasonStarts = []struct {
 }
 
 // SeasonOfESPNID returns the season of an ESPN event id: old-style ids
-// (up to 2012-13) are YYMMDD + a 3-digit number with the year 1980+YY
+// (up to 2012-13; a leading 0 to 3) are YYMMDD + a 3-digit number with the year 1980+YY
 // (131105001 is a game of 1993-11-05); 4xxxxxxxx ids (2013-14 on) are
 // placed by the table of each season's first id.
 func SeasonOfESPNID(id string) (Season, error) {
 	if !espnID.MatchString(id) {
 		return 0, fmt.Errorf("espn id %q: want 9 digits", id)
 	}
-	if id[0] >= '1' && id[0] <= '3' {
+	if id[0] <= '3' {
 		yy, _ := strconv.Atoi(id[:2])
 		d, err := time.Parse("20060102", strconv.Itoa(1980+yy)+id[2:6])
 		if err != nil {

@@ -63,6 +63,7 @@ func TestNBASimulatorProfile(t *testing.T) {
 		{key: "misc/notes.txt", unknown: "not in the nba_simulator layout"},
 		{key: "espn_play_by_play/40161091.json", unknown: "9 digits"},
 		{key: "espn_play_by_play/139905001.json", unknown: "valid date"},
+		{key: "espn_play_by_play/091105001.json", want: "espn/playbyplay/1989-90/091105001.json"},
 		{key: "espn_play_by_play/500000000.json", unknown: "ranges"},
 		{key: "nba_api_comprehensive/common/commonplayerinfo_2544.json", unknown: "no stats.nba.com endpoint"},
 		{key: "nba_api_comprehensive/tracking/madeup_2023-24.json", unknown: "not a stats.nba.com endpoint"},

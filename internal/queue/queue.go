@@ -35,7 +35,15 @@ import (
 const (
 	KindFetch = "fetch" // fetch (or refetch) lake keys from a source
 	KindLoad  = "load"  // load lake objects into the store
+	// KindImport copies objects present in a legacy (nba_simulator) bucket
+	// into nbasim's lake: Task.Keys are the legacy keys, Task.From the
+	// bucket. Import jobs go to their own queue, ImportQueue: they cost no
+	// source requests.
+	KindImport = "import"
 )
+
+// ImportQueue is the queue of import jobs.
+const ImportQueue = "import"
 
 // Task is the payload of a job. TaskID is River's unique field.
 type Task struct {
@@ -50,6 +58,7 @@ type Task struct {
 	EstSeconds float64  `json:"estimated_seconds"`
 	Reason     string   `json:"reason"`
 	RunID      string   `json:"run_id"` // reconciliation run that planned it
+	From       string   `json:"from,omitempty"` // import: the legacy bucket (URL, credentials redacted)
 }
 
 // FetchArgs is a "fetch" job.
@@ -64,9 +73,15 @@ type LoadArgs struct{ Task }
 // Kind implements river.JobArgs.
 func (LoadArgs) Kind() string { return KindLoad }
 
+// ImportArgs is an "import" job.
+type ImportArgs struct{ Task }
+
+// Kind implements river.JobArgs.
+func (ImportArgs) Kind() string { return KindImport }
+
 // Job is one task to enqueue.
 type Job struct {
-	Kind     string // KindFetch or KindLoad
+	Kind     string // KindFetch, KindLoad or KindImport
 	Priority int    // 1 (CRITICAL) .. 4 (LOW)
 	Task     Task
 }
@@ -207,6 +222,9 @@ func params(jobs []Job) ([]river.InsertManyParams, error) {
 			args = FetchArgs{j.Task}
 		case KindLoad:
 			args = LoadArgs{j.Task}
+		case KindImport:
+			args = ImportArgs{j.Task}
+			opts.Queue = ImportQueue
 		default:
 			return nil, fmt.Errorf("queue: job %d (%s): unknown kind %q", i, j.Task.TaskID, j.Kind)
 		}
@@ -243,7 +261,7 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 			return Result{}, fmt.Errorf("queue: begin: %w", err)
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
-		rows, err := tx.Query(ctx, `SELECT args->>'task_id' FROM river_job WHERE state = ANY($1) AND kind = ANY($2)`, uniqueStateNames(), []string{KindFetch, KindLoad})
+		rows, err := tx.Query(ctx, `SELECT args->>'task_id' FROM river_job WHERE state = ANY($1) AND kind = ANY($2)`, uniqueStateNames(), []string{KindFetch, KindLoad, KindImport})
 		if err != nil {
 			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
 		}
@@ -267,7 +285,7 @@ func (q *Queue) Enqueue(ctx context.Context, jobs []Job) (Result, error) {
 			return Result{}, fmt.Errorf("queue: begin: %w", err)
 		}
 		defer tx.Rollback() //nolint:errcheck // no-op after commit
-		rows, err := tx.QueryContext(ctx, `SELECT json_extract(args, '$.task_id') FROM river_job WHERE state IN ('available','pending','running','retryable','scheduled') AND kind IN ('fetch','load')`)
+		rows, err := tx.QueryContext(ctx, `SELECT json_extract(args, '$.task_id') FROM river_job WHERE state IN ('available','pending','running','retryable','scheduled') AND kind IN ('fetch','load','import')`)
 		if err != nil {
 			return Result{}, fmt.Errorf("queue: queued task ids: %w", err)
 		}

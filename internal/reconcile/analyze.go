@@ -131,7 +131,11 @@ func Analyze(in Inputs, scan *ScanResult) *Analysis {
 	}
 	for i := range exp.Datasets {
 		x := &exp.Datasets[i]
-		for _, s := range x.SeasonsFor(in.Seasons, in.Current) {
+		seasons := x.SeasonsFor(in.Seasons, in.Current)
+		if x.Layout().Per == layout.PerDump {
+			seasons = []layout.Season{0} // one cell, season layout.DumpSeason
+		}
+		for _, s := range seasons {
 			c := analyzeCell(in, scan, x, s)
 			a.Cells = append(a.Cells, c)
 			a.Expected += c.Expected
@@ -146,9 +150,12 @@ func Analyze(in Inputs, scan *ScanResult) *Analysis {
 func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *Cell {
 	season := s.String()
 	d := x.Layout()
+	if d.Per == layout.PerDump {
+		season = layout.DumpSeason
+	}
 	c := &Cell{
 		Source: x.Source, Dataset: x.Dataset, Season: season, Enumeration: string(x.Enumeration),
-		Required: x.Required, Threshold: x.CompletenessThreshold, InProgress: s == in.Current,
+		Required: x.Required, Threshold: x.CompletenessThreshold, InProgress: s == in.Current && d.Per != layout.PerDump,
 	}
 	g := scan.Groups[GroupKey(x.Source, x.Dataset, season)]
 	items := map[string]Entry{}
@@ -274,6 +281,10 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 				dates[gm.Date] = true
 				want = append(want, expectedItem{item: strings.ReplaceAll(gm.Date, "-", ""), date: gm.Date})
 			}
+		}
+	case PerDump:
+		for _, it := range x.Items {
+			want = append(want, expectedItem{item: it})
 		}
 	case PerSeason:
 		for _, it := range x.Items {

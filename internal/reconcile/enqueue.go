@@ -14,7 +14,7 @@ func Jobs(runID string, tasks []Task) []queue.Job {
 	for _, t := range tasks {
 		jobs = append(jobs, queue.Job{Kind: t.Kind, Priority: int(t.Priority), Task: queue.Task{
 			TaskID: t.ID, Gap: string(t.Gap), Priority: t.Priority.String(), Source: t.Source, Dataset: t.Dataset,
-			Season: t.Season, Keys: t.Keys, Count: t.Count, EstSeconds: t.EstSeconds, Reason: t.Reason, RunID: runID,
+			Season: t.Season, Keys: t.Keys, Count: t.Count, EstSeconds: t.EstSeconds, Reason: t.Reason, RunID: runID, From: t.From,
 		}})
 	}
 	return jobs

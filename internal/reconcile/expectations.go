@@ -40,6 +40,9 @@ const (
 	PerDate Enumeration = "per_date"
 	// None: objects are counted, never expected.
 	None Enumeration = "none"
+	// PerDump: the listed items of a dataset tied to no season (season
+	// layout.DumpSeason): the Kaggle dump's tables.
+	PerDump Enumeration = "per_dump"
 )
 
 // ScheduleSource names the lake items holding a season's schedule.
@@ -83,8 +86,18 @@ type Expectations struct {
 }
 
 // LoadExpectations reads path, or the embedded default when path is "".
+// path may also name an embedded set: "nbasim" (the default) or
+// "nba_simulator" (what the Python system's bucket holds).
 func LoadExpectations(path string) (*Expectations, error) {
-	if path == "" {
+	if path == ExpectationsNBASimulator {
+		e, err := ParseExpectations(legacyExpectations)
+		if err != nil {
+			return nil, fmt.Errorf("embedded expectations_nba_simulator.yaml: %w", err)
+		}
+		e.Origin = "embedded:" + ExpectationsNBASimulator
+		return e, nil
+	}
+	if path == "" || path == ExpectationsNBASim {
 		e, err := ParseExpectations(defaultExpectations)
 		if err != nil {
 			return nil, fmt.Errorf("embedded expectations.yaml: %w", err)
@@ -178,6 +191,9 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 				return nil, fmt.Errorf("%s: enumeration %s needs a per-game dataset (this one is per %s)", where, x.Enumeration, d.Per)
 			}
 		case PerSeason:
+			if d.Per == layout.PerDump {
+				return nil, fmt.Errorf("%s: a dataset tied to no season takes per_dump", where)
+			}
 			if len(x.Items) == 0 {
 				return nil, fmt.Errorf("%s: per_season needs items", where)
 			}
@@ -189,6 +205,15 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 		case PerDate:
 			if d.Per != layout.PerDate {
 				return nil, fmt.Errorf("%s: per_date needs a per-date dataset (this one is per %s)", where, d.Per)
+			}
+		case PerDump:
+			if d.Per != layout.PerDump || len(x.Items) == 0 {
+				return nil, fmt.Errorf("%s: per_dump needs a dataset tied to no season and items", where)
+			}
+			for _, it := range x.Items {
+				if !d.Item.MatchString(it) {
+					return nil, fmt.Errorf("%s: item %q does not match %s", where, it, d.Item)
+				}
 			}
 		case PerTeamSeason, None:
 		case "":

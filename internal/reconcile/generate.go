@@ -31,6 +31,8 @@ type Task struct {
 	Requests   int      `json:"requests"` // HTTP requests it needs (estimate)
 	EstSeconds float64  `json:"estimated_seconds"`
 	Reason     string   `json:"reason"`
+	// From is the legacy bucket an import task copies from (redacted).
+	From string `json:"from,omitempty"`
 }
 
 // TaskID is the stable id of a task: a hash of source, dataset, key and
@@ -65,6 +67,9 @@ type Plan struct {
 	Deferred map[Priority]int // tasks beyond the caps
 	Caps     map[Priority]int
 	Blocked  int // gaps without tasks until their season's schedule is loaded
+	// NotFetchable counts missing objects of datasets no collector fetches
+	// (adopted from a legacy bucket only), per source/dataset.
+	NotFetchable map[string]int
 }
 
 func rateOf(opts GenerateOptions, source string) float64 {

@@ -3,6 +3,7 @@ package reconcile
 import (
 	"encoding/json"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/timing"
@@ -16,20 +17,26 @@ const maxGapKeys = 20
 
 // PlanDoc is the gaps.json document.
 type PlanDoc struct {
-	Version      int               `json:"version"`
-	GeneratedAt  string            `json:"generated_at"`
-	RunID        string            `json:"run_id"`
-	DryRun       bool              `json:"dry_run"`
-	Lake         string            `json:"lake"`
-	Expectations string            `json:"expectations"`
-	Current      string            `json:"current_season"`
-	Seasons      []string          `json:"seasons"`
-	Scan         PlanScan          `json:"scan"`
-	Summary      PlanSummary       `json:"summary"`
-	Coverage     []*Cell           `json:"coverage"`
-	Gaps         []Gap             `json:"gaps"`
-	Tasks        []Task            `json:"tasks"`
-	UnknownKeys  PlanUnknown       `json:"unknown_keys"`
+	Version      int           `json:"version"`
+	GeneratedAt  string        `json:"generated_at"`
+	RunID        string        `json:"run_id"`
+	DryRun       bool          `json:"dry_run"`
+	Lake         string        `json:"lake"`
+	Expectations string        `json:"expectations"`
+	Current      string        `json:"current_season"`
+	Seasons      []string      `json:"seasons"`
+	Scan         PlanScan      `json:"scan"`
+	Summary      PlanSummary   `json:"summary"`
+	Coverage     []*Cell       `json:"coverage"`
+	Gaps         []Gap         `json:"gaps"`
+	Tasks        []Task        `json:"tasks"`
+	UnknownKeys  PlanUnknown   `json:"unknown_keys"`
+	Layout       PlanLayout    `json:"layout"`
+	NotData      []PlanNotData `json:"not_data"`
+	Copies       PlanCopies    `json:"copies"`
+	// NotFetchable counts missing objects no collector fetches (datasets
+	// adopted from a legacy bucket only), per source/dataset.
+	NotFetchable map[string]int    `json:"not_fetchable,omitempty"`
 	Heatmap      map[string]string `json:"heatmap,omitempty"`
 	Timing       timing.Report     `json:"timing"`
 	Attempts     map[string]int    `json:"attempts"`
@@ -80,6 +87,39 @@ type PlanSummary struct {
 	ByKind           map[string]int          `json:"by_gap_kind"`
 }
 
+// PlanLayout is the lake's key layout and how it was chosen.
+type PlanLayout struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// PlanNotData counts the keys of one prefix that are not data.
+type PlanNotData struct {
+	Prefix  string `json:"prefix"`
+	Objects int64  `json:"objects"`
+	Bytes   int64  `json:"bytes"`
+	Reason  string `json:"reason"`
+}
+
+// PlanCopies counts items held under several keys (CopyStats).
+type PlanCopies struct {
+	Items          int64            `json:"items"`
+	Copies         int64            `json:"copies"`
+	Identical      int64            `json:"identical"`
+	SizeOnly       int64            `json:"identical_by_size_only"`
+	Different      int64            `json:"different"`
+	RedundantBytes int64            `json:"redundant_bytes"`
+	ByPrefixes     map[string]int64 `json:"by_prefixes"`
+	Examples       []PlanCopy       `json:"examples"`
+}
+
+// PlanCopy is one item found under two keys.
+type PlanCopy struct {
+	Key       string `json:"key"`
+	Copy      string `json:"copy"`
+	Identical bool   `json:"identical"`
+}
+
 // PlanUnknown lists keys in no known layout.
 type PlanUnknown struct {
 	Count    int64        `json:"count"`
@@ -103,9 +143,29 @@ func BuildPlan(rep *Report) *PlanDoc {
 		d.Scan = PlanScan{Mode: s.Mode, SampleRate: s.SampleRate, FromCache: s.FromCache, Lister: s.Lister, ScannedAt: s.StartedAt.Format(time.RFC3339),
 			DurationSeconds: round4(s.Duration.Seconds()), Prefixes: s.Prefixes, Listed: s.Listed, Kept: s.Kept, Bytes: s.Bytes, History: s.History}
 		d.UnknownKeys = PlanUnknown{Count: s.UnknownCount, Examples: s.Unknown}
+		d.Layout = PlanLayout{Name: s.Layout, Reason: s.LayoutReason}
+		for _, p := range sortedKeys(s.NotData) {
+			n := s.NotData[p]
+			d.NotData = append(d.NotData, PlanNotData{Prefix: p, Objects: n.Count, Bytes: n.Bytes, Reason: n.Reason})
+		}
+		c := s.Copies
+		d.Copies = PlanCopies{Items: c.Items, Copies: c.Copies, Identical: c.Identical, SizeOnly: c.SizeOnly, Different: c.Different,
+			RedundantBytes: c.RedundantBytes, ByPrefixes: c.ByPrefixes, Examples: []PlanCopy{}}
+		if d.Copies.ByPrefixes == nil {
+			d.Copies.ByPrefixes = map[string]int64{}
+		}
+		for _, e := range c.Examples {
+			d.Copies.Examples = append(d.Copies.Examples, PlanCopy{Key: e.Key, Copy: e.Copy, Identical: e.Identical})
+		}
 		if d.UnknownKeys.Examples == nil {
 			d.UnknownKeys.Examples = []UnknownKey{}
 		}
+	}
+	if d.NotData == nil {
+		d.NotData = []PlanNotData{}
+	}
+	if rep.Plan != nil {
+		d.NotFetchable = rep.Plan.NotFetchable
 	}
 	sum := PlanSummary{ByPriority: map[string]PlanPriority{}, BySource: map[string]int{}, ByKind: map[string]int{}}
 	for _, p := range Priorities {
@@ -168,4 +228,13 @@ func PlanJSON(rep *Report) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

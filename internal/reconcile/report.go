@@ -142,6 +142,26 @@ func PrintSummary(w io.Writer, rep *Report) {
 		}
 		fmt.Fprintf(w, "Overall: %d of %d expected objects present and valid: %.1f%%%s\n", a.Present, a.Expected, 100*a.Completeness, est)
 	}
+	if s := rep.Scan; s != nil && s.Layout != "" && s.Layout != "nbasim" {
+		fmt.Fprintf(w, "\nLayout: %s (%s)\n", s.Layout, s.LayoutReason)
+		fmt.Fprintf(w, "Not data: %d objects\n", s.NotDataCount())
+		for _, p := range sortedKeys(s.NotData) {
+			n := s.NotData[p]
+			fmt.Fprintf(w, "  %-24s %7d  %s\n", p, n.Count, n.Reason)
+		}
+		c := s.Copies
+		fmt.Fprintf(w, "Copies: %d items under several names, %d extra keys: %d identical (size and ETag), %d identical by size (no ETag), %d different; %d bytes redundant\n",
+			c.Items, c.Copies, c.Identical, c.SizeOnly, c.Different, c.RedundantBytes)
+		for _, p := range sortedKeys(c.ByPrefixes) {
+			fmt.Fprintf(w, "  %-40s %7d\n", p, c.ByPrefixes[p])
+		}
+		if rep.Plan != nil && len(rep.Plan.NotFetchable) > 0 {
+			fmt.Fprintln(w, "Missing objects no collector fetches (the legacy bucket was their only source):")
+			for _, k := range sortedKeys(rep.Plan.NotFetchable) {
+				fmt.Fprintf(w, "  %-40s %7d\n", k, rep.Plan.NotFetchable[k])
+			}
+		}
+	}
 	if s := rep.Scan; s != nil && s.UnknownCount > 0 {
 		fmt.Fprintf(w, "\nUnknown keys (no layout rule matches): %d\n", s.UnknownCount)
 		for i, u := range s.Unknown {

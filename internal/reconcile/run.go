@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/timing"
@@ -88,6 +89,19 @@ type Runner struct {
 	Tail TailReader
 	// Progress reports objects listed (a progress bar in a terminal).
 	Progress func(listed int64)
+	// Profile is the lake's key layout (nil: nbasim's own); LayoutReason
+	// says how it was chosen (ResolveProfile). With another layout than
+	// nbasim's the run is read-only on the lake, every object present is
+	// planned as an import task, and missing ones as fetches into nbasim's
+	// lake.
+	Profile      *layout.Profile
+	LayoutReason string
+	// Lake is the lake when it is a bucket (for --listing-floor).
+	Lake *lake.Lake
+	// SeasonsDefault is set when the seasons are the defaults (not chosen
+	// by the user): a legacy bucket is then reconciled over every season
+	// it holds.
+	SeasonsDefault bool
 }
 
 // Options are the command-line choices.
@@ -269,7 +283,12 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	if len(rep.Seasons) == 0 {
 		rep.Seasons = []layout.Season{rep.Current - 1, rep.Current}
 	}
-	exp, err := LoadExpectations(cfg.Reconcile.Expectations)
+	prof := r.Profile
+	if prof == nil {
+		prof = layout.NBASim
+	}
+	expName := ExpectationsFor(cfg.Reconcile.Expectations, prof)
+	exp, err := LoadExpectations(expName)
 	if err != nil {
 		return nil, Permanent(err)
 	}
@@ -331,7 +350,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 		var res *ScanResult
 		var err error
-		sopts := ScanOptions{SampleRate: wantRate, LakeURL: redactedURL(r.LakeURL), Progress: r.Progress}
+		sopts := ScanOptions{SampleRate: wantRate, LakeURL: redactedURL(r.LakeURL), Progress: r.Progress, Profile: prof}
 		if opts.Inventory != "" {
 			res, err = ScanInventory(ctx, opts.Inventory, r.Prefix, sopts)
 		} else {
@@ -344,8 +363,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			return err
 		}
 		rep.Scan = res
+		res.LayoutReason = r.LayoutReason
 		fmt.Fprintf(r.out(), "  %d objects listed (%s) in %s: %d in %d datasets×seasons, %d unknown, %d history versions\n",
-			res.Listed, res.Lister, res.Duration.Round(time.Millisecond), res.Kept-res.UnknownCount, len(res.Groups), res.UnknownCount, res.History)
+			res.Listed, res.Lister, res.Duration.Round(time.Millisecond), res.Kept-res.UnknownCount-res.NotDataCount(), len(res.Groups), res.UnknownCount, res.History)
+		if !prof.Native() {
+			fmt.Fprintf(r.out(), "  %s; %d not data, %d items under several names (%d copies: %d identical, %d different)\n",
+				r.LayoutReason, res.NotDataCount(), res.Copies.Items, res.Copies.Copies, res.Copies.Identical+res.Copies.SizeOnly, res.Copies.Different)
+		}
 		if res.Mode == "sample" {
 			fmt.Fprintf(r.out(), "  sampled at %.3g: counts below are estimates (×%.3g)\n", res.SampleRate, res.Scale())
 		}
@@ -365,6 +389,12 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 
 	// 2. analyze
 	err = r.step(ctx, rep, timer, 2, "analyze", sel["analyze"], func(ctx context.Context) error {
+		if (len(cfg.Seasons) == 0 || r.SeasonsDefault) && (!prof.Native() || expName == ExpectationsNBASimulator) {
+			// a legacy bucket: every season it holds
+			if ss := SeasonsInScan(rep.Scan); len(ss) > 0 {
+				rep.Seasons = ss
+			}
+		}
 		in := Inputs{Expectations: exp, Seasons: rep.Seasons, Current: rep.Current, Now: r.now()}
 		if r.Store != nil {
 			var err error
@@ -429,6 +459,16 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	err = r.step(ctx, rep, timer, 4, "generate", true, func(ctx context.Context) error {
 		rep.Plan = Generate(rep.Gaps, exp, GenerateOptions{Sources: cfg.Sources, Caps: cfg.Reconcile.Caps})
+		if !prof.Native() {
+			rep.Plan.Retarget()
+			imports := ImportTasks(rep.Scan)
+			rep.Plan.Tasks = append(imports, rep.Plan.Tasks...)
+			n := 0
+			for _, t := range imports {
+				n += t.Count
+			}
+			fmt.Fprintf(r.out(), "  %d import tasks for %d objects present in the legacy bucket (imported, not refetched)\n", len(imports), n)
+		}
 		fmt.Fprintf(r.out(), "  %d tasks planned (%s of fetching at the sources' rates)\n", len(rep.Plan.Tasks), humanSeconds(rep.Plan.EstimatedSeconds()))
 		if opts.DryRun {
 			fmt.Fprintf(r.out(), "  dry run: nothing queued, no plan file written\n")

@@ -669,3 +669,12 @@ func knownSource(s string) bool {
 	}
 	return false
 }
+
+// NotDataCount is the number of keys that are not data (all prefixes).
+func (r *ScanResult) NotDataCount() int64 {
+	var n int64
+	for _, d := range r.NotData {
+		n += d.Count
+	}
+	return n
+}
