@@ -57,7 +57,7 @@ type Task struct {
 	Count      int      `json:"count"`
 	EstSeconds float64  `json:"estimated_seconds"`
 	Reason     string   `json:"reason"`
-	RunID      string   `json:"run_id"` // reconciliation run that planned it
+	RunID      string   `json:"run_id"`         // reconciliation run that planned it
 	From       string   `json:"from,omitempty"` // import: the legacy bucket (URL, credentials redacted)
 }
 
