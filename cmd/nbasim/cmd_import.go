@@ -8,22 +8,33 @@ import (
 
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/importer"
+	"github.com/nbasim/nbasim/internal/layout"
 )
 
 func newImportCmd(a *app) *cobra.Command {
-	var list bool
+	var (
+		list       bool
+		layoutName string
+	)
 	cmd := &cobra.Command{
 		Use:   "import PATH",
 		Short: "Adopt recorded or legacy files into the lake",
 		Long: `Adopt files that already exist elsewhere: a folder of recorded responses laid
 out like ../shared/data (nba_stats/index.tsv and URLS.tsv give each file's URL),
-or an nba_simulator folder or bucket (s3://bucket?region=...) in its legacy
-layout (espn_play_by_play/, espn_box_scores/, espn_team_stats/, espn_schedules/,
-nba_api_incremental/, and the older pbp/, box_scores/, nba_pbp/ names).
+or an nba_simulator folder or bucket (s3://bucket?region=..., file://dir) in
+its legacy layout. A bucket is read through its layout profile (--layout, by
+default detected from its keys): every data prefix is adopted (ESPN under all
+its names, nba_api_comprehensive/ sub-folders as their stats.nba.com endpoints,
+nba_api_playbyplay/, nba_api_incremental/, basketball_reference/ scraper
+outputs, hoopR CSV and Parquet season files, the Kaggle dump); scripts, query
+results and model artefacts are not data and stay where they are
+(docs/legacy.md).
 
 Each file is validated like a fetched response and stored under the lake
-layout with its original path as provenance. Files not adopted are listed by
-reason (--list prints every one). Importing twice writes nothing new.`,
+layout with its original key as provenance (origin). Between two buckets of
+one S3 endpoint the bytes are copied on the server (CopyObject). Files not
+adopted are listed by reason (--list prints every one). Importing twice
+writes nothing new.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -32,6 +43,13 @@ reason (--list prints every one). Importing twice writes nothing new.`,
 				return err
 			}
 			im := &importer.Importer{Lake: lk, Registry: collect.Registry(a.Config().Sources), Log: a.Logger()}
+			if layoutName != layout.LayoutAuto {
+				p, err := layout.ProfileNamed(layoutName)
+				if err != nil {
+					return withExit(2, err)
+				}
+				im.Profile = p
+			}
 			rep, err := im.Import(ctx, args[0])
 			if err != nil {
 				return err
@@ -46,5 +64,6 @@ reason (--list prints every one). Importing twice writes nothing new.`,
 		},
 	}
 	cmd.Flags().BoolVar(&list, "list", false, "list every file not adopted, with its reason")
+	cmd.Flags().StringVar(&layoutName, "layout", layout.LayoutAuto, "layout of an imported bucket: auto, nba_simulator or nbasim")
 	return cmd
 }

@@ -43,6 +43,9 @@ type Importer struct {
 	Lake     *lake.Lake
 	Registry *source.Registry
 	Log      *slog.Logger
+	// Profile is the key layout of an imported bucket (nil: detected from
+	// a sample of its keys).
+	Profile *layout.Profile
 
 	progress progress
 }
@@ -61,6 +64,11 @@ type Report struct {
 	ByDataset map[string]int // adopted (written + unchanged) per source/dataset
 	Skipped   []Skipped      // unrecognised or invalid, with the reason
 	Elapsed   time.Duration
+	// Buckets only:
+	Layout       string         // the bucket's layout and how it was chosen
+	NotData      map[string]int // objects that are not data, per prefix (left where they are)
+	Archived     int            // written as earlier versions (different copies under older names)
+	ServerCopies int            // written by a server-side copy (S3 CopyObject)
 }
 
 // Adopted is Written + Unchanged.
@@ -80,6 +88,16 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d files: adopted %d (written %d, already in lake %d), not adopted %d, in %s\n",
 		r.Files, r.Adopted(), r.Written, r.Unchanged, len(r.Skipped), r.Elapsed.Round(time.Millisecond))
+	if r.Layout != "" {
+		nd := 0
+		for _, n := range r.NotData {
+			nd += n
+		}
+		fmt.Fprintf(&b, "  %s; %d written by server-side copy, %d kept as earlier versions; %d not data (left in place)\n", r.Layout, r.ServerCopies, r.Archived, nd)
+		for _, k := range sortedKeys(r.NotData) {
+			fmt.Fprintf(&b, "  not data %-40s %6d\n", k, r.NotData[k])
+		}
+	}
 	for _, k := range sortedKeys(r.ByDataset) {
 		fmt.Fprintf(&b, "  adopted %-40s %6d\n", k, r.ByDataset[k])
 	}
@@ -292,27 +310,6 @@ func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) er
 		return im.store(ctx, *c, rep)
 	})
 	return err
-}
-
-func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error {
-	src, err := lake.Open(ctx, u, "")
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	return src.Walk(ctx, "", func(o lake.Object) error {
-		rep.Files++
-		c, reason, err := im.recogniseLegacy(o.Key, func() ([]byte, error) { return src.Read(ctx, o.Key) })
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			rep.Skipped = append(rep.Skipped, Skipped{o.Key, reason})
-			return nil
-		}
-		c.origin = strings.TrimSuffix(lake.Redact(u), "/") + "/" + o.Key
-		return im.store(ctx, *c, rep)
-	})
 }
 
 func hasIndex(root string) bool {

@@ -115,9 +115,13 @@ type Page struct {
 
 // Lake is an opened object store.
 type Lake struct {
-	b    *blob.Bucket
-	url  string
-	file bool // fileblob: reads retry over a torn .attrs sidecar (see readRetry)
+	b      *blob.Bucket
+	url    string
+	file   bool   // fileblob: reads retry over a torn .attrs sidecar (see readRetry)
+	prefix string // key prefix inside the bucket ("" or ending in "/")
+	// s3 names the bucket and its endpoint when the lake is on S3, so two
+	// lakes on one endpoint can copy on the server (CopyFrom).
+	s3Bucket, s3Endpoint string
 }
 
 // Open opens the lake at u: file:///abs/path or file://./rel/path (created
@@ -132,10 +136,17 @@ func Open(ctx context.Context, u, prefix string) (*Lake, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lake: open %s: %w", Redact(u), err)
 	}
+	l := &Lake{url: u, file: strings.HasPrefix(openURL, "file://")}
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
-		b = blob.PrefixedBucket(b, prefix+"/")
+		l.prefix = prefix + "/"
+		b = blob.PrefixedBucket(b, l.prefix)
 	}
-	return &Lake{b: b, url: u, file: strings.HasPrefix(openURL, "file://")}, nil
+	l.b = b
+	if pu, err := url.Parse(openURL); err == nil && pu.Scheme == "s3" {
+		q := pu.Query()
+		l.s3Bucket, l.s3Endpoint = pu.Host, q.Get("endpoint")+"|"+q.Get("region")
+	}
+	return l, nil
 }
 
 // normalizeURL turns file://./rel into an absolute file URL, creating the

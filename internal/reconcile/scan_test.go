@@ -195,7 +195,7 @@ func TestCacheRoundTripAndProblems(t *testing.T) {
 	gz.Close()
 	old := filepath.Join(dir, "old.gob.gz")
 	os.WriteFile(old, buf.Bytes(), 0o644)
-	problem(old, "", 0, now, "old schema 1 (this nbasim writes 3)")
+	problem(old, "", 0, now, fmt.Sprintf("old schema 1 (this nbasim writes %d)", ScanSchema))
 }
 
 func TestInventoryManifest(t *testing.T) {
