@@ -114,6 +114,7 @@ func (c *Client) fleetWait(ctx context.Context, f Fleet, h *host, req *Request) 
 		return &Error{Class: Retriable, Host: req.Host, URL: req.URL, Reason: "not sent: fleet limiter unavailable",
 			Err: errors.Join(ErrFleet, err)}, nil
 	}
+	retakes := 0
 	for {
 		slot, err := f.Take(ctx, req.Host, rate, h.pol.Burst)
 		if err != nil {
@@ -126,27 +127,41 @@ func (c *Client) fleetWait(ctx context.Context, f Fleet, h *host, req *Request) 
 			}
 			continue
 		}
-		wait := time.Until(slot.At)
-		if wait <= 0 {
-			return nil, nil
+		if wait := time.Until(slot.At); wait > 0 {
+			if err := sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+			// Another process may have paused the host while this
+			// request waited for its slot: honour it before sending.
+			until, reason, err := f.PausedUntil(ctx, req.Host)
+			if err != nil {
+				return unreachable(err)
+			}
+			if until.After(time.Now()) {
+				if fe, err := paused(until, reason); fe != nil || err != nil {
+					return fe, err
+				}
+				continue
+			}
 		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+		// A slot is only good near its time: a request sent much later
+		// (this process was descheduled, the database answered slowly)
+		// would bunch up with the next slots' requests and exceed the rate
+		// in that second. Give it up and take another, a few times.
+		if rate > 0 && retakes < maxRetakes {
+			interval := time.Duration(float64(time.Second) / (rate * max(slot.RateFactor, 1e-3)))
+			if time.Since(slot.At) > interval/2 {
+				retakes++
+				continue
+			}
 		}
-		// Another process may have paused the host while this request
-		// waited for its slot: honour it before sending.
-		until, reason, err := f.PausedUntil(ctx, req.Host)
-		if err != nil {
-			return unreachable(err)
-		}
-		if !until.After(time.Now()) {
-			return nil, nil
-		}
-		if fe, err := paused(until, reason); fe != nil || err != nil {
-			return fe, err
-		}
+		return nil, nil
 	}
 }
+
+// maxRetakes bounds how many late slots a request gives up before it is
+// sent anyway (so a starved process cannot burn the fleet's slots forever).
+const maxRetakes = 5
 
 // fleetNote is what an attempt's outcome asks the fleet to share.
 type fleetNote struct {
