@@ -90,7 +90,7 @@ figures are reproducible without the lake.`,
 				rep, err = derive.VerifySeason(ctx, derive.DefaultSeason(data), derive.Options{Overrides: ov, Progress: progress})
 			case data != "":
 				scope = "data " + data
-				rep, err = derive.VerifyDir(ctx, data, derive.Options{Overrides: ov, Extra: derive.ExtraOfficial, Progress: progress})
+				rep, err = derive.VerifyDir(ctx, data, derive.Options{Overrides: ov, Progress: progress})
 			default:
 				s, serr := a.Store(ctx)
 				if serr != nil {

@@ -15,8 +15,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/parse/bbref"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/parse/registry"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -62,44 +61,30 @@ func ReadIndex(dir string) ([]DataGame, error) {
 	return out, nil
 }
 
-// Official box parsers by file kind; a parser another package has not
-// written yet is simply absent (the game falls back to the next source).
-type boxSource struct {
-	match func(g DataGame, dir string) string // path of the file, or ""
-	parse parse.Func
+// officialSources lists, in order of preference, where verification finds
+// a game's official box in a data folder, each parsed by the registry's
+// parser of its dataset: NBA boxes first (they share the feed's player
+// ids), basketball-reference otherwise.
+var officialSources = []struct {
+	prefix, source, dataset string
+	perGameID               bool // the file is <prefix><GameID>.json
+}{
+	{"nba_stats/boxscoretraditionalv2/", "nba_stats", "boxscoretraditionalv2", true},
+	{"bbref/boxscores/", "bbref", "boxscores", false},
 }
 
-// OfficialSources lists, in order of preference, the official box sources
-// verification reads from a data folder. NBA boxes first (they share the
-// feed's player ids), basketball-reference otherwise.
-var officialSources = []boxSource{
-	{
-		match: func(g DataGame, dir string) string {
-			for _, f := range g.Files {
-				if strings.HasPrefix(f, "bbref/boxscores/") {
-					return filepath.Join(dir, f)
-				}
-			}
-			return ""
-		},
-		parse: bbref.ParseBoxScore,
-	},
-}
-
-// ExtraOfficialSources lets other packages (or the command) add official
-// box parsers by file prefix, e.g. "nba_stats/boxscoretraditionalv2/".
-func officialFor(g DataGame, dir string, extra map[string]parse.Func) (string, parse.Func) {
-	for prefix, fn := range extra {
-		want := prefix + g.GameID + ".json"
-		for _, f := range g.Files {
-			if f == want {
-				return filepath.Join(dir, f), fn
-			}
-		}
-	}
+// officialFor returns the path of g's official box file and its parser, or
+// "" and nil when the folder holds none.
+func officialFor(g DataGame, dir string) (string, parse.Func) {
 	for _, s := range officialSources {
-		if p := s.match(g, dir); p != "" {
-			return p, s.parse
+		e, ok := registry.Lookup(s.source, s.dataset)
+		if !ok || e.Parse == nil {
+			continue
+		}
+		for _, f := range g.Files {
+			if s.perGameID && f == s.prefix+g.GameID+".json" || !s.perGameID && strings.HasPrefix(f, s.prefix) {
+				return filepath.Join(dir, f), e.Parse
+			}
 		}
 	}
 	return "", nil
@@ -108,9 +93,6 @@ func officialFor(g DataGame, dir string, extra map[string]parse.Func) (string, p
 // Options configure a verification run over files.
 type Options struct {
 	Overrides *pbp.Overrides
-	// Extra official box parsers keyed by file prefix (preferred over
-	// basketball-reference), e.g. "nba_stats/boxscoretraditionalv2/".
-	Extra map[string]parse.Func
 	// Progress is called after each game (may be nil).
 	Progress func(done, total int)
 	// Derived, when set, receives every derived final box.
@@ -128,7 +110,7 @@ func LoadV2File(path string) (*model.Game, error) {
 
 func parseV2(data []byte, key string) (*model.Game, error) {
 	item := strings.TrimSuffix(filepath.Base(key), ".json")
-	res, err := nbastats.ParsePlayByPlayV2(data, parse.Hint{Key: key, Item: item})
+	res, err := registry.Parse("nba_stats", "playbyplayv2", data, parse.Hint{Key: key, Item: item})
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +148,7 @@ func verifyDataGame(dir string, g DataGame, opt Options) (res GameResult, ok boo
 	if _, err := os.Stat(pbpPath); err != nil {
 		return res, false
 	}
-	boxPath, fn := officialFor(g, dir, opt.Extra)
+	boxPath, fn := officialFor(g, dir)
 	if fn == nil {
 		return res, false
 	}
@@ -298,7 +280,7 @@ func VerifySeason(ctx context.Context, sf SeasonFiles, opt Options) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := nbastats.ParseLeagueGameLog(data, parse.Hint{Key: sf.GameLog})
+	res, err := registry.Parse("nba_stats", "leaguegamelog", data, parse.Hint{Key: sf.GameLog})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestVerifyDataDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := VerifyDir(context.Background(), dir, Options{Overrides: ov, Extra: ExtraOfficial})
+	rep, err := VerifyDir(context.Background(), dir, Options{Overrides: ov})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func officialOf(t *testing.T, dir, gameID string) model.Box {
 	}
 	for _, g := range games {
 		if g.GameID == gameID {
-			path, fn := officialFor(g, dir, ExtraOfficial)
+			path, fn := officialFor(g, dir)
 			if fn == nil {
 				t.Fatalf("%s: no official box", gameID)
 			}

@@ -103,3 +103,16 @@ func Check() error {
 	}
 	return nil
 }
+
+// Parse parses data with the parser of dataset source/name (a layout
+// dataset or a Format); a dataset without a parser is an error.
+func Parse(source, dataset string, data []byte, h parse.Hint) (*parse.Result, error) {
+	e, ok := Lookup(source, dataset)
+	if !ok {
+		e, ok = Format(source, dataset)
+	}
+	if !ok || e.Parse == nil {
+		return nil, fmt.Errorf("registry: no parser for %s/%s (%s)", source, dataset, h.Key)
+	}
+	return e.Parse(data, h)
+}
