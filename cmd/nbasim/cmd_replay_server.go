@@ -30,6 +30,7 @@ func newReplayServerCmd(a *app) *cobra.Command {
 		slowFor    time.Duration
 		logFile    string
 		seed       uint64
+		until      string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay-server DIR",
@@ -45,7 +46,7 @@ Faults: --fault-rate 0.2 --faults all (429,500,403,hang,slow,truncate,errorpage,
 or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := replay.Options{Archives: archives}
+			opts := replay.Options{Archives: archives, ScheduleUntil: until}
 			if logFile != "" {
 				f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 				if err != nil {
@@ -104,5 +105,6 @@ or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
 	f.DurationVar(&slowFor, "slow-for", 2*time.Second, "how long an injected slow body takes")
 	f.StringVar(&logFile, "log", "", "append every request as a JSON line to this file")
 	f.Uint64Var(&seed, "seed", 0, "random seed of fault injection")
+	f.StringVar(&until, "schedule-until", "", "serve schedules (stats.nba.com leaguegamelog) cut to the games played up to this date (YYYY-MM-DD), for runs at a reduced size")
 	return cmd
 }

@@ -142,6 +142,8 @@ type Server struct {
 	exact   map[string]*Entry   // host + path + "?" + sorted query
 	byPath  map[string][]*Entry // host + lower(path)
 
+	scheduleUntil string // ScheduleUntil
+
 	mu      sync.Mutex
 	log     []LogEntry
 	logW    io.Writer
@@ -157,6 +159,12 @@ type Options struct {
 	Archives bool
 	// LogFile, when set, receives one JSON line per request.
 	LogFile io.Writer
+	// ScheduleUntil, a date "2006-01-02", makes stats.nba.com leaguegamelog
+	// answers (the schedule of record) list only the games played up to
+	// that date, so that a season's loop has a small schedule to complete
+	// (tests and campaigns at a reduced size). The answer is the recording
+	// re-encoded as JSON (keys sorted) with the later rows removed.
+	ScheduleUntil string
 }
 
 // Hosts the server knows, for path-prefix routing.
@@ -168,8 +176,13 @@ var knownHosts = map[string]bool{
 
 // Load indexes the recordings of dir.
 func Load(dir string, opts Options) (*Server, error) {
+	if opts.ScheduleUntil != "" {
+		if _, err := time.Parse(time.DateOnly, opts.ScheduleUntil); err != nil {
+			return nil, fmt.Errorf("replay: schedule-until %q: want a date YYYY-MM-DD", opts.ScheduleUntil)
+		}
+	}
 	s := &Server{dir: dir, exact: map[string]*Entry{}, byPath: map[string][]*Entry{}, logW: opts.LogFile,
-		rng: rand.New(rand.NewPCG(1, 2)), pending: map[string][]Fault{}}
+		rng: rand.New(rand.NewPCG(1, 2)), pending: map[string][]Fault{}, scheduleUntil: opts.ScheduleUntil}
 	n := 0
 	for _, idx := range []string{"nba_stats/index.tsv", "URLS.tsv"} {
 		c, err := s.readIndex(idx)
@@ -361,8 +374,16 @@ func (s *Server) LookupURL(raw string) (*Entry, bool) {
 	return s.Lookup(u.Host, u.Path, u.Query())
 }
 
-// Body returns the decoded bytes of e.
+// Body returns the decoded bytes of e (a schedule cut at ScheduleUntil).
 func (s *Server) Body(e *Entry) ([]byte, error) {
+	b, err := s.rawBody(e)
+	if err != nil || !s.cutsSchedule(e) {
+		return b, err
+	}
+	return cutSchedule(b, s.scheduleUntil, e.Name())
+}
+
+func (s *Server) rawBody(e *Entry) ([]byte, error) {
 	if e.gz != nil {
 		return gunzip(e.gz)
 	}
@@ -376,6 +397,52 @@ func (s *Server) Body(e *Entry) ([]byte, error) {
 	return b, nil
 }
 
+// cutsSchedule says whether e is a schedule that ScheduleUntil cuts.
+func (s *Server) cutsSchedule(e *Entry) bool {
+	return s.scheduleUntil != "" && strings.HasPrefix(e.Host, "stats.") && strings.EqualFold(e.Path, "/stats/leaguegamelog")
+}
+
+// cutSchedule keeps the rows of every result set of a stats.nba.com
+// payload whose GAME_DATE is on or before until.
+func cutSchedule(b []byte, until, name string) ([]byte, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("replay: cut schedule %s: %w", name, err)
+	}
+	sets, _ := doc["resultSets"].([]any)
+	for _, set := range sets {
+		m, _ := set.(map[string]any)
+		hdr, _ := m["headers"].([]any)
+		col := -1
+		for i, h := range hdr {
+			if h == "GAME_DATE" {
+				col = i
+			}
+		}
+		if col < 0 {
+			continue
+		}
+		rows, _ := m["rowSet"].([]any)
+		keep := []any{}
+		for _, row := range rows {
+			cells, _ := row.([]any)
+			if col < len(cells) {
+				if d, _ := cells[col].(string); d != "" && d[:min(len(d), 10)] <= until {
+					keep = append(keep, row)
+				}
+			}
+		}
+		m["rowSet"] = keep
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("replay: cut schedule %s: %w", name, err)
+	}
+	return out, nil
+}
+
 func gunzip(b []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
@@ -386,6 +453,9 @@ func gunzip(b []byte) ([]byte, error) {
 
 // gzBody returns the gzip bytes of e when it is stored gzipped.
 func (s *Server) gzBody(e *Entry) ([]byte, bool, error) {
+	if s.cutsSchedule(e) {
+		return nil, false, nil
+	}
 	if e.gz != nil {
 		return e.gz, true, nil
 	}
@@ -695,4 +765,79 @@ func RealURL(root, u string) string {
 		return "https://" + rest
 	}
 	return u
+}
+
+// ReadLog reads a request log written with Options.LogFile (one JSON
+// object per line), naming the line of a bad entry.
+func ReadLog(r io.Reader) ([]LogEntry, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var out []LogEntry
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var le LogEntry
+		if err := json.Unmarshal(sc.Bytes(), &le); err != nil {
+			return nil, fmt.Errorf("replay: request log line %d: %w", line, err)
+		}
+		out = append(out, le)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("replay: request log: %w", err)
+	}
+	return out, nil
+}
+
+// HostRate is how hard one host was asked, from a request log.
+type HostRate struct {
+	Host     string `json:"host"`
+	Requests int    `json:"requests"`
+	// MaxPerWindow is the most requests in any window [t, t+window)
+	// (sliding), starting at WindowStart.
+	MaxPerWindow int       `json:"max_per_window"`
+	WindowStart  time.Time `json:"window_start"`
+	// MaxPerSecond is the most requests in one calendar second (UTC).
+	MaxPerSecond int `json:"max_per_second"`
+	// Faults counts the injected faults by kind.
+	Faults map[Fault]int `json:"faults,omitempty"`
+}
+
+// Rates measures each host's request rate in log (arrival times), sorted
+// by host. Control requests (/_replay/...) are left out.
+func Rates(log []LogEntry, window time.Duration) []HostRate {
+	by := map[string][]LogEntry{}
+	for _, le := range log {
+		if !knownHosts[le.Host] && strings.HasPrefix(le.Path, "/_replay/") {
+			continue
+		}
+		by[le.Host] = append(by[le.Host], le)
+	}
+	out := make([]HostRate, 0, len(by))
+	for host, es := range by {
+		sort.Slice(es, func(i, j int) bool { return es[i].Time.Before(es[j].Time) })
+		hr := HostRate{Host: host, Requests: len(es), Faults: map[Fault]int{}}
+		j := 0
+		perSec := map[int64]int{}
+		for i, le := range es {
+			for j < len(es) && es[j].Time.Sub(le.Time) < window {
+				j++
+			}
+			if j-i > hr.MaxPerWindow {
+				hr.MaxPerWindow, hr.WindowStart = j-i, le.Time
+			}
+			sec := le.Time.Unix()
+			perSec[sec]++
+			hr.MaxPerSecond = max(hr.MaxPerSecond, perSec[sec])
+			if le.Fault != "" {
+				hr.Faults[le.Fault]++
+			}
+		}
+		if len(hr.Faults) == 0 {
+			hr.Faults = nil
+		}
+		out = append(out, hr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
+	return out
 }

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -215,5 +216,103 @@ func TestControlEndpoints(t *testing.T) {
 	}
 	if len(rs.Log()) < 4 {
 		t.Error("control requests not logged")
+	}
+}
+
+func TestScheduleUntil(t *testing.T) {
+	t.Parallel()
+	data := testutil.RealDataDir(t)
+	const u = "https://stats.nba.com/stats/leaguegamelog?LeagueID=00&Season=2018-19&SeasonType=Regular+Season&PlayerOrTeam=T&Counter=1000&Sorter=DATE&Direction=DESC&DateFrom=&DateTo="
+	count := func(b []byte) (rows int, last string) {
+		var doc struct {
+			ResultSets []struct {
+				Headers []string `json:"headers"`
+				RowSet  [][]any  `json:"rowSet"`
+			} `json:"resultSets"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range doc.ResultSets {
+			for _, r := range s.RowSet {
+				rows++
+				for i, h := range s.Headers {
+					if d, _ := r[i].(string); h == "GAME_DATE" && d > last {
+						last = d
+					}
+				}
+			}
+		}
+		return rows, last
+	}
+	full, err := Load(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := full.Recording(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allRows, allLast := count(b)
+	cut, err := Load(data, Options{ScheduleUntil: "2018-10-17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(cut)
+	defer hs.Close()
+	resp, err := http.Get(hs.URL + "/stats.nba.com/stats/leaguegamelog?" + strings.SplitN(u, "?", 2)[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	rows, last := count(body)
+	// 2018-10-16: 2 games, 2018-10-17: 11 games; two team rows a game.
+	if rows != 26 || last > "2018-10-17" || allRows <= rows || allLast <= "2018-10-17" {
+		t.Errorf("cut schedule: %d rows up to %s (full: %d up to %s), want 26 up to 2018-10-17", rows, last, allRows, allLast)
+	}
+	if _, err := Load(data, Options{ScheduleUntil: "17/10/2018"}); err == nil {
+		t.Error("a bad date: no error")
+	}
+}
+
+func TestReadLogAndRates(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var log strings.Builder
+	var entries []LogEntry
+	// stats.nba.com: 10 requests 100 ms apart from t0+0.5 s (5 in each
+	// calendar second, 10 in the window from t0+0.5 s); cdn: 2; control: 1.
+	for i := range 10 {
+		entries = append(entries, LogEntry{Time: t0.Add(500*time.Millisecond + time.Duration(i)*100*time.Millisecond), Host: "stats.nba.com", Path: "/stats/x", Status: 200})
+	}
+	entries[3].Fault, entries[3].Status = Fault429, 429
+	entries = append(entries, LogEntry{Time: t0, Host: "cdn.nba.com", Path: "/a"}, LogEntry{Time: t0.Add(2 * time.Second), Host: "cdn.nba.com", Path: "/b"},
+		LogEntry{Time: t0, Host: "127.0.0.1", Path: "/_replay/log"})
+	for _, e := range entries {
+		b, _ := json.Marshal(e)
+		log.Write(append(b, '\n'))
+	}
+	got, err := ReadLog(strings.NewReader(log.String()))
+	if err != nil || len(got) != len(entries) {
+		t.Fatalf("ReadLog: %d entries, %v; want %d", len(got), err, len(entries))
+	}
+	rates := Rates(got, time.Second)
+	want := []HostRate{
+		{Host: "cdn.nba.com", Requests: 2, MaxPerWindow: 1, WindowStart: t0, MaxPerSecond: 1},
+		{Host: "stats.nba.com", Requests: 10, MaxPerWindow: 10, WindowStart: t0.Add(500 * time.Millisecond), MaxPerSecond: 5, Faults: map[Fault]int{Fault429: 1}},
+	}
+	if len(rates) != len(want) {
+		t.Fatalf("Rates: %+v, want %+v", rates, want)
+	}
+	for i := range want {
+		g, w := rates[i], want[i]
+		if g.Host != w.Host || g.Requests != w.Requests || g.MaxPerWindow != w.MaxPerWindow || !g.WindowStart.Equal(w.WindowStart) ||
+			g.MaxPerSecond != w.MaxPerSecond || len(g.Faults) != len(w.Faults) || g.Faults[Fault429] != w.Faults[Fault429] {
+			t.Errorf("Rates[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+	if _, err := ReadLog(strings.NewReader("{}\nnot json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a bad line: %v, want an error naming line 2", err)
 	}
 }
