@@ -12,20 +12,24 @@
 // Families (all prefixed nbasim_):
 //
 //	jobs{kind,state}                          gauge: jobs in the queue (SetJobCounts)
-//	job_duration_seconds{kind,outcome}        histogram: time to work one job
+//	jobs_in_flight{kind}                      gauge: jobs this process is working (JobStarted/JobFinished)
+//	job_duration_seconds{kind,source,outcome} histogram: time to work one job
 //	source_requests_total{host,class}         counter: attempts by status class (2xx..5xx, network, not_sent)
 //	source_throttles_total{host}              counter: throttled answers (429, 403 on stats.nba.com, hangs)
 //	source_breaker_state{host,state}          gauge: 1 for the host's state (closed, half-open, open, locked-out)
 //	source_rate_per_second{host}              gauge: the host's current rate (after slow-downs)
-//	lake_objects_written_total{source,dataset} counter
-//	lake_bytes_written_total{source,dataset}   counter
+//	lake_objects_written_total                counter: objects written (new or changed)
+//	lake_bytes_written_total                  counter
 //	coverage_ratio{source,dataset,season}     gauge: completeness from the last reconciliation
 //	reconcile_last_success_timestamp_seconds  gauge
-//	verifications_total{grade}                counter: games verified by this process, by grade
+//	verifications_total{grade}                counter: games verified by this process, by grade (Verified)
 //	verification_games{grade}                 gauge: games in the store by grade (SetGrades)
 //	build_info{version,run_id}                gauge: 1
 //
 // plus the Go runtime and process collectors.
+//
+// *Metrics implements the loop's observer (runloop.Observer): JobStarted,
+// JobFinished, LakeWritten, Coverage and Verified.
 package metrics
 
 import (
@@ -37,6 +41,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/source"
 )
 
@@ -61,11 +66,12 @@ type Metrics struct {
 	reg *prometheus.Registry
 
 	jobs        *prometheus.GaugeVec
+	inFlight    *prometheus.GaugeVec
 	jobDuration *prometheus.HistogramVec
 	requests    *prometheus.CounterVec
 	throttles   *prometheus.CounterVec
-	lakeObjects *prometheus.CounterVec
-	lakeBytes   *prometheus.CounterVec
+	lakeObjects prometheus.Counter
+	lakeBytes   prometheus.Counter
 	coverage    *prometheus.GaugeVec
 	reconciled  prometheus.Gauge
 	verified    *prometheus.CounterVec
@@ -80,18 +86,20 @@ func New(version, runID string) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry(), hosts: &hostCollector{}}
 	m.jobs = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "jobs",
 		Help: "Jobs in the queue by kind and state (as of the last count)."}, []string{"kind", "state"})
+	m.inFlight = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "jobs_in_flight",
+		Help: "Jobs this process is working, by kind."}, []string{"kind"})
 	m.jobDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: "job_duration_seconds",
-		Help:    "Time to work one job, by kind and outcome.",
-		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300}}, []string{"kind", "outcome"})
+		Help:    "Time to work one job, by kind, source and outcome.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300}}, []string{"kind", "source", "outcome"})
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: "source_requests_total",
 		Help: "Request attempts to providers by host and status class (2xx, 3xx, 4xx, 5xx, network: no answer, not_sent: refused by the pacer)."},
 		[]string{"host", "class"})
 	m.throttles = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: "source_throttles_total",
 		Help: "Throttled answers by host (429, 403 on stats.nba.com, hangs counted as throttling)."}, []string{"host"})
-	m.lakeObjects = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: "lake_objects_written_total",
-		Help: "Objects written to the lake (new or changed) by source and dataset."}, []string{"source", "dataset"})
-	m.lakeBytes = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: "lake_bytes_written_total",
-		Help: "Bytes written to the lake by source and dataset."}, []string{"source", "dataset"})
+	m.lakeObjects = prometheus.NewCounter(prometheus.CounterOpts{Namespace: Namespace, Name: "lake_objects_written_total",
+		Help: "Objects written to the lake by this process (new or changed; unchanged ones write nothing)."})
+	m.lakeBytes = prometheus.NewCounter(prometheus.CounterOpts{Namespace: Namespace, Name: "lake_bytes_written_total",
+		Help: "Bytes written to the lake by this process."})
 	m.coverage = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "coverage_ratio",
 		Help: "Completeness (0..1) of each source, dataset and season at the last reconciliation."}, []string{"source", "dataset", "season"})
 	m.reconciled = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: Namespace, Name: "reconcile_last_success_timestamp_seconds",
@@ -103,7 +111,7 @@ func New(version, runID string) *Metrics {
 	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "build_info",
 		Help: "Always 1: the version and run id of this process."}, []string{"version", "run_id"})
 	info.WithLabelValues(version, runID).Set(1)
-	m.reg.MustRegister(m.jobs, m.jobDuration, m.requests, m.throttles, m.lakeObjects, m.lakeBytes,
+	m.reg.MustRegister(m.jobs, m.inFlight, m.jobDuration, m.requests, m.throttles, m.lakeObjects, m.lakeBytes,
 		m.coverage, m.reconciled, m.verified, m.grades, info, m.hosts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -132,13 +140,23 @@ func (m *Metrics) SetJobCounts(counts map[string]int) {
 	}
 }
 
-// ObserveJob records one worked job: its kind (fetch, load, verify, ...),
-// its outcome (OutcomeOK, ...) and how long it took.
-func (m *Metrics) ObserveJob(kind, outcome string, d time.Duration) {
+// JobStarted records that this process started a job of kind (fetch,
+// load, verify, reconcile) for source ("" when none).
+func (m *Metrics) JobStarted(kind, _ string) {
 	if m == nil {
 		return
 	}
-	m.jobDuration.WithLabelValues(kind, outcome).Observe(d.Seconds())
+	m.inFlight.WithLabelValues(kind).Inc()
+}
+
+// JobFinished records the end of a job JobStarted announced: its outcome
+// (OutcomeOK, OutcomeRetry, ...) and how long it took.
+func (m *Metrics) JobFinished(kind, sourceName, outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.inFlight.WithLabelValues(kind).Dec()
+	m.jobDuration.WithLabelValues(kind, sourceName, outcome).Observe(d.Seconds())
 }
 
 // ObserveRequest records one attempt to a provider host: status is the
@@ -167,37 +185,31 @@ func StatusClass(status int, err error) string {
 	return "network"
 }
 
-// LakeWrite records one object written to the lake (not one skipped as
-// unchanged).
-func (m *Metrics) LakeWrite(sourceName, dataset string, bytes int64) {
+// LakeWritten records objects written to the lake (not those skipped as
+// unchanged) and their bytes.
+func (m *Metrics) LakeWritten(objects int, bytes int64) {
 	if m == nil {
 		return
 	}
-	m.lakeObjects.WithLabelValues(sourceName, dataset).Inc()
-	m.lakeBytes.WithLabelValues(sourceName, dataset).Add(float64(bytes))
+	m.lakeObjects.Add(float64(objects))
+	m.lakeBytes.Add(float64(bytes))
 }
 
-// Coverage is one cell of a reconciliation's coverage.
-type Coverage struct {
-	Source, Dataset, Season string
-	Ratio                   float64 // 0..1
-}
-
-// SetCoverage replaces the coverage gauges with the cells of a finished
-// reconciliation and stamps its time.
-func (m *Metrics) SetCoverage(cells []Coverage, at time.Time) {
+// Coverage replaces the coverage gauges with the cells of a reconciliation
+// that just finished (their Completeness) and stamps its time.
+func (m *Metrics) Coverage(cells []*reconcile.Cell) {
 	if m == nil {
 		return
 	}
 	m.coverage.Reset()
 	for _, c := range cells {
-		m.coverage.WithLabelValues(c.Source, c.Dataset, c.Season).Set(c.Ratio)
+		m.coverage.WithLabelValues(c.Source, c.Dataset, c.Season).Set(c.Completeness)
 	}
-	m.reconciled.Set(float64(at.UnixNano()) / 1e9)
+	m.reconciled.Set(float64(time.Now().UnixNano()) / 1e9)
 }
 
-// ObserveVerification records one game verified by this process.
-func (m *Metrics) ObserveVerification(grade string) {
+// Verified records one game verified by this process, with its grade.
+func (m *Metrics) Verified(grade string) {
 	if m == nil {
 		return
 	}

@@ -17,12 +17,13 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/nbasim/nbasim/internal/metrics"
+	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/source"
 )
 
 // Families every scrape of a running loop holds (the list).
 var wantFamilies = []string{
-	"nbasim_jobs", "nbasim_job_duration_seconds", "nbasim_source_requests_total", "nbasim_source_throttles_total",
+	"nbasim_jobs", "nbasim_jobs_in_flight", "nbasim_job_duration_seconds", "nbasim_source_requests_total", "nbasim_source_throttles_total",
 	"nbasim_source_breaker_state", "nbasim_source_rate_per_second", "nbasim_lake_objects_written_total",
 	"nbasim_lake_bytes_written_total", "nbasim_coverage_ratio", "nbasim_reconcile_last_success_timestamp_seconds",
 	"nbasim_verifications_total", "nbasim_verification_games", "nbasim_build_info", "go_goroutines",
@@ -112,12 +113,16 @@ func TestScrapeHoldsEveryFamily(t *testing.T) {
 	_, _ = c.Fetch(ctx, &source.Request{Host: "example.test", URL: deadURL + "/x"})
 
 	m.SetJobCounts(map[string]int{"fetch/available": 7, "load/completed": 3})
-	m.ObserveJob("fetch", metrics.OutcomeOK, 120*time.Millisecond)
-	m.ObserveJob("fetch", metrics.OutcomeRetry, time.Second)
-	m.LakeWrite("nba_stats", "playbyplayv2", 1234)
-	m.LakeWrite("nba_stats", "playbyplayv2", 766)
-	m.SetCoverage([]metrics.Coverage{{Source: "nba_stats", Dataset: "playbyplayv2", Season: "2018-19", Ratio: 0.5}}, time.Unix(1700000000, 0))
-	m.ObserveVerification("exact")
+	for range 3 {
+		m.JobStarted("fetch", "nba_stats")
+	}
+	m.JobFinished("fetch", "nba_stats", metrics.OutcomeOK, 120*time.Millisecond)
+	m.JobFinished("fetch", "nba_stats", metrics.OutcomeRetry, time.Second)
+	m.LakeWritten(1, 1234)
+	m.LakeWritten(1, 766)
+	before := time.Now()
+	m.Coverage([]*reconcile.Cell{{Source: "nba_stats", Dataset: "playbyplayv2", Season: "2018-19", Completeness: 0.5}})
+	m.Verified("exact")
 	m.SetGrades(map[string]int{"exact": 10, "close": 2})
 
 	srv, err := metrics.Listen("127.0.0.1:0", m, nil)
@@ -145,11 +150,11 @@ func TestScrapeHoldsEveryFamily(t *testing.T) {
 		{"nbasim_source_breaker_state", map[string]string{"host": "example.test", "state": "open"}, 0},
 		{"nbasim_jobs", map[string]string{"kind": "fetch", "state": "available"}, 7},
 		{"nbasim_jobs", map[string]string{"kind": "load", "state": "completed"}, 3},
-		{"nbasim_job_duration_seconds", map[string]string{"kind": "fetch", "outcome": "ok"}, 1},
-		{"nbasim_lake_objects_written_total", map[string]string{"source": "nba_stats", "dataset": "playbyplayv2"}, 2},
-		{"nbasim_lake_bytes_written_total", map[string]string{"source": "nba_stats", "dataset": "playbyplayv2"}, 2000},
+		{"nbasim_jobs_in_flight", map[string]string{"kind": "fetch"}, 1},
+		{"nbasim_job_duration_seconds", map[string]string{"kind": "fetch", "source": "nba_stats", "outcome": "ok"}, 1},
+		{"nbasim_lake_objects_written_total", map[string]string{}, 2},
+		{"nbasim_lake_bytes_written_total", map[string]string{}, 2000},
 		{"nbasim_coverage_ratio", map[string]string{"source": "nba_stats", "dataset": "playbyplayv2", "season": "2018-19"}, 0.5},
-		{"nbasim_reconcile_last_success_timestamp_seconds", map[string]string{}, 1700000000},
 		{"nbasim_verifications_total", map[string]string{"grade": "exact"}, 1},
 		{"nbasim_verification_games", map[string]string{"grade": "close"}, 2},
 		{"nbasim_build_info", map[string]string{"version": "test", "run_id": "abcd1234"}, 1},
@@ -158,6 +163,9 @@ func TestScrapeHoldsEveryFamily(t *testing.T) {
 		if got := value(t, fams, tc.fam, tc.labels); got != tc.want {
 			t.Errorf("%s%v = %v, want %v", tc.fam, tc.labels, got, tc.want)
 		}
+	}
+	if got := value(t, fams, "nbasim_reconcile_last_success_timestamp_seconds", map[string]string{}); got < float64(before.Unix()) || got > float64(time.Now().Unix()+1) {
+		t.Errorf("last reconciliation at %v, want between %v and now", got, before.Unix())
 	}
 	// Counts replace, not add.
 	m.SetJobCounts(map[string]int{"fetch/completed": 7})
@@ -232,11 +240,12 @@ func TestNilMetricsIgnoresCalls(t *testing.T) {
 	t.Parallel()
 	var m *metrics.Metrics
 	m.SetJobCounts(map[string]int{"a/b": 1})
-	m.ObserveJob("fetch", metrics.OutcomeOK, time.Second)
+	m.JobStarted("fetch", "s")
+	m.JobFinished("fetch", "s", metrics.OutcomeOK, time.Second)
 	m.ObserveRequest("h", 200, nil)
-	m.LakeWrite("s", "d", 1)
-	m.SetCoverage(nil, time.Now())
-	m.ObserveVerification("exact")
+	m.LakeWritten(1, 1)
+	m.Coverage(nil)
+	m.Verified("exact")
 	m.SetGrades(nil)
 	m.InstrumentClient(source.NewClient(nil))
 }
