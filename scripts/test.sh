@@ -42,6 +42,9 @@ else
 	fi
 fi
 
+step "quirk rules: each has a test that fails without it (scripts/rulecheck.sh)"
+scripts/rulecheck.sh
+
 fuzztime=${FUZZTIME:-5s}
 if [[ "$fuzztime" != "0" ]]; then
 	step "fuzz targets (${fuzztime} each)"

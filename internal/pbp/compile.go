@@ -43,6 +43,7 @@ type Compiled struct {
 	Degraded bool
 	Reasons  []string
 
+	disabled    map[string]bool // quirk rules switched off (DisableRulesEnv)
 	index       map[model.PlayerID]pidx
 	ev          []cev
 	checkpoints []State
@@ -74,7 +75,7 @@ func (c *Compiled) degrade(format string, args ...any) {
 // Compile prepares g for folding. It never fails: what it cannot resolve
 // is recorded in Notes, and guesses mark the game Degraded. ov may be nil.
 func Compile(g *model.Game, ov *Overrides) *Compiled {
-	c := &Compiled{Game: g, index: map[model.PlayerID]pidx{}}
+	c := &Compiled{Game: g, index: map[model.PlayerID]pidx{}, disabled: disabledRules()}
 	if g == nil {
 		c.Game = &model.Game{}
 		g = c.Game
@@ -199,10 +200,10 @@ func countsPF(k model.FoulKind) bool {
 	return true
 }
 
-func isTechnical(e *model.Event) bool {
+func (c *Compiled) isTechnical(e *model.Event) bool {
 	switch e.Type {
 	case model.Foul:
-		if e.Foul == model.FoulOther && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
+		if e.Foul == model.FoulOther && c.on(RuleTechnicalByName) && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
 			return true // rule technical-by-name: "Non-Unsportsmanlike Tech Foul - Flopping" (0022300539)
 		}
 		return e.Foul == model.FoulTechnical || e.Foul == model.FoulDoubleTechnical || e.Foul == model.FoulDefensive3Seconds
@@ -236,7 +237,7 @@ func (c *Compiled) build(gov *GameOverrides) {
 		if e.Period > 255 || e.Period < 0 {
 			ce.period = 0
 		}
-		if isTechnical(e) {
+		if c.isTechnical(e) {
 			ce.flags |= fTech
 		}
 		switch e.Type {
@@ -256,7 +257,7 @@ func (c *Compiled) build(gov *GameOverrides) {
 			}
 		case model.Rebound:
 			kind := e.Rebound
-			if k, ok := tally.kind(e); ok {
+			if k, ok := tally.kind(e); ok && c.on(RuleReboundTally) {
 				kind = k
 			} else if lastMiss != model.NoSide && e.Side != model.NoSide {
 				// the feed's own kind was inferred from its row order;
@@ -391,7 +392,7 @@ func (c *Compiled) resolvePossessions() {
 // events show nobody: bench players can be involved in them.
 func (c *Compiled) actors(e *model.Event, out []pidx) []pidx {
 	out = out[:0]
-	if isTechnical(e) || e.Type == model.Ejection || e.Type == model.Timeout || e.Type == model.Replay ||
+	if c.isTechnical(e) || e.Type == model.Ejection || e.Type == model.Timeout || e.Type == model.Replay ||
 		e.Type == model.PeriodBegin || e.Type == model.PeriodEnd || e.Type == model.Unknown {
 		return out
 	}

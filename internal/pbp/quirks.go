@@ -2,6 +2,7 @@ package pbp
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -49,7 +50,48 @@ const (
 	// RuleElapsedFromClock recomputes Elapsed from Period and Clock when
 	// the feed's Elapsed disagrees with them.
 	RuleElapsedFromClock = "elapsed-from-clock"
+	// RuleReboundTally decides a rebound's kind from the running counts
+	// the feed prints ("(Off:2 Def:1)"), not the row order (0021800001).
+	RuleReboundTally = "rebound-tally"
+	// RuleFTKofN reads "Free Throw 1 of 2" (and Technical, Flagrant,
+	// Clear Path) from the description of a free throw the parser left
+	// without k of n (v3 feeds; 0022200552).
+	RuleFTKofN = "ft-k-of-n"
+	// RuleTechnicalByName treats a foul of no known kind whose name says
+	// "tech foul" as a technical: no personal foul, no possession change
+	// ("Non-Unsportsmanlike Tech Foul - Flopping", 0022300539).
+	RuleTechnicalByName = "technical-by-name"
 )
+
+// Rules lists every quirk rule, in the order the engine applies them.
+func Rules() []string {
+	return []string{RuleBadSide, RulePeriodOutOfRange, RuleDuplicateRow, RuleFTKofN, RuleElapsedFromClock,
+		RulePeriodOrder, RuleEventBeforePeriodStart, RuleMissingPeriodBoundary, RuleReboundBeforeMiss,
+		RuleSubBetweenFTAndRebound, RuleSubDuringFreeThrows, RuleSubOrder, RuleClockBackwards,
+		RuleTechnicalByName, RuleReboundTally}
+}
+
+// DisableRulesEnv names the environment variable that switches quirk rules
+// off: a comma-separated list of rule names. It exists for
+// scripts/rulecheck.sh, which disables each rule in turn to show that a
+// test fails without it; a production run never sets it.
+const DisableRulesEnv = "NBASIM_PBP_DISABLE_RULES"
+
+// disabledRules reads DisableRulesEnv.
+func disabledRules() map[string]bool {
+	v := os.Getenv(DisableRulesEnv)
+	if v == "" {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, r := range strings.Split(v, ",") {
+		m[strings.TrimSpace(r)] = true
+	}
+	return m
+}
+
+// on reports whether rule applies (it is not disabled).
+func (c *Compiled) on(rule string) bool { return !c.disabled[rule] }
 
 // MaxPeriod is the last period the engine accepts (ten overtimes).
 const MaxPeriod = 14
@@ -67,16 +109,16 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 	out := evs[:0]
 	for i := range evs {
 		e := evs[i]
-		if e.Side > model.Away {
+		if e.Side > model.Away && c.on(RuleBadSide) {
 			c.note(RuleBadSide, e.Period, e.EventNum, "side %d is neither home nor away: cleared", e.Side)
 			e.Side = model.NoSide
 		}
-		if e.Period > MaxPeriod || e.Period < 0 {
+		if (e.Period > MaxPeriod || e.Period < 0) && c.on(RulePeriodOutOfRange) {
 			c.note(RulePeriodOutOfRange, e.Period, e.EventNum, "period %d out of range (1..%d): event left out: %s", e.Period, MaxPeriod, e.Description)
 			c.degrade("event %d has period %d: left out", e.EventNum, e.Period)
 			continue
 		}
-		if j, ok := seen[e.EventNum]; ok && e.EventNum != 0 && sameContent(&out[j], &e) {
+		if j, ok := seen[e.EventNum]; ok && e.EventNum != 0 && sameContent(&out[j], &e) && c.on(RuleDuplicateRow) {
 			c.note(RuleDuplicateRow, e.Period, e.EventNum, "dropped a repeated row: %s", e.Description)
 			continue
 		}
@@ -88,7 +130,7 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 	// elapsed-from-clock, and periods outside 1..
 	for i := range evs {
 		e := &evs[i]
-		if e.Type == model.FreeThrow && e.FTOf == 0 {
+		if e.Type == model.FreeThrow && e.FTOf == 0 && c.on(RuleFTKofN) {
 			ftFromDescription(e)
 		}
 		if e.Period < 1 {
@@ -100,7 +142,7 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 		if e.Clock > model.PeriodLength(e.Period) {
 			e.Clock = model.PeriodLength(e.Period)
 		}
-		if want := model.Elapsed(e.Period, e.Clock); e.Elapsed != want {
+		if want := model.Elapsed(e.Period, e.Clock); e.Elapsed != want && c.on(RuleElapsedFromClock) {
 			if e.Elapsed != 0 {
 				c.note(RuleElapsedFromClock, e.Period, e.EventNum, "elapsed %s recomputed from the clock", e.Elapsed)
 			}
@@ -122,7 +164,7 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 			moved++
 		}
 	}
-	if moved > 0 {
+	if moved > 0 && c.on(RulePeriodOrder) {
 		idx := make([]int, len(evs))
 		for i := range idx {
 			idx[i] = i
@@ -139,20 +181,21 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 	// event-before-period-start and missing-period-boundary
 	evs = c.fixPeriodBoundaries(evs)
 
-	// rebound-before-miss
-	evs = c.fixReboundBeforeMiss(evs)
-
-	// sub-between-ft-and-rebound
-	evs = c.fixSubBeforeRebound(evs)
-
-	// sub-during-free-throws
-	evs = c.fixSubDuringFreeThrows(evs)
-
-	// sub-order
-	c.fixSubOrder(evs)
+	if c.on(RuleReboundBeforeMiss) {
+		evs = c.fixReboundBeforeMiss(evs)
+	}
+	if c.on(RuleSubBetweenFTAndRebound) {
+		evs = c.fixSubBeforeRebound(evs)
+	}
+	if c.on(RuleSubDuringFreeThrows) {
+		evs = c.fixSubDuringFreeThrows(evs)
+	}
+	if c.on(RuleSubOrder) {
+		c.fixSubOrder(evs)
+	}
 
 	// clock-backwards
-	for i := 1; i < len(evs); i++ {
+	for i := 1; i < len(evs) && c.on(RuleClockBackwards); i++ {
 		e, p := &evs[i], &evs[i-1]
 		if e.Period == p.Period && e.Elapsed < p.Elapsed {
 			c.note(RuleClockBackwards, e.Period, e.EventNum, "clock %s after %s: held at %s", e.Clock, p.Clock, p.Clock)
@@ -190,11 +233,11 @@ func (c *Compiled) fixPeriodBoundaries(evs []model.Event) []model.Event {
 			}
 		}
 		switch {
-		case b < 0:
+		case b < 0 && c.on(RuleMissingPeriodBoundary):
 			c.note(RuleMissingPeriodBoundary, p, 0, "no period start in the feed: added one")
 			out = append(out, model.Event{GameID: c.Game.GameID, Period: p, Clock: model.PeriodLength(p), Elapsed: model.PeriodStart(p), Type: model.PeriodBegin, ScoreHome: -1, ScoreAway: -1, Description: "period start (added)"})
 			out = append(out, block...)
-		case b > 0:
+		case b > 0 && c.on(RuleEventBeforePeriodStart):
 			c.note(RuleEventBeforePeriodStart, p, block[b].EventNum, "%d event(s) logged before the period start moved after it", b)
 			out = append(out, block[b])
 			out = append(out, block[:b]...)
@@ -208,7 +251,7 @@ func (c *Compiled) fixPeriodBoundaries(evs []model.Event) []model.Event {
 				hasEnd = true
 			}
 		}
-		if !hasEnd {
+		if !hasEnd && c.on(RuleMissingPeriodBoundary) {
 			c.note(RuleMissingPeriodBoundary, p, 0, "no period end in the feed: added one")
 			out = append(out, model.Event{GameID: c.Game.GameID, Period: p, Clock: 0, Elapsed: model.PeriodStart(p) + model.PeriodLength(p), Type: model.PeriodEnd, ScoreHome: -1, ScoreAway: -1, Description: "period end (added)"})
 		}
@@ -298,7 +341,7 @@ func (c *Compiled) fixSubBeforeRebound(evs []model.Event) []model.Event {
 func (c *Compiled) fixSubDuringFreeThrows(evs []model.Event) []model.Event {
 	inTrip := func(x *model.Event) bool {
 		return x.Type == model.Substitution || x.Type == model.Timeout || x.Type == model.Replay || x.Type == model.Violation ||
-			x.Type == model.Rebound && x.Team || x.Type == model.Foul && isTechnical(x) || x.Type == model.FreeThrow && x.FTKind == model.FTTechnical
+			x.Type == model.Rebound && x.Team || x.Type == model.Foul && c.isTechnical(x) || x.Type == model.FreeThrow && x.FTKind == model.FTTechnical
 	}
 	for i := 0; i < len(evs); i++ {
 		e := &evs[i]
@@ -308,7 +351,7 @@ func (c *Compiled) fixSubDuringFreeThrows(evs []model.Event) []model.Event {
 		// the trip's start: the foul before it at the same clock
 		start := i
 		for j := i - 1; j >= 0 && evs[j].Elapsed == e.Elapsed && evs[j].Period == e.Period; j-- {
-			if evs[j].Type == model.Foul && !isTechnical(&evs[j]) {
+			if evs[j].Type == model.Foul && !c.isTechnical(&evs[j]) {
 				start = j
 				break
 			}
