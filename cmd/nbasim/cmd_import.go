@@ -28,7 +28,13 @@ its names, nba_api_comprehensive/ sub-folders as their stats.nba.com endpoints,
 nba_api_playbyplay/, nba_api_incremental/, basketball_reference/ scraper
 outputs, hoopR CSV and Parquet season files, the Kaggle dump); scripts, query
 results and model artefacts are not data and stay where they are
-(docs/legacy.md).
+(docs/legacy.md),
+or bulk archives of per-game play-by-play: *.tar.zst, *.tar.gz, *.tar, *.zip
+of playbyplayv2 CSVs (one per game), or one playbyplayv2 CSV of many games
+(play_by_play.csv, also .csv.gz/.csv.zst), given as PATH or found in the
+folder. Archives are streamed, never unpacked to disk; each game becomes
+archive/playbyplayv2/{season}/{game}.csv with the archive's name and sha256
+and the member's name as provenance (docs/archive.md).
 
 Each file is validated like a fetched response and stored under the lake
 layout with its original key as provenance (origin). Between two buckets of

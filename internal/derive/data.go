@@ -1,11 +1,9 @@
 package derive
 
 import (
-	"archive/tar"
 	"compress/gzip"
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/registry"
@@ -109,8 +108,12 @@ func LoadV2File(path string) (*model.Game, error) {
 }
 
 func parseV2(data []byte, key string) (*model.Game, error) {
-	item := strings.TrimSuffix(filepath.Base(key), ".json")
-	res, err := registry.Parse("nba_stats", "playbyplayv2", data, parse.Hint{Key: key, Item: item})
+	item := memberGame(key)
+	src, ds := "nba_stats", "playbyplayv2"
+	if strings.HasSuffix(key, ".csv") {
+		src = "archive" // a bulk archive's per-game CSV
+	}
+	res, err := registry.Parse(src, ds, data, parse.Hint{Key: key, Item: item})
 	if err != nil {
 		return nil, err
 	}
@@ -222,37 +225,30 @@ func DefaultSeason(dir string) SeasonFiles {
 	}
 }
 
-// EachArchiveGame calls fn with every playbyplayv2 member of a tar.gz.
+// EachArchiveGame calls fn with every playbyplayv2 member of a season
+// archive: the JSON responses of seasons/2018-19/playbyplayv2.tar.gz, or the
+// per-game CSVs of a bulk archive (archive/legacy_pbp/<season>.tar.zst, or
+// any format internal/archive streams). name is the member's name; members
+// that are neither .json nor .csv are left out.
 func EachArchiveGame(path string, fn func(name string, data []byte) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
+	return archive.Walk(context.Background(), path, archive.Options{}, func(m *archive.Member) error {
+		n := m.Name
+		if m.Split {
+			n = m.GameID + ".csv"
+		}
+		if !strings.HasSuffix(n, ".json") && !strings.HasSuffix(n, ".csv") {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		if h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, ".json") {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			return fmt.Errorf("%s member %s: %w", path, h.Name, err)
-		}
-		if err := fn(h.Name, data); err != nil {
-			return err
-		}
+		return fn(n, m.Data)
+	})
+}
+
+// memberGame returns the game id of an archive member name.
+func memberGame(name string) string {
+	if id := archive.NBAGameID(name); id != "" {
+		return id
 	}
+	return strings.TrimSuffix(filepath.Base(name), ".json")
 }
 
 // LoadSeason parses every game of a season archive (failures are
@@ -261,7 +257,7 @@ func LoadSeason(path string) (map[string]*model.Game, map[string]error, error) {
 	games := map[string]*model.Game{}
 	fails := map[string]error{}
 	err := EachArchiveGame(path, func(name string, data []byte) error {
-		id := strings.TrimSuffix(filepath.Base(name), ".json")
+		id := memberGame(name)
 		g, err := parseV2(data, path+"!"+name)
 		if err != nil {
 			fails[id] = err
@@ -295,7 +291,7 @@ func VerifySeason(ctx context.Context, sf SeasonFiles, opt Options) (*Report, er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		id := strings.TrimSuffix(filepath.Base(name), ".json")
+		id := memberGame(name)
 		seen[id] = true
 		ob, ok := official[id]
 		done++

@@ -1,7 +1,9 @@
 // Package importer adopts provider responses that already exist elsewhere
 // into the lake: a folder of recordings laid out like ../shared/data
 // (nba_stats/index.tsv and URLS.tsv give each file's URL), or an
-// nba_simulator bucket or folder in its legacy layout:
+// nba_simulator bucket or folder in its legacy layout, or bulk archives of
+// per-game play-by-play (bulk.go: *.tar.zst, *.tar.gz, *.zip, a CSV of many
+// games), streamed without unpacking them to disk:
 //
 //	espn_play_by_play/{id}.json  espn_box_scores/{id}.json  espn_team_stats/{id}.json
 //	espn_schedules/{YYYYMMDD}.json
@@ -46,6 +48,9 @@ type Importer struct {
 	// Profile is the key layout of an imported bucket (nil: detected from
 	// a sample of its keys).
 	Profile *layout.Profile
+	// SkipBulk lists the bulk archives found in a folder as not adopted
+	// instead of streaming them (a quick import of a folder's loose files).
+	SkipBulk bool
 
 	progress progress
 }
@@ -134,7 +139,13 @@ func (im *Importer) Import(ctx context.Context, root string) (*Report, error) {
 	rep := &Report{ByDataset: map[string]int{}}
 	im.progress = progress{log: im.log(), last: time.Now()}
 	var err error
-	if strings.Contains(root, "://") {
+	if st, serr := os.Stat(root); serr == nil && !st.IsDir() {
+		if !IsBulkArchive(root) {
+			err = fmt.Errorf("import %s: a file that is not a bulk archive (want a folder, a bucket URL, *.tar.zst, *.tar.gz, *.zip or a playbyplayv2 CSV)", root)
+		} else {
+			err = im.ImportArchive(ctx, root, rep)
+		}
+	} else if strings.Contains(root, "://") {
 		err = im.scanBucket(ctx, root, rep)
 	} else {
 		err = im.scanFolder(ctx, root, rep)
@@ -295,6 +306,21 @@ func (im *Importer) scanFolder(ctx context.Context, root string, rep *Report) er
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		if indexed[rel] || rel == "nba_stats/index.tsv" || rel == "URLS.tsv" {
+			return nil
+		}
+		if IsBulkArchive(p) {
+			if im.SkipBulk {
+				rep.Files++
+				rep.Skipped = append(rep.Skipped, Skipped{rel, "bulk archive: not streamed (skip bulk archives)"})
+				return nil
+			}
+			if err := im.ImportArchive(ctx, p, rep); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				rep.Skipped = append(rep.Skipped, Skipped{rel, "bulk archive not read to the end: " + err.Error()})
+				im.log().Warn("import: bulk archive", "path", p, "err", err)
+			}
 			return nil
 		}
 		rep.Files++

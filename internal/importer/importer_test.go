@@ -26,6 +26,7 @@ func TestImportSharedData(t *testing.T) {
 	t.Parallel()
 	data := testutil.RealDataDir(t)
 	im := newImporter(t)
+	im.SkipBulk = true // archive/legacy_pbp: TestImportBulkArchive
 	ctx := context.Background()
 	rep, err := im.Import(ctx, data)
 	if err != nil {
@@ -47,6 +48,9 @@ func TestImportSharedData(t *testing.T) {
 	// 1,204 archived 2018-19 games, the other per-game files, 2 originals.
 	if n := rep.ByDataset["nba_stats/playbyplayv2"]; n != 1354 {
 		t.Errorf("playbyplayv2: adopted %d, want 1354", n)
+	}
+	if n := rep.SkippedByReason()["bulk archive: not streamed (skip bulk archives)"]; n != 11 {
+		t.Errorf("%d bulk archives listed as not streamed, want the 11 of archive/legacy_pbp", n)
 	}
 	for _, s := range rep.Skipped {
 		if strings.HasPrefix(s.Reason, "invalid") {

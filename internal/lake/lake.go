@@ -45,6 +45,11 @@ const (
 	MetaSHA256      = "sha256"
 	MetaContentType = "content-type"
 	MetaOrigin      = "origin" // original path of an imported file
+	// A member of a bulk archive (internal/archive): the archive's base
+	// name and sha256, and the member's name inside it.
+	MetaArchive       = "archive"
+	MetaArchiveSHA256 = "archive-sha256"
+	MetaArchiveMember = "archive-member"
 )
 
 // Meta is the provenance of an object.
@@ -56,6 +61,11 @@ type Meta struct {
 	SHA256      string // hex; computed by Put when empty
 	ContentType string
 	Origin      string
+	// Archive, ArchiveSHA256 and Member are set for an object adopted from
+	// a bulk archive: a third-party copy, not a fetch (URL is then empty).
+	Archive       string
+	ArchiveSHA256 string
+	Member        string
 }
 
 func (m Meta) toMap() map[string]string {
@@ -72,6 +82,7 @@ func (m Meta) toMap() map[string]string {
 	if m.Origin != "" {
 		out[MetaOrigin] = m.Origin
 	}
+	out[MetaArchive], out[MetaArchiveSHA256], out[MetaArchiveMember] = m.Archive, m.ArchiveSHA256, m.Member
 	for k, v := range out {
 		if v == "" {
 			delete(out, k)
@@ -88,6 +99,10 @@ func metaFromMap(md map[string]string, contentType string) Meta {
 		SHA256:      md[MetaSHA256],
 		ContentType: md[MetaContentType],
 		Origin:      md[MetaOrigin],
+
+		Archive:       md[MetaArchive],
+		ArchiveSHA256: md[MetaArchiveSHA256],
+		Member:        md[MetaArchiveMember],
 	}
 	if m.ContentType == "" {
 		m.ContentType = contentType

@@ -81,6 +81,11 @@ var Datasets = []Dataset{
 	{Source: "bbref", Name: "schedule", Ext: "html", Per: PerMonth, Item: monthItem},
 	{Source: "bbref", Name: "boxscores", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
 	{Source: "bbref", Name: "pbp", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
+
+	// Bulk archives adopted by `nbasim import` (internal/archive): third-party
+	// copies, not responses nbasim fetched. playbyplayv2 = the PlayByPlay
+	// result set of stats.nba.com playbyplayv2 as a CSV, one object per game.
+	{Source: "archive", Name: "playbyplayv2", Ext: "csv", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 }
 
 func init() { Datasets = append(Datasets, adoptedDatasets()...) }

@@ -93,7 +93,7 @@ type parsed struct {
 var datasetRank = map[string]int{
 	"nba_live/schedule": 0, "nba_stats/leaguegamelog": 1,
 	"nba_stats/boxscoretraditionalv3": 2, "nba_stats/boxscoretraditionalv2": 3, "nba_live/boxscore": 4,
-	"nba_stats/playbyplayv2": 5, "nba_stats/playbyplayv3": 6, "nba_live/playbyplay": 7,
+	"archive/playbyplayv2": 5, "nba_stats/playbyplayv2": 5, "nba_stats/playbyplayv3": 6, "nba_live/playbyplay": 7,
 	"nba_stats/boxscoretraditionalv2_range": 8, "nba_stats/gamerotation": 9,
 	"espn/scoreboard": 10, "espn/summary": 11,
 	"bbref/schedule": 12, "bbref/boxscores": 13, "bbref/pbp": 14,

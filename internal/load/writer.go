@@ -405,7 +405,8 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		return
 	}
 	res := p.res
-	nba := strings.HasPrefix(o.key.Source, "nba_")
+	// NBA ids throughout: the NBA's own feeds, and bulk archives of them
+	nba := strings.HasPrefix(o.key.Source, "nba_") || o.key.Source == "archive"
 	var rows int64
 	// games: NBA rows as they are; ESPN and bbref rows get their NBA id
 	gameOf := map[string]string{} // provider game id -> NBA game id

@@ -73,6 +73,13 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 		rs, si = &sets[0], 0
 	}
+	return parseV2Set(rs, si, h, func(i int) string { return rowPos(si, i) })
+}
+
+// parseV2Set parses the PlayByPlay result set rs (index si of its
+// response); pos names row i in issues and warnings.
+func parseV2Set(rs *resultSet, si int, h parse.Hint, posOf func(i int) string) (*parse.Result, error) {
+	data := rs.data
 	t, err := newTable(rs, si, h, v2Required...)
 	if err != nil {
 		return nil, err
@@ -83,7 +90,7 @@ func ParsePlayByPlayV2(data []byte, h parse.Hint) (*parse.Result, error) {
 	rows := make([]v2Row, 0, len(rs.RowSet))
 	seen := make(map[int][][]byte, len(rs.RowSet))
 	for i, raw := range rs.RowSet {
-		pos := rowPos(si, i)
+		pos := posOf(i)
 		r, err := t.decode(raw)
 		if err != nil {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: err.Error()})

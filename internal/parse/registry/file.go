@@ -56,6 +56,13 @@ func has(subs ...string) func([]byte) bool {
 // fileRules are tried in order: all path rules first, then the content
 // rules, so a file's folder wins over a look at its bytes.
 var fileRules = []fileRule{
+	// a bulk archive's per-game playbyplayv2 CSV (internal/archive), before
+	// the JSON rule: its path holds "playbyplay" too
+	{"archive", "playbyplayv2", func(p string) bool {
+		return strings.HasSuffix(strings.ToLower(p), ".csv") && strings.Contains(strings.ToLower(p), "playbyplay")
+	}, func(h []byte) bool {
+		return bytes.HasPrefix(bytes.TrimPrefix(h, []byte("\ufeff")), []byte("GAME_ID,")) && bytes.Contains(h, []byte("EVENTMSGTYPE"))
+	}},
 	{"nba_stats", "playbyplayv3", func(p string) bool { return strings.Contains(p, "playbyplayv3") }, has(`"actionNumber"`, `"PlayByPlay"`)},
 	{"nba_stats", "playbyplayv2", func(p string) bool { return strings.Contains(p, "playbyplayv2") }, has(`EVENTMSGTYPE`)},
 	{"nba_stats", "boxscoretraditionalv2", func(p string) bool { return strings.Contains(p, "boxscoretraditionalv2") }, nil},

@@ -51,6 +51,8 @@ var entries = append([]Entry{
 	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
 	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
 	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 1},
+
+	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 1},
 }, adopted()...)
 
 // adopted returns an entry without a parser for every dataset nbasim only
