@@ -15,7 +15,6 @@ import (
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/mcpserver"
 	"github.com/nbasim/nbasim/internal/readonly"
-	"github.com/nbasim/nbasim/internal/storeopen"
 )
 
 func newMCPCmd(a *app) *cobra.Command {
@@ -54,17 +53,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 				}
 			}
 			ropts := readonly.Options{RowCap: mc.RowCap, ByteCap: mc.ByteCap, Timeout: mc.QueryTimeout, AllowPrivileged: o.priv}
-			var db *readonly.DB
-			var err error
-			if u := firstSet(o.dbURL, mc.DatabaseURL, cfg.Database.URL); storeopen.IsPostgresURL(u) {
-				db, err = readonly.OpenPostgres(ctx, u, ropts)
-			} else {
-				path := firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath)
-				if p, ok := storeopen.SQLiteURLPath(cfg.Database.URL); ok {
-					path = p
-				}
-				db, err = readonly.OpenSQLite(ctx, path, ropts)
-			}
+			db, err := openReadOnly(ctx, a, o.dbURL, ropts)
 			if err != nil {
 				return err
 			}

@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 		newCoverageCmd(a),
 		newSynthCmd(a),
 		newMCPCmd(a),
+		newServeCmd(a),
 		newBenchCmd(a),
 		newSimCmd(a),
 		newWinProbCmd(a),

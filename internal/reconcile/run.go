@@ -550,7 +550,8 @@ func (r *Runner) finish(ctx context.Context, rep *Report, peak *peakTracker, err
 	if r.Store == nil || rep.DryRun {
 		return rep, err
 	}
-	rec := RunRecord{RunID: rep.RunID, StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, Status: "ok", PlanPath: rep.PlanPath}
+	rec := RunRecord{RunID: rep.RunID, StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, Status: "ok", PlanPath: rep.PlanPath,
+		TimingJSON: TimingJSON(rep.Timing, rep.PeakRSS)}
 	if err != nil {
 		rec.Status, rec.Error = "failed", err.Error()
 	}

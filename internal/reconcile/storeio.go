@@ -3,11 +3,13 @@ package reconcile
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/timing"
 )
 
 // LoadSchedule reads the games of the given seasons from the store.
@@ -115,6 +117,8 @@ type RunRecord struct {
 	TasksNew     int
 	PlanPath     string
 	Error        string
+	// TimingJSON is the run's timing breakdown (TimingJSON of the report).
+	TimingJSON string
 }
 
 func ts(t time.Time) any {
@@ -136,10 +140,10 @@ func SaveRun(ctx context.Context, st store.Store, r RunRecord, cells []*Cell) er
 	return st.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.Upsert(ctx, store.Batch{
 			Table:   "reconcile_runs",
-			Columns: []string{"run_id", "started_at", "finished_at", "status", "scan_mode", "sample_rate", "objects", "unknown", "expected", "present", "completeness", "gaps", "tasks", "tasks_new", "plan_path", "error"},
+			Columns: []string{"run_id", "started_at", "finished_at", "status", "scan_mode", "sample_rate", "objects", "unknown", "expected", "present", "completeness", "gaps", "tasks", "tasks_new", "plan_path", "error", "timing_json"},
 			Key:     []string{"run_id"},
 			Rows: [][]any{{r.RunID, ts(r.StartedAt), ts(r.FinishedAt), r.Status, r.ScanMode, r.SampleRate, r.Objects, r.Unknown,
-				r.Expected, r.Present, r.Completeness, r.Gaps, r.Tasks, r.TasksNew, r.PlanPath, r.Error}},
+				r.Expected, r.Present, r.Completeness, r.Gaps, r.Tasks, r.TasksNew, r.PlanPath, r.Error, r.TimingJSON}},
 		}); err != nil {
 			return fmt.Errorf("reconcile: save run: %w", err)
 		}
@@ -213,4 +217,32 @@ func RunCells(ctx context.Context, q store.Querier, runID string) ([]*Cell, erro
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// timingStep is one step of TimingJSON.
+type timingStep struct {
+	Name         string  `json:"name"`
+	Seconds      float64 `json:"seconds"`
+	Share        float64 `json:"share"`
+	MemPeakBytes uint64  `json:"mem_peak_bytes"`
+	Error        string  `json:"error,omitempty"`
+}
+
+// TimingJSON renders a run's timing breakdown as stored in
+// reconcile_runs.timing_json: {"total_seconds", "peak_rss_bytes", "steps":
+// [{"name", "seconds", "share", "mem_peak_bytes", "error"}]}.
+func TimingJSON(t timing.Report, peakRSS uint64) string {
+	out := struct {
+		Total   float64      `json:"total_seconds"`
+		PeakRSS uint64       `json:"peak_rss_bytes"`
+		Steps   []timingStep `json:"steps"`
+	}{Total: t.Total.Seconds(), PeakRSS: peakRSS, Steps: []timingStep{}}
+	for _, s := range t.Steps {
+		out.Steps = append(out.Steps, timingStep{Name: s.Name, Seconds: s.Duration.Seconds(), Share: s.Share, MemPeakBytes: s.MemPeak, Error: s.Err})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

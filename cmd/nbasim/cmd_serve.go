@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/readonly"
+	"github.com/nbasim/nbasim/internal/storeopen"
+	"github.com/nbasim/nbasim/internal/web"
+)
+
+// webFlags are the flags of the web server, shared by `serve` and
+// `run --http`.
+type webFlags struct {
+	token, dbURL, overrides string
+	cacheGames              int
+	secureCookie, priv      bool
+}
+
+func (o *webFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.token, "token", "", "require this token (bearer, or the cookie of the one-time login URL); required off loopback (env NBASIM_WEB_TOKEN)")
+	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role (default mcp.database_url, then the database URL)")
+	f.StringVar(&o.overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
+	f.IntVar(&o.cacheGames, "cache-games", gamecache.DefaultCapacity, "compiled games kept in memory (LRU)")
+	f.BoolVar(&o.secureCookie, "secure-cookie", false, "mark the login cookie Secure (when a TLS proxy fronts the server)")
+	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser for the read-only pool (not recommended)")
+}
+
+// openReadOnly opens the configured database read-only (the MCP server's
+// and the web server's handle): PostgreSQL through url when it is one,
+// else the SQLite file of the configuration.
+func openReadOnly(ctx context.Context, a *app, url string, opts readonly.Options) (*readonly.DB, error) {
+	cfg := a.Config()
+	if u := firstSet(url, cfg.MCP.DatabaseURL, cfg.Database.URL); storeopen.IsPostgresURL(u) {
+		return readonly.OpenPostgres(ctx, u, opts)
+	}
+	path := firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath)
+	if p, ok := storeopen.SQLiteURLPath(cfg.Database.URL); ok {
+		path = p
+	}
+	return readonly.OpenSQLite(ctx, path, opts)
+}
+
+// webServer opens the read-only database and builds the web handler; the
+// caller closes the returned database. It prints the one-time login URL
+// when a token protects the server.
+func webServer(ctx context.Context, a *app, o *webFlags, addr string) (*web.Server, *readonly.DB, *web.Auth, error) {
+	token := firstSet(o.token, os.Getenv("NBASIM_WEB_TOKEN"))
+	if err := web.CheckListenAddr(addr, token); err != nil {
+		return nil, nil, nil, withExit(2, err)
+	}
+	ov, err := pbp.LoadOverrides(o.overrides)
+	if err != nil {
+		return nil, nil, nil, withExit(2, fmt.Errorf("serve: %w", err))
+	}
+	db, err := openReadOnly(ctx, a, o.dbURL, readonly.Options{Timeout: 30 * time.Second, MaxConns: 8, AllowPrivileged: o.priv})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var auth *web.Auth
+	if token != "" {
+		auth = web.NewAuth(token, 0, o.secureCookie)
+	}
+	srv, err := web.New(web.Options{DB: db, Cache: gamecache.New(o.cacheGames), Overrides: ov, Auth: auth, Logger: a.Logger(), Version: version})
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return srv, db, auth, nil
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	var (
+		o    webFlags
+		addr string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the read-only web dashboard and JSON API (/api/v1)",
+		Long: `Serve the dashboard (overview, games, a game with a timeline slider, players,
+data quality) and its JSON API under /api/v1 (OpenAPI 3 at
+/api/v1/openapi.json). The database is opened read-only (the database
+enforces it, as for nbasim mcp); the API has no write path.
+
+It listens on loopback (127.0.0.1:8080) by default. Any other address needs
+--token (or NBASIM_WEB_TOKEN): API clients send "Authorization: Bearer
+TOKEN"; a person opens the one-time login URL printed at start, which sets
+a session cookie. docs/web.md has the pages and the API.`,
+		Example: `  nbasim serve
+  nbasim serve --addr 127.0.0.1:9000
+  NBASIM_WEB_TOKEN=$(openssl rand -hex 16) nbasim serve --addr 0.0.0.0:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			srv, db, auth, err := webServer(ctx, a, &o, addr)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			info := db.Info()
+			a.Logger().Info("serve: database opened read-only", "dialect", info.Dialect, "location", info.Location)
+			return web.ListenAndServe(ctx, addr, srv.Handler(), func(ad net.Addr) {
+				base := "http://" + ad.String()
+				fmt.Fprintf(cmd.ErrOrStderr(), "nbasim serve: listening on %s/ (API %s/api/v1/, read-only %s)\n", base, base, info.Dialect)
+				if auth != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "nbasim serve: one-time login URL: %s%s\n", base, auth.LoginPath())
+				}
+			})
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (non-loopback needs --token)")
+	o.register(cmd)
+	return cmd
+}

@@ -1,0 +1,221 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/nbasim/nbasim/internal/readonly"
+)
+
+// apiFunc answers one API request with a JSON-encodable value or an error.
+type apiFunc func(r *http.Request) (any, error)
+
+func (s *Server) routes() {
+	m := s.mux
+	api := func(pattern string, fn apiFunc) { m.Handle("GET "+pattern, s.api(fn)) }
+	api("/api/v1/status", s.apiStatus)
+	api("/api/v1/games", s.apiGames)
+	api("/api/v1/games/{game_id}", s.apiGame)
+	api("/api/v1/games/{game_id}/box", s.apiBox)
+	api("/api/v1/games/{game_id}/stints", s.apiStints)
+	api("/api/v1/games/{game_id}/scoreflow", s.apiScoreFlow)
+	api("/api/v1/games/{game_id}/verification", s.apiGameVerification)
+	api("/api/v1/players", s.apiPlayers)
+	api("/api/v1/players/{player_id}", s.apiPlayer)
+	api("/api/v1/coverage", s.apiCoverage)
+	api("/api/v1/coverage/history", s.apiCoverageHistory)
+	api("/api/v1/reconcile", s.apiReconcile)
+	api("/api/v1/fetches", s.apiFetches)
+	api("/api/v1/queue", s.apiQueue)
+	api("/api/v1/verification", s.apiVerification)
+	api("/api/v1/quarantine", s.apiQuarantine)
+	m.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		problem(w, r, http.StatusNotFound, "no such endpoint", "see /api/v1/openapi.json for the endpoints", "")
+	})
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	s.pageRoutes()
+}
+
+// api adapts an apiFunc: JSON on success, problem+json on error.
+func (s *Server) api(fn apiFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := fn(r)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		enc := json.NewEncoder(w)
+		if r.URL.Query().Has("pretty") {
+			enc.SetIndent("", "  ")
+		}
+		if err := enc.Encode(v); err != nil {
+			s.log.Warn("web: encode response", "path", r.URL.Path, "err", err)
+		}
+	})
+}
+
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *paramError
+	switch {
+	case errors.As(err, &pe):
+		if pe.notFound {
+			problem(w, r, http.StatusNotFound, "not found", pe.Error(), pe.param)
+			return
+		}
+		problem(w, r, http.StatusBadRequest, "invalid parameter", pe.Error(), pe.param)
+	case errors.Is(err, errGameNotFound):
+		problem(w, r, http.StatusNotFound, "game not found", err.Error(), "game_id")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		problem(w, r, http.StatusServiceUnavailable, "request cancelled or timed out", err.Error(), "")
+	default:
+		s.log.Warn("web: request failed", "path", r.URL.Path, "err", err)
+		problem(w, r, http.StatusInternalServerError, "internal error", err.Error(), "")
+	}
+}
+
+// tableSet returns the names of the database's tables.
+func (s *Server) tableSet(ctx context.Context) (map[string]bool, error) {
+	ts, err := s.db.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		out[t.Name] = true
+	}
+	return out, nil
+}
+
+// rowsOf runs a trusted query through the read-only handle with a row cap
+// and returns its rows.
+func (s *Server) rowsOf(ctx context.Context, capRows int, query string, args ...any) ([][]any, error) {
+	res, err := s.db.Query(ctx, query, readonly.Limits{Rows: capRows, Bytes: readonly.MaxByteCap}, args...)
+	if err != nil {
+		return nil, err
+	}
+	return res.Rows, nil
+}
+
+// Status is the server's summary (GET /api/v1/status).
+type Status struct {
+	Version   string          `json:"version"`
+	Dialect   string          `json:"dialect"`
+	Database  string          `json:"database"`
+	Tables    map[string]int  `json:"row_counts"`
+	Cache     json.RawMessage `json:"game_cache"`
+	ReadOnly  bool            `json:"read_only"`
+	Overrides string          `json:"overrides_version"`
+}
+
+func (s *Server) apiStatus(r *http.Request) (any, error) {
+	p := newParams(r, "pretty")
+	if p.err != nil {
+		return nil, p.err
+	}
+	ctx := r.Context()
+	ts, err := s.tableSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := Status{Version: s.version, Dialect: string(s.db.Dialect()), Database: s.db.Info().Location, Tables: map[string]int{},
+		ReadOnly: true, Overrides: s.ovVer}
+	for _, t := range []string{"games", "plays", "players", "player_box", "raw_objects", "quarantine", "verify_games", "reconcile_runs"} {
+		if !ts[t] {
+			continue
+		}
+		var n int64
+		if err := s.q.QueryRow(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
+			return nil, err
+		}
+		out.Tables[t] = int(n)
+	}
+	b, _ := json.Marshal(s.cache.Stats())
+	out.Cache = b
+	return out, nil
+}
+
+// scan helpers over readonly rows ([]any of JSON-able values)
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func asInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case float64:
+		return int64(x)
+	case float32:
+		return int64(x)
+	case bool:
+		if x {
+			return 1
+		}
+	case string:
+		var n int64
+		_, _ = fmt.Sscan(x, &n)
+		return n
+	case json.Number:
+		n, _ := x.Int64()
+		return n
+	}
+	return 0
+}
+
+func asFloat(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case float32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case int:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case string:
+		var f float64
+		_, _ = fmt.Sscan(x, &f)
+		return f
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	}
+	return 0
+}
+
+// placeholders returns "$start, $start+1, ..." for n values.
+func placeholders(start, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", start+i)
+	}
+	return b.String()
+}

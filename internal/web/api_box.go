@@ -1,0 +1,486 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/pbp"
+)
+
+// compiled returns the compiled game from the cache, reading and
+// compiling it on a miss. provider "" is the preferred provider the store
+// holds (derive.ProviderPreference), the same game `nbasim box` derives.
+func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
+	key := gamecache.Key{GameID: gameID, Provider: provider, Overrides: s.ovVer}
+	return s.cache.Get(ctx, key, func(ctx context.Context) (*pbp.Compiled, error) {
+		g, err := derive.GameFromStore(ctx, s.q, gameID, provider)
+		if err != nil {
+			if strings.Contains(err.Error(), "no plays") {
+				if provider != "" {
+					return nil, notFound("provider", "%v", err)
+				}
+				return nil, notFound("game_id", "%v", err)
+			}
+			return nil, err
+		}
+		return pbp.Compile(g, s.ov), nil
+	})
+}
+
+// MomentOut says which moment a box is at.
+type MomentOut struct {
+	Kind               string   `json:"kind"` // final, at, elapsed, event, window
+	Label              string   `json:"label"`
+	ElapsedSeconds     float64  `json:"elapsed_seconds"`
+	Period             int      `json:"period"`
+	ClockSeconds       float64  `json:"clock_seconds"` // remaining in the period
+	EventNum           *int     `json:"event_num,omitempty"`
+	FromElapsedSeconds *float64 `json:"from_elapsed_seconds,omitempty"`
+	ToElapsedSeconds   *float64 `json:"to_elapsed_seconds,omitempty"`
+}
+
+// StatLine is the counting stats of a box line.
+type StatLine struct {
+	SecondsPlayed float64 `json:"seconds_played"`
+	Pts           int     `json:"pts"`
+	FGM           int     `json:"fgm"`
+	FGA           int     `json:"fga"`
+	FG3M          int     `json:"fg3m"`
+	FG3A          int     `json:"fg3a"`
+	FTM           int     `json:"ftm"`
+	FTA           int     `json:"fta"`
+	OREB          int     `json:"oreb"`
+	DREB          int     `json:"dreb"`
+	REB           int     `json:"reb"`
+	AST           int     `json:"ast"`
+	STL           int     `json:"stl"`
+	BLK           int     `json:"blk"`
+	TOV           int     `json:"tov"`
+	PF            int     `json:"pf"`
+	PlusMinus     int     `json:"plus_minus"`
+}
+
+func statLine(s pbp.Stats) StatLine {
+	return StatLine{SecondsPlayed: s.Seconds.Seconds(), Pts: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA,
+		OREB: s.OREB, DREB: s.DREB, REB: s.REB, AST: s.AST, STL: s.STL, BLK: s.BLK, TOV: s.TOV, PF: s.PF, PlusMinus: s.PlusMinus}
+}
+
+// PlayerBoxLine is a player's line.
+type PlayerBoxLine struct {
+	PlayerID string `json:"player_id"`
+	Name     string `json:"name"`
+	Side     string `json:"side"`
+	Starter  bool   `json:"starter"`
+	DNP      bool   `json:"dnp"`
+	StatLine
+}
+
+// TeamBoxLine is a team's line.
+type TeamBoxLine struct {
+	TeamID   string `json:"team_id"`
+	Code     string `json:"code"`
+	Side     string `json:"side"`
+	TeamOREB int    `json:"team_oreb"`
+	TeamDREB int    `json:"team_dreb"`
+	TeamTOV  int    `json:"team_tov"`
+	Poss     int    `json:"possessions"`
+	StatLine
+}
+
+// OnCourtPlayer is one of the five on the court.
+type OnCourtPlayer struct {
+	PlayerID string `json:"player_id"`
+	Name     string `json:"name"`
+}
+
+// BoxOut is GET /api/v1/games/{game_id}/box.
+type BoxOut struct {
+	GameID          string                     `json:"game_id"`
+	Provider        string                     `json:"provider"`
+	Moment          MomentOut                  `json:"moment"`
+	Score           map[string]int             `json:"score"` // home, away
+	Degraded        bool                       `json:"degraded"`
+	DegradedReasons []string                   `json:"degraded_reasons"`
+	Teams           map[string]TeamBoxLine     `json:"teams"`    // home, away
+	Players         []PlayerBoxLine            `json:"players"`  // in the engine's order (as `nbasim box` prints them)
+	OnCourt         map[string][]OnCourtPlayer `json:"on_court"` // home, away; empty for a window
+}
+
+func sideName(s pbp.Side) string {
+	switch s {
+	case pbp.Home:
+		return "home"
+	case pbp.Away:
+		return "away"
+	}
+	return "none"
+}
+
+// maxElapsed bounds ?elapsed= and window ends: 4 quarters and 10 overtimes.
+var maxElapsed = (pbp.PeriodStart(pbp.MaxPeriod) + pbp.PeriodLength(pbp.MaxPeriod)).Seconds()
+
+// parseEnd reads a window end: a moment or elapsed seconds.
+func parseEnd(name, s string) (pbp.Tenths, error) {
+	if s == "" {
+		return 0, badParam(name, "empty: want a moment (%s) or elapsed seconds", momentSyntax)
+	}
+	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, " :") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxElapsed {
+			return 0, badParam(name, "%q: want a moment (%s) or elapsed seconds from 0 to %g", s, momentSyntax, maxElapsed)
+		}
+		return pbp.Tenths(math.Round(f * 10)), nil
+	}
+	per, cl, err := parseMoment(s)
+	if err != nil {
+		return 0, badParam(name, "%v", err)
+	}
+	return pbp.Elapsed(per, cl), nil
+}
+
+func (s *Server) apiBox(r *http.Request) (any, error) {
+	p := newParams(r, "at", "elapsed", "event", "from", "to", "provider", "pretty")
+	prov := p.code("provider")
+	set := []string{}
+	for _, k := range []string{"at", "elapsed", "event", "from", "to"} {
+		if p.has(k) {
+			set = append(set, k)
+		}
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	window := p.has("from") || p.has("to")
+	if window && (p.has("at") || p.has("elapsed") || p.has("event")) || !window && len(set) > 1 {
+		return nil, badParam(set[len(set)-1], "give one of at, elapsed, event, or the window from and to (given: %s)", strings.Join(set, ", "))
+	}
+	if window && !(p.has("from") && p.has("to")) {
+		missing := "to"
+		if !p.has("from") {
+			missing = "from"
+		}
+		return nil, badParam(missing, "a window needs both from and to")
+	}
+	// parse the moment before touching the database: a bad parameter is a
+	// 400 whatever the game
+	var (
+		atT, fromT, toT pbp.Tenths
+		atPer           int
+		event           int
+		err             error
+	)
+	switch {
+	case p.has("at"):
+		var cl pbp.Tenths
+		atPer, cl, err = parseMoment(p.str("at"))
+		if err != nil {
+			return nil, badParam("at", "%v", err)
+		}
+		atT = pbp.Elapsed(atPer, cl)
+	case p.has("elapsed"):
+		f, ok := p.floatIn("elapsed", 0, maxElapsed)
+		if !ok || p.err != nil {
+			return nil, p.err
+		}
+		atT = pbp.Tenths(math.Round(f * 10))
+	case p.has("event"):
+		event = p.intIn("event", 0, 0, 1_000_000)
+		if p.err != nil {
+			return nil, p.err
+		}
+	case window:
+		if fromT, err = parseEnd("from", p.str("from")); err != nil {
+			return nil, err
+		}
+		if toT, err = parseEnd("to", p.str("to")); err != nil {
+			return nil, err
+		}
+		if toT < fromT {
+			return nil, badParam("to", "the window ends (%.1f s) before it starts (%.1f s)", toT.Seconds(), fromT.Seconds())
+		}
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	ctx := r.Context()
+	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.compiled(ctx, id, prov)
+	if err != nil {
+		return nil, err
+	}
+	last := lastPeriod(c)
+	end := pbp.PeriodStart(last) + pbp.PeriodLength(last)
+	out := BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append([]string{}, c.Reasons...),
+		OnCourt: map[string][]OnCourtPlayer{"home": {}, "away": {}}}
+	var (
+		b      pbp.Box
+		m      pbp.Moment
+		lineup = true
+	)
+	switch {
+	case p.has("at"):
+		if atPer > last {
+			return nil, badParam("at", "game %s has no %s: its last period is %s", id, periodName(atPer), periodName(last))
+		}
+		m = pbp.AtElapsed(atT)
+		out.Moment = s.momentOut("at", atT, last)
+	case p.has("elapsed"):
+		if atT > end {
+			return nil, badParam("elapsed", "%.1f s is past the end of game %s (%.1f s, the end of %s)", atT.Seconds(), id, end.Seconds(), periodName(last))
+		}
+		m = pbp.AtElapsed(atT)
+		out.Moment = s.momentOut("elapsed", atT, last)
+	case p.has("event"):
+		idx := -1
+		for i, e := range c.Events {
+			if e.EventNum == event {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, notFound("event", "game %s has no event number %d", id, event)
+		}
+		e := c.Events[idx]
+		m = pbp.Moment{Event: idx}
+		out.Moment = s.momentOut("event", e.Elapsed, last)
+		out.Moment.EventNum = &event
+		out.Moment.Label = fmt.Sprintf("after event %d (%s %s): %s", event, periodName(e.Period), clockString(e.Clock), e.Description)
+	case window:
+		if toT > end {
+			return nil, badParam("to", "%.1f s is past the end of game %s (%.1f s, the end of %s)", toT.Seconds(), id, end.Seconds(), periodName(last))
+		}
+		b = c.Window(pbp.BeforeElapsed(fromT), pbp.AtElapsed(toT))
+		lineup = false
+		out.Moment = s.momentOut("window", toT, last)
+		f, t := fromT.Seconds(), toT.Seconds()
+		out.Moment.FromElapsedSeconds, out.Moment.ToElapsedSeconds = &f, &t
+		fp, fc := momentOf(fromT, last)
+		out.Moment.Label = fmt.Sprintf("window %s %s - %s (both ends included)", periodName(fp), clockString(fc), out.Moment.Label)
+	default:
+		m = pbp.AtElapsed(c.FinalState().Elapsed)
+		out.Moment = s.momentOut("final", c.FinalState().Elapsed, last)
+		out.Moment.Label = "final"
+	}
+	if !window {
+		var st pbp.State
+		c.StateAt(&st, m)
+		b = c.BoxAt(m)
+		if lineup {
+			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+				for _, pi := range st.On[side] {
+					if pi < 0 {
+						continue
+					}
+					info := c.Players[pi]
+					name := info.Name
+					if name == "" {
+						name = string(info.ID)
+					}
+					out.OnCourt[sideName(side)] = append(out.OnCourt[sideName(side)], OnCourtPlayer{PlayerID: string(info.ID), Name: name})
+				}
+			}
+		}
+	}
+	out.Score = map[string]int{"home": b.Home.PTS, "away": b.Away.PTS}
+	out.Teams = map[string]TeamBoxLine{"home": teamLine(b.Home), "away": teamLine(b.Away)}
+	out.Players = make([]PlayerBoxLine, 0, len(b.Players))
+	for _, l := range b.Players {
+		name := l.Name
+		if name == "" {
+			name = string(l.PlayerID)
+		}
+		out.Players = append(out.Players, PlayerBoxLine{PlayerID: string(l.PlayerID), Name: name, Side: sideName(l.Side), Starter: l.Starter,
+			DNP: l.DNP, StatLine: statLine(l.Stats)})
+	}
+	return out, nil
+}
+
+func teamLine(t pbp.TeamLine) TeamBoxLine {
+	return TeamBoxLine{TeamID: t.TeamID, Code: t.Code, Side: sideName(t.Side), TeamOREB: t.TeamOREB, TeamDREB: t.TeamDREB, TeamTOV: t.TeamTOV,
+		Poss: t.Possessions, StatLine: statLine(t.Stats)}
+}
+
+func (s *Server) momentOut(kind string, t pbp.Tenths, last int) MomentOut {
+	p, cl := momentOf(t, last)
+	return MomentOut{Kind: kind, Label: periodName(p) + " " + clockString(cl), ElapsedSeconds: t.Seconds(), Period: p, ClockSeconds: cl.Seconds()}
+}
+
+// StintOut is one stint: a stretch during which one team's five did not
+// change.
+type StintOut struct {
+	Side               string          `json:"side"`
+	Period             int             `json:"period"`
+	FromElapsedSeconds float64         `json:"from_elapsed_seconds"`
+	ToElapsedSeconds   float64         `json:"to_elapsed_seconds"`
+	FromClock          string          `json:"from_clock"` // remaining in the period, M:SS(.t)
+	ToClock            string          `json:"to_clock"`
+	Seconds            float64         `json:"seconds"`
+	Players            []OnCourtPlayer `json:"players"`
+	PtsFor             int             `json:"pts_for"`
+	PtsAgainst         int             `json:"pts_against"`
+	PlusMinus          int             `json:"plus_minus"`
+}
+
+// LineupOut is a five-man unit over the whole game.
+type LineupOut struct {
+	Side       string          `json:"side"`
+	Players    []OnCourtPlayer `json:"players"`
+	Stints     int             `json:"stints"`
+	Seconds    float64         `json:"seconds"`
+	PtsFor     int             `json:"pts_for"`
+	PtsAgainst int             `json:"pts_against"`
+	PlusMinus  int             `json:"plus_minus"`
+}
+
+// StintsOut is GET /api/v1/games/{game_id}/stints.
+type StintsOut struct {
+	GameID   string      `json:"game_id"`
+	Provider string      `json:"provider"`
+	Stints   []StintOut  `json:"stints"`
+	Lineups  []LineupOut `json:"lineups"`
+}
+
+func (s *Server) apiStints(r *http.Request) (any, error) {
+	p := newParams(r, "provider", "side", "pretty")
+	prov := p.code("provider")
+	side := p.enum("side", "", "home", "away")
+	if p.err != nil {
+		return nil, p.err
+	}
+	ctx := r.Context()
+	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.compiled(ctx, id, prov)
+	if err != nil {
+		return nil, err
+	}
+	name := func(pid pbp.PlayerID) OnCourtPlayer {
+		if i := c.Index(pid); i >= 0 && c.Players[i].Name != "" {
+			return OnCourtPlayer{PlayerID: string(pid), Name: c.Players[i].Name}
+		}
+		return OnCourtPlayer{PlayerID: string(pid), Name: string(pid)}
+	}
+	out := StintsOut{GameID: id, Provider: c.Game.Provider, Stints: []StintOut{}, Lineups: []LineupOut{}}
+	units := map[string]*LineupOut{}
+	var order []string
+	for _, st := range c.Stints() {
+		if side != "" && sideName(st.Side) != side {
+			continue
+		}
+		o := StintOut{Side: sideName(st.Side), Period: st.Period, FromElapsedSeconds: st.From.Seconds(), ToElapsedSeconds: st.To.Seconds(),
+			FromClock: clockString(pbp.PeriodStart(st.Period) + pbp.PeriodLength(st.Period) - st.From),
+			ToClock:   clockString(pbp.PeriodStart(st.Period) + pbp.PeriodLength(st.Period) - st.To),
+			Seconds:   (st.To - st.From).Seconds(), Players: []OnCourtPlayer{}, PtsFor: st.PtsFor, PtsAgainst: st.PtsAgainst,
+			PlusMinus: st.PtsFor - st.PtsAgainst}
+		ids := []string{}
+		for _, pid := range st.Players {
+			if pid != "" {
+				o.Players = append(o.Players, name(pid))
+				ids = append(ids, string(pid))
+			}
+		}
+		out.Stints = append(out.Stints, o)
+		sort.Strings(ids)
+		k := o.Side + "|" + strings.Join(ids, ",")
+		u, ok := units[k]
+		if !ok {
+			u = &LineupOut{Side: o.Side, Players: o.Players}
+			units[k] = u
+			order = append(order, k)
+		}
+		u.Stints++
+		u.Seconds += o.Seconds
+		u.PtsFor += o.PtsFor
+		u.PtsAgainst += o.PtsAgainst
+		u.PlusMinus += o.PlusMinus
+	}
+	for _, k := range order {
+		u := units[k]
+		u.Seconds = math.Round(u.Seconds*10) / 10
+		out.Lineups = append(out.Lineups, *u)
+	}
+	sort.SliceStable(out.Lineups, func(i, j int) bool {
+		if out.Lineups[i].Side != out.Lineups[j].Side {
+			return out.Lineups[i].Side == "home"
+		}
+		return out.Lineups[i].Seconds > out.Lineups[j].Seconds
+	})
+	return out, nil
+}
+
+// FlowPoint is one scoring event.
+type FlowPoint struct {
+	ElapsedSeconds float64 `json:"elapsed_seconds"`
+	Period         int     `json:"period"`
+	Clock          string  `json:"clock"`
+	EventNum       int     `json:"event_num"`
+	Side           string  `json:"side"`
+	Points         int     `json:"points"`
+	Home           int     `json:"home"`
+	Away           int     `json:"away"`
+	Margin         int     `json:"margin"` // home minus away
+	Description    string  `json:"description,omitempty"`
+}
+
+// ScoreFlowOut is GET /api/v1/games/{game_id}/scoreflow.
+type ScoreFlowOut struct {
+	GameID              string      `json:"game_id"`
+	Provider            string      `json:"provider"`
+	HomeCode            string      `json:"home_code"`
+	AwayCode            string      `json:"away_code"`
+	Periods             []Period    `json:"periods"`
+	FinalElapsedSeconds float64     `json:"final_elapsed_seconds"`
+	Points              []FlowPoint `json:"points"`
+}
+
+func (s *Server) apiScoreFlow(r *http.Request) (any, error) {
+	p := newParams(r, "provider", "pretty")
+	prov := p.code("provider")
+	if p.err != nil {
+		return nil, p.err
+	}
+	ctx := r.Context()
+	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.compiled(ctx, id, prov)
+	if err != nil {
+		return nil, err
+	}
+	fin := c.Final()
+	out := ScoreFlowOut{GameID: id, Provider: c.Game.Provider, HomeCode: fin.Home.Code, AwayCode: fin.Away.Code, Periods: []Period{},
+		FinalElapsedSeconds: c.FinalState().Elapsed.Seconds(), Points: []FlowPoint{}}
+	last := lastPeriod(c)
+	for p := 1; p <= last; p++ {
+		out.Periods = append(out.Periods, Period{Period: p, Label: periodName(p), StartElapsedSeconds: pbp.PeriodStart(p).Seconds(),
+			EndElapsedSeconds: (pbp.PeriodStart(p) + pbp.PeriodLength(p)).Seconds()})
+	}
+	// the engine's own score after each scoring event (the same fold as the box)
+	var st pbp.State
+	for i, e := range c.Events {
+		if e.Points == 0 {
+			continue
+		}
+		c.StateAt(&st, pbp.Moment{Event: i})
+		h, a := int(st.Score[pbp.Home]), int(st.Score[pbp.Away])
+		if n := len(out.Points); n > 0 && out.Points[n-1].Home == h && out.Points[n-1].Away == a {
+			continue // the engine did not count it (e.g. a dropped duplicate)
+		}
+		out.Points = append(out.Points, FlowPoint{ElapsedSeconds: e.Elapsed.Seconds(), Period: e.Period, Clock: clockString(e.Clock),
+			EventNum: e.EventNum, Side: sideName(e.Side), Points: int(e.Points), Home: h, Away: a, Margin: h - a, Description: e.Description})
+	}
+	return out, nil
+}

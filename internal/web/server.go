@@ -1,0 +1,253 @@
+// Package web is nbasim's read-only web dashboard and JSON API: `nbasim
+// serve`, and the same handler inside `nbasim run --http`.
+//
+// The JSON API lives under /api/v1 (documented by the OpenAPI 3 file at
+// /api/v1/openapi.json); the pages (overview, games, a game, a player, data
+// quality) are HTML shells with embedded JavaScript, CSS and no third-party
+// code that call that API. Every database read goes through package
+// readonly, so the server holds no writable handle and has no write path.
+// Compiled games are kept in a gamecache.Cache: a box at a moment costs a
+// fold, not a database read plus a compile.
+//
+// Security: the handler sets a strict Content-Security-Policy (no inline
+// scripts, frame-ancestors 'none'), nosniff, no CORS headers for any
+// origin; with a token it requires "Authorization: Bearer TOKEN" or the
+// session cookie a one-time login URL sets (see Auth).
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/readonly"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// Options configure a server.
+type Options struct {
+	DB *readonly.DB // required: the database, opened read-only
+	// Cache holds compiled games; nil makes a private one of
+	// gamecache.DefaultCapacity games. Pass a shared cache to serve the
+	// same compiled games to the MCP server.
+	Cache *gamecache.Cache
+	// Overrides are the play-by-play corrections games are compiled with
+	// (nil: the embedded defaults).
+	Overrides *pbp.Overrides
+	// Auth, when not nil, protects every route (see Auth).
+	Auth    *Auth
+	Logger  *slog.Logger
+	Version string
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// Server is the dashboard and API.
+type Server struct {
+	db      *readonly.DB
+	q       store.Querier
+	cache   *gamecache.Cache
+	ov      *pbp.Overrides
+	ovVer   string
+	auth    *Auth
+	log     *slog.Logger
+	version string
+	now     func() time.Time
+	mux     *http.ServeMux
+	players *playerIndex
+}
+
+// NewServer returns the dashboard and API as one http.Handler. The
+// handler is safe for concurrent use; mount it at "/" (it owns /api/v1/,
+// /static/, the page paths, /healthz and /login).
+//
+// `nbasim run --http ADDR` mounts it the same way `nbasim serve` does:
+//
+//	h, err := web.NewServer(web.Options{DB: roDB, Cache: cache, Auth: auth, Logger: log})
+//	...
+//	err = web.ListenAndServe(ctx, addr, h, ready)
+func NewServer(o Options) (http.Handler, error) {
+	s, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	return s.Handler(), nil
+}
+
+// New returns the server; Handler is what to serve.
+func New(o Options) (*Server, error) {
+	if o.DB == nil {
+		return nil, errors.New("web: no database")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Cache == nil {
+		o.Cache = gamecache.New(0)
+	}
+	if o.Overrides == nil {
+		ov, err := pbp.DefaultOverrides()
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		o.Overrides = ov
+	}
+	ver, err := gamecache.Version(o.Overrides)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{db: o.DB, q: readonly.Querier(o.DB), cache: o.Cache, ov: o.Overrides, ovVer: ver, auth: o.Auth,
+		log: o.Logger, version: o.Version, now: o.Now, mux: http.NewServeMux()}
+	s.players = &playerIndex{}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the server wrapped in its middleware: recovery, logging,
+// security headers, CORS refusal and authentication.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	if s.auth != nil {
+		h = s.auth.wrap(h)
+	}
+	h = s.guard(h)
+	return s.recoverer(h)
+}
+
+// guard sets the security headers of every response and refuses what a
+// read-only, same-origin server never accepts: other methods than GET and
+// HEAD, and cross-origin reads (no Access-Control-Allow-Origin is ever set;
+// a preflight gets 403).
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Vary", "Origin")
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+		case http.MethodOptions:
+			problem(w, r, http.StatusForbidden, "cross-origin requests are not allowed", "this server answers its own pages only; it sets no CORS headers", "")
+			return
+		default:
+			h.Set("Allow", "GET, HEAD")
+			problem(w, r, http.StatusMethodNotAllowed, "read-only server", "the API has no write path: only GET and HEAD are allowed", "")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// recoverer turns a handler panic into a 500 problem (never a dropped
+// connection) and logs every request at debug (errors at warn).
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("web: handler panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					problem(sw, r, http.StatusInternalServerError, "internal error", fmt.Sprint(p), "")
+				}
+			}
+			lvl := slog.LevelDebug
+			if sw.status >= 500 {
+				lvl = slog.LevelWarn
+			}
+			s.log.Log(r.Context(), lvl, "web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// IsLoopback says whether a listen address (HOST:PORT) is on the loopback
+// interface only.
+func IsLoopback(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("listen address %q: %w (want HOST:PORT, e.g. 127.0.0.1:8080)", addr, err)
+	}
+	if host == "localhost" {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
+}
+
+// CheckListenAddr refuses a non-loopback address without a token.
+func CheckListenAddr(addr, token string) error {
+	lo, err := IsLoopback(addr)
+	if err != nil {
+		return err
+	}
+	if !lo && token == "" {
+		return fmt.Errorf("serve: %s is not a loopback address: serving other hosts needs --token (or NBASIM_WEB_TOKEN)", addr)
+	}
+	return nil
+}
+
+// ListenAndServe listens on addr and serves h until ctx ends, then shuts
+// down gracefully. ready, when not nil, receives the bound address.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		return nil
+	}
+}
