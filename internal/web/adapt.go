@@ -39,7 +39,7 @@ func parseMoment(s string) (period int, clock pbp.Tenths, err error) {
 	n, _ := strconv.Atoi(digits)
 	if u[0] == 'Q' {
 		if n > 4 {
-			return 0, 0, fmt.Errorf("moment %q: bad period %q: quarters are Q1-Q4, overtimes OT1, OT2, ...", s, f[0])
+			return 0, 0, fmt.Errorf("moment %q: bad period %q: quarters are Q1-Q4, overtimes OT1-OT10", s, f[0])
 		}
 		period = n
 	} else {

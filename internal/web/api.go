@@ -14,25 +14,48 @@ import (
 // apiFunc answers one API request with a JSON-encodable value or an error.
 type apiFunc func(r *http.Request) (any, error)
 
+// apiRoute is one JSON endpoint.
+type apiRoute struct {
+	pattern string
+	fn      apiFunc
+}
+
+// apiTable lists the JSON endpoints (all GET); openapi.json documents each.
+func (s *Server) apiTable() []apiRoute {
+	return []apiRoute{
+		{"/api/v1/status", s.apiStatus},
+		{"/api/v1/games", s.apiGames},
+		{"/api/v1/games/{game_id}", s.apiGame},
+		{"/api/v1/games/{game_id}/box", s.apiBox},
+		{"/api/v1/games/{game_id}/stints", s.apiStints},
+		{"/api/v1/games/{game_id}/scoreflow", s.apiScoreFlow},
+		{"/api/v1/games/{game_id}/verification", s.apiGameVerification},
+		{"/api/v1/players", s.apiPlayers},
+		{"/api/v1/players/{player_id}", s.apiPlayer},
+		{"/api/v1/coverage", s.apiCoverage},
+		{"/api/v1/coverage/history", s.apiCoverageHistory},
+		{"/api/v1/reconcile", s.apiReconcile},
+		{"/api/v1/fetches", s.apiFetches},
+		{"/api/v1/queue", s.apiQueue},
+		{"/api/v1/verification", s.apiVerification},
+		{"/api/v1/quarantine", s.apiQuarantine},
+	}
+}
+
+// apiRoutes returns the patterns of the JSON endpoints.
+func apiRoutes() []string {
+	var out []string
+	for _, r := range (&Server{}).apiTable() {
+		out = append(out, r.pattern)
+	}
+	return out
+}
+
 func (s *Server) routes() {
 	m := s.mux
-	api := func(pattern string, fn apiFunc) { m.Handle("GET "+pattern, s.api(fn)) }
-	api("/api/v1/status", s.apiStatus)
-	api("/api/v1/games", s.apiGames)
-	api("/api/v1/games/{game_id}", s.apiGame)
-	api("/api/v1/games/{game_id}/box", s.apiBox)
-	api("/api/v1/games/{game_id}/stints", s.apiStints)
-	api("/api/v1/games/{game_id}/scoreflow", s.apiScoreFlow)
-	api("/api/v1/games/{game_id}/verification", s.apiGameVerification)
-	api("/api/v1/players", s.apiPlayers)
-	api("/api/v1/players/{player_id}", s.apiPlayer)
-	api("/api/v1/coverage", s.apiCoverage)
-	api("/api/v1/coverage/history", s.apiCoverageHistory)
-	api("/api/v1/reconcile", s.apiReconcile)
-	api("/api/v1/fetches", s.apiFetches)
-	api("/api/v1/queue", s.apiQueue)
-	api("/api/v1/verification", s.apiVerification)
-	api("/api/v1/quarantine", s.apiQuarantine)
+	for _, r := range s.apiTable() {
+		m.Handle("GET "+r.pattern, s.api(r.fn))
+	}
 	m.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, http.StatusNotFound, "no such endpoint", "see /api/v1/openapi.json for the endpoints", "")

@@ -384,9 +384,9 @@ func (s *Server) apiQueue(r *http.Request) (any, error) {
 		return out, nil
 	}
 	out.Available = true
-	filter := ` WHERE ($1 = '' OR queue = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR state = $3)`
+	filter := ` WHERE ($1 = '' OR queue = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR CAST(state AS TEXT) = $3)`
 	args := []any{queue, kind, state}
-	rows, err := s.rowsOf(ctx, 10_000, `SELECT queue, kind, state, COUNT(*) FROM river_job`+filter+` GROUP BY queue, kind, state ORDER BY queue, kind, state`, args...)
+	rows, err := s.rowsOf(ctx, 10_000, `SELECT queue, kind, CAST(state AS TEXT), COUNT(*) FROM river_job`+filter+` GROUP BY queue, kind, state ORDER BY queue, kind, 3`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +420,7 @@ func (s *Server) apiQueue(r *http.Request) (any, error) {
 		lastErr = `errors[array_length(errors, 1)]->>'error'`
 		at = `to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
 	}
-	rows, err = s.rowsOf(ctx, limit, `SELECT id, kind, queue, state, attempt, max_attempts, `+at+`, `+lastErr+` FROM river_job`+filter+
+	rows, err = s.rowsOf(ctx, limit, `SELECT id, kind, queue, CAST(state AS TEXT), attempt, max_attempts, `+at+`, `+lastErr+` FROM river_job`+filter+
 		` AND errors IS NOT NULL AND state IN ('retryable', 'discarded', 'available', 'scheduled') ORDER BY attempted_at DESC, id DESC LIMIT $4`, append(args, limit)...)
 	if err != nil {
 		return nil, err

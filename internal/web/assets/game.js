@@ -1,0 +1,164 @@
+import { api, el, show, section, errorBox, table, gradeBadge, empty, mmss, signed, clock, lineChart, svg, num, pct } from "/static/app.js";
+
+const id = document.body.dataset.param;
+const m = {}; // page state
+
+const statCols = ["MIN", "PTS", "FG", "3P", "FT", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF", "+/-"];
+
+function statCells(s, team) {
+  const v = [mmss(s.seconds_played), s.pts, `${s.fgm}-${s.fga}`, `${s.fg3m}-${s.fg3a}`, `${s.ftm}-${s.fta}`, s.oreb, s.dreb, s.reb, s.ast, s.stl, s.blk, s.tov, s.pf, team ? "" : signed(s.plus_minus)];
+  return v.map((x, i) => el("td", { class: "n", dataset: { col: statCols[i] } }, x));
+}
+
+function boxTable(box, side) {
+  const t = box.teams[side];
+  const rows = box.players.filter((p) => p.side === side).map((p) =>
+    el("tr", { class: p.dnp ? "dnp" : "", dataset: { player: p.player_id } },
+      el("td", { class: p.starter ? "name starter" : "name" }, p.name), statCells(p, false)));
+  rows.push(el("tr", { class: "team", dataset: { player: "TEAM" } }, el("td", { class: "name" }, "TEAM"), statCells(t, true)));
+  const ppp = t.possessions > 0 ? `, ${(t.pts / t.possessions).toFixed(3)} points per possession` : "";
+  const five = box.on_court[side];
+  return el("div", { class: "teambox", id: `box-${side}`, dataset: { side, code: t.code } },
+    table([el("th", {}, t.code || side), ...statCols.map((c) => el("th", { class: "n" }, c))], rows),
+    el("p", { class: "teamnote" }, `team rebounds ${t.team_oreb} off / ${t.team_dreb} def, team turnovers ${t.team_tov} (in TOV), possessions ${t.possessions}${ppp}`),
+    five.length ? el("p", { class: "teamnote oncourt-line", dataset: { side } }, "on court: ", el("span", { class: "five" }, five.map((p) => p.name).join(", "))) : null);
+}
+
+function renderBox(box) {
+  m.scoreAway.textContent = box.score.away;
+  m.scoreHome.textContent = box.score.home;
+  m.momentLabel.textContent = box.moment.label;
+  m.box.replaceChildren(...[
+    box.degraded ? el("div", { class: "error" }, "degraded: " + box.degraded_reasons.join("; ")) : null,
+    boxTable(box, "away"), boxTable(box, "home")].filter(Boolean));
+  m.box.dataset.elapsed = String(box.moment.elapsed_seconds);
+  m.box.dataset.label = box.moment.label;
+}
+
+// The slider: one request in flight at a time, always for the latest
+// position; the chart cursor moves at once, the box when its answer comes.
+let pending = null, busy = false;
+window.__nbasimLatency = [];
+function seek(t, from) {
+  t = Math.max(0, Math.min(m.game.final_elapsed_seconds, t));
+  if (from !== "slider") m.slider.value = String(t);
+  moveCursor(t);
+  pending = { t, at: performance.now() };
+  if (!busy) pump();
+}
+async function pump() {
+  busy = true;
+  while (pending) {
+    const { t, at } = pending;
+    pending = null;
+    try {
+      const box = await api(`/api/v1/games/${m.game.game_id}/box?elapsed=${t}`);
+      renderBox(box);
+      window.__nbasimLatency.push(performance.now() - at);
+      history.replaceState(null, "", `/games/${m.game.game_id}?elapsed=${t}`);
+    } catch (e) {
+      m.box.replaceChildren(errorBox(e));
+    }
+  }
+  busy = false;
+}
+
+function moveCursor(t) {
+  if (!m.chart) return;
+  const x = m.chart.X(t);
+  m.cursor.setAttribute("x1", x);
+  m.cursor.setAttribute("x2", x);
+}
+
+function flowChart(flow) {
+  const pts = [{ x: 0, y: 0 }, ...flow.points.map((p) => ({ x: p.elapsed_seconds, y: p.margin }))];
+  const lim = Math.max(5, ...pts.map((p) => Math.abs(p.y)));
+  const c = lineChart(pts, {
+    width: 900, height: 200, stepped: true, zero: true, yMin: -lim, yMax: lim, xMax: flow.final_elapsed_seconds,
+    marks: flow.periods.map((p) => ({ x: p.start_elapsed_seconds, label: p.label })), label: "score margin over the game",
+  });
+  c.node.append(svg("text", { x: c.pad.l + 4, y: 12, class: "axis" }, `${flow.home_code} ahead ↑`), svg("text", { x: c.pad.l + 4, y: c.height - c.pad.b - 4, class: "axis" }, `${flow.away_code} ahead ↓`));
+  m.cursor = svg("line", { y1: c.pad.t, y2: c.height - c.pad.b, class: "cursor" });
+  c.node.append(m.cursor);
+  const hit = svg("rect", { x: c.pad.l, y: 0, width: c.X(flow.final_elapsed_seconds) - c.pad.l, height: c.height, class: "hit" });
+  hit.addEventListener("click", (ev) => {
+    const r = c.node.getBoundingClientRect();
+    const px = ((ev.clientX - r.left) / r.width) * 900;
+    const t = ((px - c.pad.l) / (c.X(flow.final_elapsed_seconds) - c.pad.l)) * flow.final_elapsed_seconds;
+    seek(Math.round(t), "chart");
+  });
+  c.node.append(hit);
+  m.chart = c;
+  return el("div", { id: "scoreflow", dataset: { points: flow.points.length } }, c.node);
+}
+
+function stintsTable(st) {
+  if (!st.stints.length) return empty("No stints.");
+  const rows = st.stints.map((s) => el("tr", { dataset: { side: s.side } }, el("td", {}, s.side), el("td", {}, s.period <= 4 ? `Q${s.period}` : `OT${s.period - 4}`),
+    el("td", {}, s.from_clock), el("td", {}, s.to_clock), el("td", { class: "n" }, mmss(s.seconds)), el("td", { class: "n" }, s.pts_for), el("td", { class: "n" }, s.pts_against),
+    el("td", { class: "n" }, signed(s.plus_minus)), el("td", {}, s.players.map((p) => p.name).join(", "))));
+  const lrows = st.lineups.map((l) => el("tr", {}, el("td", {}, l.side), el("td", { class: "n" }, l.stints), el("td", { class: "n" }, mmss(l.seconds)),
+    el("td", { class: "n" }, l.pts_for), el("td", { class: "n" }, l.pts_against), el("td", { class: "n" }, signed(l.plus_minus)), el("td", {}, l.players.map((p) => p.name).join(", "))));
+  return el("div", {},
+    el("h3", {}, "Lineups (whole game)"), table(["side", "stints", "MIN", "for", "against", "+/-", "five"], lrows, { id: "lineups" }),
+    el("h3", {}, "Stints"), table(["side", "period", "from", "to", "MIN", "for", "against", "+/-", "players"], rows, { id: "stints" }));
+}
+
+function verification(v) {
+  if (!v.results.length) return empty(v.note || "Not verified.");
+  return el("div", { id: "verification" }, v.results.map((r) => el("div", {},
+    el("p", {}, gradeBadge(r.grade), ` against ${r.source} (derived from ${r.provider}): ${num(r.cells_exact)} of ${num(r.cells)} cells exact, minutes within 1 s for ${r.minutes_ok}/${r.minutes_compared} players, plus-minus exact for ${r.plus_minus_ok}`,
+      r.error ? el("span", { class: "error" }, r.error) : null),
+    r.quirks ? el("p", { class: "muted" }, `quirks handled: ${r.quirks}`) : null,
+    (r.differences || []).length ? table(["scope", "side", "player", "stat", "derived", "official", "cause"], r.differences.map((d) =>
+      el("tr", {}, el("td", {}, d.scope), el("td", {}, d.side), el("td", {}, d.name), el("td", {}, d.stat), el("td", { class: "n" }, d.derived), el("td", { class: "n" }, d.official), el("td", {}, d.cause))))
+      : el("p", { class: "muted" }, "No difference: every cell equals the official box."))));
+}
+
+async function load() {
+  const game = await api(`/api/v1/games/${encodeURIComponent(id)}`);
+  m.game = game;
+  const title = el("h1", {}, `${game.away.code} at ${game.home.code}`, el("span", { class: "muted" }, ` · ${game.date} · ${game.game_id} `), gradeBadge(game.grade));
+  const facts = el("dl", { class: "kv" },
+    el("dt", {}, "final"), el("dd", {}, game.home.pts == null ? game.status : `${game.away.code} ${game.away.pts} - ${game.home.pts} ${game.home.code}`),
+    el("dt", {}, "play-by-play"), el("dd", {}, game.providers.join(", ") || "none"),
+    el("dt", {}, "official boxes"), el("dd", {}, game.official_sources.join(", ") || "none"),
+    el("dt", {}, "season"), el("dd", {}, `${game.season} ${game.season_type}`));
+  if (!game.provider) {
+    show(title, el("div", { class: "card" }, facts, empty(game.note)));
+    return;
+  }
+  const [flow, st, ver] = await Promise.all([api(`/api/v1/games/${game.game_id}/scoreflow`), api(`/api/v1/games/${game.game_id}/stints`), api(`/api/v1/games/${game.game_id}/verification`)]);
+  m.scoreAway = el("span", { id: "score-away" }, "");
+  m.scoreHome = el("span", { id: "score-home" }, "");
+  m.momentLabel = el("span", { class: "moment", id: "moment" }, "");
+  m.slider = el("input", { type: "range", id: "slider", min: 0, max: game.final_elapsed_seconds, step: 1, value: game.final_elapsed_seconds, "aria-label": "game time, seconds since the opening tip" });
+  m.slider.addEventListener("input", () => seek(Number(m.slider.value), "slider"));
+  const at = el("input", { type: "text", id: "at", placeholder: "Q3 7:02", size: 9 });
+  const atForm = el("form", {}, at, el("button", { type: "submit" }, "Go"));
+  atForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const b = await api(`/api/v1/games/${game.game_id}/box?at=${encodeURIComponent(at.value)}`);
+      m.slider.value = String(b.moment.elapsed_seconds);
+      moveCursor(b.moment.elapsed_seconds);
+      renderBox(b);
+    } catch (e) {
+      m.box.replaceChildren(errorBox(e));
+    }
+  });
+  m.box = el("div", { id: "box" });
+  const periodButtons = el("div", { class: "periods" }, game.periods.map((p) => el("button", { type: "button", onclick: () => seek(p.start_elapsed_seconds, "button") }, `${p.label} start`)),
+    el("button", { type: "button", onclick: () => seek(game.final_elapsed_seconds, "button") }, "final"));
+  show(title, el("div", { class: "card" }, facts),
+    section("Box score at a moment",
+      el("div", { class: "scoreboard" }, el("span", { class: "team" }, game.away.code, m.scoreAway), "–", el("span", { class: "team" }, m.scoreHome, game.home.code), m.momentLabel),
+      el("div", { class: "timeline" }, m.slider, atForm), periodButtons, flowChart(flow), m.box),
+    section("Verification: derived vs official", verification(ver)),
+    section("Lineups and stints", stintsTable(st)));
+  const q = new URLSearchParams(location.search);
+  const start = q.get("elapsed") !== null ? Number(q.get("elapsed")) : game.final_elapsed_seconds;
+  seek(Number.isFinite(start) ? start : game.final_elapsed_seconds, "init");
+}
+
+load().catch((e) => show(el("h1", {}, `Game ${id}`), errorBox(e)));
