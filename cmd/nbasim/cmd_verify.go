@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +21,7 @@ func newVerifyCmd(a *app) *cobra.Command {
 	var (
 		game, season, data, jsonPath, tablePath, overrides, format string
 		all, save                                                  bool
-		sources                                                    string
+		sources, scores                                            string
 	)
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -36,12 +37,20 @@ From the store (--game, --season, --all) the derived boxes (source derived)
 and the results (verify_runs, verify_games, verify_diffs) are stored. With
 --data DIR it reads a recorded data folder directly (INDEX_games.csv; with
 --season 2018-19, the season archive against the team game log), so the
-figures are reproducible without the lake.`,
+figures are reproducible without the lake.
+
+--scores FILE also checks every selected game's derived final score against a
+reference of final scores, for games (such as a bulk archive's) that have no
+official box: the legacy_pbp game_info files (game_info_all.jsonl.gz or a
+game_info/ folder; their home and away scores are swapped in the source and
+swapped back here). Every game either derives a box or is listed as failed
+with the reason; every miss is listed.`,
 		Example: `  nbasim verify --game 0021800001
   nbasim verify --season 2018-19 --json verify.json
   nbasim verify --all --table verify.txt
   nbasim verify --data ../shared/data
-  nbasim verify --data ../shared/data --season 2018-19`,
+  nbasim verify --data ../shared/data --season 2018-19
+  nbasim verify --season 2014-15 --scores ../shared/data/legacy_pbp/game_info_all.jsonl.gz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -80,6 +89,7 @@ figures are reproducible without the lake.`,
 				_ = bar.Set(done)
 			}
 			var rep *derive.Report
+			var srep *derive.ScoreReport
 			var scope string
 			switch {
 			case data != "" && season != "":
@@ -114,6 +124,13 @@ figures are reproducible without the lake.`,
 					}
 				}
 				rep = &derive.Report{Name: scope}
+				var ref map[string]derive.FinalScore
+				if scores != "" {
+					if ref, err = derive.ReadGameInfoScores(scores); err != nil {
+						return fmt.Errorf("verify: --scores: %w", err)
+					}
+					srep = &derive.ScoreReport{Name: scope + " vs " + filepath.Base(scores)}
+				}
 				for i, id := range ids {
 					if cerr := ctx.Err(); cerr != nil {
 						return cerr
@@ -126,6 +143,10 @@ figures are reproducible without the lake.`,
 						rep.Skipped = append(rep.Skipped, id+": "+skip)
 					}
 					rep.Games = append(rep.Games, res...)
+					if srep != nil {
+						fs, ok := ref[id]
+						srep.Add(derive.VerifyScoreStore(ctx, s, id, ov, fs, ok))
+					}
 					progress(i+1, len(ids))
 				}
 				rep.Summarize()
@@ -158,10 +179,24 @@ figures are reproducible without the lake.`,
 			}
 			w := cmd.OutOrStdout()
 			if format == "json" {
+				if srep != nil {
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					return enc.Encode(struct {
+						Official    *derive.Report      `json:"official"`
+						FinalScores *derive.ScoreReport `json:"final_scores"`
+					}{rep, srep})
+				}
 				return rep.WriteJSON(w)
 			}
 			if err := rep.WriteTable(w); err != nil {
 				return err
+			}
+			if srep != nil {
+				fmt.Fprintln(w)
+				if err := srep.WriteTable(w); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(w, "\n%d games in %s\n", rep.Summary.Games, time.Since(started).Round(time.Millisecond))
 			return nil
@@ -177,6 +212,7 @@ figures are reproducible without the lake.`,
 	f.StringVar(&format, "format", "table", "stdout: table or json")
 	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
 	f.BoolVar(&save, "save", false, "with --data: store the results too")
+	f.StringVar(&scores, "scores", "", "also check derived final scores against this reference (legacy_pbp game_info_all.jsonl.gz or a game_info/ folder)")
 	f.StringVar(&sources, "sources", "primary", "official boxes to compare with: primary (the preferred one a game has) or all")
 	return cmd
 }

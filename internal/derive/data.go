@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/archive"
@@ -24,6 +25,9 @@ type DataGame struct {
 	Season  string
 	BBRefID string
 	Files   []string
+	// HomePts and AwayPts are the final score (basketball-reference); 0
+	// when the index has none.
+	HomePts, AwayPts int
 }
 
 // ReadIndex reads <dir>/INDEX_games.csv.
@@ -55,7 +59,14 @@ func ReadIndex(dir string) ([]DataGame, error) {
 		if len(r) != len(rows[0]) {
 			return nil, fmt.Errorf("index %s line %d: %d fields, want %d", path, i+2, len(r), len(rows[0]))
 		}
-		out = append(out, DataGame{GameID: r[col["nba_game_id"]], Season: r[col["season"]], BBRefID: r[col["bref_id"]], Files: strings.Split(r[col["files"]], ";")})
+		g := DataGame{GameID: r[col["nba_game_id"]], Season: r[col["season"]], BBRefID: r[col["bref_id"]], Files: strings.Split(r[col["files"]], ";")}
+		if hc, ok := col["home_pts"]; ok {
+			g.HomePts, _ = strconv.Atoi(r[hc])
+		}
+		if ac, ok := col["away_pts"]; ok {
+			g.AwayPts, _ = strconv.Atoi(r[ac])
+		}
+		out = append(out, g)
 	}
 	return out, nil
 }

@@ -62,6 +62,9 @@ type Cell struct {
 	Expected     int     `json:"expected"`
 	ExpectedMax  int     `json:"expected_max,omitempty"` // known counts: playoffs range
 	Present      int     `json:"present"`                // expected, present and valid
+	// FromAlso: of Present, items held only by a dataset of the
+	// expectation's also_from list (a bulk archive's copy).
+	FromAlso int `json:"present_from_also_from,omitempty"`
 	Missing      int     `json:"missing"`
 	Stale        int     `json:"stale"`
 	Invalid      int     `json:"invalid"`
@@ -318,6 +321,11 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 		}
 		sampledExpected++
 		e, ok := items[w.item]
+		if !ok && alsoHas(scan, x, season, w.item) {
+			c.Present++
+			c.FromAlso++
+			continue
+		}
 		if !ok {
 			c.Missing++
 			c.MissingKeys = append(c.MissingKeys, KeyRef{Item: w.item, Key: keyOf(), GameDate: w.date})
@@ -470,4 +478,18 @@ func trimFloat(f float64) string {
 		return "0"
 	}
 	return s
+}
+
+// alsoHas says whether a dataset of x's also_from list holds item in
+// season: a copy that covers the expectation (bulk archives, docs/archive.md).
+func alsoHas(scan *ScanResult, x *Expectation, season, item string) bool {
+	for _, id := range x.AlsoFrom {
+		src, ds, _ := strings.Cut(id, "/")
+		if g := scan.Groups[GroupKey(src, ds, season)]; g != nil {
+			if e, ok := g.Items[item]; ok && e.Size > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

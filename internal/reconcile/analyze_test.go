@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +95,55 @@ datasets:
 		if c.Completeness < 0 || c.Completeness > 1 {
 			t.Errorf("%s: completeness %v", c.ID(), c.Completeness)
 		}
+	}
+}
+
+// TestAnalyzeAlsoFrom: a game whose playbyplayv2 rows came from a bulk
+// archive (archive/playbyplayv2) counts as present for nba_stats/playbyplayv2;
+// a game in neither is missing; the archive's own cell only counts.
+func TestAnalyzeAlsoFrom(t *testing.T) {
+	t.Parallel()
+	exp, err := ParseExpectations([]byte(`version: 1
+datasets:
+  - {source: nba_stats, dataset: playbyplayv2, enumeration: per_game_from_schedule, also_from: [archive/playbyplayv2]}
+  - {source: archive, dataset: playbyplayv2, enumeration: none}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC)
+	scan := &ScanResult{Mode: "full", SampleRate: 1, Groups: map[string]*Group{}}
+	add := func(src, ds, season string, items ...string) {
+		g := &Group{Source: src, Dataset: ds, Season: season, Items: map[string]Entry{}}
+		for _, it := range items {
+			g.Items[it] = Entry{Size: 10, ModTime: now.Add(-time.Hour).Unix()}
+		}
+		scan.Groups[GroupKey(src, ds, season)] = g
+	}
+	add("nba_stats", "playbyplayv2", "2014-15", "0021400001")
+	add("archive", "playbyplayv2", "2014-15", "0021400001", "0021400002")
+	games := Schedule{"2014-15": {
+		{GameID: "0021400001", Season: "2014-15", SeasonType: "regular", Date: "2014-10-28", Status: "final"},
+		{GameID: "0021400002", Season: "2014-15", SeasonType: "regular", Date: "2014-10-28", Status: "final"},
+		{GameID: "0021400003", Season: "2014-15", SeasonType: "regular", Date: "2014-10-28", Status: "final"},
+	}}
+	a := Analyze(Inputs{Expectations: exp, Seasons: []layout.Season{2014}, Current: 2025, Now: now, Schedule: games}, scan)
+	var v2, arch *Cell
+	for _, c := range a.Cells {
+		switch c.ID() {
+		case "nba_stats/playbyplayv2/2014-15":
+			v2 = c
+		case "archive/playbyplayv2/2014-15":
+			arch = c
+		}
+	}
+	if v2 == nil || v2.Expected != 3 || v2.Present != 2 || v2.FromAlso != 1 || v2.Missing != 1 || v2.MissingKeys[0].Item != "0021400003" {
+		t.Fatalf("nba_stats/playbyplayv2: %+v", v2)
+	}
+	if arch == nil || arch.Expected != 0 || arch.Extra != 2 || arch.Completeness != 1 {
+		t.Fatalf("archive/playbyplayv2: %+v", arch)
+	}
+	if _, err := ParseExpectations([]byte("version: 1\ndatasets:\n  - {source: nba_stats, dataset: playbyplayv2, enumeration: per_game_from_schedule, also_from: [bbref/boxscores]}\n")); err == nil || !strings.Contains(err.Error(), "another kind") {
+		t.Errorf("also_from of another id kind: err = %v", err)
 	}
 }

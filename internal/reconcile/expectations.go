@@ -65,6 +65,10 @@ type Expectation struct {
 	Items                 []string    `yaml:"items"`        // per_season
 	SeasonTypes           []string    `yaml:"season_types"` // per-game; default: the file's season_types
 	Description           string      `yaml:"description"`
+	// AlsoFrom lists "source/dataset"s whose object for the same item
+	// counts as present (per-game enumerations): a bulk archive's copy of
+	// the same data (archive/playbyplayv2 for nba_stats/playbyplayv2).
+	AlsoFrom []string `yaml:"also_from"`
 
 	ds layout.Dataset
 }
@@ -220,6 +224,16 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 			return nil, fmt.Errorf("%s: enumeration is missing", where)
 		default:
 			return nil, fmt.Errorf("%s: unknown enumeration %q", where, x.Enumeration)
+		}
+		for _, id := range x.AlsoFrom {
+			src, ds, _ := strings.Cut(id, "/")
+			ad, ok := layout.Lookup(src, ds)
+			if !ok {
+				return nil, fmt.Errorf("%s: also_from %q: unknown dataset", where, id)
+			}
+			if ad.IDKind != d.IDKind || ad.Per != d.Per {
+				return nil, fmt.Errorf("%s: also_from %q: items of another kind (%s per %s, want %s per %s)", where, id, ad.IDKind, ad.Per, d.IDKind, d.Per)
+			}
 		}
 		switch x.Fallback {
 		case "", PerGameKnownCount:
