@@ -52,19 +52,19 @@ type KeyRef struct {
 
 // Cell is the coverage of one source × dataset × season.
 type Cell struct {
-	Source       string  `json:"source"`
-	Dataset      string  `json:"dataset"`
-	Season       string  `json:"season"`
-	Enumeration  string  `json:"enumeration"`
-	Required     bool    `json:"required"`
-	Threshold    float64 `json:"threshold"`
-	InProgress   bool    `json:"in_progress"`
-	Expected     int     `json:"expected"`
-	ExpectedMax  int     `json:"expected_max,omitempty"` // known counts: playoffs range
-	Present      int     `json:"present"`                // expected, present and valid
+	Source      string  `json:"source"`
+	Dataset     string  `json:"dataset"`
+	Season      string  `json:"season"`
+	Enumeration string  `json:"enumeration"`
+	Required    bool    `json:"required"`
+	Threshold   float64 `json:"threshold"`
+	InProgress  bool    `json:"in_progress"`
+	Expected    int     `json:"expected"`
+	ExpectedMax int     `json:"expected_max,omitempty"` // known counts: playoffs range
+	Present     int     `json:"present"`                // expected, present and valid
 	// FromAlso: of Present, items held only by a dataset of the
 	// expectation's also_from list (a bulk archive's copy).
-	FromAlso int `json:"present_from_also_from,omitempty"`
+	FromAlso     int     `json:"present_from_also_from,omitempty"`
 	Missing      int     `json:"missing"`
 	Stale        int     `json:"stale"`
 	Invalid      int     `json:"invalid"`
