@@ -23,7 +23,7 @@ func main() {
 		os.Exit(2)
 	}
 	endpoint, bucket := os.Args[1], os.Args[2]
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"))
 	if err != nil {
@@ -33,18 +33,20 @@ func main() {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.UsePathStyle = true
 	})
-	// The server may take a moment to listen: retry for a few seconds.
-	for i := 0; ; i++ {
+	// The server may take a while to listen on a loaded machine: retry until
+	// the overall deadline rather than for a count that assumes an idle one.
+	for {
 		_, err = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 		var owned *types.BucketAlreadyOwnedByYou
 		if err == nil || errors.As(err, &owned) {
 			fmt.Printf("bucket %s ready at %s\n", bucket, endpoint)
 			return
 		}
-		if i >= 50 {
-			fail(err)
+		select {
+		case <-ctx.Done():
+			fail(fmt.Errorf("no S3 server answered at %s within 2 minutes: %w", endpoint, err))
+		case <-time.After(200 * time.Millisecond):
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -175,8 +175,13 @@ func TestFaults(t *testing.T) {
 			t.Errorf("%s: %s (err %v)", tc.fault, msg, err)
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	// The server completes a log entry when its handler returns, which can
+	// be after the client has seen the response: poll until every entry is
+	// complete instead of sleeping a time that assumes an idle machine.
 	log := rs.Log()
+	for deadline := time.Now().Add(10 * time.Second); !logComplete(log, len(tests)) && time.Now().Before(deadline); log = rs.Log() {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if len(log) != len(tests) {
 		t.Fatalf("%d log entries, want %d", len(log), len(tests))
 	}
@@ -315,4 +320,18 @@ func TestReadLogAndRates(t *testing.T) {
 	if _, err := ReadLog(strings.NewReader("{}\nnot json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("a bad line: %v, want an error naming line 2", err)
 	}
+}
+
+// logComplete reports whether log holds n entries, each completed by its
+// handler (a completed entry has a duration).
+func logComplete(log []LogEntry, n int) bool {
+	if len(log) < n {
+		return false
+	}
+	for _, le := range log {
+		if le.Duration <= 0 {
+			return false
+		}
+	}
+	return true
 }

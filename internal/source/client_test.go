@@ -31,7 +31,7 @@ func setup(t *testing.T) (*replay.Server, *httptest.Server) {
 
 func fastPolicy(p source.Policy) source.Policy {
 	p.Rate, p.Burst, p.Concurrency = 100, 1, 1
-	p.Timeout = 300 * time.Millisecond
+	p.Timeout = time.Second // far above a local response on a loaded machine; a hang costs 1 s
 	p.BackoffBase, p.BackoffMax = time.Millisecond, 5*time.Millisecond
 	p.BreakerThreshold, p.BreakerCooldown = 3, 300*time.Millisecond
 	p.MaxWait = 50 * time.Millisecond
@@ -112,6 +112,10 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	c := source.NewClient(nil)
 	p := fastPolicy(src.Policy())
 	p.Attempts = 1
+	// A cooldown far longer than any scheduling stall of a loaded CI
+	// machine: the "refused while open" check below must not race the
+	// breaker's half-open transition.
+	p.BreakerCooldown = 2 * time.Second
 	c.SetPolicy(src.Host(), p)
 	ctx := context.Background()
 	req, _ := src.Request("playbyplayv2", "2018-19", "0021800001")
@@ -245,13 +249,25 @@ func TestConcurrencyCap(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	inFlight, peak := 0, 0
+	// The first requests wait until two are in flight together (or 10 s
+	// pass), so the peak reaches the cap however the machine schedules the
+	// goroutines: no sleep that assumes an idle machine.
+	both := make(chan struct{})
+	var once sync.Once
 	body := readRec(t, "nba_stats/playbyplayv2/0021800001.json")
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		inFlight++
 		peak = max(peak, inFlight)
+		if inFlight >= 2 {
+			once.Do(func() { close(both) })
+		}
 		mu.Unlock()
-		time.Sleep(30 * time.Millisecond)
+		select {
+		case <-both:
+		case <-time.After(10 * time.Second):
+		}
+		time.Sleep(time.Millisecond) // give a third request, were the cap broken, time to arrive
 		mu.Lock()
 		inFlight--
 		mu.Unlock()

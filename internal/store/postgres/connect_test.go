@@ -11,7 +11,6 @@ import (
 
 func TestConnectFailureNamesAddress(t *testing.T) {
 	t.Parallel()
-	start := time.Now()
 	_, err := postgres.Open(context.Background(), "postgres://nbasim:s3cr3t-pw@127.0.0.1:1/nbasim?sslmode=disable", postgres.Options{})
 	if err == nil {
 		t.Fatal("connected to 127.0.0.1:1")
@@ -25,11 +24,10 @@ func TestConnectFailureNamesAddress(t *testing.T) {
 	if strings.Contains(msg, "s3cr3t-pw") {
 		t.Errorf("error leaks the password: %q", msg)
 	}
-	// The budget (3 attempts, 200 ms then 400 ms backoff, 5 s overall) is far
-	// below the 15 s within which `nbasim doctor` must report a dead port.
-	if d := time.Since(start); d > 15*time.Second {
-		t.Errorf("failing took %s", d)
-	}
+	// No wall-clock assertion (it would flake on a loaded machine): the
+	// budget is bounded by construction, 3 attempts (asserted above) with
+	// 200 ms and 400 ms backoff inside a 5 s overall timeout, which
+	// TestConnectTimeoutBoundsAttempts checks stops the retries.
 }
 
 func TestConnectTimeoutBoundsAttempts(t *testing.T) {

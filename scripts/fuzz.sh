@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The fuzz step of scripts/test.sh: every Fuzz* target of the module, each
+# for its execution budget in scripts/fuzz-budgets.txt.
+#
+#   FUZZTIME=Nx     the same execution count for every target instead
+#   FUZZTIME=0      skip
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Fuzz targets run for a number of executions, never a duration: a duration
+# -fuzztime races in Go's fuzz coordinator at its deadline (golang/go#75804,
+# fixed in Go 1.27 only) and fails a target that found nothing with a bare
+# "context deadline exceeded". A real finding still fails: the failing input
+# is written under testdata/fuzz and go test exits non-zero.
+DEFAULT_FUZZ_EXECS=2000
+fuzztime=${FUZZTIME:-budgets}
+if [[ "$fuzztime" != "0" && "$fuzztime" != "budgets" && ! "$fuzztime" =~ ^[0-9]+x$ ]]; then
+	echo "FUZZTIME=$fuzztime: want an execution count such as 20000x (a duration races: golang/go#75804), or 0 to skip" >&2
+	exit 1
+fi
+if [[ "$fuzztime" != "0" ]]; then
+	echo "fuzz targets (execution budgets: ${fuzztime/budgets/scripts/fuzz-budgets.txt})" >&2
+	declare -A budget=()
+	while read -r bpkg bname bexecs; do
+		[[ -z "$bpkg" || "$bpkg" == \#* ]] && continue
+		budget["$bpkg $bname"]=$bexecs
+	done <scripts/fuzz-budgets.txt
+	module=$(go list -m)
+	# `go test -list` prints each package's matching names, then "ok  <pkg>".
+	targets=()
+	names=()
+	while IFS= read -r line; do
+		case "$line" in
+		Fuzz*) names+=("$line") ;;
+		ok*)
+			pkg=$(awk '{print $2}' <<<"$line")
+			for n in "${names[@]}"; do targets+=("$pkg $n"); done
+			names=()
+			;;
+		esac
+	done < <(go test -list '^Fuzz' ./... 2>/dev/null)
+	if ((${#targets[@]} == 0)); then
+		echo "no fuzz targets found (go test -list '^Fuzz' ./... listed none)" >&2
+		exit 1
+	fi
+	# A budget whose target no longer exists is an error, not a silent skip.
+	declare -A listed=()
+	for t in "${targets[@]}"; do listed["${t#"$module"/}"]=1; done
+	for k in "${!budget[@]}"; do
+		if [[ -z "${listed["$k"]:-}" ]]; then
+			echo "scripts/fuzz-budgets.txt: $k is not a fuzz target (renamed or removed?)" >&2
+			exit 1
+		fi
+	done
+	fuzz_start=$SECONDS
+	for t in "${targets[@]}"; do
+		read -r pkg name <<<"$t"
+		rel=${pkg#"$module"/}
+		if [[ "$fuzztime" != "budgets" ]]; then
+			n=$fuzztime
+		elif [[ -n "${budget["$rel $name"]:-}" ]]; then
+			n=${budget["$rel $name"]}x
+		else
+			n=${DEFAULT_FUZZ_EXECS}x
+			echo "note: $rel $name has no budget in scripts/fuzz-budgets.txt; using $n" >&2
+		fi
+		echo "fuzz $rel $name ($n)" >&2
+		go test -run='^$' -fuzz="^${name}\$" -fuzztime="$n" "$pkg"
+	done
+	echo "fuzz: ${#targets[@]} targets in $((SECONDS - fuzz_start)) s" >&2
+fi
