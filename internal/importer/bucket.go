@@ -46,7 +46,7 @@ type bucketObject struct {
 }
 
 func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error {
-	src, err := lake.Open(ctx, u, "")
+	src, err := lake.Open(ctx, u, im.SourcePrefix)
 	if err != nil {
 		return err
 	}
@@ -102,9 +102,16 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 		}
 		groups[g] = append(groups[g], bucketObject{Object: o, key: k, rank: layout.LegacyRank(o.Key), group: g})
 	}
+	known, err := listKnown(ctx, im.Lake)
+	if err != nil {
+		return err
+	}
 	origin := strings.TrimSuffix(lake.Redact(u), "/")
 	if i := strings.Index(origin, "?"); i >= 0 {
 		origin = origin[:i]
+	}
+	if p := strings.Trim(im.SourcePrefix, "/"); p != "" {
+		origin += "/" + p
 	}
 	var (
 		mu    sync.Mutex
@@ -126,8 +133,9 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 					}
 					return objs[i].Key < objs[j].Key
 				})
+				done := map[string]string{} // keys written in this group -> sha256
 				for _, o := range objs {
-					res, err := im.adopt(ctx, src, origin, o)
+					res, err := im.adopt(ctx, src, origin, o, known, done)
 					mu.Lock()
 					if err != nil && first == nil {
 						first = err
@@ -190,8 +198,57 @@ func (a adoption) apply(rep *Report) {
 	rep.ByDataset[a.dataset]++
 }
 
+// known is what the destination lake holds, from one listing before the
+// import: the ETag of each current object and of its earlier versions.
+// A legacy object whose ETag is among its key's is already adopted (a
+// server-side copy keeps the ETag); a key not listed needs no stat.
+type known struct {
+	current map[string]string
+	history map[string][]string
+}
+
+func listKnown(ctx context.Context, l *lake.Lake) (*known, error) {
+	k := &known{current: map[string]string{}, history: map[string][]string{}}
+	err := l.Walk(ctx, "", func(o lake.Object) error {
+		if h, ok := strings.CutPrefix(o.Key, lake.HistoryPrefix); ok {
+			if i := strings.LastIndexByte(h, '@'); i > 0 {
+				k.history[h[:i]] = append(k.history[h[:i]], o.ETag)
+			}
+			return nil
+		}
+		k.current[o.Key] = o.ETag
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import: list the lake: %w", err)
+	}
+	return k, nil
+}
+
+// has reports whether an object with etag is at key or among its earlier
+// versions.
+func (k *known) has(key, etag string) bool {
+	if etag == "" {
+		return false
+	}
+	if k.current[key] == etag {
+		return true
+	}
+	for _, e := range k.history[key] {
+		if e == etag {
+			return true
+		}
+	}
+	return false
+}
+
 // adopt validates one legacy object and writes it under its nbasim key.
-func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o bucketObject) (adoption, error) {
+// done holds the keys this import wrote for the object's game so far (with
+// their sha256), which the listing before the import cannot know.
+func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o bucketObject, kn *known, done map[string]string) (adoption, error) {
+	if kn.has(o.key.String(), o.ETag) {
+		return adoption{dataset: o.key.Source + "/" + o.key.Dataset, unchanged: true}, nil
+	}
 	body, sha, err := readHashed(ctx, src, o.Object, o.key.Ext == "json")
 	if err != nil {
 		return adoption{}, fmt.Errorf("import %s: %w", o.Key, err)
@@ -208,15 +265,24 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 	ds := k.Source + "/" + k.Dataset
 	// Already adopted: the same bytes are the current object or an
 	// earlier version.
-	cur, err := im.Lake.Stat(ctx, key)
-	exists := err == nil
-	if err != nil && !errors.Is(err, lake.ErrNotFound) {
-		return adoption{}, err
+	var cur lake.Object
+	exists := false
+	if sha0, ok := done[key]; ok {
+		cur.Meta.SHA256, exists = sha0, true
+	} else if _, listed := kn.current[key]; listed || len(kn.history[key]) > 0 {
+		cur, err = im.Lake.Stat(ctx, key)
+		exists = err == nil
+		if err != nil && !errors.Is(err, lake.ErrNotFound) {
+			return adoption{}, err
+		}
 	}
 	if exists && cur.Meta.SHA256 == sha {
 		return adoption{dataset: ds, unchanged: true}, nil
 	}
 	hk := lake.HistoryKey(key, sha)
+	if _, ok := done[hk]; ok {
+		return adoption{dataset: ds, unchanged: true}, nil
+	}
 	if exists {
 		if ok, err := im.Lake.Exists(ctx, hk); err != nil {
 			return adoption{}, err
@@ -263,6 +329,11 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 		}
 	}
 	res.copied = copied
+	if res.archived {
+		done[dst] = sha
+	} else {
+		done[key] = sha
+	}
 	return res, nil
 }
 

@@ -51,6 +51,8 @@ type Importer struct {
 	// SkipBulk lists the bulk archives found in a folder as not adopted
 	// instead of streaming them (a quick import of a folder's loose files).
 	SkipBulk bool
+	// SourcePrefix confines an imported bucket to a key prefix.
+	SourcePrefix string
 
 	progress progress
 }

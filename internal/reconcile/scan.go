@@ -213,21 +213,23 @@ type Group struct {
 	// nbasim's own (an nba_simulator bucket): the key to import from.
 	Origins map[string]string
 	Bytes   int64
-	copied  map[string]int // items with copies (during the scan)
+	copies  map[string][]copyRec // items under several keys (during the scan)
 }
 
 // put records an object of the group. A second object for the same item
-// (the same data under another legacy name) is a copy: it is counted in cs,
-// and the object under the preferred name is kept.
-func (g *Group) put(item string, e Entry, etag, origin string, cs *CopyStats) {
+// (the same data under another legacy name) is a copy: every object of such
+// an item is remembered (finish compares them), and the one under the
+// preferred name is kept.
+func (g *Group) put(item string, e Entry, etag, origin string) {
 	if old, ok := g.Items[item]; ok {
-		oldOrigin := g.Origins[item]
-		cs.add(old, g.ETags[item], oldOrigin, e, etag, origin)
-		if g.copied == nil {
-			g.copied = map[string]int{}
+		if g.copies == nil {
+			g.copies = map[string][]copyRec{}
 		}
-		g.copied[item]++
-		if !preferOrigin(origin, oldOrigin) {
+		if len(g.copies[item]) == 0 {
+			g.copies[item] = []copyRec{{key: g.Origins[item], e: old, etag: g.ETags[item]}}
+		}
+		g.copies[item] = append(g.copies[item], copyRec{key: origin, e: e, etag: etag})
+		if !preferOrigin(origin, g.Origins[item]) {
 			return
 		}
 		g.Bytes -= old.Size
@@ -248,6 +250,40 @@ func (g *Group) put(item string, e Entry, etag, origin string, cs *CopyStats) {
 		g.Origins[item] = origin
 	}
 	g.Bytes += e.Size
+}
+
+// copyRec is one of the keys of an item held under several.
+type copyRec struct {
+	key  string
+	e    Entry
+	etag string
+}
+
+// countCopies compares every copy of an item with the object under the
+// preferred name (the one kept), so the figures do not depend on the order
+// in which the prefixes were listed.
+func (g *Group) countCopies(cs *CopyStats) {
+	items := make([]string, 0, len(g.copies))
+	for it := range g.copies {
+		items = append(items, it)
+	}
+	sort.Strings(items)
+	for _, it := range items {
+		recs := g.copies[it]
+		best := 0
+		for i := range recs {
+			if preferOrigin(recs[i].key, recs[best].key) {
+				best = i
+			}
+		}
+		cs.Items++
+		for i, r := range recs {
+			if i != best {
+				cs.add(recs[best].e, recs[best].etag, recs[best].key, r.e, r.etag, r.key)
+			}
+		}
+	}
+	g.copies = nil
 }
 
 // preferOrigin reports whether storage key a is a better name than b for
@@ -288,11 +324,7 @@ func (cs *CopyStats) add(a Entry, aTag, aKey string, b Entry, bTag, bKey string)
 	if cs.ByPrefixes == nil {
 		cs.ByPrefixes = map[string]int64{}
 	}
-	pa, pb := topPrefix(aKey), topPrefix(bKey)
-	if pb < pa {
-		pa, pb = pb, pa
-	}
-	cs.ByPrefixes[pa+" + "+pb]++
+	cs.ByPrefixes[topPrefix(aKey)+" + "+topPrefix(bKey)]++
 	same := a.Size == b.Size && aTag == bTag
 	switch {
 	case same && aTag != "":
@@ -306,25 +338,6 @@ func (cs *CopyStats) add(a Entry, aTag, aKey string, b Entry, bTag, bKey string)
 	}
 	if len(cs.Examples) < maxCopyExamples {
 		cs.Examples = append(cs.Examples, CopyExample{Key: aKey, Copy: bKey, Identical: same})
-	}
-}
-
-func (cs *CopyStats) merge(o *CopyStats) {
-	cs.Copies += o.Copies
-	cs.Identical += o.Identical
-	cs.SizeOnly += o.SizeOnly
-	cs.Different += o.Different
-	cs.RedundantBytes += o.RedundantBytes
-	for k, n := range o.ByPrefixes {
-		if cs.ByPrefixes == nil {
-			cs.ByPrefixes = map[string]int64{}
-		}
-		cs.ByPrefixes[k] += n
-	}
-	for _, e := range o.Examples {
-		if len(cs.Examples) < maxCopyExamples {
-			cs.Examples = append(cs.Examples, e)
-		}
 	}
 }
 
@@ -429,7 +442,6 @@ type collector struct {
 	unk     []UnknownKey
 	groups  map[string]*Group
 	notData map[string]*NotData
-	copies  CopyStats
 }
 
 func newCollector(rate float64, p *layout.Profile) *collector {
@@ -493,7 +505,7 @@ func (c *collector) add(o Object) {
 	if !c.profile.Native() {
 		origin = o.Key
 	}
-	g.put(item, Entry{Size: o.Size, ModTime: mt}, o.ETag, origin, &c.copies)
+	g.put(item, Entry{Size: o.Size, ModTime: mt}, o.ETag, origin)
 }
 
 func (c *collector) merge(into *ScanResult) {
@@ -514,17 +526,16 @@ func (c *collector) merge(into *ScanResult) {
 		}
 		into.NotData[p] = n
 	}
-	into.Copies.merge(&c.copies)
 	for gk, g := range c.groups {
 		if have := into.Groups[gk]; have != nil {
 			for it, e := range g.Items {
-				have.put(it, e, g.ETags[it], g.Origins[it], &into.Copies)
-			}
-			for it, n := range g.copied {
-				if have.copied == nil {
-					have.copied = map[string]int{}
+				if recs := g.copies[it]; len(recs) > 0 {
+					for _, r := range recs {
+						have.put(it, r.e, r.etag, r.key)
+					}
+					continue
 				}
-				have.copied[it] += n
+				have.put(it, e, g.ETags[it], g.Origins[it])
 			}
 			continue
 		}
@@ -533,10 +544,14 @@ func (c *collector) merge(into *ScanResult) {
 }
 
 func (r *ScanResult) finish() {
-	r.Copies.Items = 0
-	for _, g := range r.Groups {
-		r.Copies.Items += int64(len(g.copied))
-		g.copied = nil
+	r.Copies = CopyStats{}
+	gks := make([]string, 0, len(r.Groups))
+	for gk := range r.Groups {
+		gks = append(gks, gk)
+	}
+	sort.Strings(gks)
+	for _, gk := range gks {
+		r.Groups[gk].countCopies(&r.Copies)
 	}
 	sort.Slice(r.Unknown, func(i, j int) bool { return r.Unknown[i].Key < r.Unknown[j].Key })
 	if len(r.Unknown) > maxUnknownExamples {
