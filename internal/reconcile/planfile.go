@@ -155,7 +155,7 @@ func BuildPlan(rep *Report) *PlanDoc {
 			d.Copies.ByPrefixes = map[string]int64{}
 		}
 		for _, e := range c.Examples {
-			d.Copies.Examples = append(d.Copies.Examples, PlanCopy{Key: e.Key, Copy: e.Copy, Identical: e.Identical})
+			d.Copies.Examples = append(d.Copies.Examples, PlanCopy(e))
 		}
 		if d.UnknownKeys.Examples == nil {
 			d.UnknownKeys.Examples = []UnknownKey{}

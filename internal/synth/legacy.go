@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // LegacyShares are the objects per prefix of nba_simulator's bucket in
@@ -76,7 +76,7 @@ func LegacyESPNID(s layout.Season, day time.Time, nthOfDay, nthOfSeason int) str
 
 // LegacySeason is Season(s) with ESPN ids as the nba_simulator bucket
 // names them (LegacyESPNID).
-func LegacySeason(s layout.Season) []parse.GameRow {
+func LegacySeason(s layout.Season) []model.GameRow {
 	games := Season(s)
 	perDay := map[string]int{}
 	for i := range games {
@@ -129,7 +129,7 @@ func legacyBody(key string, n int, variant string) []byte {
 // first, 3 % of the ESPN objects copied under the older names, and the
 // schedule of the seasons its ESPN and stats.nba.com objects cover, with
 // ESPN ids as that bucket names them.
-func PlanLegacy(opts Options) ([]Object, []parse.GameRow, error) {
+func PlanLegacy(opts Options) ([]Object, []model.GameRow, error) {
 	if opts.Objects <= 0 {
 		return nil, nil, errors.New("synth: --objects must be > 0")
 	}
@@ -154,8 +154,8 @@ func PlanLegacy(opts Options) ([]Object, []parse.GameRow, error) {
 		assigned += target[s.Prefix]
 	}
 	p := &legacyPlan{count: map[string]int{}, target: target}
-	seasons := map[layout.Season][]parse.GameRow{}
-	season := func(s layout.Season) []parse.GameRow {
+	seasons := map[layout.Season][]model.GameRow{}
+	season := func(s layout.Season) []model.GameRow {
 		if g, ok := seasons[s]; ok {
 			return g
 		}
@@ -228,8 +228,8 @@ func PlanLegacy(opts Options) ([]Object, []parse.GameRow, error) {
 			subAdd("player_stats", quota(0.10), fmt.Sprintf("%splayer_stats/%s/%d.json", nac, s, 201000+int(s-2001)*37+pl))
 		}
 	}
-	games := func(s layout.Season) []parse.GameRow {
-		var out []parse.GameRow
+	games := func(s layout.Season) []model.GameRow {
+		var out []model.GameRow
 		for _, g := range season(s) {
 			if g.SeasonType == "regular" || g.SeasonType == "playoffs" {
 				out = append(out, g)
@@ -354,7 +354,7 @@ func PlanLegacy(opts Options) ([]Object, []parse.GameRow, error) {
 		}
 	}
 
-	var sched []parse.GameRow
+	var sched []model.GameRow
 	var ss []layout.Season
 	for s := range seasons {
 		ss = append(ss, s)
