@@ -115,6 +115,7 @@ func newSimBacktestCmd(a *app) *cobra.Command {
 		seed         uint64
 		asJSON       bool
 		out, predOut string
+		cfg          = sim.DefaultConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "backtest",
@@ -153,7 +154,7 @@ writes report.json, calibration.svg and calibration.png.`,
 			readTime := time.Since(t0)
 			t1 := time.Now()
 			prog.Begin("predicting", 0)
-			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, Seed: seed, Config: sim.DefaultConfig,
+			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, Seed: seed, Config: cfg,
 				Progress: func(d, t int) {
 					if prog.total == 0 {
 						prog.End()
@@ -191,6 +192,11 @@ writes report.json, calibration.svg and calibration.png.`,
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().StringVar(&out, "out", "", "folder for report.json and the calibration plot (SVG and PNG)")
+	cmd.Flags().Float64Var(&cfg.ScoreEffect, "score-effect", cfg.ScoreEffect, "points per possession an offense loses per point of lead (model setting)")
+	cmd.Flags().Float64Var(&cfg.StrengthScale, "strength-scale", cfg.StrengthScale, "scale of team distances from the league at an even score (model setting)")
+	cmd.Flags().Float64Var(&cfg.RatingNoise, "rating-noise", cfg.RatingNoise, "scale of the per-simulation draw of team strength (model setting)")
+	cmd.Flags().Float64Var(&cfg.Ratings.HalfLifeDays, "half-life", cfg.Ratings.HalfLifeDays, "days for a game's weight in the team ratings to halve (model setting)")
+	cmd.Flags().Float64Var(&cfg.Ratings.Prior, "prior-games", cfg.Ratings.Prior, "ridge prior of the team ratings, in games (model setting)")
 	cmd.Flags().StringVar(&predOut, "predictions", "", "CSV file of every prediction (game, moment, predictor, probability)")
 	return cmd
 }

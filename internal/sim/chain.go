@@ -232,82 +232,79 @@ func (ch *Chain) Distribution(delta float64) Dist {
 	fga := math.Max(0, 1-ch.TO-ch.Trip)
 	// probabilities over (points 0..8, trip fouls 0..3), then extra foul
 	var p [9][4]float64
-	// state after k chances: mass by (points so far, fouls so far) still alive
-	type key struct{ pts, fouls int }
-	alive := map[key]float64{{0, 0}: 1}
-	add := func(pts, fouls int, w float64) {
-		pts = min(pts, 8)
-		fouls = min(fouls, 3)
-		p[pts][fouls] += w
-	}
+	add := func(pts, fouls int, w float64) { p[min(pts, 8)][min(fouls, 3)] += w }
+	// mass still alive after k chances, by (points so far, fouls so far)
+	var alive, next [9][4]float64
+	alive[0][0] = 1
 	ft := ch.FT
-	for k := 0; k < maxChances && len(alive) > 0; k++ {
-		next := map[key]float64{}
-		cont := func(kk key, w float64) { next[kk] += w }
-		// deterministic iteration order
-		keys := make([]key, 0, len(alive))
-		for kk := range alive {
-			keys = append(keys, kk)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			if keys[i].pts != keys[j].pts {
-				return keys[i].pts < keys[j].pts
-			}
-			return keys[i].fouls < keys[j].fouls
-		})
-		for _, kk := range keys {
-			w := alive[kk]
-			last := k == maxChances-1
-			// turnover
-			add(kk.pts, kk.fouls, w*ch.TO)
-			// free-throw trip of n
-			for _, trip := range []struct {
-				n int
-				p float64
-			}{{1, ch.Trip1}, {3, ch.Trip3}, {2, 1 - ch.Trip1 - ch.Trip3}} {
-				wt := w * ch.Trip * trip.p
-				if wt <= 0 {
+	t2 := 1 - ch.Trip1 - ch.Trip3
+	for k := 0; k < maxChances; k++ {
+		next = [9][4]float64{}
+		last := k == maxChances-1
+		any := false
+		for pts := range alive {
+			for fl := range alive[pts] {
+				w := alive[pts][fl]
+				if w == 0 {
 					continue
 				}
-				// made free throws before the last: binomial(n-1, ft)
-				for made := 0; made < trip.n; made++ {
-					pm := binom(trip.n-1, made, ft) * wt
-					// last made
-					add(kk.pts+made+1, kk.fouls+1, pm*ft)
-					// last missed: offensive rebound continues
-					miss := pm * (1 - ft)
-					if last {
-						add(kk.pts+made, kk.fouls+1, miss)
-					} else {
-						add(kk.pts+made, kk.fouls+1, miss*(1-ch.OrebFT))
-						cont(key{kk.pts + made, min(kk.fouls+1, 3)}, miss*ch.OrebFT)
+				any = true
+				cont := func(p2, f2 int, x float64) {
+					next[min(p2, 8)][min(f2, 3)] += x
+				}
+				// turnover
+				add(pts, fl, w*ch.TO)
+				// free-throw trip of n
+				for _, trip := range [3]struct {
+					n int
+					p float64
+				}{{1, ch.Trip1}, {2, t2}, {3, ch.Trip3}} {
+					wt := w * ch.Trip * trip.p
+					if wt <= 0 {
+						continue
+					}
+					for made := 0; made < trip.n; made++ { // made before the last: binomial(n-1, ft)
+						pm := binom(trip.n-1, made, ft) * wt
+						add(pts+made+1, fl+1, pm*ft)
+						miss := pm * (1 - ft)
+						if last {
+							add(pts+made, fl+1, miss)
+						} else {
+							add(pts+made, fl+1, miss*(1-ch.OrebFT))
+							cont(pts+made, fl+1, miss*ch.OrebFT)
+						}
 					}
 				}
-			}
-			// field-goal attempts
-			for _, shot := range []struct {
-				pts  int
-				p, m float64
-			}{{2, 1 - ch.Three, m2}, {3, ch.Three, m3}} {
-				ws := w * fga * shot.p
-				made := ws * shot.m
-				add(kk.pts+shot.pts, kk.fouls, made*(1-ch.And1))
-				and1 := made * ch.And1
-				add(kk.pts+shot.pts+1, kk.fouls+1, and1*ft)
-				add(kk.pts+shot.pts, kk.fouls+1, and1*(1-ft)) // a missed and-one: defensive rebound assumed
-				miss := ws * (1 - shot.m)
-				if last {
-					add(kk.pts, kk.fouls, miss)
-				} else {
-					add(kk.pts, kk.fouls, miss*(1-ch.OrebFG))
-					cont(kk, miss*ch.OrebFG)
+				// field-goal attempts
+				for _, shot := range [2]struct {
+					pts  int
+					p, m float64
+				}{{2, 1 - ch.Three, m2}, {3, ch.Three, m3}} {
+					ws := w * fga * shot.p
+					made := ws * shot.m
+					add(pts+shot.pts, fl, made*(1-ch.And1))
+					and1 := made * ch.And1
+					add(pts+shot.pts+1, fl+1, and1*ft)
+					add(pts+shot.pts, fl+1, and1*(1-ft)) // a missed and-one: defensive rebound assumed
+					miss := ws * (1 - shot.m)
+					if last {
+						add(pts, fl, miss)
+					} else {
+						add(pts, fl, miss*(1-ch.OrebFG))
+						cont(pts, fl, miss*ch.OrebFG)
+					}
 				}
 			}
 		}
 		alive = next
+		if !any {
+			break
+		}
 	}
-	for kk, w := range alive { // cut chains: end with what they have
-		add(kk.pts, kk.fouls, w)
+	for pts := range alive { // cut chains end with what they have
+		for fl := range alive[pts] {
+			add(pts, fl, alive[pts][fl])
+		}
 	}
 	// extra (non-shooting, non-bonus) foul, independent of the chain
 	var q [9][4]float64

@@ -44,11 +44,29 @@ type Start struct {
 // Tip is the start of a game.
 func Tip() Start { return Start{Period: 1, Clock: pbp.RegulationPeriod} }
 
+// Situation tables: the normal situation by the offense's margin (steps of
+// 4 points from -20 to +20: the score effect), then the other classes.
+const (
+	marginBuckets = 11
+	numSits       = marginBuckets + int(NumClasses) - 1
+)
+
+// sitIndex is the table of a possession's situation.
+func sitIndex(cl Class, margin int) int {
+	if cl != Normal {
+		return marginBuckets + int(cl) - 1
+	}
+	return min(max((margin+22)/4, 0), marginBuckets-1)
+}
+
+// bucketMargin is the margin a normal-situation table is built for.
+func bucketMargin(i int) float64 { return float64(-20 + 4*i) }
+
 // matchTables are the outcome distributions of one matchup.
 type matchTables struct {
-	// dist[level][side][class][bonus]
-	dist   [][3][NumClasses][2]Dist
-	lineup [3][NumClasses][2]Dist // with the lineup edge, noise level 0 (median)
+	// dist[level][side][situation][bonus]
+	dist   [][3][numSits][2]Dist
+	lineup [3][numSits][2]Dist // with the lineup edge, noise level 0 (median)
 	hasLU  bool
 	scale  [NumClasses]float64 // duration scale
 	dur    *[NumClasses]durTable
@@ -78,9 +96,13 @@ func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
 		hc = 0
 	}
 	mu := m.Ratings.Mean
+	k := m.cfg.StrengthScale
+	if k <= 0 {
+		k = 1
+	}
 	x := &Matchup{m: m, HomeID: homeID, AwayID: awayID, Neutral: neutral,
-		HomePer100: mu + h.Offense + a.Defense + hc,
-		AwayPer100: mu + a.Offense + h.Defense - hc,
+		HomePer100: mu + k*(h.Offense+a.Defense+hc),
+		AwayPer100: mu + k*(a.Offense+h.Defense-hc),
 		Pace:       m.Ratings.Pace + h.Pace + a.Pace,
 		NetSD:      math.Hypot(h.SD, a.SD) * m.cfg.RatingNoise,
 	}
@@ -98,19 +120,26 @@ func (x *Matchup) build(st Start) {
 	if x.NetSD > 0 {
 		levels = noiseLevels
 	}
-	x.tables.dist = make([][3][NumClasses][2]Dist, len(levels))
-	mk := func(side pbp.Side, per100 float64) [NumClasses][2]Dist {
-		var out [NumClasses][2]Dist
+	x.tables.dist = make([][3][numSits][2]Dist, len(levels))
+	kappa := m.cfg.ScoreEffect
+	mk := func(side pbp.Side, per100 float64) [numSits][2]Dist {
+		var out [numSits][2]Dist
 		factor := per100 / 100 * ratio / m.NormalPoint
-		for c := Class(0); c < NumClasses; c++ {
+		for si := 0; si < numSits; si++ {
+			c, shift := Normal, 0.0
+			if si < marginBuckets {
+				shift = -kappa * bucketMargin(si)
+			} else {
+				c = Class(si - marginBuckets + 1)
+			}
 			f := factor
 			if c == Garbage {
 				f = 1 + (factor-1)/2
 			}
 			for b := 0; b < 2; b++ {
 				ch := &m.Chains[c][b]
-				target := ch.expected(0) * f
-				out[c][b] = ch.Distribution(ch.DeltaFor(target))
+				target := ch.expected(0)*f + shift
+				out[si][b] = ch.Distribution(ch.DeltaFor(target))
 			}
 		}
 		return out
@@ -188,7 +217,7 @@ func (x *Matchup) Simulate(st Start, opt Options) (*Outcomes, error) {
 }
 
 // play simulates one game from st.
-func (x *Matchup) play(r *rng, st Start, dist *[3][NumClasses][2]Dist, luEnd pbp.Tenths) (home, away int, ot bool) {
+func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Tenths) (home, away int, ot bool) {
 	score := [3]int{0, st.Home, st.Away}
 	period, clock := st.Period, st.Clock
 	fouls, last2 := st.Fouls, st.Last2
@@ -239,9 +268,10 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][NumClasses][2]Dist, luEnd pbp
 		if inBonus(fouls[def], last2[def], period, clock) {
 			b = 1
 		}
-		d := &dist[ball][cl][b]
+		si := sitIndex(cl, margin)
+		d := &dist[ball][si][b]
 		if luEnd >= 0 && pbp.Elapsed(period, clock) < luEnd {
-			d = &tb.lineup[ball][cl][b]
+			d = &tb.lineup[ball][si][b]
 		}
 		u := r.next()
 		o := d.draw(u)

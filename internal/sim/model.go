@@ -17,10 +17,19 @@ type Config struct {
 	// RatingNoise scales the per-simulation draw of team strength from the
 	// ratings' posterior (0: ratings taken as exact).
 	RatingNoise float64
+	// ScoreEffect: points per possession the offense loses per point it
+	// leads by (gains per point behind), margins up to 20 (docs/sim.md,
+	// "Score effects").
+	ScoreEffect float64
+	// StrengthScale multiplies each team's (and the home court's) distance
+	// from the league in expected efficiency: ratings are fit to whole-game
+	// efficiencies, which the score effect pulls toward the league, so a
+	// team's efficiency at an even score is further from it.
+	StrengthScale float64
 }
 
 // DefaultConfig is the configuration the backtests report.
-var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1}
+var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1, ScoreEffect: 0.0025, StrengthScale: 1.15}
 
 // Estimator walks a corpus forward in date order and gives the model as it
 // stood before any date: only games played on earlier dates are ever
