@@ -7,9 +7,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
+
+// ResolveGame turns a typed game id (NBA id, short id, ESPN or
+// basketball-reference id) into the store's NBA game id.
+func ResolveGame(ctx context.Context, q store.Querier, s string) (string, error) {
+	r, err := gameref.Resolve(ctx, q, s)
+	if err != nil {
+		return "", fmt.Errorf("sim: %w", err)
+	}
+	return r.Game.GameID, nil
+}
 
 // HistoryDays is how far back before a game's date a single prediction
 // reads the store (the backtest reads everything before the date; with a
@@ -152,8 +164,12 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 		if req.Home != "" || req.Away != "" {
 			return nil, errors.New("sim: give a game id, or --home/--away/--date, not both")
 		}
+		id, err := ResolveGame(ctx, q, req.GameID)
+		if err != nil {
+			return nil, err
+		}
+		req.GameID = id
 		var row store.Game
-		var err error
 		tl, row, err = GameTimeline(ctx, q, req.GameID)
 		if err != nil && req.At != "" {
 			return nil, err
@@ -193,12 +209,11 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 		res.Date = req.Date
 	}
 	if req.At != "" {
-		t, err := pbp.ParseMoment(req.At)
+		mo, err := moment.Parse(req.At)
 		if err != nil {
 			return nil, fmt.Errorf("sim: --at: %w", err)
 		}
-		period, clock := periodClock(t)
-		start, err = tl.At(period, clock)
+		start, err = tl.At(mo.Period, mo.Clock)
 		if err != nil {
 			return nil, err
 		}
@@ -225,16 +240,6 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 	res.Start, res.Matchup = start, x
 	res.Summary = Summarize(o, req.Seed)
 	return res, nil
-}
-
-// periodClock splits elapsed game time into period and clock remaining;
-// a time on a period boundary is the start of the next period.
-func periodClock(t pbp.Tenths) (int, pbp.Tenths) {
-	p := 1
-	for t >= pbp.PeriodStart(p+1) {
-		p++
-	}
-	return p, pbp.PeriodStart(p) + pbp.PeriodLength(p) - t
 }
 
 // WinProbPoint is the win probability after one event.
@@ -273,6 +278,10 @@ func RunWinProb(ctx context.Context, q store.Querier, gameID string, n int, seed
 	}
 	if n <= 0 {
 		n = 2000
+	}
+	gameID, err := ResolveGame(ctx, q, gameID)
+	if err != nil {
+		return nil, err
 	}
 	tl, row, err := GameTimeline(ctx, q, gameID)
 	if err != nil {

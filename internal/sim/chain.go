@@ -216,8 +216,9 @@ type Outcome struct {
 // Dist is a possession outcome distribution: cumulative thresholds over
 // outcomes, in 2^64 units for one comparison per outcome.
 type Dist struct {
-	cum  []uint64
-	outs []Outcome
+	cum   []uint64
+	outs  []Outcome
+	guide [256]uint8 // first outcome whose threshold exceeds each 1/256 of the range
 	Mean float64 // expected points
 	P    []float64
 }
@@ -342,17 +343,31 @@ func (ch *Chain) Distribution(delta float64) Dist {
 		d.outs = append(d.outs, c.o)
 		d.P = append(d.P, c.w/total)
 	}
+	d.index()
 	return d
 }
 
 // draw returns the outcome for a uniform 64-bit u.
 func (d *Dist) draw(u uint64) Outcome {
-	for i, th := range d.cum {
-		if u < th {
+	cum := d.cum
+	for i := int(d.guide[u>>56]); i < len(cum); i++ {
+		if u < cum[i] {
 			return d.outs[i]
 		}
 	}
 	return d.outs[len(d.outs)-1]
+}
+
+// index fills the guide table.
+func (d *Dist) index() {
+	i := 0
+	for g := range d.guide {
+		lo := uint64(g) << 56
+		for i < len(d.cum)-1 && d.cum[i] <= lo {
+			i++
+		}
+		d.guide[g] = uint8(i)
+	}
 }
 
 // PointsPMF returns P(points = k) for k = 0..8.

@@ -68,8 +68,7 @@ type matchTables struct {
 	dist   [][3][numSits][2]Dist
 	lineup [3][numSits][2]Dist // with the lineup edge, noise level 0 (median)
 	hasLU  bool
-	scale  [NumClasses]float64 // duration scale
-	dur    *[NumClasses]durTable
+	dur    [NumClasses][256]int32 // possession lengths (tenths) by class, pace-scaled
 }
 
 // noiseLevels are the standard-normal quantiles of the rating draws.
@@ -160,12 +159,14 @@ func (x *Matchup) build(st Start) {
 		pace = m.Ratings.Pace
 	}
 	for c := Class(0); c < NumClasses; c++ {
-		x.tables.scale[c] = 1
+		scale := 1.0
 		if (c == Normal || c == Garbage) && pace > 0 && m.Ratings.Pace > 0 {
-			x.tables.scale[c] = m.Ratings.Pace / pace
+			scale = m.Ratings.Pace / pace
+		}
+		for i, v := range m.dur[c] {
+			x.tables.dur[c][i] = int32(max(float64(v)*scale, 10))
 		}
 	}
-	x.tables.dur = &m.dur
 }
 
 // Options of a simulation run.
@@ -237,7 +238,7 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Te
 	if first == pbp.NoSide {
 		first = jump()
 	}
-	tb := x.tables
+	tb := &x.tables
 	for {
 		if clock <= 0 {
 			if period >= 4 && score[pbp.Home] != score[pbp.Away] {
@@ -275,10 +276,7 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Te
 		}
 		u := r.next()
 		o := d.draw(u)
-		dur := pbp.Tenths(float64(tb.dur[cl][r.next()>>56]) * tb.scale[cl])
-		if dur < 10 {
-			dur = 10
-		}
+		dur := pbp.Tenths(tb.dur[cl][r.next()>>56])
 		if dur >= clock {
 			// the buzzer: the possession counts if its shot got off in time
 			if pbp.Tenths(r.next()>>40)%dur >= clock {
