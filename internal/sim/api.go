@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
@@ -146,8 +147,8 @@ func GameTimeline(ctx context.Context, q store.Querier, gameID string) (*Timelin
 	if err != nil {
 		return nil, row, err
 	}
-	pg := &pbp.Game{GameID: gameID, Provider: best, Date: row.Date, Events: evs,
-		Home: pbp.Team{ID: row.HomeTeamID, Code: row.HomeCode}, Away: pbp.Team{ID: row.AwayTeamID, Code: row.AwayCode}}
+	pg := &model.Game{GameID: gameID, Provider: best, Date: row.Date, Events: evs,
+		Home: model.Team{ID: row.HomeTeamID, Code: row.HomeCode}, Away: model.Team{ID: row.AwayTeamID, Code: row.AwayCode}}
 	return NewTimeline(pbp.Compile(pg, nil)), row, nil
 }
 
@@ -244,15 +245,15 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 
 // WinProbPoint is the win probability after one event.
 type WinProbPoint struct {
-	Event    int        `json:"event_index"`
-	EventNum int        `json:"event_num"`
-	Period   int        `json:"period"`
-	Clock    string     `json:"clock"`
-	Elapsed  float64    `json:"elapsed_seconds"`
-	Home     int        `json:"home_score"`
-	Away     int        `json:"away_score"`
-	HomeWin  float64    `json:"home_win_prob"`
-	Elapsedt pbp.Tenths `json:"-"`
+	Event    int          `json:"event_index"`
+	EventNum int          `json:"event_num"`
+	Period   int          `json:"period"`
+	Clock    string       `json:"clock"`
+	Elapsed  float64      `json:"elapsed_seconds"`
+	Home     int          `json:"home_score"`
+	Away     int          `json:"away_score"`
+	HomeWin  float64      `json:"home_win_prob"`
+	Elapsedt model.Tenths `json:"-"`
 }
 
 // WinProb is a game's win probability after every event.

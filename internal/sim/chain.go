@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Class is the game situation a possession is played in: the possession
@@ -32,7 +32,7 @@ func (c Class) String() string {
 
 // Classify returns the situation of a possession starting in period with
 // clock remaining and the offense's margin.
-func Classify(period int, clock pbp.Tenths, margin int) Class {
+func Classify(period int, clock model.Tenths, margin int) Class {
 	if period >= 4 {
 		if clock <= 600 && margin >= -9 && margin <= 9 {
 			if margin > 0 {
@@ -219,8 +219,8 @@ type Dist struct {
 	cum   []uint64
 	outs  []Outcome
 	guide [256]uint8 // first outcome whose threshold exceeds each 1/256 of the range
-	Mean float64 // expected points
-	P    []float64
+	Mean  float64    // expected points
+	P     []float64
 }
 
 const maxChances = 5

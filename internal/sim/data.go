@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -20,15 +21,15 @@ import (
 // the chain of chances inside it (shots, free-throw trips, turnovers,
 // offensive rebounds).
 type Poss struct {
-	Off      pbp.Side   // offense
-	Period   uint8      // period of the start
-	Clock    pbp.Tenths // period clock remaining at the start
-	Dur      pbp.Tenths // game time the possession took
-	Margin   int16      // offense minus defense score at the start
-	Pts      int8       // points the offense scored in it
-	DefFouls int8       // defense's team fouls in the period at the start
-	Bonus    bool       // the defense was in the penalty at the start
-	Buzzer   bool       // ended by the end of the period
+	Off      model.Side   // offense
+	Period   uint8        // period of the start
+	Clock    model.Tenths // period clock remaining at the start
+	Dur      model.Tenths // game time the possession took
+	Margin   int16        // offense minus defense score at the start
+	Pts      int8         // points the offense scored in it
+	DefFouls int8         // defense's team fouls in the period at the start
+	Bonus    bool         // the defense was in the penalty at the start
+	Buzzer   bool         // ended by the end of the period
 	// chain counts
 	TO, Trip1, Trip2, Trip3, And1     uint8
 	FGA2, FGM2, FGA3, FGM3, FTA, FTM  uint8
@@ -57,8 +58,8 @@ type Game struct {
 // (date, id) order, and the players their lineups name.
 type Corpus struct {
 	Games   []Game
-	Players []pbp.PlayerID
-	index   map[pbp.PlayerID]int32
+	Players []model.PlayerID
+	index   map[model.PlayerID]int32
 	// Skipped lists games the store has plays for but that could not be
 	// used (no date, no teams, no final score), with the reason.
 	Skipped []Skipped
@@ -70,7 +71,7 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
-func (c *Corpus) player(id pbp.PlayerID) int32 {
+func (c *Corpus) player(id model.PlayerID) int32 {
 	if id == "" {
 		return -1
 	}
@@ -78,7 +79,7 @@ func (c *Corpus) player(id pbp.PlayerID) int32 {
 		return i
 	}
 	if c.index == nil {
-		c.index = map[pbp.PlayerID]int32{}
+		c.index = map[model.PlayerID]int32{}
 	}
 	i := int32(len(c.Players))
 	c.Players = append(c.Players, id)
@@ -122,7 +123,7 @@ func LoadCorpus(ctx context.Context, q store.Querier, opt LoadOptions) (*Corpus,
 	c := &Corpus{}
 	type pending struct {
 		id, prov string
-		evs      []pbp.Event
+		evs      []model.Event
 	}
 	var best *pending
 	flush := func() {
@@ -141,7 +142,7 @@ func LoadCorpus(ctx context.Context, q store.Querier, opt LoadOptions) (*Corpus,
 			opt.Progress(len(c.Games) + len(c.Skipped))
 		}
 	}
-	err = store.StreamPlays(ctx, q, store.PlaysFilter{FromDate: opt.FromDate, ToDate: opt.ToDate}, func(id, prov string, evs []pbp.Event) error {
+	err = store.StreamPlays(ctx, q, store.PlaysFilter{FromDate: opt.FromDate, ToDate: opt.ToDate}, func(id, prov string, evs []model.Event) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -168,7 +169,7 @@ func LoadCorpus(ctx context.Context, q store.Querier, opt LoadOptions) (*Corpus,
 
 // extractGame reduces a stored game to a Game; why is non-empty when the
 // game cannot be used.
-func extractGame(c *Corpus, row store.Game, ok bool, evs []pbp.Event) (Game, string) {
+func extractGame(c *Corpus, row store.Game, ok bool, evs []model.Event) (Game, string) {
 	switch {
 	case !ok:
 		return Game{}, "plays without a games row"
@@ -177,13 +178,13 @@ func extractGame(c *Corpus, row store.Game, ok bool, evs []pbp.Event) (Game, str
 	case row.HomeTeamID == "" || row.AwayTeamID == "":
 		return Game{}, "no team ids"
 	}
-	pg := &pbp.Game{GameID: row.GameID, Date: row.Date, Events: evs,
-		Home: pbp.Team{ID: row.HomeTeamID, Code: row.HomeCode}, Away: pbp.Team{ID: row.AwayTeamID, Code: row.AwayCode}}
+	pg := &model.Game{GameID: row.GameID, Date: row.Date, Events: evs,
+		Home: model.Team{ID: row.HomeTeamID, Code: row.HomeCode}, Away: model.Team{ID: row.AwayTeamID, Code: row.AwayCode}}
 	comp := pbp.Compile(pg, nil)
 	fs := comp.FinalState()
 	g := Game{ID: row.GameID, Season: row.Season, SeasonType: row.SeasonType, Date: row.Date,
 		HomeID: row.HomeTeamID, AwayID: row.AwayTeamID, HomeCode: row.HomeCode, AwayCode: row.AwayCode,
-		HomePts: int(fs.Score[pbp.Home]), AwayPts: int(fs.Score[pbp.Away])}
+		HomePts: int(fs.Score[model.Home]), AwayPts: int(fs.Score[model.Away])}
 	if row.HasScore {
 		g.HomePts, g.AwayPts = row.HomePts, row.AwayPts
 	}
@@ -194,7 +195,7 @@ func extractGame(c *Corpus, row store.Game, ok bool, evs []pbp.Event) (Game, str
 	if g.Periods < 4 {
 		return Game{}, fmt.Sprintf("play-by-play ends in period %d", g.Periods)
 	}
-	g.Seconds = pbp.PeriodStart(g.Periods + 1).Seconds()
+	g.Seconds = model.PeriodStart(g.Periods + 1).Seconds()
 	g.Poss = possessions(c, comp)
 	tl := NewTimeline(comp)
 	for _, m := range Moments {
@@ -202,11 +203,11 @@ func extractGame(c *Corpus, row store.Game, ok bool, evs []pbp.Event) (Game, str
 		if err != nil {
 			return Game{}, err.Error()
 		}
-		st.OnCourt = [3][5]pbp.PlayerID{}
+		st.OnCourt = [3][5]model.PlayerID{}
 		g.Starts = append(g.Starts, st)
 	}
 	for _, p := range g.Poss {
-		if p.Off == pbp.Home {
+		if p.Off == model.Home {
 			g.PossHome++
 		} else {
 			g.PossAway++
@@ -229,13 +230,13 @@ func (f *fouls) reset(period int) { *f = fouls{period: period} }
 
 // countsTeamFoul says whether a foul event adds to its team's fouls for
 // the penalty: personal fouls, but not offensive ones (NBA rule 12-B).
-func countsTeamFoul(e *pbp.Event, fa pbp.Facts) bool {
-	return e.Type == pbp.Foul && fa.PersonalFoul && e.Foul != pbp.FoulOffensive && e.Foul != pbp.FoulDouble
+func countsTeamFoul(e *model.Event, fa pbp.Facts) bool {
+	return e.Type == model.Foul && fa.PersonalFoul && e.Foul != model.FoulOffensive && e.Foul != model.FoulDouble
 }
 
 // add records a foul by side at clock.
-func (f *fouls) add(side pbp.Side, clock pbp.Tenths) {
-	if side != pbp.Home && side != pbp.Away {
+func (f *fouls) add(side model.Side, clock model.Tenths) {
+	if side != model.Home && side != model.Away {
 		return
 	}
 	if f.n[side] < 100 {
@@ -249,7 +250,7 @@ func (f *fouls) add(side pbp.Side, clock pbp.Tenths) {
 // inBonus says whether side's opponent shoots free throws on a common foul
 // by side: five team fouls in a quarter (four in overtime), or a foul
 // already committed in the last two minutes.
-func inBonus(n int8, last2 bool, period int, clock pbp.Tenths) bool {
+func inBonus(n int8, last2 bool, period int, clock model.Tenths) bool {
 	limit := int8(5)
 	if period > 4 {
 		limit = 4
@@ -295,18 +296,18 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 		counts     [nCounts]int
 		foulsBy    [3]int
 		lastMiss   int // 0 none, 1 field goal, 2 last free throw of a trip
-		madeSide   pbp.Side
-		madeAt     pbp.Tenths = -1
-		prevScore  [3]int32   // score after the previous event
+		madeSide   model.Side
+		madeAt     model.Tenths = -1
+		prevScore  [3]int32     // score after the previous event
 		startScore [3]int32
-		startAt    pbp.Tenths
-		lastEnd    pbp.Tenths // when the previous possession ended
+		startAt    model.Tenths
+		lastEnd    model.Tenths // when the previous possession ended
 	)
-	start := func(s *pbp.State, period int, at pbp.Tenths) {
+	start := func(s *pbp.State, period int, at model.Tenths) {
 		cur = Poss{Period: uint8(period)}
-		cur.Clock = max(pbp.PeriodStart(period)+pbp.PeriodLength(period)-at, 0)
+		cur.Clock = max(model.PeriodStart(period)+model.PeriodLength(period)-at, 0)
 		startAt = at
-		home, away := comp.OnCourt(s, pbp.Home), comp.OnCourt(s, pbp.Away)
+		home, away := comp.OnCourt(s, model.Home), comp.OnCourt(s, model.Away)
 		for j := 0; j < 5; j++ {
 			cur.Lineup[j] = c.player(home[j])
 			cur.Lineup[5+j] = c.player(away[j])
@@ -316,8 +317,8 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 		startScore, startFouls = prevScore, f
 		open = true
 	}
-	finish := func(off pbp.Side, at pbp.Tenths, buzzer bool, score [3]int32) {
-		if !open || (off != pbp.Home && off != pbp.Away) {
+	finish := func(off model.Side, at model.Tenths, buzzer bool, score [3]int32) {
+		if !open || (off != model.Home && off != model.Away) {
 			open = false
 			return
 		}
@@ -341,10 +342,10 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 		fa := comp.Facts(i)
 		if e.Period > 0 && e.Period != f.period {
 			if open {
-				finish(pbp.NoSide, e.Elapsed, true, prevScore)
+				finish(model.NoSide, e.Elapsed, true, prevScore)
 			}
 			f.reset(e.Period)
-			lastEnd = pbp.PeriodStart(e.Period)
+			lastEnd = model.PeriodStart(e.Period)
 			start(s, e.Period, lastEnd)
 		}
 		if !open {
@@ -352,7 +353,7 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 		}
 		side := e.Side
 		switch e.Type {
-		case pbp.ShotMade:
+		case model.ShotMade:
 			if e.Three {
 				counts[cFGA3]++
 				counts[cFGM3]++
@@ -362,7 +363,7 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 			}
 			madeSide, madeAt = side, e.Elapsed
 			lastMiss = 0
-		case pbp.ShotMissed:
+		case model.ShotMissed:
 			if e.Three {
 				counts[cFGA3]++
 			} else {
@@ -370,7 +371,7 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 			}
 			counts[cMissFG]++
 			lastMiss = 1
-		case pbp.FreeThrow:
+		case model.FreeThrow:
 			if fa.Technical {
 				break
 			}
@@ -395,7 +396,7 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 				counts[cMissFTEnd]++
 				lastMiss = 2
 			}
-		case pbp.Rebound:
+		case model.Rebound:
 			if fa.OffensiveRebound {
 				if lastMiss == 2 {
 					counts[cOrebFT]++
@@ -404,20 +405,20 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 				}
 			}
 			lastMiss = 0
-		case pbp.Turnover:
+		case model.Turnover:
 			if fa.Turnover {
 				counts[cTO]++
 			}
-		case pbp.Foul:
+		case model.Foul:
 			if countsTeamFoul(e, fa) {
 				f.add(side, e.Clock)
-				if side == pbp.Home || side == pbp.Away {
+				if side == model.Home || side == model.Away {
 					foulsBy[side]++
 				}
 			}
 		}
-		if fa.PossessionEnd != pbp.NoSide {
-			finish(fa.PossessionEnd, e.Elapsed, e.Type == pbp.PeriodEnd, s.Score)
+		if fa.PossessionEnd != model.NoSide {
+			finish(fa.PossessionEnd, e.Elapsed, e.Type == model.PeriodEnd, s.Score)
 			lastEnd = e.Elapsed
 		}
 		prevScore = s.Score

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 func exp2(x float64) float64 { return math.Exp2(x) }
@@ -26,15 +26,15 @@ func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
 // Start is the state a simulation starts from: the tip, or a moment of a
 // real game.
 type Start struct {
-	Period  int                `json:"period"`       // 1.. (0 or 1 with Clock 12:00: the tip)
-	Clock   pbp.Tenths         `json:"clock_tenths"` // remaining in the period
-	Home    int                `json:"home_score"`   // score
-	Away    int                `json:"away_score"`   // score
-	Ball    pbp.Side           `json:"ball"`         // who has the ball (NoSide: a jump ball decides)
-	Fouls   [3]int8            `json:"-"`            // team fouls in the period, by side
-	Last2   [3]bool            `json:"-"`            // a team foul already in the last two minutes, by side
-	First   pbp.Side           `json:"first_ball"`   // who had the first possession of the game (NoSide: unknown)
-	OnCourt [3][5]pbp.PlayerID `json:"-"`            // the ten on the court, when known
+	Period  int                  `json:"period"`       // 1.. (0 or 1 with Clock 12:00: the tip)
+	Clock   model.Tenths         `json:"clock_tenths"` // remaining in the period
+	Home    int                  `json:"home_score"`   // score
+	Away    int                  `json:"away_score"`   // score
+	Ball    model.Side           `json:"ball"`         // who has the ball (NoSide: a jump ball decides)
+	Fouls   [3]int8              `json:"-"`            // team fouls in the period, by side
+	Last2   [3]bool              `json:"-"`            // a team foul already in the last two minutes, by side
+	First   model.Side           `json:"first_ball"`   // who had the first possession of the game (NoSide: unknown)
+	OnCourt [3][5]model.PlayerID `json:"-"`            // the ten on the court, when known
 	// LineupEdge: points per 100 possessions the ten on the court are worth
 	// above their teams' ratings, by side, for offense and defense
 	// (RAPM-style, docs/sim.md); 0 when not estimated.
@@ -42,7 +42,7 @@ type Start struct {
 }
 
 // Tip is the start of a game.
-func Tip() Start { return Start{Period: 1, Clock: pbp.RegulationPeriod} }
+func Tip() Start { return Start{Period: 1, Clock: model.RegulationPeriod} }
 
 // Situation tables: the normal situation by the offense's margin (steps of
 // 4 points from -20 to +20: the score effect), then the other classes.
@@ -121,7 +121,7 @@ func (x *Matchup) build(st Start) {
 	}
 	x.tables.dist = make([][3][numSits][2]Dist, len(levels))
 	kappa := m.cfg.ScoreEffect
-	mk := func(side pbp.Side, per100 float64) [numSits][2]Dist {
+	mk := func(side model.Side, per100 float64) [numSits][2]Dist {
 		var out [numSits][2]Dist
 		factor := per100 / 100 * ratio / m.NormalPoint
 		for si := 0; si < numSits; si++ {
@@ -145,14 +145,14 @@ func (x *Matchup) build(st Start) {
 	}
 	for i, z := range levels {
 		d := z * x.NetSD / 2 // half of the net shift to each side
-		x.tables.dist[i][pbp.Home] = mk(pbp.Home, x.HomePer100+d)
-		x.tables.dist[i][pbp.Away] = mk(pbp.Away, x.AwayPer100-d)
+		x.tables.dist[i][model.Home] = mk(model.Home, x.HomePer100+d)
+		x.tables.dist[i][model.Away] = mk(model.Away, x.AwayPer100-d)
 	}
 	x.tables.hasLU = false
 	if st.LineupOff != [3]float64{} || st.LineupDef != [3]float64{} {
 		x.tables.hasLU = true
-		x.tables.lineup[pbp.Home] = mk(pbp.Home, x.HomePer100+st.LineupOff[pbp.Home]+st.LineupDef[pbp.Away])
-		x.tables.lineup[pbp.Away] = mk(pbp.Away, x.AwayPer100+st.LineupOff[pbp.Away]+st.LineupDef[pbp.Home])
+		x.tables.lineup[model.Home] = mk(model.Home, x.HomePer100+st.LineupOff[model.Home]+st.LineupDef[model.Away])
+		x.tables.lineup[model.Away] = mk(model.Away, x.AwayPer100+st.LineupOff[model.Away]+st.LineupDef[model.Home])
 	}
 	pace := x.Pace
 	if pace <= 0 {
@@ -187,9 +187,9 @@ func (x *Matchup) Simulate(st Start, opt Options) (*Outcomes, error) {
 		opt.N = 10000
 	}
 	if st.Period < 1 {
-		st.Period, st.Clock = 1, pbp.RegulationPeriod
+		st.Period, st.Clock = 1, model.RegulationPeriod
 	}
-	if st.Clock < 0 || st.Clock > pbp.PeriodLength(st.Period) {
+	if st.Clock < 0 || st.Clock > model.PeriodLength(st.Period) {
 		return nil, fmt.Errorf("sim: clock %s outside period %d", st.Clock, st.Period)
 	}
 	if st.LineupOff != [3]float64{} || st.LineupDef != [3]float64{} || x.tables.hasLU {
@@ -198,15 +198,15 @@ func (x *Matchup) Simulate(st Start, opt Options) (*Outcomes, error) {
 	out := &Outcomes{Home: make([]int16, opt.N), Away: make([]int16, opt.N)}
 	r := rng{s: opt.Seed ^ 0x9e3779b97f4a7c15}
 	levels := uint64(len(x.tables.dist))
-	elapsed0 := pbp.Elapsed(st.Period, st.Clock)
+	elapsed0 := model.Elapsed(st.Period, st.Clock)
 	for i := 0; i < opt.N; i++ {
 		lvl := 0
 		if levels > 1 {
 			lvl = int((r.next() >> 32) * levels >> 32)
 		}
-		luEnd := pbp.Tenths(-1)
+		luEnd := model.Tenths(-1)
 		if x.tables.hasLU {
-			luEnd = elapsed0 + pbp.Tenths(-math.Log(1-r.float())*x.m.cfg.LineupSeconds*10)
+			luEnd = elapsed0 + model.Tenths(-math.Log(1-r.float())*x.m.cfg.LineupSeconds*10)
 		}
 		h, a, ot := x.play(&r, st, &x.tables.dist[lvl], luEnd)
 		out.Home[i], out.Away[i] = int16(h), int16(a)
@@ -218,34 +218,34 @@ func (x *Matchup) Simulate(st Start, opt Options) (*Outcomes, error) {
 }
 
 // play simulates one game from st.
-func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Tenths) (home, away int, ot bool) {
+func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd model.Tenths) (home, away int, ot bool) {
 	score := [3]int{0, st.Home, st.Away}
 	period, clock := st.Period, st.Clock
 	fouls, last2 := st.Fouls, st.Last2
 	ball, first := st.Ball, st.First
-	jump := func() pbp.Side {
+	jump := func() model.Side {
 		if r.next()&1 == 0 {
-			return pbp.Home
+			return model.Home
 		}
-		return pbp.Away
+		return model.Away
 	}
-	if ball == pbp.NoSide {
+	if ball == model.NoSide {
 		ball = jump()
-		if period == 1 && clock == pbp.RegulationPeriod {
+		if period == 1 && clock == model.RegulationPeriod {
 			first = ball
 		}
 	}
-	if first == pbp.NoSide {
+	if first == model.NoSide {
 		first = jump()
 	}
 	tb := &x.tables
 	for {
 		if clock <= 0 {
-			if period >= 4 && score[pbp.Home] != score[pbp.Away] {
+			if period >= 4 && score[model.Home] != score[model.Away] {
 				break
 			}
 			period++
-			clock = pbp.PeriodLength(period)
+			clock = model.PeriodLength(period)
 			fouls, last2 = [3]int8{}, [3]bool{}
 			switch period {
 			case 2, 3:
@@ -256,7 +256,7 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Te
 				ball = jump()
 			}
 			if period > 12 { // safety: never loop forever
-				if score[pbp.Home] == score[pbp.Away] {
+				if score[model.Home] == score[model.Away] {
 					score[jump()]++
 				}
 				break
@@ -271,15 +271,15 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Te
 		}
 		si := sitIndex(cl, margin)
 		d := &dist[ball][si][b]
-		if luEnd >= 0 && pbp.Elapsed(period, clock) < luEnd {
+		if luEnd >= 0 && model.Elapsed(period, clock) < luEnd {
 			d = &tb.lineup[ball][si][b]
 		}
 		u := r.next()
 		o := d.draw(u)
-		dur := pbp.Tenths(tb.dur[cl][r.next()>>56])
+		dur := model.Tenths(tb.dur[cl][r.next()>>56])
 		if dur >= clock {
 			// the buzzer: the possession counts if its shot got off in time
-			if pbp.Tenths(r.next()>>40)%dur >= clock {
+			if model.Tenths(r.next()>>40)%dur >= clock {
 				o = Outcome{}
 			}
 			dur = clock
@@ -294,5 +294,5 @@ func (x *Matchup) play(r *rng, st Start, dist *[3][numSits][2]Dist, luEnd pbp.Te
 		}
 		ball = def
 	}
-	return score[pbp.Home], score[pbp.Away], period > 4
+	return score[model.Home], score[model.Away], period > 4
 }

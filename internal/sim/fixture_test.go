@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -20,8 +20,8 @@ import (
 // (playbyplayv2 archive + the league game log for dates, teams and scores),
 // parsed once per test binary.
 type season2018 struct {
-	games []parse.GameRow // by date, id
-	plays map[string]*pbp.Game
+	games []model.GameRow // by date, id
+	plays map[string]*model.Game
 }
 
 var (
@@ -72,11 +72,11 @@ func loadSeason2018(t testing.TB) *season2018 {
 
 // fillStore writes the games of 2018-19 played before until (and their
 // plays) into st, the way nbasim load does (games rows, plays rows).
-func fillStore(t testing.TB, st store.Store, until string) []parse.GameRow {
+func fillStore(t testing.TB, st store.Store, until string) []model.GameRow {
 	t.Helper()
 	ctx := context.Background()
 	s := loadSeason2018(t)
-	var rows []parse.GameRow
+	var rows []model.GameRow
 	var plays []store.GamePlays
 	for _, g := range s.games {
 		if g.Date >= until {

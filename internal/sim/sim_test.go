@@ -4,14 +4,14 @@ import (
 	"math"
 	"testing"
 
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/timing"
 )
 
 func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
 		period int
-		clock  pbp.Tenths
+		clock  model.Tenths
 		margin int
 		want   Class
 	}{
@@ -120,7 +120,7 @@ func TestLogisticFits(t *testing.T) {
 	l := &Logistic{}
 	r := rng{s: 1}
 	for i := 0; i < 20000; i++ {
-		st := Start{Period: 1 + int(r.next()%4), Clock: pbp.Tenths(r.next() % 7200), Home: 50}
+		st := Start{Period: 1 + int(r.next()%4), Clock: model.Tenths(r.next() % 7200), Home: 50}
 		st.Away = 50 - 15 + int(r.next()%31)
 		x := logisticFeatures(st)
 		z := 0.3 + 0.05*x[1] + 0.4*x[2]
@@ -153,8 +153,8 @@ func TestSimulateFromStates(t *testing.T) {
 		min, max float64
 	}{
 		{"tip between equal teams: home court only", Tip(), 0.50, 0.70},
-		{"up 20 with 2:00 left", Start{Period: 4, Clock: 1200, Home: 100, Away: 80, Ball: pbp.Away}, 0.995, 1},
-		{"down 3 with 0:01 left, own ball", Start{Period: 4, Clock: 10, Home: 97, Away: 100, Ball: pbp.Home}, 0, 0.08},
+		{"up 20 with 2:00 left", Start{Period: 4, Clock: 1200, Home: 100, Away: 80, Ball: model.Away}, 0.995, 1},
+		{"down 3 with 0:01 left, own ball", Start{Period: 4, Clock: 10, Home: 97, Away: 100, Ball: model.Home}, 0, 0.08},
 		{"tied at the start of overtime", Start{Period: 5, Clock: 3000, Home: 100, Away: 100}, 0.4, 0.7},
 	} {
 		o, err := x.Simulate(tc.st, Options{N: 4000, Seed: 1})

@@ -3,21 +3,22 @@ package sim
 import (
 	"fmt"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 // Live is the state of a real game after one of its events.
 type Live struct {
-	Index    int        `json:"event_index"` // index in Compiled.Events
-	EventNum int        `json:"event_num"`
-	Period   int        `json:"period"`
-	Clock    pbp.Tenths `json:"clock_tenths"`
-	Elapsed  pbp.Tenths `json:"elapsed_tenths"`
-	Home     int        `json:"home_score"`
-	Away     int        `json:"away_score"`
-	Ball     pbp.Side   `json:"-"`
-	Fouls    [3]int8    `json:"-"`
-	Last2    [3]bool    `json:"-"`
+	Index    int          `json:"event_index"` // index in Compiled.Events
+	EventNum int          `json:"event_num"`
+	Period   int          `json:"period"`
+	Clock    model.Tenths `json:"clock_tenths"`
+	Elapsed  model.Tenths `json:"elapsed_tenths"`
+	Home     int          `json:"home_score"`
+	Away     int          `json:"away_score"`
+	Ball     model.Side   `json:"-"`
+	Fouls    [3]int8      `json:"-"`
+	Last2    [3]bool      `json:"-"`
 }
 
 // Timeline is the state of a real game after every event, from which a
@@ -25,16 +26,16 @@ type Live struct {
 type Timeline struct {
 	Comp     *pbp.Compiled
 	States   []Live
-	firstOff map[int]pbp.Side // offense of each period's first possession
-	onCourt  [][2][5]pbp.PlayerID
+	firstOff map[int]model.Side // offense of each period's first possession
+	onCourt  [][2][5]model.PlayerID
 }
 
 // NewTimeline replays a compiled game once and keeps its state after
 // every event.
 func NewTimeline(comp *pbp.Compiled) *Timeline {
-	tl := &Timeline{Comp: comp, firstOff: map[int]pbp.Side{}}
+	tl := &Timeline{Comp: comp, firstOff: map[int]model.Side{}}
 	for i := range comp.Events {
-		if fa := comp.Facts(i); fa.PossessionEnd != pbp.NoSide {
+		if fa := comp.Facts(i); fa.PossessionEnd != model.NoSide {
 			p := comp.Events[i].Period
 			if _, ok := tl.firstOff[p]; !ok {
 				tl.firstOff[p] = fa.PossessionEnd
@@ -42,61 +43,61 @@ func NewTimeline(comp *pbp.Compiled) *Timeline {
 		}
 	}
 	var f fouls
-	ball := pbp.NoSide
+	ball := model.NoSide
 	tl.States = make([]Live, 0, len(comp.Events))
-	tl.onCourt = make([][2][5]pbp.PlayerID, 0, len(comp.Events))
+	tl.onCourt = make([][2][5]model.PlayerID, 0, len(comp.Events))
 	comp.Replay(func(i int, s *pbp.State) {
 		e := &comp.Events[i]
 		fa := comp.Facts(i)
 		if e.Period > 0 && e.Period != f.period {
 			f.reset(e.Period)
-			ball = pbp.NoSide
+			ball = model.NoSide
 			if e.Period >= 2 && e.Period <= 4 {
 				ball = tl.firstOff[e.Period]
 			}
 		}
 		switch e.Type {
-		case pbp.ShotMade, pbp.ShotMissed:
+		case model.ShotMade, model.ShotMissed:
 			ball = e.Side
-		case pbp.FreeThrow:
+		case model.FreeThrow:
 			if !fa.Technical {
 				ball = e.Side
 			}
-		case pbp.Rebound, pbp.Turnover:
-			if e.Side != pbp.NoSide {
+		case model.Rebound, model.Turnover:
+			if e.Side != model.NoSide {
 				ball = e.Side
 			}
-		case pbp.JumpBall:
-			if ix := comp.Index(e.JumpTo); ix >= 0 && comp.Players[ix].Side != pbp.NoSide {
+		case model.JumpBall:
+			if ix := comp.Index(e.JumpTo); ix >= 0 && comp.Players[ix].Side != model.NoSide {
 				ball = comp.Players[ix].Side
 			}
-		case pbp.Foul:
+		case model.Foul:
 			if countsTeamFoul(e, fa) {
 				f.add(e.Side, e.Clock)
 			}
 		}
-		if fa.PossessionEnd != pbp.NoSide {
+		if fa.PossessionEnd != model.NoSide {
 			ball = fa.PossessionEnd.Other()
 		}
-		if e.Type == pbp.PeriodEnd {
-			ball = pbp.NoSide
+		if e.Type == model.PeriodEnd {
+			ball = model.NoSide
 		}
 		tl.States = append(tl.States, Live{Index: i, EventNum: e.EventNum, Period: e.Period, Clock: e.Clock, Elapsed: e.Elapsed,
-			Home: int(s.Score[pbp.Home]), Away: int(s.Score[pbp.Away]), Ball: ball, Fouls: f.n, Last2: f.last2})
-		tl.onCourt = append(tl.onCourt, [2][5]pbp.PlayerID{comp.OnCourt(s, pbp.Home), comp.OnCourt(s, pbp.Away)})
+			Home: int(s.Score[model.Home]), Away: int(s.Score[model.Away]), Ball: ball, Fouls: f.n, Last2: f.last2})
+		tl.onCourt = append(tl.onCourt, [2][5]model.PlayerID{comp.OnCourt(s, model.Home), comp.OnCourt(s, model.Away)})
 	})
 	return tl
 }
 
 // First returns the side of the game's first possession (NoSide when the
 // play-by-play does not say).
-func (tl *Timeline) First() pbp.Side { return tl.firstOff[1] }
+func (tl *Timeline) First() model.Side { return tl.firstOff[1] }
 
 // After returns the start of a simulation just after event i.
 func (tl *Timeline) After(i int) Start {
 	l := tl.States[i]
 	st := Start{Period: l.Period, Clock: l.Clock, Home: l.Home, Away: l.Away, Ball: l.Ball, Fouls: l.Fouls, Last2: l.Last2, First: tl.First()}
-	st.OnCourt[pbp.Home], st.OnCourt[pbp.Away] = tl.onCourt[i][0], tl.onCourt[i][1]
+	st.OnCourt[model.Home], st.OnCourt[model.Away] = tl.onCourt[i][0], tl.onCourt[i][1]
 	if l.Period >= 1 {
 		if st.Clock <= 0 { // after the end of a period: the next one's start
 			st = tl.periodStart(l.Period+1, l.Home, l.Away)
@@ -110,7 +111,7 @@ func (tl *Timeline) After(i int) Start {
 
 // periodStart is the state at the start of period p with a score.
 func (tl *Timeline) periodStart(p, home, away int) Start {
-	st := Start{Period: p, Clock: pbp.PeriodLength(p), Home: home, Away: away, First: tl.First()}
+	st := Start{Period: p, Clock: model.PeriodLength(p), Home: home, Away: away, First: tl.First()}
 	if p >= 2 && p <= 4 {
 		st.Ball = tl.firstOff[p]
 	}
@@ -123,21 +124,21 @@ func (tl *Timeline) periodStart(p, home, away int) Start {
 // periods, and the ball goes to the team the rules give it to (the team
 // of the period's first possession; a jump ball in the first period and in
 // overtime).
-func (tl *Timeline) At(period int, clock pbp.Tenths) (Start, error) {
-	if period < 1 || clock < 0 || clock > pbp.PeriodLength(period) {
+func (tl *Timeline) At(period int, clock model.Tenths) (Start, error) {
+	if period < 1 || clock < 0 || clock > model.PeriodLength(period) {
 		return Start{}, fmt.Errorf("sim: moment period %d clock %s is not a game time", period, clock)
 	}
 	last := -1
 	for i := range tl.States {
 		l := &tl.States[i]
-		if l.Period < period || (l.Period == period && clock < pbp.PeriodLength(period) && l.Clock >= clock) {
+		if l.Period < period || (l.Period == period && clock < model.PeriodLength(period) && l.Clock >= clock) {
 			last = i
 		}
 	}
 	if last >= 0 && tl.States[last].Period > period {
 		last = -1
 	}
-	if period == 1 && clock == pbp.RegulationPeriod {
+	if period == 1 && clock == model.RegulationPeriod {
 		st := Tip()
 		return st, nil
 	}
@@ -152,7 +153,7 @@ func (tl *Timeline) At(period int, clock pbp.Tenths) (Start, error) {
 		return Start{}, fmt.Errorf("sim: the game has no period %d (it ended in period %d)", period, maxPeriod)
 	}
 	l := tl.States[last]
-	if clock == pbp.PeriodLength(period) {
+	if clock == model.PeriodLength(period) {
 		return tl.periodStart(period, l.Home, l.Away), nil
 	}
 	if l.Period < period { // no event of the period yet
@@ -176,18 +177,18 @@ func (tl *Timeline) Final() (home, away int) {
 
 // Moment is a fixed point of a game the backtest predicts from.
 type Moment struct {
-	Name   string     `json:"name"`
-	Period int        `json:"period"`
-	Clock  pbp.Tenths `json:"clock_tenths"`
+	Name   string       `json:"name"`
+	Period int          `json:"period"`
+	Clock  model.Tenths `json:"clock_tenths"`
 }
 
 // Moments are the backtest's prediction points: before the tip, the start
 // of each later quarter, and 5:00 and 1:00 left in the fourth.
 var Moments = []Moment{
-	{"pregame", 1, pbp.RegulationPeriod},
-	{"q2_start", 2, pbp.RegulationPeriod},
-	{"q3_start", 3, pbp.RegulationPeriod},
-	{"q4_start", 4, pbp.RegulationPeriod},
+	{"pregame", 1, model.RegulationPeriod},
+	{"q2_start", 2, model.RegulationPeriod},
+	{"q3_start", 3, model.RegulationPeriod},
+	{"q4_start", 4, model.RegulationPeriod},
 	{"q4_5:00", 4, 3000},
 	{"q4_1:00", 4, 600},
 }
