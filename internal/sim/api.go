@@ -197,14 +197,14 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 		if req.At != "" {
 			return nil, errors.New("sim: --at needs a game id (the state of a real game)")
 		}
+		if _, err := dayNumber(req.Date); err != nil {
+			return nil, err
+		}
 		var err error
 		if res.Home, err = resolveTeam(ctx, q, req.Home); err != nil {
 			return nil, err
 		}
 		if res.Away, err = resolveTeam(ctx, q, req.Away); err != nil {
-			return nil, err
-		}
-		if _, err := dayNumber(req.Date); err != nil {
 			return nil, err
 		}
 		res.Date = req.Date
