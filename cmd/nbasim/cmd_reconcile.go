@@ -181,7 +181,7 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 		return nil, cleanup, err
 	}
 	r.Store = st
-	r.Enqueue = reconcile.QueueEnqueue(st, a.Logger())
+	r.Enqueue = reconcile.QueueEnqueue(st, a.Logger(), a.Config().Run.MaxAttempts)
 	r.Preflight = func(ctx context.Context) error { return preflight(ctx, a, st, out, prof.Native()) }
 	return r, cleanup, nil
 }

@@ -41,6 +41,8 @@ func newRootCmd() *cobra.Command {
 		newBenchCmd(a),
 		newSimCmd(a),
 		newWinProbCmd(a),
+		newRunCmd(a),
+		newQueueCmd(a),
 	)
 	closeOnError(root, a)
 	return root

@@ -592,7 +592,7 @@ func runReconcile(ctx context.Context, e *env) ([]Result, error) {
 	cfg.CacheDir = filepath.Join(dir, "cache")
 	cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
 	r := &reconcile.Runner{Config: cfg, Lister: reconcile.DirLister{Root: root}, LakeURL: "file://" + root,
-		Store: st, Enqueue: reconcile.QueueEnqueue(st, e.opt.Log), Log: e.opt.Log, RunID: "bench",
+		Store: st, Enqueue: reconcile.QueueEnqueue(st, e.opt.Log, 0), Log: e.opt.Log, RunID: "bench",
 		Tail:     reconcile.FileTail(root),
 		Progress: func(listed int64) { e.opt.Progress.Set(listed) }}
 	var rep *reconcile.Report

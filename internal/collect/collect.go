@@ -192,7 +192,13 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 	sum.Requested = len(reqs)
 	before := hostRequests(c.Client)
 
-	logd, err := c.loggedFailures(ctx)
+	var keys []string
+	for _, r := range reqs {
+		if k, err := r.Key(); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	logd, err := c.loggedFailures(ctx, keys)
 	if err != nil {
 		c.log().Warn("fetch_log unavailable", "err", err)
 		logd = map[string]logged{}

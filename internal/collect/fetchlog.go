@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/source"
@@ -19,12 +21,7 @@ func (c *Collector) recordFailures(ctx context.Context, fs []Failure, reqs map[s
 		return nil
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
-	b := store.Batch{
-		Table:   "fetch_log",
-		Columns: []string{"lake_key", "source", "dataset", "season", "item", "url", "class", "status", "reason", "attempts", "failures", "first_at", "last_at"},
-		Key:     []string{"lake_key"},
-		Update:  map[string]string{"failures": "fetch_log.failures + 1", "first_at": "fetch_log.first_at"},
-	}
+	b := failureBatch()
 	for _, f := range fs {
 		r, ok := reqs[f.Key]
 		if !ok {
@@ -51,6 +48,36 @@ func (c *Collector) recordFailures(ctx context.Context, fs []Failure, reqs map[s
 	return nil
 }
 
+// failureBatch is an upsert into fetch_log: a new failure of a key counts
+// one more and keeps the time of the first.
+func failureBatch() store.Batch {
+	return store.Batch{
+		Table:   "fetch_log",
+		Columns: []string{"lake_key", "source", "dataset", "season", "item", "url", "class", "status", "reason", "attempts", "failures", "first_at", "last_at"},
+		Key:     []string{"lake_key"},
+		Update:  map[string]string{"failures": "fetch_log.failures + 1", "first_at": "fetch_log.first_at"},
+	}
+}
+
+// MarkFailed records in fetch_log that r failed with class (a source
+// class, or "poison" and "exhausted" from the worker loop) and reason.
+func (c *Collector) MarkFailed(ctx context.Context, r *source.Request, class, reason string, attempts int) error {
+	if c.Store == nil {
+		return nil
+	}
+	key, err := r.Key()
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	b := failureBatch()
+	b.Rows = [][]any{{key, r.Source, r.Dataset, r.Season, r.Item, r.URL, class, 0, reason, attempts, 1, now, now}}
+	if _, err := c.Store.Upsert(ctx, b); err != nil {
+		return fmt.Errorf("collect: record failure of %s in fetch_log: %w", key, err)
+	}
+	return nil
+}
+
 // clearFailures deletes the rows of keys fetched successfully.
 func (c *Collector) clearFailures(ctx context.Context, keys []string) error {
 	if c.Store == nil {
@@ -65,13 +92,23 @@ func (c *Collector) clearFailures(ctx context.Context, keys []string) error {
 }
 
 // loggedFailures returns the keys in fetch_log with the class and time of
-// their last failure.
-func (c *Collector) loggedFailures(ctx context.Context) (map[string]logged, error) {
+// their last failure: of keys when there are few (a worker's job), of
+// every key otherwise.
+func (c *Collector) loggedFailures(ctx context.Context, keys []string) (map[string]logged, error) {
 	out := map[string]logged{}
 	if c.Store == nil {
 		return out, nil
 	}
-	rs, err := c.Store.Query(ctx, `SELECT lake_key, class, last_at FROM fetch_log`)
+	q, args := `SELECT lake_key, class, last_at FROM fetch_log`, []any(nil)
+	if n := len(keys); n > 0 && n <= 100 {
+		ph := make([]string, n)
+		for i, k := range keys {
+			ph[i] = "$" + strconv.Itoa(i+1)
+			args = append(args, k)
+		}
+		q += ` WHERE lake_key IN (` + strings.Join(ph, ", ") + `)`
+	}
+	rs, err := c.Store.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("collect: read fetch_log: %w", err)
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	Health    Health            `yaml:"health"`
 	Reconcile Reconcile         `yaml:"reconcile"`
 	MCP       MCP               `yaml:"mcp"`
+	Run       Run               `yaml:"run"`
 }
 
 // Lake configures the object store.
@@ -102,4 +103,20 @@ type MCP struct {
 	ByteCap      int           `yaml:"byte_cap"`
 	QueryTimeout time.Duration `yaml:"query_timeout"` // default 30s
 	AuditLog     string        `yaml:"audit_log"`     // default ./data/mcp-audit.jsonl
+}
+
+// Run configures the self-healing loop (nbasim run).
+type Run struct {
+	ReconcileEvery  time.Duration `yaml:"reconcile_every"`  // periodic reconciliation, default 15m
+	MaxAttempts     int           `yaml:"max_attempts"`     // attempts of a job before it is given up, default 5
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"` // SIGTERM: time to finish the jobs in flight, default 30s
+	HTTPAddr        string        `yaml:"http_addr"`        // /metrics, /healthz, /readyz; default 127.0.0.1:9464; empty: off
+	PermanentTTL    time.Duration `yaml:"permanent_ttl"`    // a permanent failure is not asked again for this long, default 168h
+	ExhaustedTTL    time.Duration `yaml:"exhausted_ttl"`    // a key whose job used every attempt is not planned again for this long, default 1h
+	JobTimeout      time.Duration `yaml:"job_timeout"`      // time limit of one job, default 5m
+	RescueAfter     time.Duration `yaml:"rescue_after"`     // a job running this long is taken as the work of a dead process and run again, default 6m
+	LoadWorkers     int           `yaml:"load_workers"`     // load jobs in flight per process, default 2
+	VerifyWorkers   int           `yaml:"verify_workers"`   // derive+verify jobs in flight per process, default 2
+	PollInterval    time.Duration `yaml:"poll_interval"`    // how often a process looks for new jobs when not notified, default 500ms
+	FetchBatch      int           `yaml:"fetch_batch"`      // keys of one source, dataset and season per fetch job, default 20
 }

@@ -111,5 +111,19 @@ func Default() *Config {
 			QueryTimeout: 30 * time.Second,
 			AuditLog:     "./data/mcp-audit.jsonl",
 		},
+		Run: Run{
+			ReconcileEvery:  15 * time.Minute,
+			MaxAttempts:     5,
+			ShutdownTimeout: 30 * time.Second,
+			HTTPAddr:        "127.0.0.1:9464",
+			PermanentTTL:    7 * 24 * time.Hour,
+			ExhaustedTTL:    time.Hour,
+			JobTimeout:      5 * time.Minute,
+			RescueAfter:     6 * time.Minute,
+			LoadWorkers:     2,
+			VerifyWorkers:   2,
+			PollInterval:    500 * time.Millisecond,
+			FetchBatch:      20,
+		},
 	}
 }

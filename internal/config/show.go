@@ -147,6 +147,18 @@ var docs = map[string]string{
 	"mcp.byte_cap":                        "Most bytes a query returns",
 	"mcp.query_timeout":                   "Time limit of one query",
 	"mcp.audit_log":                       "Audit log of MCP calls (JSON lines)",
+	"run.reconcile_every":                 "nbasim run: reconcile this often (River periodic job)",
+	"run.max_attempts":                    "nbasim run: attempts of a job (River backoff between them) before it is given up",
+	"run.shutdown_timeout":                "nbasim run: on SIGTERM, time to finish the jobs in flight before they are handed back",
+	"run.http_addr":                       "nbasim run: /metrics, /healthz, /readyz listen address (empty: off)",
+	"run.permanent_ttl":                   "nbasim run: a permanent failure (404, poison object) is not planned again for this long",
+	"run.exhausted_ttl":                   "nbasim run: a key whose job used every attempt is not planned again for this long",
+	"run.job_timeout":                     "nbasim run: time limit of one job",
+	"run.rescue_after":                    "nbasim run: a job running this long is taken from a dead process and run again (more than job_timeout)",
+	"run.load_workers":                    "nbasim run: load jobs in flight per process",
+	"run.verify_workers":                  "nbasim run: derive+verify jobs in flight per process",
+	"run.fetch_batch":                     "nbasim run: keys of one source, dataset and season per fetch job (their load is one job too)",
+	"run.poll_interval":                   "nbasim run: how often a process looks for jobs without a notification (SQLite)",
 }
 
 func docFor(path []string) string {

@@ -126,6 +126,20 @@ func Validate(cfg *Config, o *Origins) error {
 	}
 	positive("mcp.byte_cap", int64(cfg.MCP.ByteCap))
 	positive("mcp.query_timeout", int64(cfg.MCP.QueryTimeout))
+	r := cfg.Run
+	positive("run.reconcile_every", int64(r.ReconcileEvery))
+	positive("run.max_attempts", int64(r.MaxAttempts))
+	positive("run.shutdown_timeout", int64(r.ShutdownTimeout))
+	positive("run.permanent_ttl", int64(r.PermanentTTL))
+	positive("run.exhausted_ttl", int64(r.ExhaustedTTL))
+	positive("run.job_timeout", int64(r.JobTimeout))
+	positive("run.load_workers", int64(r.LoadWorkers))
+	positive("run.verify_workers", int64(r.VerifyWorkers))
+	positive("run.poll_interval", int64(r.PollInterval))
+	positive("run.fetch_batch", int64(r.FetchBatch))
+	if r.RescueAfter <= r.JobTimeout {
+		bad("run.rescue_after", "must be longer than run.job_timeout (%s), got %s", r.JobTimeout, r.RescueAfter)
+	}
 	return errors.Join(errs...)
 }
 

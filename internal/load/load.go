@@ -39,6 +39,9 @@ import (
 type Options struct {
 	GameID string // only the objects of this NBA game (and its ESPN/bbref ids when known)
 	Season string // only the objects of this season
+	// Keys, when set, are the only objects loaded (the lake keys of a
+	// fetch job); keys absent from the lake are ignored.
+	Keys []string
 	// Reparse re-parses objects that an older parser version loaded.
 	Reparse bool
 	// Force re-parses every selected object, whatever its status.
@@ -180,7 +183,15 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 // list walks the lake (or the prefixes of a season or a game).
 func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object, error) {
 	var prefixes []string
+	only := map[string]bool{}
 	switch {
+	case len(opt.Keys) > 0:
+		for _, k := range opt.Keys {
+			if !only[k] {
+				only[k] = true
+				prefixes = append(prefixes, k)
+			}
+		}
 	case opt.GameID != "":
 		s, err := layout.SeasonOfGameID(opt.GameID)
 		if err != nil {
@@ -221,7 +232,7 @@ func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object,
 	seen := map[string]bool{}
 	for _, p := range prefixes {
 		err := l.Lake.Walk(ctx, p, func(o lake.Object) error {
-			if seen[o.Key] {
+			if seen[o.Key] || (len(only) > 0 && !only[o.Key]) {
 				return nil
 			}
 			seen[o.Key] = true
@@ -254,7 +265,7 @@ func (l *Loader) select_(ctx context.Context, objs []object, opt Options, sum *S
 	known := map[string]store.RawObject{}
 	if len(objs) > 0 {
 		f := store.RawFilter{Season: opt.Season}
-		if opt.GameID != "" {
+		if opt.GameID != "" || len(opt.Keys) > 0 {
 			for _, o := range objs {
 				r, err := store.GetRawObject(ctx, l.Store, o.raw)
 				if err == nil {

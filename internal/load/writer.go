@@ -216,9 +216,16 @@ func (w *writer) learnNames(gameID string, id model.PlayerID, name string) {
 func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name string) string {
 	if _, ok := w.names[gameID]; !ok && !w.namesErr[gameID] {
 		w.namesErr[gameID] = true
+		// every player the game's NBA plays name, in any role (a player
+		// who only came in as a substitute is named by sub_in_id alone), as
+		// a load of the NBA objects in the same run would learn them
+		var roles []string
+		for _, c := range []string{"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id"} {
+			roles = append(roles, `SELECT `+c+` FROM plays WHERE game_id = $1 AND provider LIKE 'nba%' AND `+c+` IS NOT NULL`)
+		}
 		rows, err := q.Query(ctx, `SELECT p.player_id, p.name FROM players p WHERE p.player_id IN (
 			SELECT player_id FROM player_box WHERE game_id = $1 AND source LIKE 'nba%'
-			UNION SELECT player_id FROM plays WHERE game_id = $1 AND provider LIKE 'nba%' AND player_id IS NOT NULL)`, gameID)
+			UNION `+strings.Join(roles, " UNION ")+`)`, gameID)
 		if err == nil {
 			for rows.Next() {
 				var id, n string

@@ -71,7 +71,7 @@ func benchCycle(b *testing.B, l reconcile.Lister, lakeURL string, games []model.
 		cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
 		r := &reconcile.Runner{Config: cfg, Lister: l, LakeURL: lakeURL, Store: st, RunID: fmt.Sprintf("bench%d", i),
 			Now:     func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
-			Enqueue: reconcile.QueueEnqueue(st, nil)}
+			Enqueue: reconcile.QueueEnqueue(st, nil, 0)}
 		runtime.GC()
 		c0 := cpuTime()
 		b.StartTimer()

@@ -21,10 +21,11 @@ func Jobs(runID string, tasks []Task) []queue.Job {
 }
 
 // QueueEnqueue returns an EnqueueFunc that inserts tasks into the River job
-// table of st's database, in one transaction.
-func QueueEnqueue(st store.Store, log *slog.Logger) EnqueueFunc {
+// table of st's database, in one transaction, each job with at most
+// maxAttempts attempts (0: River's default).
+func QueueEnqueue(st store.Store, log *slog.Logger, maxAttempts int) EnqueueFunc {
 	return func(ctx context.Context, runID string, tasks []Task) (int, int, error) {
-		q, err := queue.Open(ctx, st, log)
+		q, err := queue.OpenWorkers(ctx, st, log, &queue.Options{MaxAttempts: maxAttempts})
 		if err != nil {
 			return 0, 0, err
 		}

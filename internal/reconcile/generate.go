@@ -59,6 +59,8 @@ var DefaultCaps = map[Priority]int{Critical: 5000, High: 2000, Medium: 1000, Low
 type GenerateOptions struct {
 	Sources map[string]config.Source
 	Caps    map[string]int // per priority name (critical or CRITICAL); <= 0 keeps the default
+	// Skip holds keys not to plan (failed permanently, see Runner.Unavailable).
+	Skip map[string]bool
 }
 
 // Plan is the generated work.
@@ -70,6 +72,9 @@ type Plan struct {
 	// NotFetchable counts missing objects of datasets no collector fetches
 	// (adopted from a legacy bucket only), per source/dataset.
 	NotFetchable map[string]int
+	// Unavailable counts the keys not planned because GenerateOptions.Skip
+	// holds them.
+	Unavailable int
 }
 
 func rateOf(opts GenerateOptions, source string) float64 {
@@ -110,6 +115,25 @@ func Generate(gaps []Gap, exp *Expectations, opts GenerateOptions) *Plan {
 	add := func(t Task) {
 		if seen[t.ID] {
 			return
+		}
+		if len(t.Keys) > 0 && len(opts.Skip) > 0 {
+			keep := t.Keys[:0:0]
+			for _, k := range t.Keys {
+				if opts.Skip[k] {
+					plan.Unavailable++
+				} else {
+					keep = append(keep, k)
+				}
+			}
+			if len(keep) == 0 {
+				return
+			}
+			if len(keep) < len(t.Keys) {
+				t.Keys, t.Count = keep, len(keep)
+				if t.Requests > 0 {
+					t.Requests = len(keep)
+				}
+			}
 		}
 		seen[t.ID] = true
 		if count[t.Priority] >= caps[t.Priority] {

@@ -124,7 +124,7 @@ func (f *fixture) runner(t *testing.T, l reconcile.Lister) *reconcile.Runner {
 		RunID:  fmt.Sprintf("run%d", f.runs),
 		Config: f.cfg, Lister: l, LakeURL: "file://" + f.lake, Store: f.st, Now: func() time.Time { return testNow },
 		Sleep:   func(_ context.Context, d time.Duration) error { f.sleep = append(f.sleep, d); return nil },
-		Enqueue: reconcile.QueueEnqueue(f.st, nil),
+		Enqueue: reconcile.QueueEnqueue(f.st, nil, 0),
 	}
 }
 

@@ -102,6 +102,10 @@ type Runner struct {
 	// by the user): a legacy bucket is then reconciled over every season
 	// it holds.
 	SeasonsDefault bool
+	// Unavailable, when set, returns the keys not to plan: objects whose
+	// last fetch failed permanently (fetch_log) within its age limit. They
+	// stay gaps in the coverage but get no task (Plan.Unavailable).
+	Unavailable func(ctx context.Context) (map[string]bool, error)
 }
 
 // Options are the command-line choices.
@@ -458,7 +462,15 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		return finish(nil)
 	}
 	err = r.step(ctx, rep, timer, 4, "generate", true, func(ctx context.Context) error {
-		rep.Plan = Generate(rep.Gaps, exp, GenerateOptions{Sources: cfg.Sources, Caps: cfg.Reconcile.Caps})
+		gopts := GenerateOptions{Sources: cfg.Sources, Caps: cfg.Reconcile.Caps}
+		if r.Unavailable != nil {
+			skip, err := r.Unavailable(ctx)
+			if err != nil {
+				return err
+			}
+			gopts.Skip = skip
+		}
+		rep.Plan = Generate(rep.Gaps, exp, gopts)
 		if !prof.Native() {
 			rep.Plan.Retarget()
 			imports := ImportTasks(rep.Scan)
@@ -470,6 +482,9 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			fmt.Fprintf(r.out(), "  %d import tasks for %d objects present in the legacy bucket (imported, not refetched)\n", len(imports), n)
 		}
 		fmt.Fprintf(r.out(), "  %d tasks planned (%s of fetching at the sources' rates)\n", len(rep.Plan.Tasks), humanSeconds(rep.Plan.EstimatedSeconds()))
+		if rep.Plan.Unavailable > 0 {
+			fmt.Fprintf(r.out(), "  %d keys not planned: their last fetch failed permanently (fetch_log)\n", rep.Plan.Unavailable)
+		}
 		if opts.DryRun {
 			fmt.Fprintf(r.out(), "  dry run: nothing queued, no plan file written\n")
 			return nil

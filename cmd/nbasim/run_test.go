@@ -1,0 +1,405 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/config"
+	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/replay"
+	"github.com/nbasim/nbasim/internal/runloop"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/store/storetest"
+	"github.com/nbasim/nbasim/internal/storeopen"
+	"github.com/nbasim/nbasim/internal/testutil"
+)
+
+// runFullEnv runs the run tests on the whole 2018-19 season (1,230
+// games, several minutes) instead of its first two game dates.
+const runFullEnv = "NBASIM_TEST_RUN_FULL"
+
+// seasonServer is the replay server of ../shared/data (with the 2018-19
+// playbyplayv2 archive). Unless NBASIM_TEST_RUN_FULL is set, the 2018-19
+// team game log it serves keeps only the games of the season's first two
+// dates (13 games), so the loop has a small schedule to complete.
+func seasonServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	data := testutil.RealDataDir(t)
+	rs, err := replay.Load(data, replay.Options{Archives: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = rs
+	if os.Getenv(runFullEnv) == "" {
+		h = firstDates(rs, "2018-10-17")
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs
+}
+
+// firstDates filters leaguegamelog responses to the rows dated up to last.
+func firstDates(next http.Handler, last string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/leaguegamelog") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code == http.StatusOK {
+			var doc map[string]any
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.UseNumber()
+			if err := dec.Decode(&doc); err == nil {
+				if sets, ok := doc["resultSets"].([]any); ok {
+					for _, s := range sets {
+						m, _ := s.(map[string]any)
+						hdr, _ := m["headers"].([]any)
+						col := -1
+						for i, hd := range hdr {
+							if hd == "GAME_DATE" {
+								col = i
+							}
+						}
+						rows, _ := m["rowSet"].([]any)
+						var keep []any
+						for _, row := range rows {
+							if cells, ok := row.([]any); ok && col >= 0 && col < len(cells) {
+								if d, _ := cells[col].(string); d <= last {
+									keep = append(keep, row)
+								}
+							}
+						}
+						m["rowSet"] = keep
+					}
+				}
+				if b, err := json.Marshal(doc); err == nil {
+					body = b
+				}
+			}
+		}
+		for k, v := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// runEnv is one installation: a config file with its lake and database.
+type runEnv struct {
+	dir, config, lakeDir string
+}
+
+// newRunEnv writes nbasim.yaml for a lake and a database (dbURL: a
+// PostgreSQL URL; empty: SQLite in dir) with every source at base, 20
+// requests per second per host, and the loop's timings shortened.
+func newRunEnv(t *testing.T, base, dbURL string) runEnv {
+	t.Helper()
+	dir := t.TempDir()
+	e := runEnv{dir: dir, config: filepath.Join(dir, "nbasim.yaml"), lakeDir: filepath.Join(dir, "lake")}
+	var b strings.Builder
+	fmt.Fprintf(&b, "lake:\n  url: file://%s\n", e.lakeDir)
+	if dbURL != "" {
+		fmt.Fprintf(&b, "database:\n  url: %q\n  max_conns: 8\n", dbURL)
+	} else {
+		fmt.Fprintf(&b, "database:\n  sqlite_path: %s\n", filepath.Join(dir, "nbasim.db"))
+	}
+	fmt.Fprintf(&b, "cache_dir: %s\nwork_dir: %s\nseasons: [\"2018-19\"]\n", filepath.Join(dir, "cache"), filepath.Join(dir, "work"))
+	fmt.Fprintf(&b, "reconcile:\n  current_season: \"2025-26\"\n  output_dir: %s\n", filepath.Join(dir, "reports"))
+	fmt.Fprintf(&b, "run:\n  http_addr: \"\"\n  poll_interval: 100ms\n  job_timeout: 1m\n  rescue_after: 2m\n")
+	b.WriteString("sources:\n")
+	for name, u := range replay.BaseURLs(base) {
+		fmt.Fprintf(&b, "  %s:\n    base_url: %q\n    rate: 20\n    burst: 4\n    concurrency: 4\n    timeout: 20s\n", name, u)
+	}
+	if err := os.WriteFile(e.config, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// nbasim runs one command in-process and returns its stdout.
+func (e runEnv) nbasim(ctx context.Context, t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := newRootCmd()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetArgs(append([]string{"--config", e.config, "--log-level", "warn", "--log-format", "json"}, args...))
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+// openStore opens e's database.
+func (e runEnv) openStore(t *testing.T) store.Store {
+	t.Helper()
+	cfg, _, err := config.Load(config.Options{ConfigPath: e.config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storeopen.Open(context.Background(), cfg.Database, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// lakeHashes returns the sha256 of every object of a file lake.
+func lakeHashes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	lk, err := lake.Open(ctx, "file://"+dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Close()
+	out := map[string]string{}
+	err = lk.Walk(ctx, "", func(o lake.Object) error {
+		b, err := lk.Read(ctx, o.Key)
+		if err != nil {
+			return err
+		}
+		out[o.Key] = lake.SHA256(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checksumTables are the tables compared between the loop and the
+// fetch+load+verify reference (store.CoreTables), without the columns that
+// record when a process wrote a row.
+var checksumTables = store.CoreTables
+
+var whenColumns = []string{"updated_at", "created_at", "parsed_at", "fetched_at"}
+
+func tableChecksums(t *testing.T, e runEnv) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	st := e.openStore(t)
+	defer st.Close()
+	out := map[string]string{}
+	for _, tb := range checksumTables {
+		s, err := store.TableChecksumExcept(ctx, st, tb, whenColumns...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[tb] = s
+	}
+	return out
+}
+
+// referenceRun fills e's lake and database the way an operator would by
+// hand: fetch the season's schedules, load them, fetch every game of the
+// season, load, verify every game.
+func referenceRun(ctx context.Context, t *testing.T, e runEnv) {
+	t.Helper()
+	steps := [][]string{
+		{"fetch", "schedule", "--season", "2018-19", "--source", "nba_stats,espn,bbref"},
+		{"load"},
+		{"fetch", "season", "2018-19", "--source", "nba_stats,bbref"}, // ESPN ids of 2018-19 games are unknown without ESPN scoreboards; nba_live starts in 2019-20
+		{"load"},
+		{"verify", "--all"},
+	}
+	for _, s := range steps {
+		if out, err := e.nbasim(ctx, t, s...); err != nil {
+			t.Fatalf("reference: nbasim %s: %v\n%s", strings.Join(s, " "), err, out)
+		}
+	}
+}
+
+func TestRunUntilCompleteSQLite(t *testing.T) {
+	hs := seasonServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	loop := newRunEnv(t, hs.URL, "")
+	start := time.Now()
+	out, err := loop.nbasim(ctx, t, "run", "--until-complete", "--season", "2018-19", "--json")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	t.Logf("run --until-complete on SQLite, one process: %s", time.Since(start).Round(time.Millisecond))
+	checkRunSummary(t, out)
+	compareWithReference(ctx, t, hs.URL, loop)
+}
+
+func TestRunUntilCompletePostgresThreeProcesses(t *testing.T) {
+	hs := seasonServer(t)
+	dbURL := storetest.PostgresSchemaURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	loop := newRunEnv(t, hs.URL, dbURL)
+	// migrate once first (three processes starting together would race on
+	// the first migration)
+	if out, err := loop.nbasim(ctx, t, "db", "migrate"); err != nil {
+		t.Fatalf("db migrate: %v\n%s", err, out)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	outs := make([]string, 3)
+	errs := make([]error, 3)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = loop.nbasim(ctx, t, "run", "--until-complete", "--season", "2018-19", "--json")
+		}()
+	}
+	wg.Wait()
+	t.Logf("run --until-complete on PostgreSQL, three loops: %s", time.Since(start).Round(time.Millisecond))
+	for i := range 3 {
+		if errs[i] != nil {
+			t.Fatalf("loop %d: %v\n%s", i, errs[i], outs[i])
+		}
+		checkRunSummary(t, outs[i])
+	}
+	compareWithReference(ctx, t, hs.URL, loop)
+}
+
+// checkRunSummary checks that the run completed, every cell of the
+// coverage holds everything the providers could serve, and what remains
+// are listed permanent failures.
+func checkRunSummary(t *testing.T, out string) {
+	t.Helper()
+	var sum runloop.Summary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("run --json: %v\n%s", err, out)
+	}
+	if !sum.Complete || sum.Stopped != "complete" || sum.Last == nil {
+		t.Fatalf("run did not complete: %+v", sum)
+	}
+	if sum.Last.Inserted != 0 || sum.Last.Merged != 0 {
+		t.Errorf("last reconciliation still planned work: %+v", sum.Last)
+	}
+	if sum.Last.Present == 0 {
+		t.Errorf("nothing present after the run: %+v", sum.Last)
+	}
+	for _, c := range sum.Last.Coverage {
+		if c.Expected > 0 && c.Share != 1 {
+			t.Errorf("coverage of %s/%s/%s: %d present of %d expected, %d unavailable: %.4f, want 1", c.Source, c.Dataset, c.Season, c.Present, c.Expected, c.Unavailable, c.Share)
+		}
+	}
+	if len(sum.Failures) == 0 {
+		t.Error("no permanent failures listed, but the replay server cannot serve every expected object")
+	}
+	for _, f := range sum.Failures {
+		if f.Class != "permanent" || f.Status != 404 {
+			t.Errorf("failure %s: class %s status %d (%s), want permanent 404", f.Key, f.Class, f.Status, f.Reason)
+		}
+	}
+	for _, c := range sum.Jobs {
+		if c.State != "completed" && c.State != "cancelled" {
+			t.Errorf("%d %s jobs left in queue %s in state %s", c.Jobs, c.Kind, c.Queue, c.State)
+		}
+	}
+}
+
+// compareWithReference fills a second lake and database by hand (fetch,
+// load, verify) from the same server and compares lakes (sha256 of every
+// object) and tables (checksums).
+func compareWithReference(ctx context.Context, t *testing.T, base string, loop runEnv) {
+	t.Helper()
+	ref := newRunEnv(t, base, "")
+	referenceRun(ctx, t, ref)
+	got, want := lakeHashes(t, loop.lakeDir), lakeHashes(t, ref.lakeDir)
+	if len(want) == 0 {
+		t.Fatal("the reference lake is empty")
+	}
+	var diffs []string
+	for k, h := range want {
+		if got[k] != h {
+			diffs = append(diffs, fmt.Sprintf("%s: loop %q, reference %s", k, got[k], h))
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			diffs = append(diffs, k+": only in the loop's lake")
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		t.Errorf("lakes differ in %d objects (of %d):\n%s", len(diffs), len(want), strings.Join(diffs[:min(len(diffs), 30)], "\n"))
+	}
+	t.Logf("lake: %d objects, identical sha256 each", len(want))
+	gc, wc := tableChecksums(t, loop), tableChecksums(t, ref)
+	for tb, w := range wc {
+		if gc[tb] != w {
+			t.Errorf("table %s: checksum %s after the loop, %s after fetch+load+verify\n%s", tb, gc[tb], w, rowDiff(t, loop, ref, tb))
+		}
+	}
+}
+
+// rowDiff shows the first rows of table that differ between a and b.
+func rowDiff(t *testing.T, a, b runEnv, table string) string {
+	t.Helper()
+	ra, rb := tableRows(t, a, table), tableRows(t, b, table)
+	var out []string
+	for r, n := range ra {
+		if rb[r] != n {
+			out = append(out, "loop only: "+r)
+		}
+	}
+	for r, n := range rb {
+		if ra[r] != n {
+			out = append(out, "reference only: "+r)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out[:min(len(out), 12)], "\n")
+}
+
+func tableRows(t *testing.T, e runEnv, table string) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	st := e.openStore(t)
+	defer st.Close()
+	cols, err := store.Columns(ctx, st, st.Dialect(), table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for _, c := range cols {
+		if !slices.Contains(whenColumns, c) {
+			keep = append(keep, c)
+		}
+	}
+	rows, err := st.Query(ctx, `SELECT `+store.ColumnList(keep)+` FROM `+store.QuoteIdent(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	vals := make([]any, len(keep))
+	dest := make([]any, len(keep))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			fmt.Fprintf(&b, "%s=%v ", keep[i], v)
+		}
+		out[b.String()]++
+	}
+	return out
+}

@@ -1,0 +1,407 @@
+package runloop
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/nbasim/nbasim/internal/collect"
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/load"
+	"github.com/nbasim/nbasim/internal/queue"
+	"github.com/nbasim/nbasim/internal/source"
+	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/teams"
+)
+
+// jobLog is the logger of one job: the process's run id (already on l.log)
+// plus the job's id, kind and attempt.
+func (l *Loop) jobLog(id int64, kind string, attempt int) *slog.Logger {
+	return l.log.With("job_id", id, "kind", kind, "attempt", attempt)
+}
+
+// fetchWorker fetches the keys of one task into the lake, then queues
+// their load.
+type fetchWorker struct {
+	river.WorkerDefaults[queue.FetchArgs]
+	l *Loop
+}
+
+func (w *fetchWorker) Work(ctx context.Context, job *river.Job[queue.FetchArgs]) (err error) {
+	l, t := w.l, job.Args.Task
+	log := l.jobLog(job.ID, queue.KindFetch, job.Attempt).With("task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset)
+	start := time.Now()
+	l.obs.JobStarted(queue.KindFetch, t.Source)
+	defer func() { l.obs.JobFinished(queue.KindFetch, t.Source, outcome(err), time.Since(start)) }()
+	if len(t.Keys) == 0 {
+		// unknown_keys tasks: games without an id in the dataset's id
+		// space; nothing can be fetched until the ids are known.
+		log.Info("fetch: task names no keys; cancelled", "gap", t.Gap, "reason", t.Reason)
+		return river.JobCancel(fmt.Errorf("task %s names no keys (%s): nothing to fetch", t.TaskID, t.Reason))
+	}
+	var reqs []*source.Request
+	for _, k := range t.Keys {
+		r, err := l.request(k)
+		if err != nil {
+			log.Warn("fetch: key cannot be requested", "key", k, "err", err)
+			if l.store != nil {
+				_ = l.markKey(ctx, k, "permanent", err.Error(), job.Attempt)
+			}
+			continue
+		}
+		reqs = append(reqs, r)
+	}
+	force := t.Gap == "stale" || t.Gap == "invalid"
+	sum, ferr := l.col.Fetch(ctx, "job "+t.TaskID, reqs, collect.Options{Force: force, RetryPermanent: true})
+	if ferr != nil {
+		return fmt.Errorf("fetch %s: %w", t.TaskID, ferr)
+	}
+	l.obs.LakeWritten(sum.Fetched, sum.Bytes)
+	failed := map[string]collect.Failure{}
+	for _, f := range sum.Failures {
+		failed[f.Key] = f
+	}
+	var inLake, transient []string
+	var lastErr error
+	for _, r := range reqs {
+		key, _ := r.Key()
+		f, ok := failed[r.String()]
+		switch {
+		case !ok:
+			inLake = append(inLake, key)
+		case f.Class == source.Permanent:
+			log.Info("fetch: permanent failure recorded in fetch_log", "key", key, "err", f.Err)
+		default:
+			transient = append(transient, key)
+			lastErr = f.Err
+		}
+	}
+	if t.Gap == "invalid" {
+		inLake = l.poison(ctx, log, reqs, inLake, job.Attempt)
+	}
+	if len(inLake) > 0 {
+		if err := l.queueLoad(ctx, t, inLake); err != nil {
+			return err
+		}
+	}
+	log.Info("fetch: done", "keys", len(t.Keys), "fetched", sum.Fetched, "unchanged", sum.Unchanged, "present", sum.Present,
+		"failed", sum.FailedTotal(), "bytes", sum.Bytes, "elapsed_seconds", time.Since(start).Seconds())
+	if len(transient) > 0 {
+		if job.Attempt >= job.MaxAttempts {
+			for _, r := range reqs {
+				if k, _ := r.Key(); contains(transient, k) {
+					reason := fmt.Sprintf("failed on every one of %d attempts; last: %v", job.Attempt, failed[r.String()].Err)
+					if err := l.col.MarkFailed(ctx, r, ClassExhausted, reason, job.Attempt); err != nil {
+						log.Warn("fetch_log", "err", err)
+					}
+				}
+			}
+			log.Warn("fetch: attempts exhausted; recorded in fetch_log", "keys", transient, "err", lastErr)
+		}
+		return fmt.Errorf("fetch %s: %d of %d keys failed (retried with backoff): %w", t.TaskID, len(transient), len(reqs), lastErr)
+	}
+	return nil
+}
+
+// Failure classes the loop writes to fetch_log besides the sources' own.
+const (
+	ClassPoison    = "poison"    // fetched again, the same bytes still fail to parse
+	ClassExhausted = "exhausted" // transient failures on every attempt of the job
+)
+
+// poison checks keys fetched again because they failed to parse: if the
+// bytes did not change, the object is poison (quarantined once by the
+// loader): it goes to fetch_log and is not loaded or planned again.
+func (l *Loop) poison(ctx context.Context, log *slog.Logger, reqs []*source.Request, keys []string, attempt int) []string {
+	var keep []string
+	for _, k := range keys {
+		r, err := store.GetRawObject(ctx, l.store, k)
+		if err != nil || r.ParseStatus != store.ParseFailed {
+			keep = append(keep, k)
+			continue
+		}
+		o, err := l.lake.Stat(ctx, k)
+		if err != nil || o.Size != r.Size || (o.Meta.SHA256 != "" && r.SHA256 != "" && o.Meta.SHA256 != r.SHA256) {
+			keep = append(keep, k)
+			continue
+		}
+		for _, rq := range reqs {
+			if rk, _ := rq.Key(); rk == k {
+				reason := "fetched again, the object still fails to parse (see quarantine): " + r.Error
+				if err := l.col.MarkFailed(ctx, rq, ClassPoison, reason, attempt); err != nil {
+					log.Warn("fetch_log", "err", err)
+				}
+			}
+		}
+		log.Warn("fetch: poison object: same bytes, still fails to parse; not planned again", "key", k)
+	}
+	return keep
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// request turns a lake key into the source request that fetches it.
+func (l *Loop) request(key string) (*source.Request, error) {
+	k, _, err := layout.Parse(key)
+	if err != nil {
+		return nil, err
+	}
+	src, err := l.reg.Get(k.Source)
+	if err != nil {
+		return nil, err
+	}
+	return src.Request(k.Dataset, k.Season, k.Item)
+}
+
+// taskID is a stable id for a chained task over keys.
+func taskID(prefix string, keys []string) string {
+	s := append([]string(nil), keys...)
+	sort.Strings(s)
+	h := sha256.Sum256([]byte(strings.Join(s, "\x00")))
+	return prefix + hex.EncodeToString(h[:12])
+}
+
+func priorityOf(name string) int {
+	switch strings.ToUpper(name) {
+	case "CRITICAL":
+		return 1
+	case "HIGH":
+		return 2
+	case "MEDIUM":
+		return 3
+	case "LOW":
+		return 4
+	}
+	return 2
+}
+
+// queueLoad inserts the load job of keys (before the fetch job completes,
+// so the queue is never seen idle between them).
+func (l *Loop) queueLoad(ctx context.Context, t queue.Task, keys []string) error {
+	lt := t
+	lt.TaskID, lt.Gap, lt.Keys, lt.Count, lt.RunID = taskID("l_", keys), "fetched", keys, len(keys), l.runID
+	lt.Reason = "fetched by task " + t.TaskID
+	if _, err := l.q.Enqueue(ctx, []queue.Job{{Kind: queue.KindLoad, Priority: priorityOf(t.Priority), Task: lt}}); err != nil {
+		return fmt.Errorf("queue the load of %d keys: %w", len(keys), err)
+	}
+	return nil
+}
+
+// loadWorker loads lake objects into the store, then queues the
+// verification of the games they belong to.
+type loadWorker struct {
+	river.WorkerDefaults[queue.LoadArgs]
+	l *Loop
+}
+
+func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) (err error) {
+	l, t := w.l, job.Args.Task
+	log := l.jobLog(job.ID, queue.KindLoad, job.Attempt).With("task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset)
+	start := time.Now()
+	l.obs.JobStarted(queue.KindLoad, t.Source)
+	defer func() { l.obs.JobFinished(queue.KindLoad, t.Source, outcome(err), time.Since(start)) }()
+	if len(t.Keys) == 0 {
+		return river.JobCancel(fmt.Errorf("load task %s names no keys", t.TaskID))
+	}
+	if wait, err := l.nbaPending(ctx, t.Keys); err != nil {
+		return err
+	} else if wait != "" {
+		// ESPN and bbref objects map their players to NBA ids through the
+		// NBA data of the game: load them after it, as a one-pass load
+		// does (the result must not depend on timing).
+		log.Debug("load: waiting for the NBA data of the game", "key", wait)
+		return river.JobSnooze(2 * time.Second)
+	}
+	ld := &load.Loader{Lake: l.lake, Store: l.store, Log: slog.New(slog.DiscardHandler)}
+	sum, err := ld.Run(ctx, load.Options{Keys: t.Keys, Workers: 1, Chunk: 64})
+	if err != nil {
+		return fmt.Errorf("load %s: %w", t.TaskID, err)
+	}
+	schedule := false
+	var games []queue.VerifyArgs
+	seen := map[string]bool{}
+	for _, key := range t.Keys {
+		k, d, err := layout.Parse(key)
+		if err != nil {
+			continue
+		}
+		if d.Per != layout.PerGame {
+			schedule = schedule || d.Per == layout.PerSeason || d.Per == layout.PerMonth || d.Per == layout.PerDate
+			continue
+		}
+		id, err := l.gameID(ctx, k.Item)
+		if err != nil {
+			return err
+		}
+		if id != "" && !seen[id] {
+			seen[id] = true
+			games = append(games, queue.VerifyArgs{GameID: id, Season: k.Season, Reason: "loaded " + key, RunID: l.runID})
+		}
+	}
+	if len(games) > 0 {
+		if _, err := l.q.Insert(ctx, queue.VerifyParams(games, l.cfg.Run.MaxAttempts)); err != nil {
+			return fmt.Errorf("queue verify jobs: %w", err)
+		}
+	}
+	if schedule {
+		// a schedule changes what is expected: plan again now rather than
+		// at the next periodic reconciliation.
+		if _, err := l.q.Insert(ctx, []river.InsertManyParams{queue.ReconcileParams(queue.ReconcileArgs{Reason: "schedule loaded", RunID: l.runID})}); err != nil {
+			return fmt.Errorf("queue a reconciliation: %w", err)
+		}
+	}
+	log.Info("load: done", "keys", len(t.Keys), "parsed", sum.Parsed, "unchanged", sum.Unchanged, "events", sum.Events,
+		"quarantined", sum.Quarantined, "verify_jobs", len(games), "elapsed_seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// nbaPending returns an NBA per-game key still to be fetched or loaded
+// (a waiting or running job holds it) of a game that one of keys, an ESPN
+// or bbref per-game object, belongs to; "" when there is none.
+func (l *Loop) nbaPending(ctx context.Context, keys []string) (string, error) {
+	games := map[string]bool{}
+	for _, key := range keys {
+		k, d, err := layout.Parse(key)
+		if err != nil || d.Per != layout.PerGame || k.Source == "nba_stats" || k.Source == "nba_live" {
+			continue
+		}
+		id, err := l.gameID(ctx, k.Item)
+		if err != nil {
+			return "", err
+		}
+		if id != "" {
+			games[id] = true
+		}
+	}
+	if len(games) == 0 {
+		return "", nil
+	}
+	queued, err := l.queuedKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	for qk := range queued {
+		_, key, _ := strings.Cut(qk, " ")
+		k, d, err := layout.Parse(key)
+		if err != nil || d.Per != layout.PerGame || (k.Source != "nba_stats" && k.Source != "nba_live") {
+			continue
+		}
+		if games[k.Item] {
+			return key, nil
+		}
+	}
+	return "", nil
+}
+
+var nbaGameID = regexp.MustCompile(`^\d{10}$`)
+
+// gameID maps a per-game item (NBA, ESPN or bbref id) to the NBA game id
+// ("" when the store does not know the game).
+func (l *Loop) gameID(ctx context.Context, item string) (string, error) {
+	if nbaGameID.MatchString(item) {
+		return item, nil
+	}
+	var id string
+	err := l.store.QueryRow(ctx, `SELECT game_id FROM games WHERE espn_id = $1 OR bbref_id = $1`, item).Scan(&id)
+	if errors.Is(err, store.ErrNoRows) && bbrefGameID.MatchString(item) {
+		// a bbref id not stored: derived from the date and the home team
+		t, ok := teams.Lookup(item[9:])
+		if !ok {
+			return "", nil
+		}
+		date := item[:4] + "-" + item[4:6] + "-" + item[6:8]
+		err = l.store.QueryRow(ctx, `SELECT game_id FROM games WHERE game_date = $1 AND home_code = $2`, date, t.Code).Scan(&id)
+	}
+	if errors.Is(err, store.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("game of %s: %w", item, err)
+	}
+	return id, nil
+}
+
+var bbrefGameID = regexp.MustCompile(`^\d{8}0[A-Z]{3}$`)
+
+// verifyWorker derives a game's box from its plays and verifies it
+// against the official box.
+type verifyWorker struct {
+	river.WorkerDefaults[queue.VerifyArgs]
+	l *Loop
+}
+
+func (w *verifyWorker) Work(ctx context.Context, job *river.Job[queue.VerifyArgs]) (err error) {
+	l, g := w.l, job.Args
+	log := l.jobLog(job.ID, queue.KindVerify, job.Attempt).With("game_id", g.GameID)
+	start := time.Now()
+	l.obs.JobStarted(queue.KindVerify, "")
+	defer func() { l.obs.JobFinished(queue.KindVerify, "", outcome(err), time.Since(start)) }()
+	res, skip, err := derive.VerifyGameStore(ctx, l.store, g.GameID, l.overrides, false)
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", g.GameID, err)
+	}
+	if skip != "" {
+		log.Debug("verify: not verified yet", "why", skip)
+		return nil
+	}
+	rep := &derive.Report{Name: "game " + g.GameID, Games: res}
+	rep.Summarize()
+	if err := derive.SaveReport(ctx, l.store, fmt.Sprintf("%s-j%d", l.runID, job.ID), "run game "+g.GameID, start, rep); err != nil {
+		return err
+	}
+	for _, r := range res {
+		l.obs.Verified(r.Grade)
+		log.Info("verify: done", "source", r.Source, "grade", r.Grade, "cells", r.Cells, "cells_exact", r.CellsExact, "elapsed_seconds", time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// reconcileWorker runs a reconciliation and queues its plan.
+type reconcileWorker struct {
+	river.WorkerDefaults[queue.ReconcileArgs]
+	l *Loop
+}
+
+func (w *reconcileWorker) Work(ctx context.Context, job *river.Job[queue.ReconcileArgs]) (err error) {
+	l := w.l
+	log := l.jobLog(job.ID, queue.KindReconcile, job.Attempt).With("reason", job.Args.Reason)
+	start := time.Now()
+	l.obs.JobStarted(queue.KindReconcile, "")
+	defer func() { l.obs.JobFinished(queue.KindReconcile, "", outcome(err), time.Since(start)) }()
+	res, err := l.Reconcile(ctx, fmt.Sprintf("%s-j%d", l.runID, job.ID))
+	if err != nil {
+		return err
+	}
+	log.Info("reconcile: done", "expected", res.Expected, "present", res.Present, "completeness", res.Completeness,
+		"tasks", res.Tasks, "inserted", res.Inserted, "merged", res.Merged, "unavailable", res.Unavailable, "elapsed_seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// outcome names a job's end for metrics.
+func outcome(err error) string {
+	var c *river.JobCancelError
+	switch {
+	case err == nil:
+		return "completed"
+	case errors.As(err, &c):
+		return "cancelled"
+	}
+	return "failed"
+}
