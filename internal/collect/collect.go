@@ -250,6 +250,11 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 	var lakeErr error
 	var done []*source.Request // fetched (written or unchanged)
 	var wg sync.WaitGroup
+	// A lake write error stops every worker of every host: fetching more
+	// would only spend the sources' rate limits on bytes that cannot be
+	// kept. wctx is cancelled on the first one.
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
 	for host, rs := range byHost {
 		workers := opts.Workers
 		if workers <= 0 {
@@ -261,13 +266,20 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 			go func() {
 				defer wg.Done()
 				for r := range ch {
-					res, n, ferr, err := c.one(ctx, r)
+					if wctx.Err() != nil {
+						continue // drain: the feeder stops on wctx too
+					}
+					res, n, ferr, err := c.one(wctx, r)
 					mu.Lock()
 					switch {
 					case err != nil:
 						if lakeErr == nil {
 							lakeErr = err
+							stop()
 						}
+					case ferr != nil && wctx.Err() != nil && ctx.Err() == nil:
+						// a fetch cut short because another worker's lake
+						// write failed: not a failure of the item
 					case ferr != nil:
 						cl := source.ClassOf(ferr)
 						name := cl.String()
@@ -302,7 +314,7 @@ func (c *Collector) Fetch(ctx context.Context, label string, reqs []*source.Requ
 			for _, r := range rs {
 				select {
 				case ch <- r:
-				case <-ctx.Done():
+				case <-wctx.Done():
 					return
 				}
 			}

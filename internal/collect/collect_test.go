@@ -3,6 +3,8 @@ package collect
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -395,5 +397,45 @@ func checkRetryAfter(t *testing.T, log []replay.LogEntry) {
 	}
 	if n == 0 {
 		t.Error("no 429 with Retry-After in the log")
+	}
+}
+
+// TestFetchStopsAfterALakeWriteError: when the lake cannot be written, the
+// workers stop instead of spending the sources' rate limits on bytes that
+// cannot be kept; the error is returned.
+func TestFetchStopsAfterALakeWriteError(t *testing.T) {
+	t.Parallel()
+	rs := loadReplay(t)
+	e := newEnv(t, rs)
+	var reqs []*source.Request
+	for _, r := range recordedRequests(t, rs, e.reg) {
+		if r.Source == "nba_stats" && r.Dataset == "playbyplayv2" {
+			reqs = append(reqs, r)
+		}
+	}
+	if len(reqs) < 20 {
+		t.Fatalf("only %d playbyplayv2 requests recorded", len(reqs))
+	}
+	// A file where the lake needs a folder: every write of the dataset
+	// fails (even as root, unlike a read-only folder).
+	root := strings.TrimPrefix(e.lake.URL(), "file://")
+	if err := os.MkdirAll(filepath.Join(root, "nba_stats"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "nba_stats", "playbyplayv2"), []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := e.col.Fetch(context.Background(), "lake-error", reqs, Options{Workers: 2, Force: true})
+	if err == nil {
+		t.Fatalf("no error; summary %s", sum)
+	}
+	n := len(rs.Log())
+	t.Logf("%d of %d requests sent before stopping: %v", n, len(reqs), err)
+	// two workers: each may have one fetch in flight when the first write fails
+	if n > 4 {
+		t.Errorf("%d requests after the lake failed (want at most 4 of %d)", n, len(reqs))
+	}
+	if sum.FailedTotal() != 0 {
+		t.Errorf("fetches cut short counted as item failures: %v", sum.Failed)
 	}
 }

@@ -218,17 +218,8 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 		return BoxOut{}, errors.New("a moment needs moment (\"Q3 7:02.4\"), or period and clock, or elapsed_seconds")
 	}
 	// Names and sides of players the players table lacks, from any stored box.
-	if rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, in.GameID); err == nil {
-		for rows.Next() {
-			var id, name string
-			var side, starter int
-			if rows.Scan(&id, &name, &side, &starter) == nil {
-				if p, ok := game.Players[model.PlayerID(id)]; !ok || p.Name == "" {
-					game.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name, Side: model.Side(side), Starter: starter != 0}
-				}
-			}
-		}
-		rows.Close()
+	if err := fillPlayersFromBoxes(ctx, q, in.GameID, game); err != nil {
+		return BoxOut{}, err
 	}
 	b, c, err := s.compileAt(game, t)
 	if err != nil {
@@ -347,4 +338,29 @@ ORDER BY source, dataset, season`, readonly.Limits{Rows: readonly.MaxRowCap}, ou
 	}
 	statsFrom(ctx).rows = len(out.Cells)
 	return nil, out, nil
+}
+
+// fillPlayersFromBoxes adds the names and sides of players the players
+// table lacks from any stored box of the game. A query, scan or row error
+// is returned: a box without names would be silently worse.
+func fillPlayersFromBoxes(ctx context.Context, q store.Querier, gameID string, game *model.Game) error {
+	rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, gameID)
+	if err != nil {
+		return fmt.Errorf("box_score %s: player names: %w", gameID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		var side, starter int
+		if err := rows.Scan(&id, &name, &side, &starter); err != nil {
+			return fmt.Errorf("box_score %s: player names: %w", gameID, err)
+		}
+		if p, ok := game.Players[model.PlayerID(id)]; !ok || p.Name == "" {
+			game.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name, Side: model.Side(side), Starter: starter != 0}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("box_score %s: player names: %w", gameID, err)
+	}
+	return nil
 }

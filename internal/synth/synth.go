@@ -144,19 +144,18 @@ func Plan(opts Options) ([]Object, []model.GameRow, error) {
 	}
 	var objs []Object
 	var games []model.GameRow
-	add := func(key string) bool {
-		if len(objs) >= want {
+	var keyErr error // the first key the layout refused: stops the build
+	add := func(src, ds, season, item string) bool {
+		if keyErr != nil || len(objs) >= want {
+			return false
+		}
+		key, err := layout.Make(src, ds, season, item)
+		if err != nil {
+			keyErr = fmt.Errorf("synth: %w", err)
 			return false
 		}
 		objs = append(objs, Object{Key: key, Body: body(key, len(objs))})
 		return true
-	}
-	mk := func(src, ds, season, item string) string {
-		k, err := layout.Make(src, ds, season, item)
-		if err != nil {
-			panic(err) // synthetic ids always follow the layout
-		}
-		return k
 	}
 	full := true
 	for s := opts.Newest; full && s >= 1946; s-- {
@@ -164,18 +163,18 @@ func Plan(opts Options) ([]Object, []model.GameRow, error) {
 		games = append(games, sg...)
 		season := s.String()
 		for _, it := range []string{"regular_T", "regular_P", "playoffs_T", "playoffs_P"} {
-			if !add(mk("nba_stats", "leaguegamelog", season, it)) {
+			if !add("nba_stats", "leaguegamelog", season, it) {
 				full = false
 			}
 		}
 		for _, m := range []string{"october", "november", "december", "january", "february", "march", "april", "may", "june"} {
-			add(mk("bbref", "schedule", season, m))
+			add("bbref", "schedule", season, m)
 		}
 		dates := map[string]bool{}
 		for gi, g := range sg {
 			if !dates[g.Date] {
 				dates[g.Date] = true
-				add(mk("espn", "scoreboard", season, strings.ReplaceAll(g.Date, "-", "")))
+				add("espn", "scoreboard", season, strings.ReplaceAll(g.Date, "-", ""))
 			}
 			for di, d := range perGame {
 				if opts.MissingEvery > 0 && (gi+di)%opts.MissingEvery == 0 && di == gi%len(perGame) {
@@ -188,19 +187,22 @@ func Plan(opts Options) ([]Object, []model.GameRow, error) {
 				case "bbref":
 					item = g.BBRefID
 				}
-				if !add(mk(d.source, d.dataset, season, item)) {
+				if !add(d.source, d.dataset, season, item) {
 					full = false
 					break
 				}
 			}
 			for r := 0; r < opts.Ranges; r++ {
-				add(mk("nba_stats", "boxscoretraditionalv2_range", season, fmt.Sprintf("%s_%d-%d", g.GameID, r*7200, (r+1)*7200)))
+				add("nba_stats", "boxscoretraditionalv2_range", season, fmt.Sprintf("%s_%d-%d", g.GameID, r*7200, (r+1)*7200))
 			}
 			if len(objs) >= want {
 				full = false
 				break
 			}
 		}
+	}
+	if keyErr != nil {
+		return nil, nil, keyErr
 	}
 	// defects: zero bytes and truncation overwrite the first JSON objects of
 	// the newest season; unknown keys are added.

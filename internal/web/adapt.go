@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -20,7 +21,7 @@ import (
 const momentSyntax = `"Q1".."Q4" or "OT1", "OT2".. then the clock remaining as M:SS or M:SS.t, e.g. "Q3 7:02.4", "OT1 2:00"`
 
 // parseMoment reads "Q3 7:02.4" strictly into (period, clock remaining).
-func parseMoment(s string) (period int, clock pbp.Tenths, err error) {
+func parseMoment(s string) (period int, clock model.Tenths, err error) {
 	f := strings.Fields(s)
 	if len(f) != 2 {
 		return 0, 0, fmt.Errorf("moment %q: want %s", s, momentSyntax)
@@ -62,12 +63,12 @@ func parseMoment(s string) (period int, clock pbp.Tenths, err error) {
 	if sec >= 60 {
 		return 0, 0, bad
 	}
-	clock = pbp.Tenths(m*600 + sec*10)
+	clock = model.Tenths(m*600 + sec*10)
 	if hasTenth {
-		clock += pbp.Tenths(tt[0] - '0')
+		clock += model.Tenths(tt[0] - '0')
 	}
-	if clock > pbp.PeriodLength(period) {
-		return 0, 0, fmt.Errorf("moment %q: clock %s is longer than %s (%s)", s, f[1], periodName(period), clockString(pbp.PeriodLength(period)))
+	if clock > model.PeriodLength(period) {
+		return 0, 0, fmt.Errorf("moment %q: clock %s is longer than %s (%s)", s, f[1], periodName(period), clockString(model.PeriodLength(period)))
 	}
 	return period, clock, nil
 }
@@ -90,7 +91,7 @@ func periodName(p int) string {
 }
 
 // clockString writes tenths as M:SS, or M:SS.t when the tenth is not zero.
-func clockString(t pbp.Tenths) string {
+func clockString(t model.Tenths) string {
 	s := fmt.Sprintf("%d:%02d", int(t)/600, int(t)%600/10)
 	if t%10 != 0 {
 		s += fmt.Sprintf(".%d", int(t)%10)
@@ -100,12 +101,12 @@ func clockString(t pbp.Tenths) string {
 
 // momentOf is the (period, clock) of game time t in a game whose last
 // period is last (the end of a period belongs to it: 2880 s is "Q4 0:00").
-func momentOf(t pbp.Tenths, last int) (int, pbp.Tenths) {
+func momentOf(t model.Tenths, last int) (int, model.Tenths) {
 	p := 1
-	for p < last && t > pbp.PeriodStart(p)+pbp.PeriodLength(p) {
+	for p < last && t > model.PeriodStart(p)+model.PeriodLength(p) {
 		p++
 	}
-	cl := pbp.PeriodStart(p) + pbp.PeriodLength(p) - t
+	cl := model.PeriodStart(p) + model.PeriodLength(p) - t
 	if cl < 0 {
 		cl = 0
 	}

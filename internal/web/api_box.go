@@ -11,6 +11,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -67,7 +68,7 @@ type StatLine struct {
 	PlusMinus     int     `json:"plus_minus"`
 }
 
-func statLine(s pbp.Stats) StatLine {
+func statLine(s model.Stats) StatLine {
 	return StatLine{SecondsPlayed: s.Seconds.Seconds(), Pts: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA,
 		OREB: s.OREB, DREB: s.DREB, REB: s.REB, AST: s.AST, STL: s.STL, BLK: s.BLK, TOV: s.TOV, PF: s.PF, PlusMinus: s.PlusMinus}
 }
@@ -113,21 +114,21 @@ type BoxOut struct {
 	OnCourt         map[string][]OnCourtPlayer `json:"on_court"` // home, away; empty for a window
 }
 
-func sideName(s pbp.Side) string {
+func sideName(s model.Side) string {
 	switch s {
-	case pbp.Home:
+	case model.Home:
 		return "home"
-	case pbp.Away:
+	case model.Away:
 		return "away"
 	}
 	return "none"
 }
 
 // maxElapsed bounds ?elapsed= and window ends: 4 quarters and 10 overtimes.
-var maxElapsed = (pbp.PeriodStart(pbp.MaxPeriod) + pbp.PeriodLength(pbp.MaxPeriod)).Seconds()
+var maxElapsed = (model.PeriodStart(pbp.MaxPeriod) + model.PeriodLength(pbp.MaxPeriod)).Seconds()
 
 // parseEnd reads a window end: a moment or elapsed seconds.
-func parseEnd(name, s string) (pbp.Tenths, error) {
+func parseEnd(name, s string) (model.Tenths, error) {
 	if s == "" {
 		return 0, badParam(name, "empty: want a moment (%s) or elapsed seconds", momentSyntax)
 	}
@@ -136,13 +137,13 @@ func parseEnd(name, s string) (pbp.Tenths, error) {
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxElapsed {
 			return 0, badParam(name, "%q: want a moment (%s) or elapsed seconds from 0 to %g", s, momentSyntax, maxElapsed)
 		}
-		return pbp.Tenths(math.Round(f * 10)), nil
+		return model.Tenths(math.Round(f * 10)), nil
 	}
 	per, cl, err := parseMoment(s)
 	if err != nil {
 		return 0, badParam(name, "%v", err)
 	}
-	return pbp.Elapsed(per, cl), nil
+	return model.Elapsed(per, cl), nil
 }
 
 func (s *Server) apiBox(r *http.Request) (any, error) {
@@ -171,25 +172,25 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	// parse the moment before touching the database: a bad parameter is a
 	// 400 whatever the game
 	var (
-		atT, fromT, toT pbp.Tenths
+		atT, fromT, toT model.Tenths
 		atPer           int
 		event           int
 		err             error
 	)
 	switch {
 	case p.has("at"):
-		var cl pbp.Tenths
+		var cl model.Tenths
 		atPer, cl, err = parseMoment(p.str("at"))
 		if err != nil {
 			return nil, badParam("at", "%v", err)
 		}
-		atT = pbp.Elapsed(atPer, cl)
+		atT = model.Elapsed(atPer, cl)
 	case p.has("elapsed"):
 		f, ok := p.floatIn("elapsed", 0, maxElapsed)
 		if !ok || p.err != nil {
 			return nil, p.err
 		}
-		atT = pbp.Tenths(math.Round(f * 10))
+		atT = model.Tenths(math.Round(f * 10))
 	case p.has("event"):
 		event = p.intIn("event", 0, 0, 1_000_000)
 		if p.err != nil {
@@ -219,11 +220,11 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		return nil, err
 	}
 	last := lastPeriod(c)
-	end := pbp.PeriodStart(last) + pbp.PeriodLength(last)
+	end := model.PeriodStart(last) + model.PeriodLength(last)
 	out := BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append([]string{}, c.Reasons...),
 		OnCourt: map[string][]OnCourtPlayer{"home": {}, "away": {}}}
 	var (
-		b      pbp.Box
+		b      model.Box
 		m      pbp.Moment
 		lineup = true
 	)
@@ -276,7 +277,7 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		c.StateAt(&st, m)
 		b = c.BoxAt(m)
 		if lineup {
-			for _, side := range []pbp.Side{pbp.Home, pbp.Away} {
+			for _, side := range []model.Side{model.Home, model.Away} {
 				for _, pi := range st.On[side] {
 					if pi < 0 {
 						continue
@@ -305,12 +306,12 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	return out, nil
 }
 
-func teamLine(t pbp.TeamLine) TeamBoxLine {
+func teamLine(t model.TeamLine) TeamBoxLine {
 	return TeamBoxLine{TeamID: t.TeamID, Code: t.Code, Side: sideName(t.Side), TeamOREB: t.TeamOREB, TeamDREB: t.TeamDREB, TeamTOV: t.TeamTOV,
 		Poss: t.Possessions, StatLine: statLine(t.Stats)}
 }
 
-func (s *Server) momentOut(kind string, t pbp.Tenths, last int) MomentOut {
+func (s *Server) momentOut(kind string, t model.Tenths, last int) MomentOut {
 	p, cl := momentOf(t, last)
 	return MomentOut{Kind: kind, Label: periodName(p) + " " + clockString(cl), ElapsedSeconds: t.Seconds(), Period: p, ClockSeconds: cl.Seconds()}
 }
@@ -366,7 +367,7 @@ func (s *Server) apiStints(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := func(pid pbp.PlayerID) OnCourtPlayer {
+	name := func(pid model.PlayerID) OnCourtPlayer {
 		if i := c.Index(pid); i >= 0 && c.Players[i].Name != "" {
 			return OnCourtPlayer{PlayerID: string(pid), Name: c.Players[i].Name}
 		}
@@ -380,8 +381,8 @@ func (s *Server) apiStints(r *http.Request) (any, error) {
 			continue
 		}
 		o := StintOut{Side: sideName(st.Side), Period: st.Period, FromElapsedSeconds: st.From.Seconds(), ToElapsedSeconds: st.To.Seconds(),
-			FromClock: clockString(pbp.PeriodStart(st.Period) + pbp.PeriodLength(st.Period) - st.From),
-			ToClock:   clockString(pbp.PeriodStart(st.Period) + pbp.PeriodLength(st.Period) - st.To),
+			FromClock: clockString(model.PeriodStart(st.Period) + model.PeriodLength(st.Period) - st.From),
+			ToClock:   clockString(model.PeriodStart(st.Period) + model.PeriodLength(st.Period) - st.To),
 			Seconds:   (st.To - st.From).Seconds(), Players: []OnCourtPlayer{}, PtsFor: st.PtsFor, PtsAgainst: st.PtsAgainst,
 			PlusMinus: st.PtsFor - st.PtsAgainst}
 		ids := []string{}
@@ -465,8 +466,8 @@ func (s *Server) apiScoreFlow(r *http.Request) (any, error) {
 		FinalElapsedSeconds: c.FinalState().Elapsed.Seconds(), Points: []FlowPoint{}}
 	last := lastPeriod(c)
 	for p := 1; p <= last; p++ {
-		out.Periods = append(out.Periods, Period{Period: p, Label: periodName(p), StartElapsedSeconds: pbp.PeriodStart(p).Seconds(),
-			EndElapsedSeconds: (pbp.PeriodStart(p) + pbp.PeriodLength(p)).Seconds()})
+		out.Periods = append(out.Periods, Period{Period: p, Label: periodName(p), StartElapsedSeconds: model.PeriodStart(p).Seconds(),
+			EndElapsedSeconds: (model.PeriodStart(p) + model.PeriodLength(p)).Seconds()})
 	}
 	// the engine's own score after each scoring event (the same fold as the box)
 	var st pbp.State
@@ -475,7 +476,7 @@ func (s *Server) apiScoreFlow(r *http.Request) (any, error) {
 			continue
 		}
 		c.StateAt(&st, pbp.Moment{Event: i})
-		h, a := int(st.Score[pbp.Home]), int(st.Score[pbp.Away])
+		h, a := int(st.Score[model.Home]), int(st.Score[model.Away])
 		if n := len(out.Points); n > 0 && out.Points[n-1].Home == h && out.Points[n-1].Away == a {
 			continue // the engine did not count it (e.g. a dropped duplicate)
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -272,8 +273,8 @@ func (s *Server) apiGame(r *http.Request) (any, error) {
 	out.DegradedReasons = append(out.DegradedReasons, c.Reasons...)
 	out.FinalElapsedSeconds = c.FinalState().Elapsed.Seconds()
 	for p := 1; p <= lastPeriod(c); p++ {
-		out.Periods = append(out.Periods, Period{Period: p, Label: periodName(p), StartElapsedSeconds: pbp.PeriodStart(p).Seconds(),
-			EndElapsedSeconds: (pbp.PeriodStart(p) + pbp.PeriodLength(p)).Seconds()})
+		out.Periods = append(out.Periods, Period{Period: p, Label: periodName(p), StartElapsedSeconds: model.PeriodStart(p).Seconds(),
+			EndElapsedSeconds: (model.PeriodStart(p) + model.PeriodLength(p)).Seconds()})
 	}
 	return out, nil
 }

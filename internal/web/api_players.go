@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -220,8 +221,8 @@ WHERE pb.player_id = $1 AND pb.scope = 'game'`
 		if out.Name == "" {
 			out.Name = asString(row[25])
 		}
-		side := pbp.Side(asInt(row[3]))
-		g := PlayerGame{GameID: asString(row[0]), Season: asString(row[1]), Date: asString(row[2]), Home: side == pbp.Home,
+		side := model.Side(asInt(row[3]))
+		g := PlayerGame{GameID: asString(row[0]), Season: asString(row[1]), Date: asString(row[2]), Home: side == model.Home,
 			Source: asString(row[6]), Starter: asInt(row[7]) != 0}
 		if g.Home {
 			g.Team, g.Opponent = asString(row[4]), asString(row[5])
@@ -232,7 +233,7 @@ WHERE pb.player_id = $1 AND pb.scope = 'game'`
 		for i := range v {
 			v[i] = int(asInt(row[9+i]))
 		}
-		g.StatLine = StatLine{SecondsPlayed: pbp.Tenths(asInt(row[8])).Seconds(), Pts: v[0], FGM: v[1], FGA: v[2], FG3M: v[3], FG3A: v[4],
+		g.StatLine = StatLine{SecondsPlayed: model.Tenths(asInt(row[8])).Seconds(), Pts: v[0], FGM: v[1], FGA: v[2], FG3M: v[3], FG3A: v[4],
 			FTM: v[5], FTA: v[6], OREB: v[7], DREB: v[8], REB: v[9], AST: v[10], STL: v[11], BLK: v[12], TOV: v[13], PF: v[14], PlusMinus: v[15]}
 		rank := sourceRank(g.Source)
 		if i, ok := best[g.GameID]; ok {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/readonly"
@@ -140,7 +141,7 @@ func seedFixture(t *testing.T, ctx context.Context, s store.Store, dir string) {
 			off.Players[i].AST++
 		}
 	}
-	if _, err := store.UpsertBoxes(ctx, s, []pbp.Box{off}); err != nil {
+	if _, err := store.UpsertBoxes(ctx, s, []model.Box{off}); err != nil {
 		t.Fatal(err)
 	}
 	res, skip, err := derive.VerifyGameStore(ctx, s, fixtureGame, ov, false)

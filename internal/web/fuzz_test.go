@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -20,7 +21,7 @@ func FuzzMomentParam(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		p, cl, err := parseMoment(s)
 		if err == nil {
-			if p < 1 || p > pbp.MaxPeriod || cl < 0 || cl > pbp.PeriodLength(p) {
+			if p < 1 || p > pbp.MaxPeriod || cl < 0 || cl > model.PeriodLength(p) {
 				t.Fatalf("parseMoment(%q) = period %d clock %d: out of range", s, p, cl)
 			}
 			canon := periodName(p) + " " + clockString(cl)

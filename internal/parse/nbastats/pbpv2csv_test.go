@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/pbp"
 )
 
 const csvHeader = "GAME_ID,EVENTNUM,EVENTMSGTYPE,EVENTMSGACTIONTYPE,PERIOD,WCTIMESTRING,PCTIMESTRING,HOMEDESCRIPTION,NEUTRALDESCRIPTION,VISITORDESCRIPTION,SCORE,SCOREMARGIN,PERSON1TYPE,PLAYER1_ID,PLAYER1_NAME,PLAYER1_TEAM_ID,PLAYER1_TEAM_CITY,PLAYER1_TEAM_NICKNAME,PLAYER1_TEAM_ABBREVIATION,PERSON2TYPE,PLAYER2_ID,PLAYER2_NAME,PLAYER2_TEAM_ID,PLAYER2_TEAM_CITY,PLAYER2_TEAM_NICKNAME,PLAYER2_TEAM_ABBREVIATION,PERSON3TYPE,PLAYER3_ID,PLAYER3_NAME,PLAYER3_TEAM_ID,PLAYER3_TEAM_CITY,PLAYER3_TEAM_NICKNAME,PLAYER3_TEAM_ABBREVIATION,VIDEO_AVAILABLE_FLAG\n"
@@ -70,7 +70,7 @@ func TestParsePlayByPlayV2CSV(t *testing.T) {
 	g := res.PBP
 	shot := g.Events[2]
 	if g.Home.ID != "1610612738" || g.Home.Code != "BOS" || g.Away.ID != "1610612755" ||
-		shot.Type != pbp.ShotMade || shot.Points != 2 || shot.Player != "203954" || shot.Side != pbp.Away ||
+		shot.Type != model.ShotMade || shot.Points != 2 || shot.Player != "203954" || shot.Side != model.Away ||
 		shot.ScoreAway != 2 || shot.ScoreHome != 0 || shot.Description != "Embiid 2' Layup, (2 PTS)" {
 		t.Fatalf("teams %+v %+v, shot %+v", g.Home, g.Away, shot)
 	}
