@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/source"
@@ -177,9 +179,19 @@ type adoption struct {
 	archived  bool // kept as an earlier version (a different copy under an older name)
 	copied    bool // written by a server-side copy
 	skipped   *Skipped
+	split     *Report // a many-games playbyplayv2 CSV split into per-game objects
 }
 
 func (a adoption) apply(rep *Report) {
+	if s := a.split; s != nil {
+		rep.Files += s.Files
+		rep.Written += s.Written
+		rep.Unchanged += s.Unchanged
+		rep.Skipped = append(rep.Skipped, s.Skipped...)
+		for k, n := range s.ByDataset {
+			rep.ByDataset[k] += n
+		}
+	}
 	switch {
 	case a.skipped != nil:
 		rep.Skipped = append(rep.Skipped, *a.skipped)
@@ -334,7 +346,56 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 	} else {
 		done[key] = sha
 	}
+	if k.Ext == "csv" && !res.archived {
+		if res.split, err = im.splitBulk(ctx, src, o.Key, origin+"/"+o.Key, sha, body); err != nil {
+			return adoption{}, err
+		}
+	}
 	return res, nil
+}
+
+// splitBulk routes a many-games CSV of the bucket (Kaggle's play_by_play
+// table) through the bulk-archive path: when its header is the
+// playbyplayv2 result set, every game's rows become an
+// archive/playbyplayv2 object (internal/archive, ImportArchive), with the
+// legacy object as provenance. Other CSVs (hoopR's ESPN-based rows, other
+// tables) are kept whole only: nil.
+func (im *Importer) splitBulk(ctx context.Context, src *lake.Lake, key, origin, sha string, head []byte) (*Report, error) {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	if v2Header(string(line)) != "" {
+		return nil, nil
+	}
+	r, err := src.Bucket().NewReader(ctx, key, nil)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", key, err)
+	}
+	defer r.Close()
+	rep := &Report{ByDataset: map[string]int{}}
+	name := path.Base(key)
+	err = archive.WalkReader(ctx, r, archive.CSV, name, archive.Options{}, func(m *archive.Member) error {
+		rep.Files++
+		m.ArchiveSHA256 = sha
+		mk, reason := archiveKey(m)
+		if reason != "" {
+			rep.Skipped = append(rep.Skipped, Skipped{origin + ":" + m.Name, reason})
+			return nil
+		}
+		w, u, err := im.storeMember(ctx, origin, mk, m)
+		switch {
+		case err != nil:
+			return err
+		case w:
+			rep.Written++
+		case u:
+			rep.Unchanged++
+		}
+		rep.ByDataset["archive/playbyplayv2"]++
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import %s: split the many-games CSV: %w", key, err)
+	}
+	return rep, nil
 }
 
 // readHashed returns the object's sha256 and, for JSON objects (or small
@@ -354,7 +415,7 @@ func readHashed(ctx context.Context, l *lake.Lake, o lake.Object, wantBody bool)
 	}
 	defer r.Close()
 	h := sha256.New()
-	head := &headWriter{n: 64}
+	head := &headWriter{n: 4096} // magic numbers, a CSV's header line
 	if _, err := io.Copy(io.MultiWriter(h, head), r); err != nil {
 		return nil, "", err
 	}

@@ -196,7 +196,7 @@ func (im *Importer) storeMember(ctx context.Context, file, key string, m *archiv
 		at = time.Now().UTC()
 	}
 	abs, aerr := filepath.Abs(file)
-	if aerr != nil {
+	if aerr != nil || strings.Contains(file, "://") { // a bucket object's URL
 		abs = file
 	}
 	res, err := im.Lake.Store(ctx, key, m.Data, lake.Meta{Source: "archive", Endpoint: "playbyplayv2",

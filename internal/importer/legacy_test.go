@@ -238,3 +238,56 @@ func TestImportLegacyS3ServerSideCopy(t *testing.T) {
 		t.Fatalf("second import: %s %v", rep2, err)
 	}
 }
+
+// TestImportLegacyKaggleSplit: the Kaggle dump's play_by_play table (a
+// CSV of many games with the playbyplayv2 columns; here three real games of
+// the 2018-19 archive) is adopted whole and routed through the bulk-archive
+// path: one archive/playbyplayv2 object per game, byte-identical to the
+// game's rows, with the legacy object as provenance.
+func TestImportLegacyKaggleSplit(t *testing.T) {
+	t.Parallel()
+	real := realMembers(t, "2018-19", "21800001.csv", "21800003.csv", "41800101.csv")
+	var many bytes.Buffer
+	many.Write(real["21800001.csv"])
+	for _, n := range []string{"21800003.csv", "41800101.csv"} {
+		b := real[n]
+		many.Write(b[bytes.IndexByte(b, '\n')+1:])
+	}
+	src := t.TempDir()
+	p := filepath.Join(src, "kaggle", "basketball", "csv", "play_by_play.csv")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, many.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	im := newImporter(t)
+	im.Profile = layout.NBASimulator
+	ctx := context.Background()
+	rep, err := im.Import(ctx, "file://"+src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written != 4 || rep.ByDataset["kaggle/csv"] != 1 || rep.ByDataset["archive/playbyplayv2"] != 3 || len(rep.Skipped) != 0 {
+		t.Fatalf("import: %s %v", rep, rep.Skipped)
+	}
+	whole, err := im.Lake.Read(ctx, "kaggle/csv/all/play_by_play.csv")
+	if err != nil || !bytes.Equal(whole, many.Bytes()) {
+		t.Fatalf("the whole table: %v", err)
+	}
+	for name, key := range map[string]string{"21800001.csv": "archive/playbyplayv2/2018-19/0021800001.csv",
+		"41800101.csv": "archive/playbyplayv2/2018-19/0041800101.csv"} {
+		got, err := im.Lake.Read(ctx, key)
+		if err != nil || !bytes.Equal(got, real[name]) {
+			t.Fatalf("%s: %v (%d vs %d bytes)", key, err, len(got), len(real[name]))
+		}
+		st, _ := im.Lake.Stat(ctx, key)
+		if !strings.Contains(st.Meta.Origin, "kaggle/basketball/csv/play_by_play.csv:") {
+			t.Errorf("%s: origin %q", key, st.Meta.Origin)
+		}
+	}
+	rep2, err := im.Import(ctx, "file://"+src)
+	if err != nil || rep2.Written != 0 {
+		t.Fatalf("second import: %s %v", rep2, err)
+	}
+}
