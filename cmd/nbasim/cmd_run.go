@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/nbasim/nbasim/internal/collect"
+	"github.com/nbasim/nbasim/internal/fleet"
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/metrics"
 	"github.com/nbasim/nbasim/internal/parse/registry"
 	"github.com/nbasim/nbasim/internal/runloop"
 )
@@ -69,14 +75,58 @@ listed). Watch it with nbasim queue. Guide: docs/run.md.`,
 			}
 			defer cleanup()
 			rec.Preflight = nil
+			cfg := a.Config()
+			client := collect.NewClient(collect.Registry(cfg.Sources), cfg.Sources)
+			m := metrics.New(version, a.RunID())
+			m.InstrumentClient(client)
+			if p, ok := st.(interface{ Pool() *pgxpool.Pool }); ok {
+				// several processes share PostgreSQL: pace every host for
+				// the whole fleet (a 429 or an open breaker slows them all)
+				f, err := fleet.Open(ctx, p.Pool())
+				if err != nil {
+					return fmt.Errorf("run: %w", err)
+				}
+				client.SetFleet(f)
+			}
 			loop, err := runloop.New(ctx, runloop.Options{
-				Config: a.Config(), Lake: lk, Store: st, Log: a.Logger(), RunID: a.RunID(),
-				Reconciler: *rec, Season: season, RetryPermanent: retryPermanent,
+				Config: cfg, Lake: lk, Store: st, Log: a.Logger(), RunID: a.RunID(),
+				Reconciler: *rec, Season: season, RetryPermanent: retryPermanent, Client: client, Observer: m,
 			})
 			if err != nil {
 				return fmt.Errorf("run: %w", err)
 			}
 			defer loop.Close()
+			if addr := cfg.Run.HTTPAddr; addr != "" {
+				srv, err := metrics.Listen(addr, m, func(ctx context.Context) error {
+					_, err := loop.Queue().Counts(ctx)
+					return err
+				})
+				if err != nil {
+					return fmt.Errorf("run: %w", err)
+				}
+				a.Logger().Info("run: serving /metrics, /healthz, /readyz", "addr", srv.Addr())
+				defer func() {
+					sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					defer cancel()
+					_ = srv.Shutdown(sctx)
+				}()
+			}
+			gctx, stopGauges := context.WithCancel(ctx)
+			defer stopGauges()
+			go func() { // the job gauges, from the whole queue (every process)
+				t := time.NewTicker(5 * time.Second)
+				defer t.Stop()
+				for {
+					if c, err := loop.Queue().Counts(gctx); err == nil {
+						m.SetJobCounts(c)
+					}
+					select {
+					case <-gctx.Done():
+						return
+					case <-t.C:
+					}
+				}
+			}()
 			sum, err := loop.Run(ctx, runloop.RunOptions{UntilComplete: untilComplete})
 			if err != nil {
 				return fmt.Errorf("run: %w", err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -37,69 +36,17 @@ const runFullEnv = "NBASIM_TEST_RUN_FULL"
 func seasonServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	data := testutil.RealDataDir(t)
-	rs, err := replay.Load(data, replay.Options{Archives: true})
+	opts := replay.Options{Archives: true}
+	if os.Getenv(runFullEnv) == "" {
+		opts.ScheduleUntil = "2018-10-17"
+	}
+	rs, err := replay.Load(data, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var h http.Handler = rs
-	if os.Getenv(runFullEnv) == "" {
-		h = firstDates(rs, "2018-10-17")
-	}
-	hs := httptest.NewServer(h)
+	hs := httptest.NewServer(rs)
 	t.Cleanup(hs.Close)
 	return hs
-}
-
-// firstDates filters leaguegamelog responses to the rows dated up to last.
-func firstDates(next http.Handler, last string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, "/leaguegamelog") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if rec.Code == http.StatusOK {
-			var doc map[string]any
-			dec := json.NewDecoder(bytes.NewReader(body))
-			dec.UseNumber()
-			if err := dec.Decode(&doc); err == nil {
-				if sets, ok := doc["resultSets"].([]any); ok {
-					for _, s := range sets {
-						m, _ := s.(map[string]any)
-						hdr, _ := m["headers"].([]any)
-						col := -1
-						for i, hd := range hdr {
-							if hd == "GAME_DATE" {
-								col = i
-							}
-						}
-						rows, _ := m["rowSet"].([]any)
-						var keep []any
-						for _, row := range rows {
-							if cells, ok := row.([]any); ok && col >= 0 && col < len(cells) {
-								if d, _ := cells[col].(string); d <= last {
-									keep = append(keep, row)
-								}
-							}
-						}
-						m["rowSet"] = keep
-					}
-				}
-				if b, err := json.Marshal(doc); err == nil {
-					body = b
-				}
-			}
-		}
-		for k, v := range rec.Header() {
-			if k != "Content-Length" {
-				w.Header()[k] = v
-			}
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
-	})
 }
 
 // runEnv is one installation: a config file with its lake and database.

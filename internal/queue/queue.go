@@ -169,6 +169,10 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// migrationLock is the PostgreSQL advisory lock key held while River's
+// migrations run ("nbasimrq").
+const migrationLock int64 = 0x6e6261_73696d7271
+
 // Queue is River on the store's database.
 type Queue struct {
 	dialect store.Dialect
@@ -203,7 +207,20 @@ func OpenWorkers(ctx context.Context, st store.Store, log *slog.Logger, opts *Op
 		if !ok {
 			return nil, errors.New("queue: PostgreSQL store does not expose its pool")
 		}
+		// processes starting together would race on River's first
+		// migration: one at a time, under an advisory lock
+		conn, err := p.Pool().Acquire(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return nil, fmt.Errorf("queue: migration lock: %w", err)
+		}
 		c, err := newClient(ctx, riverpgxv5.New(p.Pool()), rlog, opts)
+		if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock); uerr != nil && err == nil {
+			err = fmt.Errorf("queue: migration unlock: %w", uerr)
+		}
 		if err != nil {
 			return nil, err
 		}
