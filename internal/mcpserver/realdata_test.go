@@ -18,21 +18,7 @@ import (
 // match the running score the provider recorded.
 func TestBoxScoreRealGame(t *testing.T) {
 	t.Parallel()
-	dir := testutil.RealDataDir(t)
-	const gameID = "0021600270"
-	g, err := derive.LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", gameID+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, engines()[0])
-	ctx := context.Background()
-	if _, err := h.fix.Store.Exec(ctx, `INSERT INTO games (game_id, season, season_type, home_team_id, away_team_id, home_code, away_code, status, updated_at)
-VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.ID, g.Away.ID, g.Home.Code, g.Away.Code, store.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.ReplacePlays(ctx, h.fix.Store, gameID, g.Provider, g.Events); err != nil {
-		t.Fatal(err)
-	}
+	h, g, gameID := realGameHarness(t)
 	// The provider's running score at halftime and at the end of regulation.
 	var halfH, halfA, regH, regA int
 	for _, e := range g.Events {
@@ -78,4 +64,27 @@ VALUES ($1, '2016-17', 'regular', $2, $3, $4, $5, 'final', $6)`, gameID, g.Home.
 			t.Errorf("%v: error %v %q; want one with %q", tc.args, r.IsError, errText(r), tc.want)
 		}
 	}
+}
+
+// realGameHarness is a SQLite harness whose store holds one real recorded
+// game, 0021600270 (OKC 126, WAS 115 in overtime on 2016-11-30): its games
+// row and its playbyplayv2 plays.
+func realGameHarness(t *testing.T) (*harness, *model.Game, string) {
+	t.Helper()
+	dir := testutil.RealDataDir(t)
+	const gameID = "0021600270"
+	g, err := derive.LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", gameID+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, engines()[0])
+	ctx := context.Background()
+	if _, err := h.fix.Store.Exec(ctx, `INSERT INTO games (game_id, season, season_type, game_date, home_team_id, away_team_id, home_code, away_code, home_pts, away_pts, status, updated_at)
+VALUES ($1, '2016-17', 'regular', '2016-11-30', $2, $3, $4, $5, 126, 115, 'final', $6)`, gameID, g.Home.ID, g.Away.ID, g.Home.Code, g.Away.Code, store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReplacePlays(ctx, h.fix.Store, gameID, g.Provider, g.Events); err != nil {
+		t.Fatal(err)
+	}
+	return h, g, gameID
 }

@@ -1,15 +1,9 @@
 package mcpserver_test
 
 import (
-	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/nbasim/nbasim/internal/derive"
-	"github.com/nbasim/nbasim/internal/store"
-	"github.com/nbasim/nbasim/internal/testutil"
 )
 
 // TestSimulateTool calls simulate through a real MCP client on a real game
@@ -18,21 +12,7 @@ import (
 // for bad input.
 func TestSimulateTool(t *testing.T) {
 	t.Parallel()
-	dir := testutil.RealDataDir(t)
-	const gameID = "0021600270"
-	g, err := derive.LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", gameID+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, engines()[0])
-	ctx := context.Background()
-	if _, err := h.fix.Store.Exec(ctx, `INSERT INTO games (game_id, season, season_type, game_date, home_team_id, away_team_id, home_code, away_code, home_pts, away_pts, status, updated_at)
-VALUES ($1, '2016-17', 'regular', '2016-11-30', $2, $3, $4, $5, 126, 115, 'final', $6)`, gameID, g.Home.ID, g.Away.ID, g.Home.Code, g.Away.Code, store.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.ReplacePlays(ctx, h.fix.Store, gameID, g.Provider, g.Events); err != nil {
-		t.Fatal(err)
-	}
+	h, _, gameID := realGameHarness(t)
 	cs := h.connect(t)
 	out, r := call(t, cs, "simulate", map[string]any{"game_id": "21600270", "n": 2000, "seed": 4})
 	if r.IsError {
