@@ -184,6 +184,7 @@ func TestRunUntilCompleteSQLite(t *testing.T) {
 	}
 	t.Logf("run --until-complete on SQLite, one process: %s", time.Since(start).Round(time.Millisecond))
 	checkRunSummary(t, out)
+	checkQueueStatus(ctx, t, loop)
 	compareWithReference(ctx, t, hs.URL, loop)
 }
 
@@ -265,6 +266,13 @@ func compareWithReference(ctx context.Context, t *testing.T, base string, loop r
 	t.Helper()
 	ref := newRunEnv(t, base, "")
 	referenceRun(ctx, t, ref)
+	compareEnvs(t, loop, ref)
+}
+
+// compareEnvs compares the lakes (sha256 of every object) and tables
+// (checksums without the "when" columns) of loop and ref.
+func compareEnvs(t *testing.T, loop, ref runEnv) {
+	t.Helper()
 	got, want := lakeHashes(t, loop.lakeDir), lakeHashes(t, ref.lakeDir)
 	if len(want) == 0 {
 		t.Fatal("the reference lake is empty")
@@ -286,6 +294,9 @@ func compareWithReference(ctx context.Context, t *testing.T, base string, loop r
 	}
 	t.Logf("lake: %d objects, identical sha256 each", len(want))
 	gc, wc := tableChecksums(t, loop), tableChecksums(t, ref)
+	for _, tb := range checksumTables {
+		t.Logf("table %-12s %s %s", tb, gc[tb], map[bool]string{true: "equal", false: "DIFFERENT"}[gc[tb] == wc[tb]])
+	}
 	for tb, w := range wc {
 		if gc[tb] != w {
 			t.Errorf("table %s: checksum %s after the loop, %s after fetch+load+verify\n%s", tb, gc[tb], w, rowDiff(t, loop, ref, tb))
@@ -349,4 +360,110 @@ func tableRows(t *testing.T, e runEnv, table string) map[string]int {
 		out[b.String()]++
 	}
 	return out
+}
+
+// TestCompareInstallations compares two installations (config files
+// NBASIM_COMPARE_A and NBASIM_COMPARE_B; skipped without them): the sha256
+// of every lake object and the tables' checksums. scripts/run-season.sh
+// uses it after the full-size runs with real processes.
+func TestCompareInstallations(t *testing.T) {
+	a, b := os.Getenv("NBASIM_COMPARE_A"), os.Getenv("NBASIM_COMPARE_B")
+	if a == "" || b == "" {
+		t.Skip("NBASIM_COMPARE_A and NBASIM_COMPARE_B (config files) not set: nothing to compare")
+	}
+	env := func(path string) runEnv {
+		cfg, _, err := config.Load(config.Options{ConfigPath: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, ok := strings.CutPrefix(cfg.Lake.URL, "file://")
+		if !ok {
+			t.Fatalf("%s: lake %s is not a folder", path, cfg.Lake.URL)
+		}
+		return runEnv{dir: filepath.Dir(path), config: path, lakeDir: dir}
+	}
+	compareEnvs(t, env(a), env(b))
+}
+
+// checkQueueStatus checks `nbasim queue --json` after a completed run:
+// every kind worked, nothing waiting, the permanent failures by class.
+func checkQueueStatus(ctx context.Context, t *testing.T, e runEnv) {
+	t.Helper()
+	out, err := e.nbasim(ctx, t, "queue", "--json")
+	if err != nil {
+		t.Fatalf("queue --json: %v\n%s", err, out)
+	}
+	var s queueStatus
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("queue --json: %v\n%s", err, out)
+	}
+	for _, k := range []string{"fetch/completed", "load/completed", "verify/completed"} {
+		if s.ByKindState[k] == 0 {
+			t.Errorf("queue: no %s job (%v)", k, s.ByKindState)
+		}
+	}
+	if s.Active != 0 || s.Oldest != nil {
+		t.Errorf("queue: %d jobs not finished, oldest %+v", s.Active, s.Oldest)
+	}
+	if s.FailuresByClass["permanent"] == 0 || len(s.RecentPermanent) == 0 {
+		t.Errorf("queue: permanent failures %d, recent %d", s.FailuresByClass["permanent"], len(s.RecentPermanent))
+	}
+}
+
+// TestRunStopsOnSignal starts `nbasim run` (no --until-complete), stops
+// it as SIGTERM does (main's signal context is cancelled) while jobs are in
+// flight, and checks that it exits cleanly within the shutdown timeout and
+// leaves no job running: each finished or went back to the queue.
+func TestRunStopsOnSignal(t *testing.T) {
+	hs := seasonServer(t)
+	e := newRunEnv(t, hs.URL, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var out string
+	go func() {
+		var err error
+		out, err = e.nbasim(ctx, t, "run", "--season", "2018-19", "--json")
+		done <- err
+	}()
+	// wait for work in the lake, then "SIGTERM"
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		if hashes, _ := filepath.Glob(filepath.Join(e.lakeDir, "*", "*", "2018-19", "*")); len(hashes) > 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run wrote nothing in 3 minutes")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stopped := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after the signal: %v\n%s", err, out)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("run did not stop within the shutdown timeout (30 s) and a margin")
+	}
+	t.Logf("stopped %s after the signal", time.Since(stopped).Round(time.Millisecond))
+	var sum runloop.Summary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("run --json: %v\n%s", err, out)
+	}
+	if sum.Stopped != "signal" || sum.Complete {
+		t.Errorf("summary: stopped %q complete %v, want a stop by signal", sum.Stopped, sum.Complete)
+	}
+	for _, c := range sum.Jobs {
+		if c.State == "running" {
+			t.Errorf("%d %s jobs left running after the stop", c.Jobs, c.Kind)
+		}
+	}
+	// a second start finishes the work
+	out2, err := e.nbasim(context.Background(), t, "run", "--until-complete", "--season", "2018-19", "--json")
+	if err != nil {
+		t.Fatalf("second run: %v\n%s", err, out2)
+	}
+	checkRunSummary(t, out2)
 }
