@@ -33,6 +33,7 @@ func newRootCmd() *cobra.Command {
 		newLoadCmd(a),
 		newBoxCmd(a),
 		newVerifyCmd(a),
+		newExportCmd(a),
 		newReconcileCmd(a),
 		newCoverageCmd(a),
 		newSynthCmd(a),
