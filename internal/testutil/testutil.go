@@ -6,6 +6,7 @@ package testutil
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -70,4 +71,24 @@ func service(t testing.TB, env, what string) string {
 		t.Skipf("%s not set: no %s server for this test (run .ci/run to get one); skipping", env, what)
 	}
 	return v
+}
+
+// Chromium returns the path of a headless-capable Chromium (Debian's
+// `chromium`, or NBASIM_TEST_CHROMIUM), or skips (fails under CI=true,
+// where .ci/run.d/40-chromium.sh installs it).
+func Chromium(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("NBASIM_TEST_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no chromium found: CI=true requires the browser that .ci/run.d/40-chromium.sh installs")
+	}
+	t.Skip("no chromium found (apt-get install chromium, or set NBASIM_TEST_CHROMIUM); skipping the browser test")
+	return ""
 }
