@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -45,6 +46,9 @@ func openReadOnly(ctx context.Context, a *app, url string, opts readonly.Options
 	path := firstSet(cfg.Database.SQLitePath, storeopen.DefaultSQLitePath)
 	if p, ok := storeopen.SQLiteURLPath(cfg.Database.URL); ok {
 		path = p
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s: nothing is loaded yet (nbasim import, then nbasim load)", path)
 	}
 	return readonly.OpenSQLite(ctx, path, opts)
 }

@@ -13,14 +13,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/gameref"
 	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
 func newVerifyCmd(a *app) *cobra.Command {
 	var (
 		game, season, data, jsonPath, tablePath, overrides, format string
-		all, save                                                  bool
+		all, save, asJSON                                          bool
 		sources, scores                                            string
 	)
 	cmd := &cobra.Command{
@@ -33,11 +35,18 @@ of cells; C: >= 97%; D: >= 90%; F: below, or the game failed). The report
 gives the share of player-stat cells exact, of games fully exact, of team
 totals exact, of minutes within 1 s, and every difference with its cause.
 
-From the store (--game, --season, --all) the derived boxes (source derived)
-and the results (verify_runs, verify_games, verify_diffs) are stored. With
---data DIR it reads a recorded data folder directly (INDEX_games.csv; with
---season 2018-19, the season archive against the team game log), so the
-figures are reproducible without the lake.
+From the store (--game, --season, --all) verify only reads: the database is
+opened read-only, so it works on a database or from a directory it may not
+write. --save stores the derived boxes (source derived) and the results
+(verify_runs, verify_games, verify_diffs). With --data DIR it reads a
+recorded data folder directly (INDEX_games.csv; with --season 2018-19, the
+season archive against the team game log), so the figures are reproducible
+without the lake.
+
+A check over nothing fails: an unknown game or season, or a store without
+games, exits 1 with a message saying what was not found. --game takes an
+NBA id (0021800001), a short id (21800001), an ESPN id or a
+basketball-reference id.
 
 --scores FILE also checks every selected game's derived final score against a
 reference of final scores, for games (such as a bulk archive's) that have no
@@ -46,8 +55,9 @@ game_info/ folder; their home and away scores are swapped in the source and
 swapped back here). Every game either derives a box or is listed as failed
 with the reason; every miss is listed.`,
 		Example: `  nbasim verify --game 0021800001
-  nbasim verify --season 2018-19 --json verify.json
-  nbasim verify --all --table verify.txt
+  nbasim verify --game 401585607 --json
+  nbasim verify --season 2018-19 --save --json-file verify.json
+  nbasim verify --all --table-file verify.txt
   nbasim verify --data ../shared/data
   nbasim verify --data ../shared/data --season 2018-19
   nbasim verify --season 2014-15 --scores ../shared/data/legacy_pbp/game_info_all.jsonl.gz`,
@@ -65,6 +75,9 @@ with the reason; every miss is listed.`,
 			}
 			if sources != "primary" && sources != "all" {
 				return fmt.Errorf("verify: --sources %q: want primary or all", sources)
+			}
+			if asJSON {
+				format = "json"
 			}
 			if format != "table" && format != "json" {
 				return fmt.Errorf("verify: --format %q: want table or json", format)
@@ -102,22 +115,46 @@ with the reason; every miss is listed.`,
 				scope = "data " + data
 				rep, err = derive.VerifyDir(ctx, data, derive.Options{Overrides: ov, Progress: progress})
 			default:
-				s, serr := a.Store(ctx)
-				if serr != nil {
-					return fmt.Errorf("verify: %w (or use --data DIR)", serr)
+				var q store.Querier
+				if save {
+					s, serr := a.Store(ctx)
+					if serr != nil {
+						return fmt.Errorf("verify: %w (or use --data DIR)", serr)
+					}
+					q = s
+				} else {
+					db, rerr := openReadOnly(ctx, a, "", readonly.Options{AllowPrivileged: true, Timeout: time.Hour})
+					if rerr != nil {
+						return fmt.Errorf("verify: %w (or use --data DIR)", rerr)
+					}
+					defer db.Close()
+					q = readonly.Querier(db)
 				}
 				var ids []string
 				switch {
 				case game != "":
-					scope, ids = "game "+game, []string{game}
+					r, gerr := gameref.Resolve(ctx, q, game)
+					if gerr != nil {
+						return fmt.Errorf("verify: %w", gerr)
+					}
+					if r.Kind != gameref.NBA {
+						fmt.Fprintf(cmd.ErrOrStderr(), "verify: game %s\n", r.Describe())
+					}
+					scope, ids = "game "+r.GameID, []string{r.GameID}
 				default:
 					scope = "all"
 					if season != "" {
 						scope = "season " + season
 					}
-					games, lerr := store.ListGames(ctx, s, season)
+					games, lerr := store.ListGames(ctx, q, season)
 					if lerr != nil {
 						return fmt.Errorf("verify: %w", lerr)
+					}
+					if len(games) == 0 {
+						if season != "" {
+							return fmt.Errorf("verify: season %q: no games of this season in the store (seasons look like 2018-19; nbasim games --season %s lists what is loaded)", season, season)
+						}
+						return errors.New("verify: the store has no games: nothing to verify (nbasim import, then nbasim load)")
 					}
 					for _, g := range games {
 						ids = append(ids, g.GameID)
@@ -135,7 +172,7 @@ with the reason; every miss is listed.`,
 					if cerr := ctx.Err(); cerr != nil {
 						return cerr
 					}
-					res, skip, verr := derive.VerifyGameStore(ctx, s, id, ov, sources == "all")
+					res, skip, verr := derive.VerifyGameStore(ctx, q, id, ov, sources == "all", save)
 					if verr != nil {
 						return fmt.Errorf("verify: game %s: %w", id, verr)
 					}
@@ -145,12 +182,18 @@ with the reason; every miss is listed.`,
 					rep.Games = append(rep.Games, res...)
 					if srep != nil {
 						fs, ok := ref[id]
-						srep.Add(derive.VerifyScoreStore(ctx, s, id, ov, fs, ok))
+						srep.Add(derive.VerifyScoreStore(ctx, q, id, ov, fs, ok))
 					}
 					progress(i+1, len(ids))
 				}
 				rep.Summarize()
-				save = true
+				if len(rep.Games) == 0 && srep == nil {
+					reason := "no game had both play-by-play and an official box"
+					if len(rep.Skipped) > 0 {
+						reason = rep.Skipped[0]
+					}
+					return fmt.Errorf("verify: %s: nothing was verified (%s)", scope, reason)
+				}
 			}
 			if err != nil {
 				return fmt.Errorf("verify: %w", err)
@@ -207,11 +250,12 @@ with the reason; every miss is listed.`,
 	f.StringVar(&season, "season", "", "verify a season (from the store; with --data, the 2018-19 archive)")
 	f.BoolVar(&all, "all", false, "verify every game in the store")
 	f.StringVar(&data, "data", "", "verify a recorded data folder (INDEX_games.csv) instead of the store")
-	f.StringVar(&jsonPath, "json", "", "also write the report as JSON to this file")
-	f.StringVar(&tablePath, "table", "", "also write the readable report to this file")
+	f.StringVar(&jsonPath, "json-file", "", "also write the report as JSON to this file")
+	f.StringVar(&tablePath, "table-file", "", "also write the readable report to this file")
 	f.StringVar(&format, "format", "table", "stdout: table or json")
+	f.BoolVar(&asJSON, "json", false, "print JSON (the same as --format json)")
 	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
-	f.BoolVar(&save, "save", false, "with --data: store the results too")
+	f.BoolVar(&save, "save", false, "store the derived boxes and the results (verify_runs, verify_games, verify_diffs); without it verify only reads")
 	f.StringVar(&scores, "scores", "", "also check derived final scores against this reference (legacy_pbp game_info_all.jsonl.gz or a game_info/ folder)")
 	f.StringVar(&sources, "sources", "primary", "official boxes to compare with: primary (the preferred one a game has) or all")
 	return cmd

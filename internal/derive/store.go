@@ -153,10 +153,10 @@ func officialRank(source string) int {
 }
 
 // VerifyGameStore derives a game from the store's plays, stores the derived
-// box, and compares it with its primary official box (every official box
-// when all is set). A game without plays or without an official box is not
-// verified: skip says why.
-func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all bool) (res []GameResult, skip string, err error) {
+// box when save is set, and compares it with its primary official box
+// (every official box when all is set). A game without plays or without an
+// official box is not verified: skip says why.
+func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all, save bool) (res []GameResult, skip string, err error) {
 	officials, err := OfficialBoxes(ctx, q, gameID)
 	if err != nil {
 		return nil, "", err
@@ -192,8 +192,10 @@ func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pb
 	}()
 	c := pbp.Compile(g, ov)
 	d := c.Final()
-	if err := SaveDerived(ctx, q, d); err != nil {
-		return nil, "", err
+	if save {
+		if err := SaveDerived(ctx, q, d); err != nil {
+			return nil, "", err
+		}
 	}
 	for _, o := range officials {
 		r := Compare(d, o, ConventionFor(o.Source), c)

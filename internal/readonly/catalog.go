@@ -23,6 +23,9 @@ type ColumnInfo struct {
 	Type     string  `json:"type"`
 	Nullable bool    `json:"nullable"`
 	Default  *string `json:"default,omitempty"`
+	// Comment documents the column: COMMENT ON COLUMN in PostgreSQL, the
+	// column_docs catalog in SQLite (migration 0012).
+	Comment string `json:"comment,omitempty"`
 }
 
 // Index describes an index.
@@ -180,6 +183,16 @@ func (db *DB) describeSQLite(ctx context.Context, table string) (*TableInfo, err
 	if err != nil {
 		return nil, err
 	}
+	docs := map[string]string{}
+	if has, _ := db.rows(ctx, `SELECT 1 FROM sqlite_schema WHERE name = 'column_docs'`); len(has) > 0 {
+		ds, err := db.rows(ctx, `SELECT column_name, doc FROM column_docs WHERE table_name = $1`, table)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			docs[str(d[0])] = str(d[1])
+		}
+	}
 	type pkcol struct {
 		pos  int64
 		name string
@@ -187,6 +200,7 @@ func (db *DB) describeSQLite(ctx context.Context, table string) (*TableInfo, err
 	var pks []pkcol
 	for _, c := range cols {
 		ci := ColumnInfo{Name: str(c[0]), Type: str(c[1]), Nullable: !truthy(c[2])}
+		ci.Comment = docs[ci.Name]
 		if c[3] != nil {
 			d := str(c[3])
 			ci.Default = &d
@@ -256,7 +270,8 @@ WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r','p',
 	}
 	oid, _ := i64(rs[0][0])
 	ti := &TableInfo{Name: table, Kind: pgKind(str(rs[0][1])), PrimaryKey: []string{}, Indexes: []Index{}, ForeignKeys: []ForeignKey{}}
-	cols, err := db.rows(ctx, `SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+	cols, err := db.rows(ctx, `SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+  col_description(a.attrelid, a.attnum)
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = $1::int8::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, oid)
 	if err != nil {
@@ -267,6 +282,9 @@ WHERE a.attrelid = $1::int8::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER B
 		if c[3] != nil {
 			d := str(c[3])
 			ci.Default = &d
+		}
+		if c[4] != nil {
+			ci.Comment = str(c[4])
 		}
 		ti.Columns = append(ti.Columns, ci)
 	}
