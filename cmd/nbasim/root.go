@@ -32,6 +32,8 @@ func newRootCmd() *cobra.Command {
 		newReplayServerCmd(a),
 		newLoadCmd(a),
 		newBoxCmd(a),
+		newGamesCmd(a),
+		newPlayersCmd(a),
 		newVerifyCmd(a),
 		newExportCmd(a),
 		newReconcileCmd(a),

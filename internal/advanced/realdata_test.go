@@ -48,7 +48,7 @@ func loaded(t *testing.T, engine string) (store.Store, *readonly.DB) {
 		if _, err := st.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ro, err = readonly.OpenPostgres(ctx, u, readonly.Options{})
+		ro, err = readonly.OpenPostgres(ctx, u, readonly.Options{AllowPrivileged: true}) // the test server's superuser
 	} else {
 		path := filepath.Join(t.TempDir(), "nbasim.db")
 		if st, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
