@@ -172,4 +172,3 @@ func describeFilter(f map[string]string) string {
 	}
 	return strings.Join(parts, " ")
 }
-

@@ -80,8 +80,8 @@ func New(opts Options) (*Server, error) {
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
 		&mcp.ServerOptions{
 			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +
-				"Query the canonical views player_games and team_games (one row per player-game and team-game, "+
-				"advanced stats), not player_box/team_box (every source's line); read the resource "+GuideURI+
+				"Query the canonical views player_games and team_games (one row per player-game and team-game, " +
+				"advanced stats), not player_box/team_box (every source's line); read the resource " + GuideURI +
 				" or the prompt how_to_query first. describe_table documents every column; query runs one SELECT per call.",
 			Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}, Resources: &mcp.ResourceCapabilities{}, Prompts: &mcp.PromptCapabilities{}},
 			SchemaCache:  mcp.NewSchemaCache(),
