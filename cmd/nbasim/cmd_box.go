@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -25,7 +25,7 @@ func newBoxCmd(a *app) *cobra.Command {
 		elapsed                               string
 		event                                 int
 		rng                                   []string
-		save, stints                          bool
+		save, stints, asJSON                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "box GAME_ID",
@@ -57,6 +57,9 @@ summary).`,
 			}
 			if set > 1 {
 				return errors.New("box: use one of --at, --elapsed, --event, --range")
+			}
+			if asJSON {
+				format = "json"
 			}
 			switch format {
 			case "table", "json", "csv":
@@ -118,6 +121,7 @@ summary).`,
 				}
 				t := m.Elapsed()
 				out.Moment = m.String()
+				out.at = &t
 				out.Box = c.BoxAt(pbp.AtElapsed(t))
 				out.lineupAt(c, pbp.AtElapsed(t))
 			case cmd.Flags().Changed("elapsed"):
@@ -129,6 +133,7 @@ summary).`,
 					return fmt.Errorf("box: --elapsed: %w", err)
 				}
 				out.Moment = moment.FromElapsed(t, last).String()
+				out.at = &t
 				out.Box = c.BoxAt(pbp.AtElapsed(t))
 				out.lineupAt(c, pbp.AtElapsed(t))
 			case cmd.Flags().Changed("event"):
@@ -142,7 +147,9 @@ summary).`,
 					return fmt.Errorf("box: game %s has no event number %d", gameID, event)
 				}
 				e := c.Events[idx]
-				out.Moment = fmt.Sprintf("after event %d (period %d %s): %s", event, e.Period, e.Clock, e.Description)
+				out.Moment = fmt.Sprintf("after event %d (%s): %s", event, moment.Moment{Period: e.Period, Clock: e.Clock}, e.Description)
+				el := e.Elapsed
+				out.at = &el
 				out.Box = c.BoxAt(pbp.Moment{Event: idx})
 				out.lineupAt(c, pbp.Moment{Event: idx})
 			case cmd.Flags().Changed("range"):
@@ -169,6 +176,8 @@ summary).`,
 			default:
 				out.Moment = "final"
 				out.Box = c.Final()
+				end := c.FinalState().Elapsed
+				out.at = &end
 				out.lineupAt(c, pbp.AtElapsed(c.FinalState().Elapsed))
 			}
 			if save {
@@ -183,9 +192,7 @@ summary).`,
 			w := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
+				return writeJSON(w, out.json())
 			case "csv":
 				return writeBoxCSV(w, out.Box)
 			}
@@ -200,6 +207,7 @@ summary).`,
 	f.StringVar(&file, "file", "", "read the play-by-play from this raw provider file instead of the store")
 	f.StringVar(&provider, "provider", "", "play-by-play provider in the store (default: the preferred one the store holds)")
 	f.StringVar(&format, "format", "table", "output: table, json or csv")
+	f.BoolVar(&asJSON, "json", false, "print JSON (the same as --format json)")
 	f.StringVar(&overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
 	f.BoolVar(&save, "save", false, "also store the derived box (source derived)")
 	f.BoolVar(&stints, "stints", false, "list the game's stints (each five-man unit's stretch on the court, with points for and against) instead of a box")
@@ -224,16 +232,17 @@ func gameHeader(gameID string, r *gameref.Resolved) string {
 	return r.Describe()
 }
 
+// boxOutput is what box computed; its JSON form is boxJSON.
 type boxOutput struct {
-	GameID   string         `json:"game_id"`
-	Game     string         `json:"game"` // the game the id resolved to, in words
-	Provider string         `json:"provider"`
-	Moment   string         `json:"moment"`
-	Degraded bool           `json:"degraded,omitempty"`
-	Reasons  []string       `json:"degraded_reasons,omitempty"`
-	OnCourt  [2][]string    `json:"on_court,omitempty"` // home, away
-	Box      model.Box      `json:"box"`
-	Extra    map[string]any `json:"-"`
+	GameID   string
+	Game     string // the game the id resolved to, in words
+	Provider string
+	Moment   string
+	Degraded bool
+	Reasons  []string
+	OnCourt  [2][]string // home, away
+	Box      model.Box
+	at       *model.Tenths // the moment's elapsed game time, when the box is at a moment
 }
 
 func (o *boxOutput) lineupAt(c *pbp.Compiled, m pbp.Moment) {
@@ -353,14 +362,16 @@ func writeBoxCSV(w io.Writer, b model.Box) error {
 }
 
 type stintOut struct {
-	Side       string   `json:"side"`
-	Period     int      `json:"period"`
-	From       string   `json:"from"` // clock remaining in the period
-	To         string   `json:"to"`
-	Seconds    float64  `json:"seconds"`
-	Players    []string `json:"players"`
-	PtsFor     int      `json:"pts_for"`
-	PtsAgainst int      `json:"pts_against"`
+	Side               string   `json:"side"`
+	Period             int      `json:"period"`
+	FromClock          string   `json:"from_clock"` // clock remaining in the period
+	ToClock            string   `json:"to_clock"`
+	FromElapsedSeconds float64  `json:"from_elapsed_seconds"`
+	ToElapsedSeconds   float64  `json:"to_elapsed_seconds"`
+	DurationSeconds    float64  `json:"duration_seconds"`
+	Players            []string `json:"players"`
+	PtsFor             int      `json:"pts_for"`
+	PtsAgainst         int      `json:"pts_against"`
 }
 
 func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
@@ -373,10 +384,11 @@ func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
 	clock := func(p int, t model.Tenths) string {
 		return (model.PeriodStart(p) + model.PeriodLength(p) - t).String()
 	}
-	var out []stintOut
+	out := []stintOut{}
 	for _, st := range c.Stints() {
-		o := stintOut{Side: st.Side.String(), Period: st.Period, From: clock(st.Period, st.From), To: clock(st.Period, st.To),
-			Seconds: (st.To - st.From).Seconds(), PtsFor: st.PtsFor, PtsAgainst: st.PtsAgainst}
+		o := stintOut{Side: st.Side.String(), Period: st.Period, FromClock: clock(st.Period, st.From), ToClock: clock(st.Period, st.To),
+			FromElapsedSeconds: st.From.Seconds(), ToElapsedSeconds: st.To.Seconds(),
+			DurationSeconds: (st.To - st.From).Seconds(), PtsFor: st.PtsFor, PtsAgainst: st.PtsAgainst, Players: []string{}}
 		for _, p := range st.Players {
 			if p != "" {
 				o.Players = append(o.Players, name(p))
@@ -386,14 +398,12 @@ func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, out)
 	case "csv":
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"side", "period", "from", "to", "seconds", "players", "pts_for", "pts_against"})
+		_ = cw.Write([]string{"side", "period", "from_clock", "to_clock", "duration_seconds", "players", "pts_for", "pts_against"})
 		for _, o := range out {
-			_ = cw.Write([]string{o.Side, strconv.Itoa(o.Period), o.From, o.To, strconv.FormatFloat(o.Seconds, 'f', 1, 64),
+			_ = cw.Write([]string{o.Side, strconv.Itoa(o.Period), o.FromClock, o.ToClock, strconv.FormatFloat(o.DurationSeconds, 'f', 1, 64),
 				strings.Join(o.Players, ";"), strconv.Itoa(o.PtsFor), strconv.Itoa(o.PtsAgainst)})
 		}
 		cw.Flush()
@@ -402,7 +412,7 @@ func writeStints(w io.Writer, c *pbp.Compiled, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SIDE\tPER\tFROM\tTO\tMIN\tFOR\tAGN\t+/-\tPLAYERS")
 	for _, o := range out {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%+d\t%s\n", o.Side, o.Period, o.From, o.To, mmss(model.Tenths(o.Seconds*10)),
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%+d\t%s\n", o.Side, o.Period, o.FromClock, o.ToClock, mmss(model.Tenths(math.Round(o.DurationSeconds*10))),
 			o.PtsFor, o.PtsAgainst, o.PtsFor-o.PtsAgainst, strings.Join(o.Players, ", "))
 	}
 	return tw.Flush()

@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/derive"
-	"github.com/nbasim/nbasim/internal/model"
-	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -58,11 +57,7 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("box --at: exit %d: %s", code, errOut)
 	}
-	var got struct {
-		Moment  string
-		OnCourt [2][]string `json:"on_court"`
-		Box     model.Box
-	}
+	var got boxJSON
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("box json: %v\n%s", err, out)
 	}
@@ -70,21 +65,22 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at, _ := pbp.ParseMoment("Q3 7:02.4")
+	m, _ := moment.Parse("Q3 7:02.4")
+	at := m.Elapsed()
 	home, away := 0, 0
 	for _, e := range g.Events {
 		if e.Elapsed <= at && e.ScoreHome >= 0 {
 			home, away = e.ScoreHome, e.ScoreAway
 		}
 	}
-	if got.Box.Home.PTS != home || got.Box.Away.PTS != away {
-		t.Errorf("score at Q3 7:02.4: %d-%d, feed says %d-%d", got.Box.Home.PTS, got.Box.Away.PTS, home, away)
+	if got.Home.PTS != home || got.Away.PTS != away {
+		t.Errorf("score at Q3 7:02.4: %d-%d, feed says %d-%d", got.Home.PTS, got.Away.PTS, home, away)
 	}
-	if len(got.OnCourt[0]) != 5 || len(got.OnCourt[1]) != 5 {
-		t.Errorf("on court: %v", got.OnCourt)
+	if len(got.Home.OnCourt) != 5 || len(got.Away.OnCourt) != 5 {
+		t.Errorf("on court: %v %v", got.Home.OnCourt, got.Away.OnCourt)
 	}
-	if got.Box.Home.Seconds != at || got.Box.Away.Seconds != at {
-		t.Errorf("team seconds %d/%d at %d", got.Box.Home.Seconds, got.Box.Away.Seconds, at)
+	if got.Home.SecondsPlayed != at.Seconds() || got.Away.SecondsPlayed != at.Seconds() || got.ElapsedSeconds == nil || *got.ElapsedSeconds != 1737.6 {
+		t.Errorf("team seconds %v/%v at %v (elapsed_seconds %v)", got.Home.SecondsPlayed, got.Away.SecondsPlayed, at.Seconds(), got.ElapsedSeconds)
 	}
 
 	// --elapsed names the same moment
@@ -92,11 +88,11 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("box --elapsed: exit %d", code)
 	}
-	var got2 struct{ Box model.Box }
+	var got2 boxJSON
 	if err := json.Unmarshal([]byte(out2), &got2); err != nil {
 		t.Fatal(err)
 	}
-	if got2.Box.Home.Stats != got.Box.Home.Stats {
+	if got2.Home.statsJSON != got.Home.statsJSON {
 		t.Errorf("--elapsed 1737.6 and --at \"Q3 7:02.4\" differ")
 	}
 
@@ -109,17 +105,13 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 
 	// stints: each side's stints cover the 48 minutes once
 	out, _, code = runBox(t, bin, "box", "0021800001", "--file", file, "--stints", "--format", "json")
-	var sts []struct {
-		Side    string
-		Seconds float64
-		Players []string
-	}
+	var sts []stintOut
 	if err := json.Unmarshal([]byte(out), &sts); code != 0 || err != nil || len(sts) < 20 {
 		t.Fatalf("stints: exit %d, %v, %d stints", code, err, len(sts))
 	}
 	cover := map[string]float64{}
 	for _, st := range sts {
-		cover[st.Side] += st.Seconds
+		cover[st.Side] += st.DurationSeconds
 		if len(st.Players) != 5 {
 			t.Errorf("stint with %d players", len(st.Players))
 		}
@@ -148,6 +140,11 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	}{
 		{[]string{"--at", "Q3 7:02.4", "--event", "3"}, "one of"},
 		{[]string{"--at", "Q9x 1:00"}, "moment"},
+		{[]string{"--at", "Q3 7:02:30"}, `bad clock "7:02:30"`},
+		{[]string{"--at", "OT1 2:00"}, "game 0021800001 has no OT1: its last period is Q4"},
+		{[]string{"--elapsed", "2900"}, "end of its last period Q4"},
+		{[]string{"--elapsed", "1e3"}, "elapsed"},
+		{[]string{"--range", "Q4 1:00", "--range", "OT1 4:00"}, "last period Q4"},
 		{[]string{"--event", "999999"}, "no event number"},
 		{[]string{"--range", "Q2 6:00"}, "START and END"},
 		{[]string{"--format", "xml"}, "--format"},
@@ -161,7 +158,7 @@ func TestBoxAndVerifyCommands(t *testing.T) {
 	// verify --data: JSON and table reports
 	js := filepath.Join(t.TempDir(), "verify.json")
 	tab := filepath.Join(t.TempDir(), "verify.txt")
-	out, errOut, code = runBox(t, bin, "verify", "--data", dir, "--json", js, "--table", tab)
+	out, errOut, code = runBox(t, bin, "verify", "--data", dir, "--json-file", js, "--table-file", tab)
 	if code != 0 {
 		t.Fatalf("verify --data: exit %d: %s", code, errOut)
 	}

@@ -59,18 +59,8 @@ func (s *Server) compileAt(game *model.Game, t model.Tenths) (b model.Box, c *pb
 	return c.BoxAt(pbp.AtElapsed(t)), c, nil
 }
 
-func sideName(s model.Side) string {
-	switch s {
-	case model.Home:
-		return "home"
-	case model.Away:
-		return "away"
-	}
-	return ""
-}
-
 func line(id, name string, side model.Side, starter bool, st model.Stats) []any {
-	return []any{id, name, sideName(side), starter, float64(int(st.Seconds)/6) / 100,
+	return []any{id, name, side.String(), starter, float64(int(st.Seconds)/6) / 100,
 		st.PTS, st.REB, st.AST, st.STL, st.BLK, st.TOV, st.PF,
 		st.FGM, st.FGA, st.FG3M, st.FG3A, st.FTM, st.FTA, st.OREB, st.DREB, st.PlusMinus}
 }
