@@ -99,7 +99,7 @@ Exits 1 with a message when nothing matches.`,
 				add(d.cond, d.val)
 				filter[d.flag] = d.val
 			}
-			db, err := a.OpenReadOnly(ctx, "", readonly.Options{AllowPrivileged: true})
+			db, err := openReadOnly(ctx, a, "", readonly.Options{AllowPrivileged: true})
 			if err != nil {
 				return fmt.Errorf("games: %w", err)
 			}

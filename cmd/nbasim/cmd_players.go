@@ -56,7 +56,7 @@ seasons, teams and games played. Reads only; exits 1 when nobody matches.`,
 			if want == "" {
 				return errors.New("players: give a name (or part of one) to look for")
 			}
-			db, err := a.OpenReadOnly(ctx, "", readonly.Options{AllowPrivileged: true})
+			db, err := openReadOnly(ctx, a, "", readonly.Options{AllowPrivileged: true})
 			if err != nil {
 				return fmt.Errorf("players: %w", err)
 			}
