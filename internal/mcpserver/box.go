@@ -21,11 +21,11 @@ import (
 
 // BoxIn selects a game and, optionally, a moment.
 type BoxIn struct {
-	GameID         string   `json:"game_id" jsonschema:"an NBA id (0021800001), a short id (21800001), an ESPN id (401585607) or a basketball-reference id (201810160BOS)"`
+	GameID         string   `json:"game_id" jsonschema:"NBA (0021800001), short (21800001), ESPN or bbref id"`
 	Source         string   `json:"source,omitempty" jsonschema:"stored box source (default: an official one, else derived)"`
-	Moment         string   `json:"moment,omitempty" jsonschema:"box at this moment: Q1-Q4 or OT1.. and the clock remaining, e.g. Q3 7:02.4"`
+	Moment         string   `json:"moment,omitempty" jsonschema:"box at a moment: Q3 7:02.4, OT1 2:00"`
 	Period         int      `json:"period,omitempty" jsonschema:"with clock: box at that moment (5 = OT1)"`
-	Clock          string   `json:"clock,omitempty" jsonschema:"time remaining in the period, M:SS or M:SS.t"`
+	Clock          string   `json:"clock,omitempty" jsonschema:"time remaining in the period, M:SS(.t)"`
 	ElapsedSeconds *float64 `json:"elapsed_seconds,omitempty" jsonschema:"box after this much game time"`
 }
 
@@ -36,7 +36,7 @@ var BoxColumns = []string{"id", "name", "side", "starter", "min", "pts", "reb", 
 // BoxOut is a box score: columns once, lines as arrays.
 type BoxOut struct {
 	GameID    string   `json:"game_id"`
-	Game      string   `json:"game" jsonschema:"the game the id resolved to, in words"`
+	Game      string   `json:"game" jsonschema:"the game the id resolved to"`
 	Source    string   `json:"source" jsonschema:"stored source, or derived:<plays provider> when computed"`
 	Moment    string   `json:"moment" jsonschema:"final, or the game time of the box"`
 	Columns   []string `json:"columns"`
