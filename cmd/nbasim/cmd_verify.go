@@ -172,7 +172,7 @@ with the reason; every miss is listed.`,
 					if cerr := ctx.Err(); cerr != nil {
 						return cerr
 					}
-					res, skip, verr := derive.VerifyGameStore(ctx, q, id, ov, sources == "all", save)
+					res, skip, verr := derive.VerifyGame(ctx, q, id, ov, sources == "all", save)
 					if verr != nil {
 						return fmt.Errorf("verify: game %s: %w", id, verr)
 					}

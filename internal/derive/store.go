@@ -153,10 +153,16 @@ func officialRank(source string) int {
 }
 
 // VerifyGameStore derives a game from the store's plays, stores the derived
-// box when save is set, and compares it with its primary official box
-// (every official box when all is set). A game without plays or without an
-// official box is not verified: skip says why.
-func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all, save bool) (res []GameResult, skip string, err error) {
+// box, and compares it with its primary official box (every official box
+// when all is set). A game without plays or without an official box is not
+// verified: skip says why.
+func VerifyGameStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all bool) (res []GameResult, skip string, err error) {
+	return VerifyGame(ctx, q, gameID, ov, all, true)
+}
+
+// VerifyGame is VerifyGameStore that stores the derived box only when save
+// is set: nbasim verify reads by default.
+func VerifyGame(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, all, save bool) (res []GameResult, skip string, err error) {
 	officials, err := OfficialBoxes(ctx, q, gameID)
 	if err != nil {
 		return nil, "", err

@@ -45,7 +45,7 @@ func TestVerifyThroughStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			started := time.Now()
-			results, skip, err := VerifyGameStore(ctx, s, id, nil, true, true)
+			results, skip, err := VerifyGameStore(ctx, s, id, nil, true)
 			if err != nil {
 				t.Fatal(err)
 			}

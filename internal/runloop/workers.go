@@ -353,7 +353,7 @@ func (w *verifyWorker) Work(ctx context.Context, job *river.Job[queue.VerifyArgs
 	start := time.Now()
 	l.obs.JobStarted(queue.KindVerify, "")
 	defer func() { l.obs.JobFinished(queue.KindVerify, "", outcome(err), time.Since(start)) }()
-	res, skip, err := derive.VerifyGameStore(ctx, l.store, g.GameID, l.overrides, false, true)
+	res, skip, err := derive.VerifyGameStore(ctx, l.store, g.GameID, l.overrides, false)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", g.GameID, err)
 	}
