@@ -63,6 +63,44 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 	}); err != nil {
 		return err
 	}
+	return im.importObjects(ctx, src, u, objs, rep, true)
+}
+
+// ImportKeys adopts the listed keys of the bucket at u (an import task
+// planned by reconciliation: internal/queue kind "import"), as Import
+// adopts a whole bucket. A key no longer there is reported as not adopted.
+func (im *Importer) ImportKeys(ctx context.Context, u string, keys []string) (*Report, error) {
+	start := time.Now()
+	rep := &Report{ByDataset: map[string]int{}}
+	im.progress = progress{log: im.log(), last: time.Now()}
+	src, err := lake.Open(ctx, u, im.SourcePrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	var objs []lake.Object
+	for _, k := range keys {
+		o, err := src.Stat(ctx, k)
+		if errors.Is(err, lake.ErrNotFound) {
+			rep.Files++
+			rep.Skipped = append(rep.Skipped, Skipped{k, "no longer in the bucket"})
+			continue
+		}
+		if err != nil {
+			return rep, err
+		}
+		o.ETag = strings.Trim(o.ETag, `"`) // as listings give it
+		objs = append(objs, o)
+	}
+	err = im.importObjects(ctx, src, u, objs, rep, false)
+	rep.Elapsed = time.Since(start)
+	return rep, err
+}
+
+// importObjects adopts objs of the bucket src (opened from u). With
+// listDest the destination lake is listed first (worth it for a whole
+// bucket); without, each object's key is looked up.
+func (im *Importer) importObjects(ctx context.Context, src *lake.Lake, u string, objs []lake.Object, rep *Report, listDest bool) error {
 	prof := im.Profile
 	if prof == nil {
 		sample := make([]string, 0, 1000)
@@ -104,9 +142,12 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 		}
 		groups[g] = append(groups[g], bucketObject{Object: o, key: k, rank: layout.LegacyRank(o.Key), group: g})
 	}
-	known, err := listKnown(ctx, im.Lake)
-	if err != nil {
-		return err
+	var known *known
+	if listDest {
+		var err error
+		if known, err = listKnown(ctx, im.Lake); err != nil {
+			return err
+		}
 	}
 	origin := strings.TrimSuffix(lake.Redact(u), "/")
 	if i := strings.Index(origin, "?"); i >= 0 {
@@ -237,6 +278,12 @@ func listKnown(ctx context.Context, l *lake.Lake) (*known, error) {
 	return k, nil
 }
 
+// listed reports whether key was listed (with or without an ETag).
+func (k *known) listed(key string) bool {
+	_, ok := k.current[key]
+	return ok
+}
+
 // has reports whether an object with etag is at key or among its earlier
 // versions.
 func (k *known) has(key, etag string) bool {
@@ -258,7 +305,7 @@ func (k *known) has(key, etag string) bool {
 // done holds the keys this import wrote for the object's game so far (with
 // their sha256), which the listing before the import cannot know.
 func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o bucketObject, kn *known, done map[string]string) (adoption, error) {
-	if kn.has(o.key.String(), o.ETag) {
+	if kn != nil && kn.has(o.key.String(), o.ETag) {
 		return adoption{dataset: o.key.Source + "/" + o.key.Dataset, unchanged: true}, nil
 	}
 	body, sha, err := readHashed(ctx, src, o.Object, o.key.Ext == "json")
@@ -281,7 +328,7 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 	exists := false
 	if sha0, ok := done[key]; ok {
 		cur.Meta.SHA256, exists = sha0, true
-	} else if _, listed := kn.current[key]; listed || len(kn.history[key]) > 0 {
+	} else if kn == nil || kn.current[key] != "" || len(kn.history[key]) > 0 || kn.listed(key) {
 		cur, err = im.Lake.Stat(ctx, key)
 		exists = err == nil
 		if err != nil && !errors.Is(err, lake.ErrNotFound) {

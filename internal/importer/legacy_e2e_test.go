@@ -88,7 +88,7 @@ func TestLegacyBucketEndToEnd(t *testing.T) {
 		t.Fatalf("copies %+v: want identical ones (by size and ETag) and different ones", c)
 	}
 	planned := 0
-	for _, tk := range reconcile.ImportTasks(scanL) {
+	for _, tk := range reconcile.ImportTasks(scanL, u) {
 		planned += tk.Count
 	}
 	data := int(scanL.Kept - scanL.UnknownCount - scanL.NotDataCount())

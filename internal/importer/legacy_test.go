@@ -291,3 +291,39 @@ func TestImportLegacyKaggleSplit(t *testing.T) {
 		t.Fatalf("second import: %s %v", rep2, err)
 	}
 }
+
+// TestImportKeys: an import task adopts the keys it lists, and only them;
+// a key gone from the bucket is reported; a rerun writes nothing.
+func TestImportKeys(t *testing.T) {
+	t.Parallel()
+	data := testutil.RealDataDir(t)
+	src := t.TempDir()
+	for _, tc := range legacyCases[:2] {
+		b, err := os.ReadFile(filepath.Join(data, tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(src, filepath.FromSlash(tc.legacy))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im := newImporter(t)
+	im.Profile = layout.NBASimulator
+	ctx := context.Background()
+	keys := []string{legacyCases[0].legacy, "espn_play_by_play/401585608.json"}
+	rep, err := im.ImportKeys(ctx, "file://"+src, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written != 1 || len(rep.Skipped) != 1 || rep.Skipped[0].Reason != "no longer in the bucket" || rep.Files != 2 {
+		t.Fatalf("ImportKeys: %s %v", rep, rep.Skipped)
+	}
+	rep2, err := im.ImportKeys(ctx, "file://"+src, keys[:1])
+	if err != nil || rep2.Written != 0 || rep2.Unchanged != 1 {
+		t.Fatalf("rerun: %s %v", rep2, err)
+	}
+}

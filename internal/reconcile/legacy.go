@@ -139,7 +139,9 @@ const importBatch = 500
 // a non-native profile: one task per source × dataset × season (split into
 // batches of importBatch keys), listing the legacy keys to import. Import
 // tasks cost no source requests and are not capped.
-func ImportTasks(scan *ScanResult) []Task {
+// from names the bucket for the worker: its URL (credentials redacted;
+// they come from the environment) and "#prefix" when the lake has one.
+func ImportTasks(scan *ScanResult, from string) []Task {
 	gks := make([]string, 0, len(scan.Groups))
 	for gk, g := range scan.Groups {
 		if len(g.Origins) > 0 {
@@ -159,7 +161,7 @@ func ImportTasks(scan *ScanResult) []Task {
 			batch := keys[i:min(i+importBatch, len(keys))]
 			id := TaskID(g.Source, g.Dataset, fmt.Sprintf("import:%s:%d", g.Season, i/importBatch), GapAdopt)
 			out = append(out, Task{ID: id, Kind: TaskImport, Gap: GapAdopt, Priority: High, Source: g.Source, Dataset: g.Dataset,
-				Season: g.Season, Keys: batch, Count: len(batch), From: scan.Lake,
+				Season: g.Season, Keys: batch, Count: len(batch), From: from,
 				Reason: fmt.Sprintf("%d object(s) of %s %s are in the legacy bucket: import them (no fetch)", len(batch), g.Dataset, g.Season)})
 		}
 	}

@@ -84,7 +84,7 @@ func TestScanLegacyBucket(t *testing.T) {
 		if c.Copies != copies || c.Identical != identical || c.Different != different || c.SizeOnly != 0 || c.Items == 0 {
 			t.Errorf("copies %+v; want %d copies (%d identical, %d different)", c, copies, identical, different)
 		}
-		tasks := ImportTasks(res)
+		tasks := ImportTasks(res, "mem://")
 		n := 0
 		for _, tk := range tasks {
 			if tk.Kind != TaskImport || tk.Gap != GapAdopt || tk.Count != len(tk.Keys) || tk.Count > importBatch {

@@ -473,7 +473,11 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		rep.Plan = Generate(rep.Gaps, exp, gopts)
 		if !prof.Native() {
 			rep.Plan.Retarget()
-			imports := ImportTasks(rep.Scan)
+			from := lake.Redact(r.LakeURL)
+			if p := strings.Trim(r.Prefix, "/"); p != "" {
+				from += "#" + p
+			}
+			imports := ImportTasks(rep.Scan, from)
 			rep.Plan.Tasks = append(imports, rep.Plan.Tasks...)
 			n := 0
 			for _, t := range imports {

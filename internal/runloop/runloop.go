@@ -128,10 +128,12 @@ func New(ctx context.Context, o Options) (*Loop, error) {
 	river.AddWorker(workers, &loadWorker{l: l})
 	river.AddWorker(workers, &verifyWorker{l: l})
 	river.AddWorker(workers, &reconcileWorker{l: l})
+	river.AddWorker(workers, &importWorker{l: l})
 	queues := map[string]river.QueueConfig{
 		queue.QueueLoad:      {MaxWorkers: cfg.Run.LoadWorkers},
 		queue.QueueVerify:    {MaxWorkers: cfg.Run.VerifyWorkers},
 		queue.QueueReconcile: {MaxWorkers: 1},
+		queue.ImportQueue:    {MaxWorkers: 2},
 		river.QueueDefault:   {MaxWorkers: 1},
 	}
 	for _, s := range l.reg.All() {
