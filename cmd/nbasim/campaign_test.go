@@ -475,8 +475,10 @@ func scrapeFamilies(ctx context.Context, url string, want []string) (map[string]
 				return fams, nil
 			}
 			err = fmt.Errorf("families missing: %v", missing)
+			last = err
+		} else if last == nil || !strings.Contains(last.Error(), "families missing") {
+			last = err // keep a parsed scrape's missing families over a later refused connection
 		}
-		last = err
 		select {
 		case <-ctx.Done():
 		case <-time.After(250 * time.Millisecond):

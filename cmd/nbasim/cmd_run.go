@@ -120,6 +120,9 @@ listed). Watch it with nbasim queue. Guide: docs/run.md.`,
 					if c, err := loop.Queue().Counts(gctx); err == nil {
 						m.SetJobCounts(c)
 					}
+					// coverage from the last reconciliation, whichever
+					// process ran it (one leader reconciles)
+					_ = m.RefreshCoverage(gctx, st)
 					select {
 					case <-gctx.Done():
 						return

@@ -33,6 +33,7 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"sync"
@@ -43,6 +44,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/source"
+	"github.com/nbasim/nbasim/internal/store"
 )
 
 // Namespace prefixes every family.
@@ -78,6 +80,9 @@ type Metrics struct {
 	grades      *prometheus.GaugeVec
 
 	hosts *hostCollector
+
+	mu          sync.Mutex
+	coverageRun string // run id and finish time behind the coverage gauges
 }
 
 // New returns the metrics of a process with a fresh registry holding every
@@ -296,4 +301,43 @@ func (h *hostCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(rateDesc, prometheus.GaugeValue, r, st.Host)
 		}
 	}
+}
+
+// RefreshCoverage sets the coverage gauges from the last reconciliation
+// recorded in the store, whichever process ran it (in a fleet only one
+// process reconciles at a time, and every process's /metrics should show
+// the coverage). It reads the cells only when the run changed.
+func (m *Metrics) RefreshCoverage(ctx context.Context, q store.Querier) error {
+	if m == nil {
+		return nil
+	}
+	runs, err := reconcile.RecentRuns(ctx, q, 1)
+	if err != nil || len(runs) == 0 {
+		return err
+	}
+	r := runs[0]
+	m.mu.Lock()
+	seen := m.coverageRun == r.RunID+"/"+r.FinishedAt
+	m.mu.Unlock()
+	if seen || r.FinishedAt == "" {
+		return nil
+	}
+	cells, err := reconcile.RunCells(ctx, q, r.RunID)
+	if err != nil {
+		return err
+	}
+	if len(cells) == 0 { // still running: its cells are not written yet
+		return nil
+	}
+	m.coverage.Reset()
+	for _, c := range cells {
+		m.coverage.WithLabelValues(c.Source, c.Dataset, c.Season).Set(c.Completeness)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, r.FinishedAt); err == nil {
+		m.reconciled.Set(float64(t.UnixNano()) / 1e9)
+	}
+	m.mu.Lock()
+	m.coverageRun = r.RunID + "/" + r.FinishedAt
+	m.mu.Unlock()
+	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/nbasim/nbasim/internal/metrics"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/source"
+	"github.com/nbasim/nbasim/internal/store/storetest"
 )
 
 // Families every scrape of a running loop holds (the list).
@@ -248,4 +249,39 @@ func TestNilMetricsIgnoresCalls(t *testing.T) {
 	m.Verified("exact")
 	m.SetGrades(nil)
 	m.InstrumentClient(source.NewClient(nil))
+}
+
+func TestRefreshCoverageFromTheStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	m := metrics.New("test", "r1")
+	// No reconciliation yet: nothing to show, no error.
+	if err := m.RefreshCoverage(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	fin := time.Date(2026, 12, 6, 22, 0, 0, 0, time.UTC)
+	rec := reconcile.RunRecord{RunID: "another-process", StartedAt: fin.Add(-time.Minute), FinishedAt: fin, Status: "ok", ScanMode: "full"}
+	cells := []*reconcile.Cell{
+		{Source: "nba_stats", Dataset: "playbyplayv2", Season: "2018-19", Expected: 4, Present: 3, Completeness: 0.75},
+		{Source: "bbref", Dataset: "boxscores", Season: "2018-19", Expected: 4, Present: 4, Completeness: 1},
+	}
+	if err := reconcile.SaveRun(ctx, st, rec, cells); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.RefreshCoverage(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(metrics.Handler(m, nil))
+	defer srv.Close()
+	fams := Scrape(t, srv.URL+"/metrics")
+	if got := value(t, fams, "nbasim_coverage_ratio", map[string]string{"source": "nba_stats", "dataset": "playbyplayv2", "season": "2018-19"}); got != 0.75 {
+		t.Errorf("coverage of nba_stats playbyplayv2 = %v, want 0.75", got)
+	}
+	if got := value(t, fams, "nbasim_reconcile_last_success_timestamp_seconds", map[string]string{}); got != float64(fin.Unix()) {
+		t.Errorf("last reconciliation at %v, want %v", got, fin.Unix())
+	}
+	if n := len(fams["nbasim_coverage_ratio"].GetMetric()); n != 2 {
+		t.Errorf("%d coverage cells, want 2", n)
+	}
 }
