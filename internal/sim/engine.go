@@ -84,6 +84,8 @@ type Matchup struct {
 	Pace       float64 `json:"pace_per_48"`
 	NetSD      float64 `json:"net_sd_per_100"` // uncertainty of the home-minus-away efficiency
 	Neutral    bool    `json:"neutral"`
+	HomeB2B    bool    `json:"home_back_to_back"` // the home team played the day before
+	AwayB2B    bool    `json:"away_back_to_back"`
 	tables     matchTables
 }
 
@@ -99,9 +101,22 @@ func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
 	if k <= 0 {
 		k = 1
 	}
+	// the second night of a back-to-back: the team played the day before
+	// the model's date (the game's date)
+	var bh, ba float64
+	if dn, err := dayNumber(m.AsOf); err == nil {
+		if d, ok := m.Ratings.played[homeID]; ok && d == dn-1 {
+			bh = 1
+		}
+		if d, ok := m.Ratings.played[awayID]; ok && d == dn-1 {
+			ba = 1
+		}
+	}
+	rb := m.Ratings
 	x := &Matchup{m: m, HomeID: homeID, AwayID: awayID, Neutral: neutral,
-		HomePer100: mu + k*(h.Offense+a.Defense+hc),
-		AwayPer100: mu + k*(a.Offense+h.Defense-hc),
+		HomeB2B: bh == 1, AwayB2B: ba == 1,
+		HomePer100: mu + k*(h.Offense+a.Defense+hc) + bh*rb.B2BOffense + ba*rb.B2BDefense,
+		AwayPer100: mu + k*(a.Offense+h.Defense-hc) + ba*rb.B2BOffense + bh*rb.B2BDefense,
 		Pace:       m.Ratings.Pace + h.Pace + a.Pace,
 		NetSD:      math.Hypot(h.SD, a.SD) * m.cfg.RatingNoise,
 	}

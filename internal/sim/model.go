@@ -98,7 +98,7 @@ func (e *Estimator) fold(g *Game, asOf string) error {
 	if dn > e.lastDn {
 		e.lastDn = dn
 	}
-	e.ratings.add(g)
+	e.ratings.add(g, dn)
 	for i := range g.Poss {
 		p := &g.Poss[i]
 		cl := Classify(int(p.Period), p.Clock, int(p.Margin))

@@ -113,13 +113,27 @@ type teamRatings struct {
 	pace   *ridge // [pi, P_1..P_T], possessions per 48 minutes
 	games  []float64
 	lastDn int // day number of the last decay
+	// played is the day number of each team's latest game: a team that
+	// played the day before is on the second night of a back-to-back.
+	played map[string]int
 }
 
+// Coefficients of the efficiency system before the team ratings.
+const (
+	effMu = iota
+	effHome
+	effB2BOff // own offense on the second night of a back-to-back
+	effB2BDef // opponent's offense when the defense is on a back-to-back
+	effTeams
+)
+
 func newTeamRatings(cfg RatingConfig) *teamRatings {
-	t := &teamRatings{cfg: cfg, teams: map[string]int{}, eff: newRidge(2 + 2*maxTeams), pace: newRidge(1 + maxTeams), games: make([]float64, maxTeams), lastDn: -1}
-	t.eff.lambda[0], t.eff.mean[0] = 1e-3, 108
-	t.eff.lambda[1], t.eff.mean[1] = 0.05, 3
-	for i := 2; i < t.eff.n; i++ {
+	t := &teamRatings{cfg: cfg, teams: map[string]int{}, eff: newRidge(effTeams + 2*maxTeams), pace: newRidge(1 + maxTeams), games: make([]float64, maxTeams), lastDn: -1,
+		played: map[string]int{}}
+	t.eff.lambda[effMu], t.eff.mean[effMu] = 1e-3, 108
+	t.eff.lambda[effHome], t.eff.mean[effHome] = 0.05, 3
+	t.eff.lambda[effB2BOff], t.eff.lambda[effB2BDef] = 1, 1
+	for i := effTeams; i < t.eff.n; i++ {
 		t.eff.lambda[i] = cfg.Prior
 	}
 	t.pace.lambda[0], t.pace.mean[0] = 1e-3, 98
@@ -156,8 +170,18 @@ func (t *teamRatings) decayTo(dn int) {
 	}
 }
 
-// add adds a finished game (the caller has aged the data to its date).
-func (t *teamRatings) add(g *Game) {
+// b2b is 1 when team played on day dn-1.
+func (t *teamRatings) b2b(team string, dn int) float64 {
+	if d, ok := t.played[team]; ok && d == dn-1 {
+		return 1
+	}
+	return 0
+}
+
+// add adds a finished game of day dn (the caller has aged the data to it).
+func (t *teamRatings) add(g *Game, dn int) {
+	rh, ra := t.b2b(g.HomeID, dn), t.b2b(g.AwayID, dn)
+	t.played[g.HomeID], t.played[g.AwayID] = dn, dn
 	h, a := t.team(g.HomeID), t.team(g.AwayID)
 	if h < 0 || a < 0 {
 		return
@@ -168,8 +192,8 @@ func (t *teamRatings) add(g *Game) {
 	}
 	T := maxTeams
 	w := poss / 100
-	t.eff.add([]int{0, 1, 2 + h, 2 + T + a}, []float64{1, 0.5, 1, 1}, 100*float64(g.HomePts)/poss, w)
-	t.eff.add([]int{0, 1, 2 + a, 2 + T + h}, []float64{1, -0.5, 1, 1}, 100*float64(g.AwayPts)/poss, w)
+	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + h, effTeams + T + a}, []float64{1, 0.5, rh, ra, 1, 1}, 100*float64(g.HomePts)/poss, w)
+	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + a, effTeams + T + h}, []float64{1, -0.5, ra, rh, 1, 1}, 100*float64(g.AwayPts)/poss, w)
 	t.pace.add([]int{0, 1 + h, 1 + a}, []float64{1, 1, 1}, poss*2880/g.Seconds, 1)
 	t.games[h]++
 	t.games[a]++
@@ -186,10 +210,15 @@ type TeamRating struct {
 
 // Ratings is a snapshot of the team ratings.
 type Ratings struct {
-	Mean  float64               `json:"league_points_per_100"`
-	Home  float64               `json:"home_points_per_100"` // home minus away efficiency at equal strength
-	Pace  float64               `json:"league_pace_per_48"`
-	Teams map[string]TeamRating `json:"teams"`
+	Mean float64 `json:"league_points_per_100"`
+	Home float64 `json:"home_points_per_100"` // home minus away efficiency at equal strength
+	Pace float64 `json:"league_pace_per_48"`
+	// B2BOffense and B2BDefense: points per 100 a team's offense gains and
+	// its opponent's offense gains when the team played the day before.
+	B2BOffense float64               `json:"b2b_offense_per_100"`
+	B2BDefense float64               `json:"b2b_defense_per_100"`
+	Teams      map[string]TeamRating `json:"teams"`
+	played     map[string]int
 }
 
 func (t *teamRatings) snapshot() (Ratings, error) {
@@ -202,11 +231,15 @@ func (t *teamRatings) snapshot() (Ratings, error) {
 		return Ratings{}, err
 	}
 	T := maxTeams
-	r := Ratings{Mean: x[0], Home: x[1], Pace: p[0], Teams: make(map[string]TeamRating, len(t.teams))}
+	r := Ratings{Mean: x[effMu], Home: x[effHome], B2BOffense: x[effB2BOff], B2BDefense: x[effB2BDef], Pace: p[0],
+		Teams: make(map[string]TeamRating, len(t.teams)), played: make(map[string]int, len(t.played))}
+	for k, v := range t.played {
+		r.played[k] = v
+	}
 	// residual variance of one per-100 observation: about 11^2 at w=1
 	for id, i := range t.teams {
-		r.Teams[id] = TeamRating{Offense: x[2+i], Defense: x[2+T+i], Pace: p[1+i], Games: t.games[i],
-			SD: 11 * math.Sqrt(v[2+i]+v[2+T+i])}
+		r.Teams[id] = TeamRating{Offense: x[effTeams+i], Defense: x[effTeams+T+i], Pace: p[1+i], Games: t.games[i],
+			SD: 11 * math.Sqrt(v[effTeams+i]+v[effTeams+T+i])}
 	}
 	return r, nil
 }
