@@ -30,6 +30,8 @@ func (s *Server) apiTable() []apiRoute {
 		{"/api/v1/games/{game_id}/stints", s.apiStints},
 		{"/api/v1/games/{game_id}/scoreflow", s.apiScoreFlow},
 		{"/api/v1/games/{game_id}/verification", s.apiGameVerification},
+		{"/api/v1/games/{game_id}/simulate", s.apiSimulate},
+		{"/api/v1/games/{game_id}/winprob", s.apiWinProb},
 		{"/api/v1/players", s.apiPlayers},
 		{"/api/v1/players/{player_id}", s.apiPlayer},
 		{"/api/v1/coverage", s.apiCoverage},

@@ -177,6 +177,29 @@ func testEndpoints(t *testing.T, f *fixture) {
 			}
 			eq(t, "periods", len(b["periods"].([]any)), 4)
 		}},
+		{"/api/v1/games/0021800001/simulate?n=2000&seed=3", func(t *testing.T, b map[string]any) {
+			eq(t, "at", b["at"], "tip")
+			eq(t, "simulations", b["simulations"], 2000.0)
+			if p := b["home_win_prob"].(float64); p <= 0.3 || p >= 0.8 {
+				t.Errorf("first game of the season, no earlier game: home wins %v", p)
+			}
+			if len(b["warnings"].([]any)) == 0 {
+				t.Error("a model with no earlier game should say so")
+			}
+		}},
+		{"/api/v1/games/0021800001/simulate?at=Q3+7:02&n=500", func(t *testing.T, b map[string]any) {
+			eq(t, "start home", b["start_home_score"], float64(want.Home.PTS))
+			eq(t, "start away", b["start_away_score"], float64(want.Away.PTS))
+		}},
+		{"/api/v1/games/0021800001/winprob?n=50", func(t *testing.T, b map[string]any) {
+			pts := b["points"].([]any)
+			last := pts[len(pts)-1].(map[string]any)
+			eq(t, "final", last["home_win_prob"], 1.0) // BOS won 105-87
+			eq(t, "periods", len(b["periods"].([]any)), 4)
+			if len(pts) < 300 {
+				t.Errorf("%d points: want one after (nearly) every event", len(pts))
+			}
+		}},
 		{"/api/v1/games/0021800001/verification", func(t *testing.T, b map[string]any) {
 			r := b["results"].([]any)[0].(map[string]any)
 			eq(t, "grade", r["grade"], "B")
@@ -343,6 +366,10 @@ var badParamCases = []struct {
 	{"/api/v1/games/0021800002/box", 404, "game_id"},
 	{"/api/v1/games/0021800001/stints?side=middle", 400, "side"},
 	{"/api/v1/games/0021800001/scoreflow?x=1", 400, "x"},
+	{"/api/v1/games/0021800001/simulate?at=Q5+1:00", 400, "at"},
+	{"/api/v1/games/0021800001/simulate?n=0", 400, "n"},
+	{"/api/v1/games/0021800001/winprob?n=5000", 400, "n"},
+	{"/api/v1/games/0029900001/simulate", 404, "game_id"},
 	{"/api/v1/games/0021800001/verification?source=a%20b", 400, "source"},
 	{"/api/v1/players", 400, "q"},
 	{"/api/v1/players?q=a", 400, "q"},
