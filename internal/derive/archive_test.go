@@ -4,8 +4,10 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -99,5 +101,63 @@ func TestVerifySeason2018FromBulkArchive(t *testing.T) {
 	}
 	if s.Failed != 0 || s.TeamPointsExact != s.Games || s.Games+len(rep.Skipped) != 1230 {
 		t.Errorf("%d games (+%d not in the archive), %d failed, team points exact in %d", s.Games, len(rep.Skipped), s.Failed, s.TeamPointsExact)
+	}
+}
+
+// archiveGame parses one game of a bulk season archive.
+func archiveGame(t *testing.T, season, id string) *model.Game {
+	t.Helper()
+	dir := testutil.RealDataDir(t)
+	var g *model.Game
+	member := strings.TrimPrefix(id, "00") + ".csv"
+	err := EachArchiveGame(filepath.Join(dir, "archive", "legacy_pbp", season+".tar.zst"), func(name string, data []byte) error {
+		if name != member {
+			return nil
+		}
+		var err error
+		g, err = parseV2(data, name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g == nil {
+		t.Fatalf("%s not in the %s archive", id, season)
+	}
+	return g
+}
+
+// TestArchiveQuirksOnRealGames: the quirk rules the older seasons of the
+// bulk archive need, each on a real game whose final score (game_info,
+// swapped back; basketball-reference agrees) it makes exact.
+func TestArchiveQuirksOnRealGames(t *testing.T) {
+	t.Parallel()
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		rule, season, game string
+		home, away         int
+	}{
+		// "Free Throw 2 of 2" with no shooter, no MISS, no points: a miss
+		{pbp.RuleFTUnmarkedMiss, "2014-15", "0021400072", 112, 103},
+		{pbp.RuleFTUnmarkedMiss, "2014-15", "0041400235", 124, 103},
+	} {
+		t.Run(tc.rule+"/"+tc.game, func(t *testing.T) {
+			t.Parallel()
+			c := pbp.Compile(archiveGame(t, tc.season, tc.game), ov)
+			b := c.Final()
+			if b.Home.PTS != tc.home || b.Away.PTS != tc.away {
+				t.Errorf("final %d-%d, want %d-%d", b.Home.PTS, b.Away.PTS, tc.home, tc.away)
+			}
+			applied := false
+			for _, n := range c.Notes {
+				applied = applied || n.Rule == tc.rule
+			}
+			if !applied {
+				t.Errorf("rule %s not applied", tc.rule)
+			}
+		})
 	}
 }

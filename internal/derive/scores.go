@@ -218,3 +218,52 @@ func (s *ScoreReport) WriteTable(w io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// VerifyArchiveScores derives every game of a bulk archive (a season's
+// tar.zst of playbyplayv2 CSVs, or the JSON season archive) straight from
+// its members and compares each final score with ref. A member that does
+// not parse or compile is a failed result naming the member and the error.
+func VerifyArchiveScores(ctx context.Context, path string, ref map[string]FinalScore, ov *pbp.Overrides, progress func(done int)) (*ScoreReport, error) {
+	rep := &ScoreReport{Name: filepath.Base(path) + " vs game_info"}
+	done := 0
+	err := EachArchiveGame(path, func(name string, data []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := memberGame(name)
+		fs, ok := ref[id]
+		rep.Add(verifyMemberScore(id, name, data, ov, fs, ok))
+		done++
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func verifyMemberScore(id, name string, data []byte, ov *pbp.Overrides, ref FinalScore, ok bool) (r ScoreResult) {
+	r = ScoreResult{GameID: id, HasRef: ok, RefHome: ref.Home, RefAway: ref.Away}
+	defer func() {
+		if p := recover(); p != nil {
+			r.Error = fmt.Sprintf("engine panic: %v", p)
+		}
+	}()
+	g, err := parseV2(data, name)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	c := pbp.Compile(g, ov)
+	d := c.Final()
+	r.DerivedHome, r.DerivedAway = d.Home.Stats.PTS, d.Away.Stats.PTS
+	r.Degraded = c.Degraded
+	if c.Degraded {
+		r.Notes = c.Reasons
+	}
+	r.Exact = ok && r.DerivedHome == ref.Home && r.DerivedAway == ref.Away
+	return r
+}

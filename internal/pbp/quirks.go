@@ -61,6 +61,13 @@ const (
 	// "tech foul" as a technical: no personal foul, no possession change
 	// ("Non-Unsportsmanlike Tech Foul - Flopping", 0022300539).
 	RuleTechnicalByName = "technical-by-name"
+	// RuleFTUnmarkedMiss treats as missed a free throw that NBA feeds of
+	// older seasons log as bare "Free Throw 2 of 2": no player name, no
+	// MISS, no "(N PTS)", and no score change (the row has no SCORE). The
+	// feed's next event is the other team's rebound; game_info and the
+	// final score agree that the shot missed (0021400072 event 610; eight
+	// games of 2014-15).
+	RuleFTUnmarkedMiss = "ft-unmarked-miss"
 )
 
 // Rules lists every quirk rule, in the order the engine applies them.
@@ -68,7 +75,7 @@ func Rules() []string {
 	return []string{RuleBadSide, RulePeriodOutOfRange, RuleDuplicateRow, RuleFTKofN, RuleElapsedFromClock,
 		RulePeriodOrder, RuleEventBeforePeriodStart, RuleMissingPeriodBoundary, RuleReboundBeforeMiss,
 		RuleSubBetweenFTAndRebound, RuleSubDuringFreeThrows, RuleSubOrder, RuleClockBackwards,
-		RuleTechnicalByName, RuleReboundTally}
+		RuleTechnicalByName, RuleReboundTally, RuleFTUnmarkedMiss}
 }
 
 // DisableRulesEnv names the environment variable that switches quirk rules
@@ -126,6 +133,22 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 		out = append(out, e)
 	}
 	evs = out
+
+	// ft-unmarked-miss: in feed order, before anything moves
+	if strings.HasPrefix(c.Game.Provider, "nba_stats/") && c.on(RuleFTUnmarkedMiss) {
+		for i := 1; i < len(evs); i++ {
+			e, prev := &evs[i], &evs[i-1]
+			if e.Type != model.FreeThrow || !e.Made || e.ScoreHome != prev.ScoreHome || e.ScoreAway != prev.ScoreAway {
+				continue
+			}
+			u := strings.ToUpper(e.Description)
+			if strings.Contains(u, "PTS") || strings.Contains(u, "MISS") || !strings.HasPrefix(strings.TrimSpace(u), "FREE THROW") {
+				continue
+			}
+			c.note(RuleFTUnmarkedMiss, e.Period, e.EventNum, "%q: no shooter, no points, no score change: missed", e.Description)
+			e.Made, e.Points = false, 0
+		}
+	}
 
 	// elapsed-from-clock, and periods outside 1..
 	for i := range evs {

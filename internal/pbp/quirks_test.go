@@ -231,6 +231,21 @@ func TestQuirkRules(t *testing.T) {
 					t.Errorf("h1 OREB %d DREB %d, want 1 and 0", l.OREB, l.DREB)
 				}
 			}},
+		{RuleFTUnmarkedMiss, func() *model.Game {
+			// 0021400072 event 610: "Free Throw 2 of 2", no shooter's name, no
+			// points, no score; the other team rebounds
+			g := quirkGame(begin(1, 1), ft(2, 360, model.Away, "a1", true, 1, 2), ft(3, 360, model.Away, "a1", true, 2, 2),
+				ev(4, 360, model.Rebound, model.Home, ""), end(5, 1))
+			g.Provider = "nba_stats/playbyplayv2"
+			g.Events[1].Description, g.Events[1].ScoreAway, g.Events[1].ScoreHome = "LaVine Free Throw 1 of 2 (3 PTS)", 1, 0
+			g.Events[2].Description, g.Events[2].ScoreAway, g.Events[2].ScoreHome = "Free Throw 2 of 2", 1, 0
+			return g
+		}(),
+			func(t *testing.T, c *Compiled) {
+				if l := line(t, c, "a1"); l.FTM != 1 || l.FTA != 2 || l.PTS != 1 {
+					t.Errorf("a1 FTM %d FTA %d PTS %d, want 1, 2, 1", l.FTM, l.FTA, l.PTS)
+				}
+			}},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
