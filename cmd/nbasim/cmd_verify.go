@@ -106,11 +106,28 @@ with the reason; every miss is listed.`,
 			var scope string
 			switch {
 			case data != "" && season != "":
-				if season != "2018-19" {
-					return fmt.Errorf("verify: --data with --season: only the 2018-19 archive is known (seasons/2018-19/playbyplayv2.tar.gz)")
-				}
 				scope = "data " + data + " season " + season
-				rep, err = derive.VerifySeason(ctx, derive.DefaultSeason(data), derive.Options{Overrides: ov, Progress: progress})
+				bulk := filepath.Join(data, "archive", "legacy_pbp", season+".tar.zst")
+				if _, serr := os.Stat(bulk); serr == nil {
+					// the bulk archive's games against its game_info final scores
+					if scores == "" {
+						scores = filepath.Join(data, "legacy_pbp", "game_info_all.jsonl.gz")
+					}
+					ref, rerr := derive.ReadGameInfoScores(scores)
+					if rerr != nil {
+						return fmt.Errorf("verify: --scores: %w", rerr)
+					}
+					if srep, err = derive.VerifyArchiveScores(ctx, bulk, ref, ov, nil); err != nil {
+						return fmt.Errorf("verify: %w", err)
+					}
+				} else if season != "2018-19" {
+					return fmt.Errorf("verify: --data with --season %s: no %s, and only 2018-19 has a JSON season archive", season, bulk)
+				}
+				if season == "2018-19" {
+					rep, err = derive.VerifySeason(ctx, derive.DefaultSeason(data), derive.Options{Overrides: ov, Progress: progress})
+				} else {
+					rep = &derive.Report{Name: scope + ": no official boxes (final scores below)"}
+				}
 			case data != "":
 				scope = "data " + data
 				rep, err = derive.VerifyDir(ctx, data, derive.Options{Overrides: ov, Progress: progress})
