@@ -54,7 +54,7 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 	}
 	defer src.Close()
 	var objs []lake.Object
-	if err := src.Walk(ctx, "", func(o lake.Object) error {
+	if err := src.WalkAll(ctx, 0, func(o lake.Object) error {
 		if strings.HasPrefix(o.Key, lake.HistoryPrefix) || strings.HasPrefix(o.Key, "_health/") {
 			return nil
 		}
@@ -63,6 +63,7 @@ func (im *Importer) scanBucket(ctx context.Context, u string, rep *Report) error
 	}); err != nil {
 		return err
 	}
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Key < objs[j].Key })
 	return im.importObjects(ctx, src, u, objs, rep, true)
 }
 
@@ -262,7 +263,7 @@ type known struct {
 
 func listKnown(ctx context.Context, l *lake.Lake) (*known, error) {
 	k := &known{current: map[string]string{}, history: map[string][]string{}}
-	err := l.Walk(ctx, "", func(o lake.Object) error {
+	err := l.WalkAll(ctx, 0, func(o lake.Object) error {
 		if h, ok := strings.CutPrefix(o.Key, lake.HistoryPrefix); ok {
 			if i := strings.LastIndexByte(h, '@'); i > 0 {
 				k.history[h[:i]] = append(k.history[h[:i]], o.ETag)

@@ -390,3 +390,42 @@ func TestFileRelativeURL(t *testing.T) {
 		t.Errorf("object not under ./data/lake: %v", err)
 	}
 }
+
+// TestWalkAll: every object, top-level ones included, exactly once; an
+// error from fn stops the walk and is returned.
+func TestWalkAll(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	l, err := lake.Open(ctx, "mem://", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	want := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		k := fmt.Sprintf("p%d/sub/%03d.json", i%5, i)
+		if i%10 == 0 {
+			k = fmt.Sprintf("top-%d.json", i)
+		}
+		want[k] = true
+		if err := l.Put(ctx, k, []byte("x"), lake.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int{}
+	if err := l.WalkAll(ctx, 3, func(o lake.Object) error { got[o.Key]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("walked %d keys, want %d", len(got), len(want))
+	}
+	for k, n := range got {
+		if !want[k] || n != 1 {
+			t.Errorf("%s walked %d times", k, n)
+		}
+	}
+	stop := errors.New("stop")
+	if err := l.WalkAll(ctx, 3, func(lake.Object) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("WalkAll error = %v, want stop", err)
+	}
+}
