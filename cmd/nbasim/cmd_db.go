@@ -13,9 +13,9 @@ import (
 func newDBCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
-		Short: "Database migrations and status",
+		Short: "Database migrations, status and read-only queries",
 	}
-	cmd.AddCommand(newDBMigrateCmd(a), newDBStatusCmd(a))
+	cmd.AddCommand(newDBMigrateCmd(a), newDBStatusCmd(a), newDBQueryCmd(a))
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/nbasim/nbasim/internal/gameref"
 	"github.com/nbasim/nbasim/internal/load"
 	"github.com/nbasim/nbasim/internal/parse/registry"
 	"github.com/nbasim/nbasim/internal/store"
@@ -17,6 +18,7 @@ import (
 func newLoadCmd(a *app) *cobra.Command {
 	var opt load.Options
 	var format string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "load",
 		Short: "Parse raw lake objects into the database",
@@ -39,6 +41,9 @@ older parser version loaded; --force re-parses every selected object.`,
 			if opt.GameID != "" && opt.Season != "" {
 				return fmt.Errorf("load: --game and --season exclude each other")
 			}
+			if asJSON {
+				format = "json"
+			}
 			if format != "table" && format != "json" {
 				return fmt.Errorf("load: --format %q: want table or json", format)
 			}
@@ -52,6 +57,20 @@ older parser version loaded; --force re-parses every selected object.`,
 			st, err := a.Store(ctx)
 			if err != nil {
 				return fmt.Errorf("load: %w", err)
+			}
+			if opt.GameID != "" {
+				ref, err := gameref.Parse(opt.GameID)
+				if err != nil {
+					return fmt.Errorf("load: --game: %w", err)
+				}
+				if ref.Kind == gameref.ESPN || ref.Kind == gameref.BBRef {
+					r, err := gameref.Resolve(ctx, st, opt.GameID)
+					if err != nil {
+						return fmt.Errorf("load: --game: %w", err)
+					}
+					ref.ID = r.GameID
+				}
+				opt.GameID = ref.ID
 			}
 			var bar *progressbar.ProgressBar
 			lastLog := time.Now()
@@ -77,6 +96,9 @@ older parser version loaded; --force re-parses every selected object.`,
 			if err != nil {
 				return fmt.Errorf("load: %w", err)
 			}
+			if opt.GameID != "" && sum.Parsed+sum.Unchanged == 0 {
+				return fmt.Errorf("load: game %s: the lake holds no object of this game (%d objects listed); fetch it first (nbasim fetch) or import recorded files (nbasim import)", opt.GameID, sum.Scanned)
+			}
 			counts, cerr := tableCounts(cmd, st)
 			if cerr != nil {
 				return cerr
@@ -98,13 +120,10 @@ older parser version loaded; --force re-parses every selected object.`,
 				fmt.Fprintf(out, "  %-8s %d objects\n", s, sum.ByStatus[s])
 			}
 			evs := float64(sum.Events) / max(sum.Elapsed.Seconds(), 1e-9)
-			fmt.Fprintf(out, "  events   %d (%.0f/s)\n  quarantined %d items (nbasim db: SELECT * FROM quarantine)\n", sum.Events, evs, sum.Quarantined)
+			fmt.Fprintf(out, "  events   %d (%.0f/s)\n  quarantined %d items (nbasim db query \"SELECT key, reason FROM quarantine\")\n", sum.Events, evs, sum.Quarantined)
 			fmt.Fprintf(out, "rows written this run / rows in the table:\n")
 			for _, c := range counts {
 				written := sum.Rows[c.Table]
-				if c.Table == "player_box" || c.Table == "team_box" {
-					written = sum.Rows["boxes"]
-				}
 				fmt.Fprintf(out, "  %-12s %9d / %d\n", c.Table, written, c.Rows)
 			}
 			return nil
@@ -118,6 +137,7 @@ older parser version loaded; --force re-parses every selected object.`,
 	f.IntVar(&opt.Workers, "workers", 0, "parser goroutines (default: number of CPUs)")
 	f.IntVar(&opt.Chunk, "chunk", 128, "objects per write transaction (memory grows with it)")
 	f.StringVar(&format, "format", "table", "summary format: table or json")
+	f.BoolVar(&asJSON, "json", false, "print the summary as JSON (the same as --format json)")
 	return cmd
 }
 

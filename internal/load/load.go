@@ -54,15 +54,15 @@ type Options struct {
 
 // Summary is what a load did.
 type Summary struct {
-	Scanned     int            // lake objects listed
-	Ignored     int            // keys outside the layout (history, foreign files)
-	Unchanged   int            // already loaded by the current parser version
-	Parsed      int            // objects parsed this run
-	ByStatus    map[string]int // parse status of the objects parsed or skipped this run
-	Events      int            // play-by-play events written
-	Rows        map[string]int64
-	Quarantined int // quarantine items written
-	Elapsed     time.Duration
+	Scanned     int              `json:"scanned"`           // lake objects listed
+	Ignored     int              `json:"ignored"`           // keys outside the layout (history, foreign files)
+	Unchanged   int              `json:"unchanged"`         // already loaded by the current parser version
+	Parsed      int              `json:"parsed"`            // objects parsed this run
+	ByStatus    map[string]int   `json:"objects_by_status"` // parse status of the objects parsed or skipped this run
+	Events      int              `json:"events"`            // play-by-play events written
+	Rows        map[string]int64 `json:"rows_written"`      // rows written this run, by table
+	Quarantined int              `json:"quarantined"`       // quarantine items written
+	Elapsed     time.Duration    `json:"-"`                 // the CLI prints elapsed_seconds
 }
 
 // Loader loads a lake into a store.

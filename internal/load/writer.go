@@ -326,8 +326,17 @@ func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error 
 			}
 		}
 		if len(b.boxes) > 0 {
-			n, err := store.UpsertBoxes(ctx, tx, b.boxes)
-			if err := add("boxes", n, err); err != nil {
+			// each table counted by itself: the lines of the boxes written
+			// (UpsertBoxes replaces each box's lines in both tables)
+			_, err := store.UpsertBoxes(ctx, tx, b.boxes)
+			var players int64
+			for _, bx := range b.boxes {
+				players += int64(len(bx.Players))
+			}
+			if err := add("player_box", players, err); err != nil {
+				return err
+			}
+			if err := add("team_box", 2*int64(len(b.boxes)), nil); err != nil {
 				return err
 			}
 		}

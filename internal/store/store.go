@@ -140,8 +140,8 @@ func RunInTx(ctx context.Context, q Querier, fn func(Tx) error) error {
 
 // TableCount is a table's row count.
 type TableCount struct {
-	Table string
-	Rows  int64
+	Table string `json:"table"`
+	Rows  int64  `json:"rows"`
 }
 
 // Status is what `nbasim db status` shows.
