@@ -48,7 +48,10 @@ type campaignSize struct {
 
 func campaignSizeFromEnv() campaignSize {
 	if os.Getenv(campaignFullEnv) != "" {
-		return campaignSize{kills: 30, killMin: 3 * time.Second, killMax: 10 * time.Second, procs: 3, rate: 20, burst: 1, deadline: 90 * time.Minute}
+		// NBASIM_CAMPAIGN_UNTIL cuts the schedule at a date with the full
+		// kill count (a medium size, when the whole season takes too long).
+		return campaignSize{scheduleUntil: os.Getenv("NBASIM_CAMPAIGN_UNTIL"), kills: 30, killMin: 3 * time.Second, killMax: 10 * time.Second,
+			procs: 3, rate: 20, burst: 1, deadline: 90 * time.Minute}
 	}
 	return campaignSize{scheduleUntil: "2018-10-19", kills: 6, killMin: time.Second, killMax: 3 * time.Second, procs: 3, rate: 20, burst: 1, deadline: 15 * time.Minute}
 }
