@@ -25,6 +25,27 @@ fi
 step "go vet ./..."
 go vet ./...
 
+# A PostgreSQL answering on 127.0.0.1:5432 (trust auth, database test) is
+# used when NBASIM_TEST_POSTGRES_URL is unset.
+if [[ -z "${NBASIM_TEST_POSTGRES_URL:-}" ]]; then
+	local_pg='postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+	if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && go run ./scripts/pgping "$local_pg" 2>/dev/null; then
+		export NBASIM_TEST_POSTGRES_URL="$local_pg"
+		echo "using the PostgreSQL on 127.0.0.1:5432 (NBASIM_TEST_POSTGRES_URL=$local_pg)" >&2
+	fi
+fi
+
+# go test through scripts/skipreport: the usual output, then the number of
+# skipped tests by reason (real data, PostgreSQL, S3, node, ...).
+gotest() {
+	go build -o "${TMPDIR:-/tmp}/nbasim-skipreport" ./scripts/skipreport
+	set +e
+	go test -json "$@" | "${TMPDIR:-/tmp}/nbasim-skipreport"
+	local rc=("${PIPESTATUS[@]}")
+	set -e
+	((rc[0] == 0 && rc[1] == 0))
+}
+
 # Packages whose tests exercise concurrency; -race runs on them always.
 race_pkgs=()
 for p in internal/lake internal/timing internal/health internal/logging internal/queue internal/collect internal/source internal/storeopen internal/store; do
@@ -34,10 +55,10 @@ done
 read -r -a extra <<<"${TESTFLAGS:-}"
 if [[ "${RACE:-}" == "all" ]]; then
 	step "go test -race ./..."
-	go test -race "${extra[@]}" ./...
+	gotest -race "${extra[@]}" ./...
 else
 	step "go test ./..."
-	go test "${extra[@]}" ./...
+	gotest "${extra[@]}" ./...
 	if ((${#race_pkgs[@]})); then
 		step "go test -race (concurrent packages)"
 		go test -race "${extra[@]}" "${race_pkgs[@]}"
