@@ -317,6 +317,13 @@ func TestWebPagesInChromium(t *testing.T) {
 		b.eval(t, `window.__nbasimLatency`, &lat)
 		t.Logf("slider -> box latency (ms, input to rendered, per request): %v", lat)
 		b.screenshot(t, "game-q3-702")
+		// the simulated win probability follows (docs/sim.md)
+		b.do(t, "win probability", chromedp.WaitVisible(chromedp.CSS(`#winprob[data-points]`)))
+		var wpPoints int
+		b.eval(t, `Number(document.getElementById("winprob").dataset.points)`, &wpPoints)
+		if wpPoints < 300 {
+			t.Errorf("win probability chart has %d points; the game has about 450 events", wpPoints)
+		}
 		if errs := b.takeErrors(); len(errs) > 0 {
 			t.Errorf("console errors: %v", errs)
 		}

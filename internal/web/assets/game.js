@@ -92,6 +92,25 @@ function flowChart(flow) {
   return el("div", { id: "scoreflow", dataset: { points: flow.points.length } }, c.node);
 }
 
+// winProb fills holder with the simulated home win probability after every
+// event (GET /api/v1/games/{id}/winprob; docs/sim.md). It runs after the
+// page is shown: simulating every event takes a few seconds.
+async function winProb(game, holder) {
+  try {
+    const wp = await api(`/api/v1/games/${game.game_id}/winprob?n=200`);
+    const pts = [{ x: 0, y: wp.pregame_home_win_prob }, ...wp.points.map((p) => ({ x: p.elapsed_seconds, y: p.home_win_prob }))];
+    const end = Math.max(game.final_elapsed_seconds, ...pts.map((p) => p.x));
+    const c = lineChart(pts, {
+      width: 900, height: 200, yMin: 0, yMax: 1, xMax: end,
+      marks: wp.periods.map((p) => ({ x: p.start_elapsed_seconds, label: p.label })), label: `${wp.home_code} win probability over the game`,
+    });
+    c.node.append(svg("text", { x: c.pad.l + 4, y: 12, class: "axis" }, `${wp.home_code} wins ↑ (pregame ${(100 * wp.pregame_home_win_prob).toFixed(1)}%, ${wp.simulations_per_point} simulations a point)`));
+    holder.replaceChildren(el("div", { id: "winprob", dataset: { points: wp.points.length } }, c.node));
+  } catch (e) {
+    holder.replaceChildren(errorBox(e));
+  }
+}
+
 function stintsTable(st) {
   if (!st.stints.length) return empty("No stints.");
   const rows = st.stints.map((s) => el("tr", { dataset: { side: s.side } }, el("td", {}, s.side), el("td", {}, s.period <= 4 ? `Q${s.period}` : `OT${s.period - 4}`),
@@ -148,17 +167,20 @@ async function load() {
     }
   });
   m.box = el("div", { id: "box" });
+  m.winprob = el("div", { id: "winprob-holder" }, el("p", { class: "muted" }, "Simulating the game from every event…"));
   const periodButtons = el("div", { class: "periods" }, game.periods.map((p) => el("button", { type: "button", onclick: () => seek(p.start_elapsed_seconds, "button") }, `${p.label} start`)),
     el("button", { type: "button", onclick: () => seek(game.final_elapsed_seconds, "button") }, "final"));
   show(title, el("div", { class: "card" }, facts),
     section("Box score at a moment",
       el("div", { class: "scoreboard" }, el("span", { class: "team" }, game.away.code, m.scoreAway), "–", el("span", { class: "team" }, m.scoreHome, game.home.code), m.momentLabel),
       el("div", { class: "timeline" }, m.slider, atForm), periodButtons, flowChart(flow), m.box),
+    section("Win probability (simulated)", m.winprob),
     section("Verification: derived vs official", verification(ver)),
     section("Lineups and stints", stintsTable(st)));
   const q = new URLSearchParams(location.search);
   const start = q.get("elapsed") !== null ? Number(q.get("elapsed")) : game.final_elapsed_seconds;
   seek(Number.isFinite(start) ? start : game.final_elapsed_seconds, "init");
+  winProb(game, m.winprob);
 }
 
 load().catch((e) => show(el("h1", {}, `Game ${id}`), errorBox(e)));
