@@ -220,6 +220,10 @@ func runCampaignOn(t *testing.T, name string, size campaignSize, rp *replayProc,
 		f.extra = append(f.extra, fmt.Sprintf("NBASIM_SOURCES_%s_RATE=%d", up, size.rate), fmt.Sprintf("NBASIM_SOURCES_%s_BURST=%d", up, size.burst),
 			fmt.Sprintf("NBASIM_SOURCES_%s_TIMEOUT=4s", up))
 	}
+	// A 429 from basketball-reference locks every process out for an hour
+	// (its real policy); the replay server injects 429s, so the campaigns
+	// shorten the lockout to 3 s to end with the reference's lake.
+	f.extra = append(f.extra, "NBASIM_SOURCES_BBREF_LOCKOUT=3s")
 	f.extra = append(f.extra, env...)
 	start := time.Now()
 	procs := make([]*runProc, size.procs)

@@ -61,7 +61,10 @@ type Source struct {
 	Concurrency int           `yaml:"concurrency"` // in-flight requests per host
 	Timeout     time.Duration `yaml:"timeout"`     // per request
 	Attempts    int           `yaml:"attempts"`    // tries per request
-	Enabled     *bool         `yaml:"enabled"`
+	// Lockout, when > 0, is how long a 429 stops a host that locks clients
+	// out (basketball-reference: 1h by default); for replay-server runs.
+	Lockout time.Duration `yaml:"lockout"`
+	Enabled *bool         `yaml:"enabled"`
 }
 
 // Health configures pre-flight checks.

@@ -124,6 +124,7 @@ var docs = map[string]string{
 	"sources.*.concurrency":               "Requests in flight",
 	"sources.*.timeout":                   "Time limit of one request",
 	"sources.*.attempts":                  "Tries per request",
+	"sources.*.lockout":                   "How long a 429 stops a host that locks clients out (basketball-reference); 0: the provider's default (1h)",
 	"sources.*.enabled":                   "Collect from this source",
 	"health.fail_fast":                    "Stop the health checks at the first failure",
 	"health.disk_warn_mb":                 "Warn when free disk space is below this (MB)",

@@ -203,5 +203,8 @@ func (p Policy) Apply(c config.Source) Policy {
 	if c.Attempts > 0 {
 		p.Attempts = c.Attempts
 	}
+	if c.Lockout > 0 && p.LockoutOn429 > 0 {
+		p.LockoutOn429 = c.Lockout
+	}
 	return p
 }

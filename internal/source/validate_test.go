@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/source/bbref"
 	"github.com/nbasim/nbasim/internal/source/espn"
@@ -116,6 +118,26 @@ func TestValidation(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: %v (err %v), want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestPolicyApplyLockout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		base time.Duration // the provider's LockoutOn429
+		cfg  time.Duration
+		want time.Duration
+	}{
+		{"configured lockout replaces the provider's", time.Hour, 3 * time.Second, 3 * time.Second},
+		{"unset keeps the provider's", time.Hour, 0, time.Hour},
+		{"a host without lockout gets none", 0, 3 * time.Second, 0},
+	}
+	for _, tc := range tests {
+		got := source.Policy{LockoutOn429: tc.base}.Apply(config.Source{Lockout: tc.cfg}).LockoutOn429
+		if got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
