@@ -83,8 +83,8 @@ reference() {
 	"$bin" --config "$c" load >"$work/reference/load1.out" 2>&1
 	"$bin" --config "$c" fetch season 2018-19 --source nba_stats,bbref >"$work/reference/fetch-season.out" 2>&1
 	"$bin" --config "$c" load >"$work/reference/load2.out" 2>&1
-	"$bin" --config "$c" verify --all >"$work/reference/verify.out" 2>&1
-	echo "reference (fetch schedule, load, fetch season, load, verify --all): $((SECONDS - t0)) s"
+	"$bin" --config "$c" verify --all --save >"$work/reference/verify.out" 2>&1
+	echo "reference (fetch schedule, load, fetch season, load, verify --all --save): $((SECONDS - t0)) s"
 	touch "$work/reference/done"
 }
 

@@ -76,6 +76,9 @@ type Task struct {
 	Reason     string   `json:"reason"`
 	RunID      string   `json:"run_id"`         // reconciliation run (or process) that planned it
 	From       string   `json:"from,omitempty"` // import: the legacy bucket (URL, credentials redacted)
+	// Force makes a load job parse its objects again even when loaded
+	// (an ESPN or bbref object loaded before the NBA data of its game).
+	Force bool `json:"force,omitempty"`
 }
 
 // FetchArgs is a "fetch" job.

@@ -229,10 +229,22 @@ func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) (
 		log.Debug("load: waiting for the NBA data of the game", "key", wait)
 		return river.JobSnooze(2 * time.Second)
 	}
+	var stale []string
+	if t.Force {
+		if stale, err = l.providerPlayers(ctx, t.Keys); err != nil {
+			return err
+		}
+	}
 	ld := &load.Loader{Lake: l.lake, Store: l.store, Log: slog.New(slog.DiscardHandler)}
-	sum, err := ld.Run(ctx, load.Options{Keys: t.Keys, Workers: 1, Chunk: 64})
+	sum, err := ld.Run(ctx, load.Options{Keys: t.Keys, Workers: 1, Chunk: 64, Force: t.Force})
 	if err != nil {
 		return fmt.Errorf("load %s: %w", t.TaskID, err)
+	}
+	if err := l.dropOrphans(ctx, stale); err != nil {
+		return err
+	}
+	if err := l.reloadProviders(ctx, t); err != nil {
+		return err
 	}
 	schedule := false
 	var games []queue.VerifyArgs
@@ -308,6 +320,130 @@ func (l *Loop) nbaPending(ctx context.Context, keys []string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// providerKeyFilter is the SQL test of a player id of a provider's own
+// id space (a player ESPN or bbref named that no NBA player matched).
+const providerKeyFilter = `(player_id LIKE 'bbref:%' OR player_id LIKE 'espn:%')`
+
+// providerPlayers returns the provider-id players of the boxes the ESPN and
+// bbref objects keys wrote (before they are loaded again).
+func (l *Loop) providerPlayers(ctx context.Context, keys []string) ([]string, error) {
+	var out []string
+	for _, key := range keys {
+		k, d, err := layout.Parse(key)
+		if err != nil || d.Per != layout.PerGame {
+			continue
+		}
+		id, err := l.gameID(ctx, k.Item)
+		if err != nil || id == "" {
+			continue
+		}
+		rs, err := l.store.Query(ctx, `SELECT DISTINCT player_id FROM player_box WHERE game_id = $1 AND source = $2 AND `+providerKeyFilter,
+			id, k.Source+"/"+k.Dataset)
+		if err != nil {
+			return nil, fmt.Errorf("provider players of %s: %w", key, err)
+		}
+		for rs.Next() {
+			var p string
+			if err := rs.Scan(&p); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			out = append(out, p)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// dropOrphans deletes the provider-id players no box refers to any more
+// (they were matched to NBA players by a later load), as a one-pass load
+// would never have written them.
+func (l *Loop) dropOrphans(ctx context.Context, ids []string) error {
+	for _, id := range ids {
+		if _, err := l.store.Exec(ctx, `DELETE FROM players WHERE player_id = $1
+			AND NOT EXISTS (SELECT 1 FROM player_box WHERE player_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM plays WHERE player_id = $1)`, id); err != nil {
+			return fmt.Errorf("drop player %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// reloadProviders queues, after NBA per-game objects of t were loaded, a
+// forced load of the ESPN and bbref objects of the same games that were
+// loaded before them and kept players under the provider's own ids: the
+// NBA data now maps them, as a one-pass load does.
+func (l *Loop) reloadProviders(ctx context.Context, t queue.Task) error {
+	games := map[string]bool{}
+	for _, key := range t.Keys {
+		k, d, err := layout.Parse(key)
+		if err != nil || d.Per != layout.PerGame || (k.Source != "nba_stats" && k.Source != "nba_live") {
+			continue
+		}
+		games[k.Item] = true
+	}
+	var keys []string
+	for id := range games {
+		rs, err := l.store.Query(ctx, `SELECT DISTINCT source FROM player_box WHERE game_id = $1 AND `+providerKeyFilter, id)
+		if err != nil {
+			return fmt.Errorf("provider boxes of %s: %w", id, err)
+		}
+		var srcs []string
+		for rs.Next() {
+			var s string
+			if err := rs.Scan(&s); err != nil {
+				rs.Close()
+				return err
+			}
+			srcs = append(srcs, s)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		if len(srcs) == 0 {
+			continue
+		}
+		g, err := store.GetGame(ctx, l.store, id)
+		if err != nil {
+			return fmt.Errorf("game %s: %w", id, err)
+		}
+		items := map[string]bool{g.ESPNID: g.ESPNID != "", g.BBRefID: g.BBRefID != ""}
+		if c := teams.BBRefCode(g.HomeCode); c != "" && len(g.Date) == 10 {
+			items[strings.ReplaceAll(g.Date, "-", "")+"0"+c] = true
+		}
+		for _, src := range srcs {
+			for item, ok := range items {
+				if !ok {
+					continue
+				}
+				key, err := layout.Make(strings.SplitN(src, "/", 2)[0], strings.SplitN(src+"/", "/", 3)[1], g.Season, item)
+				if err != nil {
+					continue
+				}
+				if r, err := store.GetRawObject(ctx, l.store, key); err == nil && r.ParseStatus == store.ParseOK {
+					keys = append(keys, key)
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	rt := t
+	rt.TaskID, rt.Gap, rt.Keys, rt.Count, rt.Force, rt.RunID = taskID("r_", keys), "reload", keys, len(keys), true, l.runID
+	rt.Source, rt.Dataset = "", ""
+	rt.Reason = "NBA data of the game loaded by task " + t.TaskID
+	if _, err := l.q.Enqueue(ctx, []queue.Job{{Kind: queue.KindLoad, Priority: priorityOf(t.Priority), Task: rt}}); err != nil {
+		return fmt.Errorf("queue the reload of %d keys: %w", len(keys), err)
+	}
+	return nil
 }
 
 var nbaGameID = regexp.MustCompile(`^\d{10}$`)
