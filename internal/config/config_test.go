@@ -281,6 +281,9 @@ func TestErrors(t *testing.T) {
 		{name: "bad legacy port", env: map[string]string{"DB_HOST": "h", "DB_PORT": "five"}, want: []string{"env DB_PORT", "port must be a number"}},
 		{name: "min above max", yaml: "database:\n  min_conns: 20\n", want: []string{"database.min_conns", "nbasim.yaml:2"}},
 		{name: "bad season", yaml: "seasons: [2023-25]\n", want: []string{"seasons", `"2023-25"`}},
+		{name: "zero rate", env: map[string]string{"NBASIM_SOURCES_ESPN_RATE": "0"}, want: []string{"env NBASIM_SOURCES_ESPN_RATE", "sources.espn.rate", "or negative"}},
+		{name: "every problem at once", yaml: "log:\n  format: jsn\ndatabase:\n  max_conns: lots\n", env: map[string]string{"NBASIM_LAKE_URL": "gs://x", "NBASIM_SOURCES_ESPN_RATE": "0"},
+			want: []string{"log.format", "database.max_conns", "lake.url", "sources.espn.rate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -303,6 +306,19 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %T is not a *config.Error", err)
 			}
 		})
+	}
+}
+
+// TestNegativeRateTurnsBucketOff: NBASIM_SOURCES_*_RATE=-1 works as
+// docs/collect.md says (no token bucket; replay-server benchmarks).
+func TestNegativeRateTurnsBucketOff(t *testing.T) {
+	t.Parallel()
+	cfg, _, err := Load(Options{Dir: t.TempDir(), LookupEnv: fakeEnv(map[string]string{"NBASIM_SOURCES_ESPN_RATE": "-1"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Sources["espn"].Rate; r != -1 {
+		t.Errorf("sources.espn.rate = %v, want -1", r)
 	}
 }
 

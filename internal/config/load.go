@@ -115,9 +115,11 @@ func Load(opts Options) (*Config, *Origins, error) {
 	} else if !filepath.IsAbs(path) {
 		path = filepath.Join(dir, path)
 	}
+	// every problem of every layer is reported at once (docs/config.md)
+	var errs []error
 	if path != "" {
 		if err := loadFile(cfg, o, path); err != nil {
-			return nil, o, err
+			errs = append(errs, err)
 		}
 		o.File = path
 	}
@@ -129,7 +131,8 @@ func Load(opts Options) (*Config, *Origins, error) {
 			continue
 		}
 		if err := cfg.Set(k.Name, v.value); err != nil {
-			return nil, o, &Error{Key: k.Name, Where: v.where, Msg: err.Error(), Reason: err}
+			errs = append(errs, &Error{Key: k.Name, Where: v.where, Msg: err.Error(), Reason: err})
+			continue
 		}
 		o.set(k.Name, Origin{Layer: v.layer, Where: v.where, File: v.file, Line: v.line})
 	}
@@ -137,20 +140,26 @@ func Load(opts Options) (*Config, *Origins, error) {
 
 	// Legacy names for what NBASIM_* left unset.
 	if err := applyLegacy(cfg, o, env); err != nil {
-		return nil, o, err
+		errs = append(errs, err)
 	}
 
 	// Flags.
 	for _, f := range opts.Flags {
 		if err := cfg.Set(f.Key, f.Value); err != nil {
-			return nil, o, &Error{Key: f.Key, Where: "flag --" + f.Name, Msg: err.Error(), Reason: err}
+			errs = append(errs, &Error{Key: f.Key, Where: "flag --" + f.Name, Msg: err.Error(), Reason: err})
+			continue
 		}
 		o.set(f.Key, Origin{Layer: LayerFlag, Where: "flag --" + f.Name})
 	}
 
+	// values that could not be read keep their defaults: validating the
+	// rest still finds their problems too
 	normalizeDatabase(cfg, o)
 	if err := Validate(cfg, o); err != nil {
-		return nil, o, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, o, errors.Join(errs...)
 	}
 	return cfg, o, nil
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -91,8 +92,9 @@ func Validate(cfg *Config, o *Origins) error {
 		if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad(p+"base_url", "want an http(s) URL, got %q", s.BaseURL)
 		}
-		if s.Rate <= 0 {
-			bad(p+"rate", "must be greater than 0 requests per second, got %g", s.Rate)
+		if s.Rate == 0 || math.IsNaN(s.Rate) || math.IsInf(s.Rate, 0) {
+			// a negative rate turns the token bucket off (docs/collect.md)
+			bad(p+"rate", "must be greater than 0 requests per second (or negative: no token bucket, replay-server benchmarks only), got %g", s.Rate)
 		}
 		positive(p+"burst", int64(s.Burst))
 		positive(p+"concurrency", int64(s.Concurrency))

@@ -70,11 +70,12 @@ func (d *yamlDecoder) section(n *yaml.Node, v reflect.Value, path []string) erro
 		}
 		sort.Strings(known)
 	}
+	var errs []error // every problem of the file, not just the first
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		if kn.Kind == yaml.ScalarNode && kn.Value == "<<" { // merge key: decode the merged mapping(s)
 			if err := d.section(vn, v, path); err != nil {
-				return err
+				errs = append(errs, err)
 			}
 			continue
 		}
@@ -85,7 +86,8 @@ func (d *yamlDecoder) section(n *yaml.Node, v reflect.Value, path []string) erro
 		case reflect.Struct:
 			f, ok := fieldByName(v, name)
 			if !ok {
-				return d.unknown(kn, p, known)
+				errs = append(errs, d.unknown(kn, p, known))
+				continue
 			}
 			if isLeaf(f.Type()) {
 				err = d.leaf(vn, f, p)
@@ -96,7 +98,8 @@ func (d *yamlDecoder) section(n *yaml.Node, v reflect.Value, path []string) erro
 			k := reflect.ValueOf(name)
 			cur := v.MapIndex(k)
 			if !cur.IsValid() {
-				return d.unknown(kn, p, known)
+				errs = append(errs, d.unknown(kn, p, known))
+				continue
 			}
 			elem := reflect.New(v.Type().Elem()).Elem()
 			elem.Set(cur)
@@ -105,10 +108,10 @@ func (d *yamlDecoder) section(n *yaml.Node, v reflect.Value, path []string) erro
 			}
 		}
 		if err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (d *yamlDecoder) unknown(kn *yaml.Node, path []string, known []string) error {
