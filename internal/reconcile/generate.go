@@ -47,9 +47,6 @@ func TaskID(source, dataset, key string, kind GapKind) string {
 	return "t_" + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// DefaultRates are requests per second used when config.Sources has none.
-var DefaultRates = map[string]float64{"nba_stats": 0.5, "nba_live": 2, "espn": 1, "bbref": 1.0 / 12}
-
 // DefaultCaps bound the tasks queued per priority in one run: a run plans
 // the next hours of work (at 0.5 to 2 requests a second per source), the
 // rest is counted as deferred and planned by later runs.
@@ -81,8 +78,9 @@ func rateOf(opts GenerateOptions, source string) float64 {
 	if s, ok := opts.Sources[source]; ok && s.Rate > 0 {
 		return s.Rate
 	}
-	if r, ok := DefaultRates[source]; ok {
-		return r
+	// the rates live in config only: its defaults when opts has none
+	if s, ok := config.Default().Sources[source]; ok && s.Rate > 0 {
+		return s.Rate
 	}
 	return 1
 }

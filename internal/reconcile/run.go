@@ -303,7 +303,6 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			return rep, err
 		}
 	}
-	peak := startPeak()
 	timer := timing.New("reconcile")
 
 	// 1. scan
@@ -322,7 +321,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			r.log().Warn("scan cache not written", "error", cacheErr)
 		}
 		rep.Timing = timer.Stop()
-		return r.finish(ctx, rep, peak, err)
+		return r.finish(ctx, rep, err)
 	}
 	wantRate := opts.SampleRate
 	if opts.FullScan {
@@ -563,9 +562,9 @@ func writeAtomic(path string, b []byte) error {
 }
 
 // finish records the run in the store (unless dry run) and returns err.
-func (r *Runner) finish(ctx context.Context, rep *Report, peak *peakTracker, err error) (*Report, error) {
+func (r *Runner) finish(ctx context.Context, rep *Report, err error) (*Report, error) {
 	rep.FinishedAt = r.now().UTC()
-	rep.PeakRSS = peak.stop()
+	rep.PeakRSS = timing.PeakRSS()
 	if r.Store == nil || rep.DryRun {
 		return rep, err
 	}
