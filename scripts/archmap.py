@@ -34,7 +34,7 @@ for i, l in enumerate(lines):
     if pkg in deps:
         lines[i] = "| `%s` |%s| %s |" % (pkg, m.group(2), cell(deps[pkg]))
 open(path, "w").write("\n".join(lines))
-missing = sorted(set(deps) - seen)
+missing = sorted(p for p in set(deps) - seen if p.startswith("internal/") or p.startswith("cmd/"))
 for p in missing:
     print("not in the map (add a row): | `%s` | ... | %s |" % (p, cell(deps[p])), file=sys.stderr)
 sys.exit(1 if missing else 0)

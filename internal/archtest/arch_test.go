@@ -43,6 +43,9 @@ func imports(t *testing.T, root string) map[string][]string {
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
+		if !strings.HasPrefix(rel, "internal/") && !strings.HasPrefix(rel, "cmd/") {
+			return nil // the map covers the product: cmd/ and internal/ (not scripts/, .ci/)
+		}
 		var deps []string
 		for _, imp := range pkg.Imports {
 			if s, ok := strings.CutPrefix(imp, module); ok {
