@@ -42,12 +42,13 @@ func TestLegacyBucketEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer legacy.Close()
+	t.Cleanup(func() { legacy.Close() })
 	own, err := lake.Open(ctx, u, "e2e-own-"+run)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer own.Close()
+	t.Cleanup(func() { own.Close() })
+	t.Cleanup(func() { emptyLake(t, legacy); emptyLake(t, own) })
 	objs, games, err := synth.PlanLegacy(synth.Options{Objects: n})
 	if err != nil {
 		t.Fatal(err)
@@ -125,5 +126,23 @@ func TestLegacyBucketEndToEnd(t *testing.T) {
 	}
 	if rep2.Written != 0 || rep2.Adopted() != data {
 		t.Fatalf("second import: %s", rep2)
+	}
+}
+
+// emptyLake deletes what a test wrote under its prefix of the shared test
+// bucket (a cleanup registered after the lake's Close, so it runs before).
+func emptyLake(t *testing.T, l *lake.Lake) {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	if err := l.WalkAll(ctx, 0, func(o lake.Object) error { keys = append(keys, o.Key); return nil }); err != nil {
+		t.Logf("cleanup: %v", err)
+		return
+	}
+	for _, k := range keys {
+		if err := l.Delete(ctx, k); err != nil {
+			t.Logf("cleanup: %v", err)
+			return
+		}
 	}
 }

@@ -191,12 +191,13 @@ func TestImportLegacyS3ServerSideCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	t.Cleanup(func() { src.Close() })
 	dst, err := lake.Open(ctx, u, "own-"+run)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dst.Close()
+	t.Cleanup(func() { dst.Close() })
+	t.Cleanup(func() { emptyLake(t, src); emptyLake(t, dst) })
 	cases := legacyCases[:3]
 	cases = append(cases, legacyCases[len(legacyCases)-1])
 	for _, tc := range cases {
