@@ -21,7 +21,7 @@ import (
 func newRunCmd(a *app) *cobra.Command {
 	var (
 		untilComplete, retryPermanent, jsonOut bool
-		season                                 string
+		season, httpAddr                       string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -96,20 +96,15 @@ listed). Watch it with nbasim queue. Guide: docs/run.md.`,
 				return fmt.Errorf("run: %w", err)
 			}
 			defer loop.Close()
-			if addr := cfg.Run.HTTPAddr; addr != "" {
-				srv, err := metrics.Listen(addr, m, func(ctx context.Context) error {
+			if addr := firstSet(httpAddr, cfg.Run.HTTPAddr); addr != "" {
+				stop, err := serveRunHTTP(ctx, a, addr, metrics.Handler(m, func(ctx context.Context) error {
 					_, err := loop.Queue().Counts(ctx)
 					return err
-				})
+				}))
 				if err != nil {
 					return fmt.Errorf("run: %w", err)
 				}
-				a.Logger().Info("run: serving /metrics, /healthz, /readyz", "addr", srv.Addr())
-				defer func() {
-					sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-					defer cancel()
-					_ = srv.Shutdown(sctx)
-				}()
+				defer stop()
 			}
 			gctx, stopGauges := context.WithCancel(ctx)
 			defer stopGauges()
@@ -146,6 +141,7 @@ listed). Watch it with nbasim queue. Guide: docs/run.md.`,
 	f.StringVar(&season, "season", "", "work on this season only (default: the configured seasons)")
 	f.BoolVar(&retryPermanent, "retry-permanent", false, "plan again the keys that failed permanently before this start (404, poison, exhausted)")
 	f.BoolVar(&jsonOut, "json", false, "print the final summary as JSON")
+	f.StringVar(&httpAddr, "http", "", "serve /metrics, /healthz, /readyz and the web dashboard (/, /api/v1) on HOST:PORT (default run.http_addr; the dashboard off loopback needs NBASIM_WEB_TOKEN)")
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -123,4 +124,58 @@ a session cookie. docs/web.md has the pages and the API.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (non-loopback needs --token)")
 	o.register(cmd)
 	return cmd
+}
+
+// serveRunHTTP serves `nbasim run --http`: the loop's /metrics, /healthz
+// and /readyz (probes) and, on the same address, the web dashboard and API
+// (read-only, as `nbasim serve`). Off loopback the dashboard needs
+// NBASIM_WEB_TOKEN; without it only the probes are served (Prometheus
+// scrapes them from other hosts), and the log says so. stop shuts the
+// server down.
+func serveRunHTTP(ctx context.Context, a *app, addr string, probes http.Handler) (stop func(), err error) {
+	mux := http.NewServeMux()
+	for _, p := range []string{"/metrics", "/healthz", "/readyz"} {
+		mux.Handle(p, probes)
+	}
+	log := a.Logger()
+	var closeDB func()
+	o := webFlags{cacheGames: gamecache.DefaultCapacity}
+	token := os.Getenv("NBASIM_WEB_TOKEN")
+	if lo, _ := web.IsLoopback(addr); lo || token != "" {
+		srv, db, auth, err := webServer(ctx, a, &o, addr)
+		if err != nil {
+			log.Warn("run: web dashboard not served", "err", err)
+		} else {
+			closeDB = func() { db.Close() }
+			mux.Handle("/", srv.Handler())
+			if auth != nil {
+				log.Info("run: web dashboard login", "path", auth.LoginPath())
+			}
+		}
+	} else {
+		log.Info("run: web dashboard not served on a non-loopback address without NBASIM_WEB_TOKEN; /metrics, /healthz, /readyz only", "addr", addr)
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ready := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- web.ListenAndServe(sctx, addr, mux, func(ad net.Addr) { ready <- ad })
+	}()
+	select {
+	case ad := <-ready:
+		log.Info("run: serving /metrics, /healthz, /readyz and the dashboard", "url", "http://"+ad.String()+"/")
+	case err := <-errc:
+		cancel()
+		if closeDB != nil {
+			closeDB()
+		}
+		return nil, err
+	}
+	return func() {
+		cancel()
+		<-errc
+		if closeDB != nil {
+			closeDB()
+		}
+	}, nil
 }

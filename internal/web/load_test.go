@@ -1,0 +1,165 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/readonly"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// The load check: C concurrent clients, each sending R requests for the box
+// at a random moment (?elapsed=, whole seconds) of a random game, over real
+// HTTP to the server on a read-only database. Every answer must be a 200
+// with a box; the latencies' p50/p99 are reported.
+//
+// In CI it runs at a reduced size on the fixture (one game, 8 clients x 25
+// requests). The full size of docs/benchmarks.md (50 x 200 on the 2018-19
+// season) runs on a loaded SQLite database:
+//
+//	NBASIM_WEB_LOAD_DB=/path/nbasim.db NBASIM_WEB_LOAD_SEASON=2018-19 \
+//	  go test -run TestBoxLoad -v -count=1 ./internal/web
+//
+// (NBASIM_WEB_LOAD_CLIENTS and NBASIM_WEB_LOAD_REQUESTS change 50 and 200.)
+
+type loadResult struct {
+	Requests, Errors int
+	Games            int
+	Wall             time.Duration
+	P50, P99, Max    time.Duration
+	FirstError       string
+}
+
+func (r loadResult) String() string {
+	return fmt.Sprintf("%d requests on %d games in %s (%.0f req/s): %d errors; latency p50 %s, p99 %s, max %s",
+		r.Requests, r.Games, r.Wall.Round(time.Millisecond), float64(r.Requests)/r.Wall.Seconds(), r.Errors,
+		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
+}
+
+// boxLoad runs clients x requests box requests against base.
+func boxLoad(base string, games []string, final map[string]float64, clients, requests int, seed uint64) loadResult {
+	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	lat := make([]time.Duration, 0, clients*requests)
+	var mu sync.Mutex
+	var errs int
+	var first string
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(c)))
+			mine := make([]time.Duration, 0, requests)
+			for range requests {
+				g := games[rng.IntN(len(games))]
+				at := rng.IntN(int(final[g]) + 1)
+				t0 := time.Now()
+				resp, err := hc.Get(base + "/api/v1/games/" + g + "/box?elapsed=" + strconv.Itoa(at))
+				bad := ""
+				if err != nil {
+					bad = err.Error()
+				} else {
+					n, _ := io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 || n < 100 {
+						bad = fmt.Sprintf("%s: %d (%d bytes)", g, resp.StatusCode, n)
+					}
+				}
+				d := time.Since(t0)
+				mine = append(mine, d)
+				if bad != "" {
+					mu.Lock()
+					errs++
+					if first == "" {
+						first = bad
+					}
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	return loadResult{Requests: len(lat), Errors: errs, Games: len(games), Wall: wall, P50: q(0.50), P99: q(0.99), Max: lat[len(lat)-1], FirstError: first}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func TestBoxLoad(t *testing.T) {
+	if path := os.Getenv("NBASIM_WEB_LOAD_DB"); path != "" {
+		fullLoad(t, path)
+		return
+	}
+	f := newFixture(t, store.SQLite)
+	final := map[string]float64{fixtureGame: f.game.FinalState().Elapsed.Seconds()}
+	r := boxLoad(f.ts.URL, []string{fixtureGame}, final, 8, 25, 1)
+	t.Log(r)
+	if r.Errors != 0 || r.Requests != 200 {
+		t.Fatalf("%s; first error: %s", r, r.FirstError)
+	}
+}
+
+// fullLoad is the benchmark of docs/benchmarks.md on a loaded database.
+func fullLoad(t *testing.T, path string) {
+	ctx := context.Background()
+	season := os.Getenv("NBASIM_WEB_LOAD_SEASON")
+	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{MaxConns: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	srv, err := New(Options{DB: db, Cache: gamecache.New(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	rows, err := srv.rowsOf(ctx, 100_000, `SELECT DISTINCT p.game_id, MAX(p.elapsed) FROM plays p JOIN games g ON g.game_id = p.game_id
+WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
+	if err != nil {
+		t.Fatal(err)
+	}
+	games := make([]string, 0, len(rows))
+	final := map[string]float64{}
+	for _, r := range rows {
+		id := asString(r[0])
+		games = append(games, id)
+		final[id] = float64(asInt(r[1])) / 10
+	}
+	if len(games) == 0 {
+		t.Fatalf("no games with plays in %s (season %q)", path, season)
+	}
+	clients, requests := envInt("NBASIM_WEB_LOAD_CLIENTS", 50), envInt("NBASIM_WEB_LOAD_REQUESTS", 200)
+	cold := boxLoad(ts.URL, games, final, clients, requests, 1)
+	t.Logf("cold cache (each game read and compiled on its first request): %s", cold)
+	t.Logf("cache after the cold run: %+v", srv.cache.Stats())
+	warm := boxLoad(ts.URL, games, final, clients, requests, 2)
+	t.Logf("warm cache: %s", warm)
+	if cold.Errors+warm.Errors != 0 {
+		t.Fatalf("errors: cold %d (%s), warm %d (%s)", cold.Errors, cold.FirstError, warm.Errors, warm.FirstError)
+	}
+}
