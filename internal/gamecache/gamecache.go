@@ -89,8 +89,10 @@ func New(capacity int) *Cache {
 
 // Get returns the compiled game of key, calling load on a miss. Concurrent
 // misses of the same key wait for one load; errors are returned to every
-// waiter and not cached. A waiter whose ctx ends stops waiting (the load
-// goes on for the others).
+// waiter and not cached. A waiter whose ctx ends stops waiting; the load
+// itself runs with ctx's values but not its cancellation, so that one
+// caller giving up does not fail the others waiting for the same game
+// (bound the load's own I/O, e.g. with the database's statement timeout).
 func (c *Cache) Get(ctx context.Context, key Key, load Loader) (*pbp.Compiled, error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
@@ -116,7 +118,7 @@ func (c *Cache) Get(ctx context.Context, key Key, load Loader) (*pbp.Compiled, e
 	c.stats.Loads++
 	c.mu.Unlock()
 
-	cl.val, cl.err = safeLoad(ctx, key, load)
+	cl.val, cl.err = safeLoad(context.WithoutCancel(ctx), key, load)
 
 	c.mu.Lock()
 	delete(c.inflight, key)
@@ -159,6 +161,19 @@ func (c *Cache) add(key Key, v *pbp.Compiled) {
 		delete(c.items, last.Value.(*entry).key)
 		c.stats.Evictions++
 	}
+}
+
+// Lookup returns the cached game of key, counting a hit and marking it
+// recently used, without loading on a miss (nothing is counted then).
+func (c *Cache) Lookup(key Key) (*pbp.Compiled, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.ll.MoveToFront(el)
+		c.stats.Hits++
+		return el.Value.(*entry).val, true
+	}
+	return nil, false
 }
 
 // Peek returns the cached game of key without loading or touching its

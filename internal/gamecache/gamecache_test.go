@@ -241,3 +241,51 @@ func ExampleCache() {
 	fmt.Println(st.Loads, st.Hits)
 	// Output: 1 2
 }
+
+func TestLookupAndLoadOutlivesCaller(t *testing.T) {
+	c := New(4)
+	key := Key{GameID: "g"}
+	if _, ok := c.Lookup(key); ok {
+		t.Fatal("Lookup found a game never loaded")
+	}
+	// the first caller gives up; the load it started still completes for
+	// the caller waiting behind it
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	var loadErr error
+	done := make(chan struct{})
+	go func() {
+		_, _ = c.Get(ctx, key, func(lctx context.Context) (*pbp.Compiled, error) {
+			<-release
+			loadErr = lctx.Err()
+			return compiled(8)(lctx)
+		})
+		close(done)
+	}()
+	for c.Stats().Loads < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	got := make(chan error, 1)
+	go func() {
+		_, err := c.Get(context.Background(), key, compiled(8))
+		got <- err
+	}()
+	for c.Stats().Shared < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	close(release)
+	<-done
+	if err := <-got; err != nil {
+		t.Fatalf("the waiting caller failed: %v", err)
+	}
+	if loadErr != nil {
+		t.Errorf("the load saw the first caller's cancellation: %v", loadErr)
+	}
+	if _, ok := c.Lookup(key); !ok {
+		t.Error("Lookup misses a loaded game")
+	}
+	if st := c.Stats(); st.Hits != 1 || st.Errors != 0 {
+		t.Errorf("stats %+v: want 1 hit (the Lookup), no error", st)
+	}
+}

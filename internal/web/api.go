@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/nbasim/nbasim/internal/readonly"
 )
 
 // apiFunc answers one API request with a JSON-encodable value or an error.
@@ -121,14 +119,37 @@ func (s *Server) tableSet(ctx context.Context) (map[string]bool, error) {
 	return out, nil
 }
 
-// rowsOf runs a trusted query through the read-only handle with a row cap
-// and returns its rows.
+// rowsOf runs one of the server's own queries through the read-only
+// handle and returns at most capRows rows. It reads through the trusted
+// adapter (readonly.Querier: bounded far above any page, and an error
+// rather than a silent cut when a result is larger), never with the row
+// and byte caps of untrusted MCP queries.
 func (s *Server) rowsOf(ctx context.Context, capRows int, query string, args ...any) ([][]any, error) {
-	res, err := s.db.Query(ctx, query, readonly.Limits{Rows: capRows, Bytes: readonly.MaxByteCap}, args...)
+	rows, err := s.q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	return res.Rows, nil
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]any
+	for rows.Next() {
+		if len(out) == capRows {
+			break
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, vals)
+	}
+	return out, rows.Err()
 }
 
 // Status is the server's summary (GET /api/v1/status).

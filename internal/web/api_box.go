@@ -35,6 +35,32 @@ func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Co
 	})
 }
 
+// gameFor resolves a typed game id and returns its compiled game. A
+// canonical NBA id whose game is cached costs no database read at all: a
+// box at a moment is then a fold.
+func (s *Server) gameFor(ctx context.Context, raw, provider string) (string, *pbp.Compiled, error) {
+	if len(raw) == 10 && isDigits(raw) {
+		if c, ok := s.cache.Lookup(gamecache.Key{GameID: raw, Provider: provider, Overrides: s.ovVer}); ok {
+			return raw, c, nil
+		}
+	}
+	id, err := resolveGame(ctx, s.q, raw)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := s.compiled(ctx, id, provider)
+	return id, c, err
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // MomentOut says which moment a box is at.
 type MomentOut struct {
 	Kind               string   `json:"kind"` // final, at, elapsed, event, window
@@ -211,11 +237,7 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.compiled(ctx, id, prov)
+	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}
@@ -359,11 +381,7 @@ func (s *Server) apiStints(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.compiled(ctx, id, prov)
+	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}
@@ -453,11 +471,7 @@ func (s *Server) apiScoreFlow(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, err := resolveGame(ctx, s.q, r.PathValue("game_id"))
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.compiled(ctx, id, prov)
+	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,7 @@ func testEndpoints(t *testing.T, f *fixture) {
 	}{
 		{"/api/v1/status", func(t *testing.T, b map[string]any) {
 			rc := b["row_counts"].(map[string]any)
+			eq(t, "players", rc["players"] != nil, true)
 			eq(t, "games", rc["games"], 5.0) // 3 here + 2 of readonlytest's seed
 			eq(t, "dialect", b["dialect"], string(f.dialect))
 			eq(t, "read_only", b["read_only"], true)
@@ -224,6 +225,11 @@ func testEndpoints(t *testing.T, f *fixture) {
 			p := b["players"].([]any)[0].(map[string]any)
 			eq(t, "games", p["games"], 1.0)
 			eq(t, "seasons", fmt.Sprint(p["seasons"]), "[2018-19]")
+		}},
+		{"/api/v1/players?q=zed+filler&limit=10&offset=1195", func(t *testing.T, b map[string]any) {
+			eq(t, "every one of 1,200 players is searched", b["total"], 1200.0)
+			eq(t, "last page", len(b["players"].([]any)), 5)
+			eq(t, "last", b["players"].([]any)[4].(map[string]any)["name"], "Zed Filler 1199")
 		}},
 		{"/api/v1/players?q=DONČIĆ", func(t *testing.T, b map[string]any) { eq(t, "accent-insensitive", b["total"], 1.0) }},
 		{"/api/v1/players?q=doncic", func(t *testing.T, b map[string]any) { eq(t, "accent-insensitive", b["total"], 1.0) }},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -99,6 +100,9 @@ func seedFixture(t *testing.T, ctx context.Context, s store.Store, dir string) {
 		}
 	}
 	players.Rows = append(players.Rows, []any{"1629029", "Luka Dončić", now})
+	for i := range 1200 { // more players than one capped read holds
+		players.Rows = append(players.Rows, []any{fmt.Sprintf("99%05d", i), fmt.Sprintf("Zed Filler %04d", i), now})
+	}
 	batches := []store.Batch{players,
 		{Table: "games", Columns: []string{"game_id", "season", "season_type", "game_date", "home_team_id", "away_team_id", "home_code", "away_code",
 			"home_pts", "away_pts", "status", "espn_id", "bbref_id", "updated_at"}, Key: []string{"game_id"}, Rows: [][]any{
