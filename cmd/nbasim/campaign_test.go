@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -434,8 +435,18 @@ func compareRuns(t *testing.T, name string, want, got campaignResult) {
 // rateSlack is how many requests beyond rate+burst a 1-second window at the
 // replay server may hold: the fleet hands out slots that never exceed
 // rate+burst, but a request can be delayed between taking its slot and
-// arriving (a loaded machine), as in internal/fleet's tests.
-const rateSlack = 1
+// arriving, and late arrivals bunch with punctual ones. It allows
+// arrivalJitter of delay (the slots of rate*arrivalJitter more seconds) plus
+// one request; a fleet without a shared limiter sends 3x the rate and still
+// fails. (A CI run with a load of 30 on 2 cores saw 23 at 20/s with a
+// slack of one request.)
+func rateSlack(rate int) int {
+	return 1 + int(math.Ceil(float64(rate)*arrivalJitter.Seconds()))
+}
+
+// arrivalJitter is how late a request may reach the replay server after
+// its slot on a loaded machine.
+const arrivalJitter = 100 * time.Millisecond
 
 // checkRates fails when a host was sent more than rate+burst(+rateSlack)
 // requests in any 1-second window, measured from the replay server's
@@ -449,9 +460,9 @@ func checkRates(t *testing.T, name string, size campaignSize, log []replay.LogEn
 	for _, r := range rates {
 		t.Logf("%s: %s: %d requests, max %d in a 1 s window (at %s), max %d in a calendar second, faults %v",
 			name, r.Host, r.Requests, r.MaxPerWindow, r.WindowStart.Format("15:04:05.000"), r.MaxPerSecond, r.Faults)
-		if r.MaxPerWindow > size.rate+size.burst+rateSlack {
+		if r.MaxPerWindow > size.rate+size.burst+rateSlack(size.rate) {
 			t.Errorf("%s: %s got %d requests in one second, the fleet's limit is %d/s with a burst of %d (+%d of slack)",
-				name, r.Host, r.MaxPerWindow, size.rate, size.burst, rateSlack)
+				name, r.Host, r.MaxPerWindow, size.rate, size.burst, rateSlack(size.rate))
 		}
 	}
 	return rates

@@ -28,9 +28,11 @@ const testHost = "stats.nba.com"
 // server may hold: the limiter hands out slots that never exceed
 // rate+burst, and a request more than half an interval late gives its slot
 // up, but a request can still be delayed between that check and its
-// arrival (the race detector, a machine with a load of 30 on 2 cores).
-// Without the fleet the same windows hold 4x the rate (the control run).
-const slack = 1
+// arrival (the race detector, a machine with a load of 30 on 2 cores), and
+// late arrivals bunch with punctual ones: allow 100 ms of arrival delay
+// (two slots at 20/s) plus one request. Without the fleet the same windows
+// hold 4x the rate (the control run), so the check still fails.
+const slack = 3
 
 // TestMain lets the test binary act as one process of a fleet (see
 // TestProcessesShareTheRate).
