@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/natefinch/lumberjack.v2"
 
+	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/health"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/mcpserver"
@@ -21,6 +22,7 @@ func newMCPCmd(a *app) *cobra.Command {
 	var o struct {
 		http, token, dbURL, audit   string
 		allowRemote, stateful, priv bool
+		cacheGames                  int
 	}
 	cmd := &cobra.Command{
 		Use:   "mcp",
@@ -75,6 +77,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 				audit = mcpserver.NewAudit(lj, func(err error) { log.Error(err.Error()) })
 			}
 			srv, err := mcpserver.New(mcpserver.Options{DB: db, Lake: lk, LakeRoot: root, Audit: audit, Logger: log, Version: version,
+				Cache:  gamecache.New(o.cacheGames),
 				Checks: func(ctx context.Context) []mcpserver.Check { return doctorChecks(ctx, a) }})
 			if err != nil {
 				return err
@@ -95,6 +98,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 	f.StringVar(&o.http, "http", "", "serve streamable HTTP on HOST:PORT (e.g. 127.0.0.1:8765) instead of stdio")
 	f.StringVar(&o.token, "token", "", "require this bearer token over HTTP (prefer env NBASIM_MCP_TOKEN or mcp.token)")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --http address (requires a token)")
+	f.IntVar(&o.cacheGames, "cache-games", gamecache.DefaultCapacity, "compiled games kept in memory for box_score at a moment (LRU)")
 	f.BoolVar(&o.stateful, "stateful", false, "keep HTTP sessions (Mcp-Session-Id) instead of stateless requests")
 	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role for queries (mcp.database_url, NBASIM_MCP_DATABASE_URL; default: the database URL)")
 	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser or server-file role for the read-only pool (not recommended)")

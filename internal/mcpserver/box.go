@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/gameref"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
@@ -47,16 +48,38 @@ type BoxOut struct {
 	Note      string   `json:"note,omitempty"`
 }
 
-// compileAt runs the engine (with the embedded overrides) on game and
-// returns the box at t; an engine panic becomes an error naming the game.
-func (s *Server) compileAt(game *model.Game, t model.Tenths) (b model.Box, c *pbp.Compiled, err error) {
+// compiled returns the game compiled with the embedded overrides, from the
+// LRU cache (internal/gamecache) or read from the store (plays, names and
+// sides from stored boxes) and compiled on a miss; an engine panic becomes
+// an error naming the game.
+func (s *Server) compiled(ctx context.Context, q store.Querier, gameID string) (*pbp.Compiled, error) {
+	key := gamecache.Key{GameID: gameID, Overrides: s.ovVer}
+	return s.cache.Get(ctx, key, func(ctx context.Context) (c *pbp.Compiled, err error) {
+		game, err := derive.GameFromStore(ctx, q, gameID, "")
+		if err != nil {
+			return nil, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
+		}
+		// Names and sides of players the players table lacks, from any stored box.
+		if err := fillPlayersFromBoxes(ctx, q, gameID, game); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("game %s: play-by-play engine failed: %v", gameID, p)
+			}
+		}()
+		return pbp.Compile(game, s.overrides), nil
+	})
+}
+
+// boxAtTime folds c to t; an engine panic becomes an error naming the game.
+func boxAtTime(c *pbp.Compiled, t model.Tenths) (b model.Box, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("game %s: play-by-play engine failed: %v", game.GameID, p)
+			err = fmt.Errorf("game %s: play-by-play engine failed: %v", c.Game.GameID, p)
 		}
 	}()
-	c = pbp.Compile(game, s.overrides)
-	return c.BoxAt(pbp.AtElapsed(t)), c, nil
+	return c.BoxAt(pbp.AtElapsed(t)), nil
 }
 
 func line(id, name string, side model.Side, starter bool, st model.Stats) []any {
@@ -162,10 +185,11 @@ func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sourc
 
 // boxAt computes the box at a moment with the play-by-play engine.
 func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, error) {
-	game, err := derive.GameFromStore(ctx, q, in.GameID, "")
+	c, err := s.compiled(ctx, q, in.GameID)
 	if err != nil {
-		return BoxOut{}, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
+		return BoxOut{}, err
 	}
+	game := c.Game
 	prov := game.Provider
 	var t model.Tenths
 	last := lastPeriod(game)
@@ -207,11 +231,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 	default:
 		return BoxOut{}, errors.New("a moment needs moment (\"Q3 7:02.4\"), or period and clock, or elapsed_seconds")
 	}
-	// Names and sides of players the players table lacks, from any stored box.
-	if err := fillPlayersFromBoxes(ctx, q, in.GameID, game); err != nil {
-		return BoxOut{}, err
-	}
-	b, c, err := s.compileAt(game, t)
+	b, err := boxAtTime(c, t)
 	if err != nil {
 		return BoxOut{}, err
 	}
@@ -354,3 +374,6 @@ func fillPlayersFromBoxes(ctx context.Context, q store.Querier, gameID string, g
 	}
 	return nil
 }
+
+// CacheStats returns the counters of the compiled-game cache box_score uses.
+func (s *Server) CacheStats() gamecache.Stats { return s.cache.Stats() }

@@ -47,6 +47,10 @@ func TestBoxScoreRealGame(t *testing.T) {
 			t.Errorf("%v: %v-%v with %d players, want %d-%d (%v)", tc.args, home[5], away[5], len(out["players"].([]any)), tc.home, tc.away, out["moment"])
 		}
 	}
+	// The three moments of one game compiled it once (the LRU of compiled games).
+	if st := h.srv.CacheStats(); st.Loads != 1 || st.Hits != 2 {
+		t.Errorf("cache: %d loads, %d hits; want 1 load, 2 hits", st.Loads, st.Hits)
+	}
 	// Past the end, an overtime the game did not have, a sloppy clock: errors naming the game's last period.
 	for _, tc := range []struct {
 		args map[string]any

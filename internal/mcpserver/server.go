@@ -21,6 +21,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
@@ -48,6 +49,9 @@ type Options struct {
 	Checks func(ctx context.Context) []Check
 	// LakeCountCap bounds the objects the health tool counts (default 100,000).
 	LakeCountCap int
+	// Cache keeps compiled games for box_score at a moment (nil: an LRU of
+	// gamecache.DefaultCapacity games for this server).
+	Cache *gamecache.Cache
 }
 
 // Server is an MCP server over one database and lake.
@@ -56,6 +60,8 @@ type Server struct {
 	srv       *mcp.Server
 	log       *slog.Logger
 	overrides *pbp.Overrides // the engine's embedded play-by-play fixes
+	cache     *gamecache.Cache
+	ovVer     string
 }
 
 // New builds the server and registers its tools.
@@ -76,7 +82,14 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
-	s := &Server{opts: opts, log: opts.Logger, overrides: ov}
+	ovVer, err := gamecache.Version(ov)
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	if opts.Cache == nil {
+		opts.Cache = gamecache.New(gamecache.DefaultCapacity)
+	}
+	s := &Server{opts: opts, log: opts.Logger, overrides: ov, cache: opts.Cache, ovVer: ovVer}
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
 		&mcp.ServerOptions{
 			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +
