@@ -53,6 +53,10 @@ for p in internal/lake internal/timing internal/health internal/logging internal
 done
 
 read -r -a extra <<<"${TESTFLAGS:-}"
+# A package's whole test binary may take longer than go test's default 10 min
+# on a loaded 2-core machine (internal/load and internal/reconcile did with a
+# load of 40): a hang still ends, a slow machine does not fail.
+extra=(-timeout "${TEST_TIMEOUT:-30m}" "${extra[@]}")
 if [[ "${RACE:-}" == "all" ]]; then
 	step "go test -race ./..."
 	gotest -race "${extra[@]}" ./...
