@@ -192,13 +192,16 @@ func TestDuckDBReadsExport(t *testing.T) {
 					}
 				}
 			}
-			// every derived box sums to the plays' points
-			for season, w := range want["plays"] {
-				if g := got["team_box"][season]; g.Points != w.Points || g.Rows < 2*want["games"][season].Rows {
-					t.Errorf("team_box %s: %+v, plays points %d", season, g, w.Points)
+			// every derived box sums to the games' final scores (not to the
+			// plays' raw points: a quirk rule such as ft-unmarked-miss
+			// corrects rows whose raw points are wrong; 2014-15 has one in
+			// the CI sample, so the plays say 23,866 and the games 23,865)
+			for season, w := range want["games"] {
+				if g := got["team_box"][season]; g.Points != w.Points || g.Rows < 2*w.Rows {
+					t.Errorf("team_box %s: %+v, games' points %d", season, g, w.Points)
 				}
 				if g := got["player_box"][season]; g.Points != w.Points {
-					t.Errorf("player_box %s: points %d, plays %d", season, g.Points, w.Points)
+					t.Errorf("player_box %s: points %d, games' points %d", season, g.Points, w.Points)
 				}
 			}
 			t.Logf("duckdb read back: %s", b)
