@@ -8,32 +8,10 @@ import (
 // with the unit in the name (seconds_played), one schema per output in
 // docs/json-schemas (checked by TestJSONSchemas).
 
-// statsJSON is one box line's counting stats.
-type statsJSON struct {
-	SecondsPlayed float64 `json:"seconds_played"`
-	PTS           int     `json:"pts"`
-	FGM           int     `json:"fgm"`
-	FGA           int     `json:"fga"`
-	FG3M          int     `json:"fg3m"`
-	FG3A          int     `json:"fg3a"`
-	FTM           int     `json:"ftm"`
-	FTA           int     `json:"fta"`
-	OREB          int     `json:"oreb"`
-	DREB          int     `json:"dreb"`
-	REB           int     `json:"reb"`
-	AST           int     `json:"ast"`
-	STL           int     `json:"stl"`
-	BLK           int     `json:"blk"`
-	TOV           int     `json:"tov"`
-	PF            int     `json:"pf"`
-	PlusMinus     int     `json:"plus_minus"`
-}
+// statsJSON is one box line's counting stats (the shape the API shares).
+type statsJSON = model.StatLine
 
-func statsOf(s model.Stats) statsJSON {
-	return statsJSON{SecondsPlayed: s.Seconds.Seconds(), PTS: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A,
-		FTM: s.FTM, FTA: s.FTA, OREB: s.OREB, DREB: s.DREB, REB: s.REB, AST: s.AST, STL: s.STL, BLK: s.BLK, TOV: s.TOV,
-		PF: s.PF, PlusMinus: s.PlusMinus}
-}
+func statsOf(s model.Stats) statsJSON { return model.StatLineOf(s) }
 
 // playerJSON is a player's line.
 type playerJSON struct {

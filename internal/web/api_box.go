@@ -73,31 +73,10 @@ type MomentOut struct {
 	ToElapsedSeconds   *float64 `json:"to_elapsed_seconds,omitempty"`
 }
 
-// StatLine is the counting stats of a box line.
-type StatLine struct {
-	SecondsPlayed float64 `json:"seconds_played"`
-	Pts           int     `json:"pts"`
-	FGM           int     `json:"fgm"`
-	FGA           int     `json:"fga"`
-	FG3M          int     `json:"fg3m"`
-	FG3A          int     `json:"fg3a"`
-	FTM           int     `json:"ftm"`
-	FTA           int     `json:"fta"`
-	OREB          int     `json:"oreb"`
-	DREB          int     `json:"dreb"`
-	REB           int     `json:"reb"`
-	AST           int     `json:"ast"`
-	STL           int     `json:"stl"`
-	BLK           int     `json:"blk"`
-	TOV           int     `json:"tov"`
-	PF            int     `json:"pf"`
-	PlusMinus     int     `json:"plus_minus"`
-}
+// StatLine is the counting stats of a box line (the shape the CLI shares).
+type StatLine = model.StatLine
 
-func statLine(s model.Stats) StatLine {
-	return StatLine{SecondsPlayed: s.Seconds.Seconds(), Pts: s.PTS, FGM: s.FGM, FGA: s.FGA, FG3M: s.FG3M, FG3A: s.FG3A, FTM: s.FTM, FTA: s.FTA,
-		OREB: s.OREB, DREB: s.DREB, REB: s.REB, AST: s.AST, STL: s.STL, BLK: s.BLK, TOV: s.TOV, PF: s.PF, PlusMinus: s.PlusMinus}
-}
+func statLine(s model.Stats) StatLine { return model.StatLineOf(s) }
 
 // PlayerBoxLine is a player's line.
 type PlayerBoxLine struct {

@@ -233,7 +233,7 @@ WHERE pb.player_id = $1 AND pb.scope = 'game'`
 		for i := range v {
 			v[i] = int(asInt(row[9+i]))
 		}
-		g.StatLine = StatLine{SecondsPlayed: model.Tenths(asInt(row[8])).Seconds(), Pts: v[0], FGM: v[1], FGA: v[2], FG3M: v[3], FG3A: v[4],
+		g.StatLine = StatLine{SecondsPlayed: model.Tenths(asInt(row[8])).Seconds(), PTS: v[0], FGM: v[1], FGA: v[2], FG3M: v[3], FG3A: v[4],
 			FTM: v[5], FTA: v[6], OREB: v[7], DREB: v[8], REB: v[9], AST: v[10], STL: v[11], BLK: v[12], TOV: v[13], PF: v[14], PlusMinus: v[15]}
 		rank := sourceRank(g.Source)
 		if i, ok := best[g.GameID]; ok {
@@ -260,7 +260,7 @@ WHERE pb.player_id = $1 AND pb.scope = 'game'`
 		t.Games++
 		a, b := &t.StatLine, g.StatLine
 		a.SecondsPlayed += b.SecondsPlayed
-		a.Pts += b.Pts
+		a.PTS += b.PTS
 		a.FGM += b.FGM
 		a.FGA += b.FGA
 		a.FG3M += b.FG3M
