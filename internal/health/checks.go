@@ -105,6 +105,9 @@ func Database(open func(context.Context) (store.Store, error), location string) 
 		if err != nil {
 			return Failf("%s: schema version: %v", location, err)
 		}
+		if err := store.VerifyMigrations(ctx, s); err != nil {
+			return Failf("%s %s: %v", s.Dialect(), location, err)
+		}
 		latest := store.LatestVersion(s.Dialect())
 		switch {
 		case v < latest:

@@ -118,16 +118,19 @@ func BuildStatus(ctx context.Context, s Store, location string) (Status, error) 
 	if err != nil {
 		return st, fmt.Errorf("store: list tables: %w", err)
 	}
-	applied := map[int]bool{}
+	applied := map[int]appliedMigration{}
 	for _, t := range tables {
 		if t == MigrationsTable {
-			if applied, err = appliedVersions(ctx, s); err != nil {
+			if applied, err = readApplied(ctx, s); err != nil {
+				return st, err
+			}
+			if err := checkApplied(ms, applied); err != nil {
 				return st, err
 			}
 		}
 	}
 	for _, m := range ms {
-		if !applied[m.Version] {
+		if _, ok := applied[m.Version]; !ok {
 			st.Pending = append(st.Pending, m.Version)
 		}
 	}

@@ -1,7 +1,7 @@
 // Package store is nbasim's database layer: one interface, two engines.
 // SQLite (modernc.org/sqlite, pure Go) is the embedded default; PostgreSQL
 // (pgx/v5 pool) is how it grows. Both run the same versioned schema
-// (migrations/<dialect>/NNNN_name.sql) and pass the same conformance suite
+// (migrations/NNNN_name.sql, one source rendered per dialect) and pass the same conformance suite
 // (package storetest).
 //
 // The interface is deliberately table-shaped: typed helpers for the core

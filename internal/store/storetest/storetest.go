@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/store"
@@ -111,6 +112,43 @@ var _ = register("MigrateConcurrent", true, func(t *testing.T, b *bundle) {
 	ms := must[[]store.Migration](t)(store.Migrations(b.s.Dialect()))
 	if got := count(t, b, store.MigrationsTable); got != int64(len(ms)) {
 		t.Fatalf("%s has %d rows, want %d", store.MigrationsTable, got, len(ms))
+	}
+})
+
+// An applied migration whose file changed since (here: its recorded
+// checksum no longer matches) stops every later open with an error naming
+// the file, and so does a migration this build does not have; `db status`
+// (Status) says the same.
+var _ = register("ChangedMigrationRefused", false, func(t *testing.T, b *bundle) {
+	ms := must[[]store.Migration](t)(store.Migrations(b.s.Dialect()))
+	m := ms[len(ms)-1]
+	if _, err := b.s.Exec(b.ctx, `UPDATE `+store.MigrationsTable+` SET checksum = $1 WHERE version = $2`, "0123456789abcdef", m.Version); err != nil {
+		t.Fatal(err)
+	}
+	_, err := b.s.Migrate(b.ctx)
+	want := "migration " + m.Name + ".sql was changed after this database applied it (sha256 0123456789ab applied"
+	if !errors.Is(err, store.ErrMigrationChanged) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Migrate: %v, want %q", err, want)
+	}
+	if _, err := b.s.Status(b.ctx); !errors.Is(err, store.ErrMigrationChanged) {
+		t.Fatalf("Status: %v", err)
+	}
+	if err := store.VerifyMigrations(b.ctx, b.s); !errors.Is(err, store.ErrMigrationChanged) {
+		t.Fatalf("VerifyMigrations: %v", err)
+	}
+	if _, err := b.s.Exec(b.ctx, `UPDATE `+store.MigrationsTable+` SET checksum = $1 WHERE version = $2`, m.Checksum, m.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.s.Migrate(b.ctx); err != nil {
+		t.Fatalf("restored: %v", err)
+	}
+	if _, err := b.s.Exec(b.ctx, `INSERT INTO `+store.MigrationsTable+` (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)`,
+		9999, "9999_from_a_newer_build", "ffff", store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.s.Migrate(b.ctx)
+	if want := "applied migration 9999_from_a_newer_build.sql, which this build does not have"; !errors.Is(err, store.ErrMigrationChanged) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Migrate: %v, want %q", err, want)
 	}
 })
 

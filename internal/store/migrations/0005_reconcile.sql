@@ -7,12 +7,12 @@ CREATE TABLE reconcile_runs (
     finished_at  TEXT,
     status       TEXT NOT NULL,              -- ok, failed
     scan_mode    TEXT NOT NULL DEFAULT '',   -- full, sample, inventory, cache
-    sample_rate  DOUBLE PRECISION NOT NULL DEFAULT 1,
+    sample_rate  {{float}} NOT NULL DEFAULT 1,
     objects      BIGINT NOT NULL DEFAULT 0,  -- objects listed
     unknown      BIGINT NOT NULL DEFAULT 0,  -- keys in no known layout
     expected     BIGINT NOT NULL DEFAULT 0,
     present      BIGINT NOT NULL DEFAULT 0,
-    completeness DOUBLE PRECISION NOT NULL DEFAULT 0,    -- 0..1
+    completeness {{float}} NOT NULL DEFAULT 0,    -- 0..1
     gaps         INTEGER NOT NULL DEFAULT 0,
     tasks        INTEGER NOT NULL DEFAULT 0,
     tasks_new    INTEGER NOT NULL DEFAULT 0, -- tasks not already queued
@@ -33,7 +33,7 @@ CREATE TABLE coverage_history (
     stale        BIGINT NOT NULL DEFAULT 0,
     invalid      BIGINT NOT NULL DEFAULT 0,
     extra        BIGINT NOT NULL DEFAULT 0,
-    completeness DOUBLE PRECISION NOT NULL DEFAULT 0,
+    completeness {{float}} NOT NULL DEFAULT 0,
     estimated    INTEGER NOT NULL DEFAULT 0,
     required     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, source, dataset, season)

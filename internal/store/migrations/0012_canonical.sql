@@ -330,6 +330,7 @@ INSERT INTO column_docs (table_name, column_name, doc) VALUES ('verify_games', '
 INSERT INTO column_docs (table_name, column_name, doc) VALUES ('verify_games', 'grade', 'A..F, docs/pbp-engine.md');
 INSERT INTO column_docs (table_name, column_name, doc) VALUES ('verify_games', 'cells_exact', 'cells equal to the official box');
 INSERT INTO column_docs (table_name, column_name, doc) VALUES ('verify_games', 'cells', 'cells compared');
+-- nbasim:postgres
 
 -- The same texts as COMMENT ON, for psql \d+ and every PostgreSQL tool.
 DO $$
@@ -344,3 +345,4 @@ BEGIN
 END $$;
 COMMENT ON VIEW player_games IS 'one row per player-game: the official line when one is stored, else the derived one; advanced stats; docs/advanced.md';
 COMMENT ON VIEW team_games IS 'one row per team-game: the official line when one is stored, else the derived one; possessions, ratings, pace, four factors; docs/advanced.md';
+-- nbasim:end

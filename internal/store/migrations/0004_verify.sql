@@ -18,7 +18,7 @@ CREATE TABLE verify_runs (
     team_totals_exact INTEGER NOT NULL DEFAULT 0,
     minutes_compared  INTEGER NOT NULL DEFAULT 0,
     minutes_ok        INTEGER NOT NULL DEFAULT 0,
-    cells_exact_share DOUBLE PRECISION NOT NULL DEFAULT 0,
+    cells_exact_share {{float}} NOT NULL DEFAULT 0,
     summary_json      TEXT
 );
 CREATE INDEX verify_runs_started ON verify_runs (started_at);
