@@ -84,6 +84,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 			}
 			info := db.Info()
 			log.Info("mcp: database opened read-only", "dialect", info.Dialect, "location", info.Location, "role", info.Role)
+			go srv.Watch(ctx, 0) // a reloaded game leaves the box_score cache within a second
 			if addr == "" {
 				log.Info("mcp: serving on stdio")
 				return srv.RunStdio(ctx)

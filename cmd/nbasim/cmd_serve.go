@@ -112,6 +112,7 @@ a session cookie. docs/web.md has the pages and the API.`,
 			defer db.Close()
 			info := db.Info()
 			a.Logger().Info("serve: database opened read-only", "dialect", info.Dialect, "location", info.Location)
+			go srv.Watch(ctx, 0) // a reloaded game leaves the cache within a second
 			return web.ListenAndServe(ctx, addr, srv.Handler(), func(ad net.Addr) {
 				base := "http://" + ad.String()
 				fmt.Fprintf(cmd.ErrOrStderr(), "nbasim serve: listening on %s/ (API %s/api/v1/, read-only %s)\n", base, base, info.Dialect)
@@ -139,6 +140,7 @@ func serveRunHTTP(ctx context.Context, a *app, addr string, probes http.Handler)
 	}
 	log := a.Logger()
 	var closeDB func()
+	var watch func(context.Context)
 	o := webFlags{cacheGames: gamecache.DefaultCapacity}
 	token := os.Getenv("NBASIM_WEB_TOKEN")
 	if lo, _ := web.IsLoopback(addr); lo || token != "" {
@@ -147,6 +149,7 @@ func serveRunHTTP(ctx context.Context, a *app, addr string, probes http.Handler)
 			log.Warn("run: web dashboard not served", "err", err)
 		} else {
 			closeDB = func() { db.Close() }
+			watch = func(ctx context.Context) { srv.Watch(ctx, 0) } // the loop's loads reach the dashboard within a second
 			mux.Handle("/", srv.Handler())
 			if auth != nil {
 				log.Info("run: web dashboard login", "path", auth.LoginPath())
@@ -156,6 +159,9 @@ func serveRunHTTP(ctx context.Context, a *app, addr string, probes http.Handler)
 		log.Info("run: web dashboard not served on a non-loopback address without NBASIM_WEB_TOKEN; /metrics, /healthz, /readyz only", "addr", addr)
 	}
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if watch != nil {
+		go watch(sctx)
+	}
 	ready := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
 	go func() {

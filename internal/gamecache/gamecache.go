@@ -8,7 +8,14 @@
 // compiled (BoxAt, StateAt, Window and Stints fold into their own state), so
 // one cached value serves any number of goroutines.
 //
-// The web server (internal/web) and the MCP box_score tool share it.
+// Each cached game carries the version of the stored data it was compiled
+// from (Source: the game's updated_at, which the loader moves on whenever
+// it rewrites the game's plays or boxes from changed input); Revalidate
+// drops the games whose version moved, so a reloaded game is never served
+// from its old plays for longer than one revalidation interval.
+//
+// The web server (internal/web) and the MCP box_score tool share the
+// Source: the same compiled games, cache, overrides and invalidation.
 package gamecache
 
 import (
@@ -45,6 +52,10 @@ func (k Key) String() string {
 // Loader compiles a game on a miss.
 type Loader func(ctx context.Context) (*pbp.Compiled, error)
 
+// VersionedLoader compiles a game on a miss and says which version of the
+// stored data it read (what Revalidate compares).
+type VersionedLoader func(ctx context.Context) (*pbp.Compiled, string, error)
+
 // Stats are the cache's counters since New.
 type Stats struct {
 	Hits      int64 `json:"hits"`
@@ -53,18 +64,23 @@ type Stats struct {
 	Loads     int64 `json:"loads"`
 	Errors    int64 `json:"errors"`
 	Evictions int64 `json:"evictions"`
-	Size      int   `json:"size"`
-	Capacity  int   `json:"capacity"`
+	// Invalidations are games dropped because their stored data changed
+	// (Revalidate, Remove).
+	Invalidations int64 `json:"invalidations"`
+	Size          int   `json:"size"`
+	Capacity      int   `json:"capacity"`
 }
 
 type entry struct {
 	key Key
 	val *pbp.Compiled
+	ver string
 }
 
 type call struct {
 	done chan struct{}
 	val  *pbp.Compiled
+	ver  string
 	err  error
 }
 
@@ -94,6 +110,15 @@ func New(capacity int) *Cache {
 // caller giving up does not fail the others waiting for the same game
 // (bound the load's own I/O, e.g. with the database's statement timeout).
 func (c *Cache) Get(ctx context.Context, key Key, load Loader) (*pbp.Compiled, error) {
+	return c.GetVersioned(ctx, key, func(ctx context.Context) (*pbp.Compiled, string, error) {
+		v, err := load(ctx)
+		return v, "", err
+	})
+}
+
+// GetVersioned is Get with a loader that also returns the version of the
+// data it compiled (kept with the game for Revalidate).
+func (c *Cache) GetVersioned(ctx context.Context, key Key, load VersionedLoader) (*pbp.Compiled, error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
 		c.ll.MoveToFront(el)
@@ -118,14 +143,14 @@ func (c *Cache) Get(ctx context.Context, key Key, load Loader) (*pbp.Compiled, e
 	c.stats.Loads++
 	c.mu.Unlock()
 
-	cl.val, cl.err = safeLoad(context.WithoutCancel(ctx), key, load)
+	cl.val, cl.ver, cl.err = safeLoad(context.WithoutCancel(ctx), key, load)
 
 	c.mu.Lock()
 	delete(c.inflight, key)
 	if cl.err != nil {
 		c.stats.Errors++
 	} else {
-		c.add(key, cl.val)
+		c.add(key, cl.val, cl.ver)
 	}
 	c.mu.Unlock()
 	close(cl.done)
@@ -134,27 +159,28 @@ func (c *Cache) Get(ctx context.Context, key Key, load Loader) (*pbp.Compiled, e
 
 // safeLoad runs load, turning a panic (an engine bug on a strange feed)
 // into an error naming the game.
-func safeLoad(ctx context.Context, key Key, load Loader) (v *pbp.Compiled, err error) {
+func safeLoad(ctx context.Context, key Key, load VersionedLoader) (v *pbp.Compiled, ver string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, fmt.Errorf("gamecache: game %s (%s): compile failed: %v", key.GameID, key.Provider, p)
 		}
 	}()
-	v, err = load(ctx)
+	v, ver, err = load(ctx)
 	if err == nil && v == nil {
 		err = fmt.Errorf("gamecache: game %s (%s): loader returned nothing", key.GameID, key.Provider)
 	}
-	return v, err
+	return v, ver, err
 }
 
 // add stores v under key; c.mu is held.
-func (c *Cache) add(key Key, v *pbp.Compiled) {
+func (c *Cache) add(key Key, v *pbp.Compiled, ver string) {
 	if el, ok := c.items[key]; ok {
-		el.Value.(*entry).val = v
+		e := el.Value.(*entry)
+		e.val, e.ver = v, ver
 		c.ll.MoveToFront(el)
 		return
 	}
-	c.items[key] = c.ll.PushFront(&entry{key: key, val: v})
+	c.items[key] = c.ll.PushFront(&entry{key: key, val: v, ver: ver})
 	for c.ll.Len() > c.capacity {
 		last := c.ll.Back()
 		c.ll.Remove(last)
@@ -200,7 +226,42 @@ func (c *Cache) Remove(gameID string) int {
 			n++
 		}
 	}
+	c.stats.Invalidations += int64(n)
 	return n
+}
+
+// Versioned is a cached game's key and the version of its data.
+type Versioned struct {
+	Key     Key
+	Version string
+}
+
+// Versions lists the cached games with their versions, most recently used
+// first.
+func (c *Cache) Versions() []Versioned {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Versioned, 0, c.ll.Len())
+	for el := c.ll.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*entry)
+		out = append(out, Versioned{Key: e.key, Version: e.ver})
+	}
+	return out
+}
+
+// RemoveIf drops key if it is still cached at version ver (a game loaded
+// again meanwhile, at a newer version, stays) and says whether it did.
+func (c *Cache) RemoveIf(key Key, ver string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok || el.Value.(*entry).ver != ver {
+		return false
+	}
+	c.ll.Remove(el)
+	delete(c.items, key)
+	c.stats.Invalidations++
+	return true
 }
 
 // Purge empties the cache.

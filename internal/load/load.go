@@ -80,6 +80,11 @@ type object struct {
 	mod   time.Time
 	entry registry.Entry
 	rank  int
+	// what raw_objects said before this run: whether the object was
+	// catalogued, and the sha256 and parser version of its last parse
+	known       bool
+	prevSHA     string
+	prevVersion int
 }
 
 // parsed is the outcome of parsing one object.
@@ -297,6 +302,9 @@ func (l *Loader) select_(ctx context.Context, objs []object, opt Options, sum *S
 		if !need {
 			sum.Unchanged++
 			continue
+		}
+		if ok {
+			o.known, o.prevSHA, o.prevVersion = true, r.SHA256, r.ParserVersion
 		}
 		work = append(work, o)
 	}

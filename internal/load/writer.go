@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -252,6 +253,24 @@ type batch struct {
 	quar    []store.QuarantineItem
 	keys    []string
 	qpos    map[string]map[string]bool // key -> positions quarantined now
+	// touched are the games whose plays or boxes this chunk rewrites from
+	// new or changed input (store.TouchGames moves their version on)
+	touched map[string]bool
+}
+
+// changed says whether p's object was never parsed before, or its bytes
+// or its parser changed since: what it writes may differ from the rows in
+// the store. A forced reparse of the same bytes by the same parser writes
+// the same rows.
+func (p *parsed) changed() bool {
+	o := p.obj
+	return !o.known || o.prevSHA != p.sha || o.prevVersion != o.entry.Version
+}
+
+func (b *batch) touch(p *parsed, gameID string) {
+	if gameID != "" && p.changed() {
+		b.touched[gameID] = true
+	}
 }
 
 func (b *batch) quarantine(p *parsed, gameID, position, reason string) {
@@ -279,7 +298,7 @@ func (b *batch) addGame(g model.GameRow) {
 }
 
 func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error {
-	b := &batch{seasons: map[string]store.SeasonRow{}, playIdx: map[[2]string]int{}, qpos: map[string]map[string]bool{}}
+	b := &batch{seasons: map[string]store.SeasonRow{}, playIdx: map[[2]string]int{}, qpos: map[string]map[string]bool{}, touched: map[string]bool{}}
 	for i := range chunk {
 		w.collect(ctx, &chunk[i], b, sum)
 	}
@@ -338,6 +357,16 @@ func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error 
 			}
 			if err := add("team_box", 2*int64(len(b.boxes)), nil); err != nil {
 				return err
+			}
+		}
+		if len(b.touched) > 0 {
+			ids := make([]string, 0, len(b.touched))
+			for id := range b.touched {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			if _, err := store.TouchGames(ctx, tx, ids); err != nil {
+				return fmt.Errorf("load: %w", err)
 			}
 		}
 		if err := w.clearQuarantine(ctx, tx, b); err != nil {
@@ -533,6 +562,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		}
 		bx.Players = players
 		b.boxes = append(b.boxes, bx)
+		b.touch(p, gid)
 		rows += int64(len(bx.Players)) + 2
 	}
 	if !nba {
@@ -582,6 +612,7 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 					}
 				}
 			}
+			b.touch(p, gid)
 			k := [2]string{gid, g.Provider}
 			if i, dup := b.playIdx[k]; dup {
 				b.plays[i].Events = events

@@ -10,7 +10,6 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/gameref"
 	"github.com/nbasim/nbasim/internal/model"
@@ -49,27 +48,22 @@ type BoxOut struct {
 }
 
 // compiled returns the game compiled with the embedded overrides, from the
-// LRU cache (internal/gamecache) or read from the store (plays, names and
-// sides from stored boxes) and compiled on a miss; an engine panic becomes
-// an error naming the game.
-func (s *Server) compiled(ctx context.Context, q store.Querier, gameID string) (*pbp.Compiled, error) {
-	key := gamecache.Key{GameID: gameID, Overrides: s.ovVer}
-	return s.cache.Get(ctx, key, func(ctx context.Context) (c *pbp.Compiled, err error) {
-		game, err := derive.GameFromStore(ctx, q, gameID, "")
-		if err != nil {
-			return nil, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
-		}
-		// Names and sides of players the players table lacks, from any stored box.
-		if err := fillPlayersFromBoxes(ctx, q, gameID, game); err != nil {
-			return nil, err
-		}
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("game %s: play-by-play engine failed: %v", gameID, p)
-			}
-		}()
-		return pbp.Compile(game, s.overrides), nil
-	})
+// shared game source (internal/gamecache: LRU, dropped when the game is
+// reloaded) or read from the store (plays, names and sides from stored
+// boxes) and compiled on a miss; an engine panic becomes an error naming
+// the game.
+func (s *Server) compiled(ctx context.Context, gameID string) (*pbp.Compiled, error) {
+	c, err := s.games.Get(ctx, gameID, "")
+	if err != nil && strings.Contains(err.Error(), "no plays") {
+		return nil, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
+	}
+	return c, err
+}
+
+// boxNames is the game source's Prepare of the MCP server: names and sides
+// of players the players table lacks, from any stored box.
+func boxNames(ctx context.Context, q store.Querier, g *model.Game) error {
+	return fillPlayersFromBoxes(ctx, q, g.GameID, g)
 }
 
 // boxAtTime folds c to t; an engine panic becomes an error naming the game.
@@ -185,7 +179,7 @@ func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sourc
 
 // boxAt computes the box at a moment with the play-by-play engine.
 func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, error) {
-	c, err := s.compiled(ctx, q, in.GameID)
+	c, err := s.compiled(ctx, in.GameID)
 	if err != nil {
 		return BoxOut{}, err
 	}
@@ -376,4 +370,4 @@ func fillPlayersFromBoxes(ctx context.Context, q store.Querier, gameID string, g
 }
 
 // CacheStats returns the counters of the compiled-game cache box_score uses.
-func (s *Server) CacheStats() gamecache.Stats { return s.cache.Stats() }
+func (s *Server) CacheStats() gamecache.Stats { return s.games.Cache().Stats() }

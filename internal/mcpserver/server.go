@@ -23,7 +23,6 @@ import (
 
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/lake"
-	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 )
 
@@ -54,14 +53,16 @@ type Options struct {
 	Cache *gamecache.Cache
 }
 
+// boxNamesVariant names the MCP server's Prepare (boxNames) in the cache
+// key: its games carry names from stored boxes, the web's do not.
+const boxNamesVariant = "box-names"
+
 // Server is an MCP server over one database and lake.
 type Server struct {
-	opts      Options
-	srv       *mcp.Server
-	log       *slog.Logger
-	overrides *pbp.Overrides // the engine's embedded play-by-play fixes
-	cache     *gamecache.Cache
-	ovVer     string
+	opts  Options
+	srv   *mcp.Server
+	log   *slog.Logger
+	games *gamecache.Source // compiled games (embedded overrides, names from boxes)
 }
 
 // New builds the server and registers its tools.
@@ -78,18 +79,12 @@ func New(opts Options) (*Server, error) {
 	if opts.LakeCountCap <= 0 {
 		opts.LakeCountCap = 100_000
 	}
-	ov, err := pbp.DefaultOverrides()
+	games, err := gamecache.NewSource(gamecache.SourceOptions{Querier: readonly.Querier(opts.DB), Cache: opts.Cache,
+		Prepare: boxNames, PrepareName: boxNamesVariant})
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
-	ovVer, err := gamecache.Version(ov)
-	if err != nil {
-		return nil, fmt.Errorf("mcpserver: %w", err)
-	}
-	if opts.Cache == nil {
-		opts.Cache = gamecache.New(gamecache.DefaultCapacity)
-	}
-	s := &Server{opts: opts, log: opts.Logger, overrides: ov, cache: opts.Cache, ovVer: ovVer}
+	s := &Server{opts: opts, log: opts.Logger, games: games}
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
 		&mcp.ServerOptions{
 			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +
@@ -103,6 +98,12 @@ func New(opts Options) (*Server, error) {
 	s.addTools()
 	s.addGuide()
 	return s, nil
+}
+
+// Watch drops reloaded games from the compiled-game cache until ctx ends
+// (gamecache.Source.Watch; every 0 is gamecache.DefaultRevalidate).
+func (s *Server) Watch(ctx context.Context, every time.Duration) {
+	s.games.Watch(ctx, every, s.log)
 }
 
 // MCP returns the underlying SDK server.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nbasim/nbasim/internal/model"
 )
@@ -227,6 +228,69 @@ func UpsertGames(ctx context.Context, q Querier, rows []model.GameRow) (int64, e
 			nullStr(r.HomeCode), nullStr(r.AwayCode), hp, ap, status, nullStr(r.ESPNID), nullStr(r.BBRefID), now})
 	}
 	return q.Upsert(ctx, b)
+}
+
+// TouchGames moves the updated_at of the games ids forward, strictly: the
+// game's version changes although its row did not. The loader calls it
+// when it rewrites a game's plays or boxes from new or changed input, so
+// that readers which cache what they derive from them (internal/gamecache)
+// see a new version; an identical reload does not call it and changes
+// nothing. It returns the number of games touched (ids without a row are
+// skipped).
+func TouchGames(ctx context.Context, q Querier, ids []string) (int64, error) {
+	now := Now()
+	var touched int64
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		args := []any{now}
+		ph := make([]string, len(part))
+		for i, id := range part {
+			args = append(args, id)
+			ph[i] = "$" + strconv.Itoa(i+2)
+		}
+		in := strings.Join(ph, ", ")
+		// rows already stamped at or after now (this very millisecond, or
+		// by a writer whose clock is ahead) move one millisecond past
+		// their own stamp; the others to now
+		rows, err := q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE updated_at >= $1 AND game_id IN (`+in+`)`, args...)
+		if err != nil {
+			return touched, fmt.Errorf("store: touch games: %w", err)
+		}
+		type stamp struct{ id, at string }
+		var late []stamp
+		for rows.Next() {
+			var st stamp
+			if err := rows.Scan(&st.id, &st.at); err != nil {
+				rows.Close()
+				return touched, fmt.Errorf("store: touch games: %w", err)
+			}
+			late = append(late, st)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return touched, fmt.Errorf("store: touch games: %w", err)
+		}
+		n, err := q.Exec(ctx, `UPDATE games SET updated_at = $1 WHERE updated_at < $1 AND game_id IN (`+in+`)`, args...)
+		if err != nil {
+			return touched, fmt.Errorf("store: touch games: %w", err)
+		}
+		touched += n
+		for _, st := range late {
+			t, err := time.Parse("2006-01-02T15:04:05.000Z", st.at)
+			if err != nil {
+				t, err = time.Parse(time.RFC3339Nano, st.at)
+			}
+			if err != nil {
+				return touched, fmt.Errorf("store: touch game %s: updated_at %q: %w", st.id, st.at, err)
+			}
+			if _, err := q.Exec(ctx, `UPDATE games SET updated_at = $1 WHERE game_id = $2`, FormatTime(t.Add(time.Millisecond)), st.id); err != nil {
+				return touched, fmt.Errorf("store: touch game %s: %w", st.id, err)
+			}
+			touched++
+		}
+	}
+	return touched, nil
 }
 
 // Game is one row of the games table as read back.

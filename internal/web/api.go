@@ -174,7 +174,7 @@ func (s *Server) apiStatus(r *http.Request) (any, error) {
 		return nil, err
 	}
 	out := Status{Version: s.version, Dialect: string(s.db.Dialect()), Database: s.db.Info().Location, Tables: map[string]int{},
-		ReadOnly: true, Overrides: s.ovVer}
+		ReadOnly: true, Overrides: s.games.Variant()}
 	for _, t := range []string{"games", "plays", "players", "player_box", "raw_objects", "quarantine", "verify_games", "reconcile_runs"} {
 		if !ts[t] {
 			continue

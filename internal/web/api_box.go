@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nbasim/nbasim/internal/derive"
-	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
@@ -19,20 +17,14 @@ import (
 // compiling it on a miss. provider "" is the preferred provider the store
 // holds (derive.ProviderPreference), the same game `nbasim box` derives.
 func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
-	key := gamecache.Key{GameID: gameID, Provider: provider, Overrides: s.ovVer}
-	return s.cache.Get(ctx, key, func(ctx context.Context) (*pbp.Compiled, error) {
-		g, err := derive.GameFromStore(ctx, s.q, gameID, provider)
-		if err != nil {
-			if strings.Contains(err.Error(), "no plays") {
-				if provider != "" {
-					return nil, notFound("provider", "%v", err)
-				}
-				return nil, notFound("game_id", "%v", err)
-			}
-			return nil, err
+	c, err := s.games.Get(ctx, gameID, provider)
+	if err != nil && strings.Contains(err.Error(), "no plays") {
+		if provider != "" {
+			return nil, notFound("provider", "%v", err)
 		}
-		return pbp.Compile(g, s.ov), nil
-	})
+		return nil, notFound("game_id", "%v", err)
+	}
+	return c, err
 }
 
 // gameFor resolves a typed game id and returns its compiled game. A
@@ -40,7 +32,7 @@ func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Co
 // box at a moment is then a fold.
 func (s *Server) gameFor(ctx context.Context, raw, provider string) (string, *pbp.Compiled, error) {
 	if len(raw) == 10 && isDigits(raw) {
-		if c, ok := s.cache.Lookup(gamecache.Key{GameID: raw, Provider: provider, Overrides: s.ovVer}); ok {
+		if c, ok := s.games.Lookup(raw, provider); ok {
 			return raw, c, nil
 		}
 	}

@@ -43,32 +43,10 @@ func newFixture(t *testing.T, dialect store.Dialect) *fixture {
 	t.Helper()
 	dir := testutil.RealDataDir(t)
 	ctx := context.Background()
-	var rf *readonlytest.Fixture
-	if dialect == store.Postgres {
-		rf = readonlytest.Postgres(t)
-	} else {
-		rf = readonlytest.SQLite(t)
-	}
+	rf := newDatabase(t, dialect)
 	s := rf.Store
 	seedFixture(t, ctx, s, dir)
-	if dialect == store.Postgres { // tables created by the seed (River's) need the grant too
-		for _, q := range []string{"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + rf.Reader, "ANALYZE"} {
-			if _, err := s.Exec(ctx, q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}
-	var db *readonly.DB
-	var err error
-	if dialect == store.Postgres {
-		db, err = readonly.OpenPostgres(ctx, rf.ReaderURL, readonly.Options{})
-	} else {
-		db, err = readonly.OpenSQLite(ctx, rf.SQLitePath, readonly.Options{})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openReader(t, rf)
 	srv, err := New(Options{DB: db, Cache: gamecache.New(16), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +59,41 @@ func newFixture(t *testing.T, dialect store.Dialect) *fixture {
 	}
 	ov, _ := pbp.DefaultOverrides()
 	return &fixture{dialect: dialect, store: s, db: db, srv: srv, ts: ts, game: pbp.Compile(g, ov)}
+}
+
+// newDatabase returns an empty migrated database of the engine with its
+// read-only role (PostgreSQL).
+func newDatabase(t *testing.T, dialect store.Dialect) *readonlytest.Fixture {
+	t.Helper()
+	if dialect == store.Postgres {
+		return readonlytest.Postgres(t)
+	}
+	return readonlytest.SQLite(t)
+}
+
+// openReader opens the read-only handle of rf the server uses (on
+// PostgreSQL as its SELECT-only role, granted the tables the seed created,
+// River's included), closed when the test ends.
+func openReader(t *testing.T, rf *readonlytest.Fixture) *readonly.DB {
+	t.Helper()
+	ctx := context.Background()
+	var db *readonly.DB
+	var err error
+	if rf.Dialect == store.Postgres {
+		for _, q := range []string{"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + rf.Reader, "ANALYZE"} {
+			if _, err := rf.Store.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		db, err = readonly.OpenPostgres(ctx, rf.ReaderURL, readonly.Options{})
+	} else {
+		db, err = readonly.OpenSQLite(ctx, rf.SQLitePath, readonly.Options{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func seedFixture(t *testing.T, ctx context.Context, s store.Store, dir string) {

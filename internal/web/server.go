@@ -34,12 +34,14 @@ import (
 // Options configure a server.
 type Options struct {
 	DB *readonly.DB // required: the database, opened read-only
-	// Cache holds compiled games; nil makes a private one of
-	// gamecache.DefaultCapacity games. Pass a shared cache to serve the
-	// same compiled games to the MCP server.
+	// Games is where compiled games come from; nil makes a Source on DB
+	// with Cache and Overrides.
+	Games *gamecache.Source
+	// Cache holds compiled games when Games is nil; nil makes a private
+	// one of gamecache.DefaultCapacity games.
 	Cache *gamecache.Cache
 	// Overrides are the play-by-play corrections games are compiled with
-	// (nil: the embedded defaults).
+	// when Games is nil (nil: the embedded defaults).
 	Overrides *pbp.Overrides
 	// Auth, when not nil, protects every route (see Auth).
 	Auth    *Auth
@@ -53,9 +55,8 @@ type Options struct {
 type Server struct {
 	db      *readonly.DB
 	q       store.Querier
+	games   *gamecache.Source
 	cache   *gamecache.Cache
-	ov      *pbp.Overrides
-	ovVer   string
 	auth    *Auth
 	log     *slog.Logger
 	version string
@@ -95,25 +96,25 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Cache == nil {
-		o.Cache = gamecache.New(0)
-	}
-	if o.Overrides == nil {
-		ov, err := pbp.DefaultOverrides()
+	q := readonly.Querier(o.DB)
+	if o.Games == nil {
+		g, err := gamecache.NewSource(gamecache.SourceOptions{Querier: q, Cache: o.Cache, Overrides: o.Overrides})
 		if err != nil {
 			return nil, fmt.Errorf("web: %w", err)
 		}
-		o.Overrides = ov
+		o.Games = g
 	}
-	ver, err := gamecache.Version(o.Overrides)
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	s := &Server{db: o.DB, q: readonly.Querier(o.DB), cache: o.Cache, ov: o.Overrides, ovVer: ver, auth: o.Auth,
+	s := &Server{db: o.DB, q: q, games: o.Games, cache: o.Games.Cache(), auth: o.Auth,
 		log: o.Logger, version: o.Version, now: o.Now, mux: http.NewServeMux()}
 	s.players = &playerIndex{}
 	s.routes()
 	return s, nil
+}
+
+// Watch drops reloaded games from the compiled-game cache until ctx ends
+// (gamecache.Source.Watch every interval; 0 is gamecache.DefaultRevalidate).
+func (s *Server) Watch(ctx context.Context, every time.Duration) {
+	s.games.Watch(ctx, every, s.log)
 }
 
 // Handler returns the server wrapped in its middleware: recovery, logging,

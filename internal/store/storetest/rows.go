@@ -254,3 +254,36 @@ var _ = register("RawObjectsAndQuarantine", false, func(t *testing.T, b *bundle)
 		t.Fatal("quarantine without a reason accepted")
 	}
 })
+
+var _ = register("TouchGames", false, func(t *testing.T, b *bundle) {
+	at := func(id string) string {
+		t.Helper()
+		g, err := store.GetGame(b.ctx, b.s, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.UpdatedAt
+	}
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: "0021800001", Season: "2018-19", SeasonType: "regular"},
+		{GameID: "0021800002", Season: "2018-19", SeasonType: "regular"}}))
+	// one game stamped in the future (another writer's clock, or this very
+	// millisecond): touching still moves it forward
+	future := "2999-01-01T00:00:00.000Z"
+	mustDo(t, func() error {
+		_, err := b.s.Exec(b.ctx, `UPDATE games SET updated_at = $1 WHERE game_id = $2`, future, "0021800002")
+		return err
+	})
+	before1 := at("0021800001")
+	if n := must[int64](t)(store.TouchGames(b.ctx, b.s, []string{"0021800001", "0021800002", "0029999999"})); n != 2 {
+		t.Errorf("touched %d games, want 2 (the unknown id has no row)", n)
+	}
+	if got := at("0021800001"); got <= before1 {
+		t.Errorf("updated_at %s -> %s: not moved forward", before1, got)
+	}
+	if got := at("0021800002"); got != "2999-01-01T00:00:00.001Z" {
+		t.Errorf("updated_at of the future game: %s, want one millisecond past %s", got, future)
+	}
+	if n := must[int64](t)(store.TouchGames(b.ctx, b.s, nil)); n != 0 {
+		t.Errorf("touched %d games of none", n)
+	}
+})

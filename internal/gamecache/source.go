@@ -1,0 +1,218 @@
+package gamecache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/derive"
+	"github.com/nbasim/nbasim/internal/model"
+	"github.com/nbasim/nbasim/internal/pbp"
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// DefaultRevalidate is how often Watch compares the cached games' versions
+// with the store: a reloaded game is served from its new plays at most
+// this long after the load committed.
+const DefaultRevalidate = time.Second
+
+// Prepare completes a game read from the store before it is compiled
+// (e.g. names from stored boxes).
+type Prepare func(ctx context.Context, q store.Querier, g *model.Game) error
+
+// SourceOptions configure a Source.
+type SourceOptions struct {
+	Querier store.Querier // required: where games are read
+	// Cache holds the compiled games; nil makes one of DefaultCapacity.
+	// Sources sharing a cache must compile alike (same Overrides and
+	// Prepare) or use distinct PrepareNames.
+	Cache *Cache
+	// Overrides are the play-by-play corrections games are compiled with;
+	// nil is the embedded defaults (pbp.DefaultOverrides).
+	Overrides *pbp.Overrides
+	// Prepare, when set, runs on every game read before it is compiled;
+	// PrepareName names it in the cache key (required with Prepare).
+	Prepare     Prepare
+	PrepareName string
+}
+
+// Source is where the web server and the MCP server get compiled games:
+// from the cache, or read from the store (derive.GameFromStore, the same
+// game `nbasim box` derives) and compiled on a miss, each kept with the
+// version of the data it was compiled from so that Revalidate and Watch
+// drop it when the game is reloaded.
+type Source struct {
+	cache   *Cache
+	q       store.Querier
+	ov      *pbp.Overrides
+	variant string // Key.Overrides: overrides version (+ prepare name)
+	prepare Prepare
+}
+
+// NewSource returns a Source.
+func NewSource(o SourceOptions) (*Source, error) {
+	if o.Querier == nil {
+		return nil, errors.New("gamecache: source without a database")
+	}
+	if o.Prepare != nil && o.PrepareName == "" {
+		return nil, errors.New("gamecache: a source with Prepare needs a PrepareName (it is part of the cache key)")
+	}
+	if o.Cache == nil {
+		o.Cache = New(0)
+	}
+	if o.Overrides == nil {
+		ov, err := pbp.DefaultOverrides()
+		if err != nil {
+			return nil, fmt.Errorf("gamecache: %w", err)
+		}
+		o.Overrides = ov
+	}
+	ver, err := Version(o.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	if o.PrepareName != "" {
+		ver += "+" + o.PrepareName
+	}
+	return &Source{cache: o.Cache, q: o.Querier, ov: o.Overrides, variant: ver, prepare: o.Prepare}, nil
+}
+
+// Cache returns the source's cache (for its counters).
+func (s *Source) Cache() *Cache { return s.cache }
+
+// Overrides returns the corrections games are compiled with.
+func (s *Source) Overrides() *pbp.Overrides { return s.ov }
+
+// Variant is the version of the overrides (and the Prepare's name) that
+// the source's games are compiled with: Key.Overrides of its games.
+func (s *Source) Variant() string { return s.variant }
+
+func (s *Source) key(gameID, provider string) Key {
+	return Key{GameID: gameID, Provider: provider, Overrides: s.variant}
+}
+
+// Lookup returns the cached game without reading the store (a hit costs
+// no database read at all).
+func (s *Source) Lookup(gameID, provider string) (*pbp.Compiled, bool) {
+	return s.cache.Lookup(s.key(gameID, provider))
+}
+
+// Get returns the compiled game of gameID (an NBA id) from provider ("":
+// the preferred provider the store holds, derive.ProviderPreference),
+// reading and compiling it on a miss.
+func (s *Source) Get(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
+	return s.cache.GetVersioned(ctx, s.key(gameID, provider), func(ctx context.Context) (*pbp.Compiled, string, error) {
+		// the version first: a reload between this read and the plays'
+		// leaves an old version with new plays (dropped at the next
+		// revalidation, read again), never the reverse
+		ver, err := s.version(ctx, gameID)
+		if err != nil {
+			return nil, "", err
+		}
+		g, err := derive.GameFromStore(ctx, s.q, gameID, provider)
+		if err != nil {
+			return nil, "", err
+		}
+		if s.prepare != nil {
+			if err := s.prepare(ctx, s.q, g); err != nil {
+				return nil, "", err
+			}
+		}
+		return pbp.Compile(g, s.ov), ver, nil
+	})
+}
+
+// version is the game's updated_at ("" when it has no games row).
+func (s *Source) version(ctx context.Context, gameID string) (string, error) {
+	var v string
+	err := s.q.QueryRow(ctx, `SELECT updated_at FROM games WHERE game_id = $1`, gameID).Scan(&v)
+	if errors.Is(err, store.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("gamecache: version of game %s: %w", gameID, err)
+	}
+	return v, nil
+}
+
+// Revalidate reads the current version of every cached game (one query per
+// 500 games) and drops the games whose version changed since they were
+// compiled, of every provider and variant. It returns how many it dropped.
+func (s *Source) Revalidate(ctx context.Context) (int, error) {
+	cached := s.cache.Versions()
+	if len(cached) == 0 {
+		return 0, nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, v := range cached {
+		if !seen[v.Key.GameID] {
+			seen[v.Key.GameID] = true
+			ids = append(ids, v.Key.GameID)
+		}
+	}
+	cur := make(map[string]string, len(ids))
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		args := make([]any, len(part))
+		ph := make([]string, len(part))
+		for i, id := range part {
+			args[i] = id
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rows, err := s.q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE game_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return 0, fmt.Errorf("gamecache: revalidate: %w", err)
+		}
+		for rows.Next() {
+			var id, at string
+			if err := rows.Scan(&id, &at); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("gamecache: revalidate: %w", err)
+			}
+			cur[id] = at
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return 0, fmt.Errorf("gamecache: revalidate: %w", err)
+		}
+	}
+	n := 0
+	for _, v := range cached {
+		if cur[v.Key.GameID] != v.Version && s.cache.RemoveIf(v.Key, v.Version) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Watch revalidates the cache every interval (DefaultRevalidate when
+// <= 0) until ctx ends, logging failures (the cache keeps serving).
+func (s *Source) Watch(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if every <= 0 {
+		every = DefaultRevalidate
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := s.Revalidate(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("gamecache: revalidate", "err", err)
+		} else if n > 0 {
+			log.Info("gamecache: reloaded games dropped from the cache", "games", n)
+		}
+	}
+}
