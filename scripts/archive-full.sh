@@ -15,6 +15,7 @@ t() { /usr/bin/time -f "  $1: %e s wall, %U s user + %S s sys CPU, %M KB peak RS
 run() { # engine dir
   echo "== $1"
   (cd "$2" && t import ./nbasim import "$data/archive/legacy_pbp" --log-level warn &&
+    t "import game_info" ./nbasim import "$data/legacy_pbp/game_info_all.jsonl.gz" --log-level warn &&
     t load ./nbasim load --log-level warn &&
     t "import rerun" ./nbasim import "$data/archive/legacy_pbp" --log-level warn &&
     t "load rerun" ./nbasim load --log-level warn)

@@ -34,7 +34,10 @@ of playbyplayv2 CSVs (one per game), or one playbyplayv2 CSV of many games
 (play_by_play.csv, also .csv.gz/.csv.zst), given as PATH or found in the
 folder. Archives are streamed, never unpacked to disk; each game becomes
 archive/playbyplayv2/{season}/{game}.csv with the archive's name and sha256
-and the member's name as provenance (docs/archive.md).
+and the member's name as provenance (docs/archive.md). The archive's
+game_info files (game_info_all.jsonl.gz: one {"file", "content"} line per
+game; also .jsonl/.jsonl.zst) become archive/game_info/{season}/{game}.json:
+the load takes each game's date and teams from them.
 
 Each file is validated like a fetched response and stored under the lake
 layout with its original key as provenance (origin). Between two buckets of

@@ -7,7 +7,10 @@
 //     named <game id without its leading "00">.csv);
 //   - a zip archive (*.zip) of the same, or holding one CSV of many games;
 //   - a single CSV of many games (*.csv, *.csv.gz, *.csv.zst), such as the
-//     Kaggle "NBA Database" play_by_play.csv, split by its game id column.
+//     Kaggle "NBA Database" play_by_play.csv, split by its game id column;
+//   - a bundle of JSON files, one line each (*.jsonl, *.jsonl.gz,
+//     *.jsonl.zst: {"file": ..., "content": ...}), such as the legacy_pbp
+//     archive's game_info_all.jsonl.gz.
 //
 // Every Member carries its provenance: the archive's base name and sha256,
 // the member's name (for a split CSV: the file name and the line range),
@@ -31,6 +34,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +60,12 @@ const (
 	CSV     // one CSV of many games
 	CSVGzip // the same, gzip-compressed
 	CSVZstd // the same, zstd-compressed
+	// JSONL is a bundle of files, one JSON line per file:
+	// {"file": "game_info/21300001.json", "content": {...}} (the
+	// legacy_pbp archive's game_info_all.jsonl.gz).
+	JSONL
+	JSONLGzip // the same, gzip-compressed
+	JSONLZstd // the same, zstd-compressed
 )
 
 func (f Format) String() string {
@@ -74,6 +84,12 @@ func (f Format) String() string {
 		return "csv.gz"
 	case CSVZstd:
 		return "csv.zst"
+	case JSONL:
+		return "jsonl"
+	case JSONLGzip:
+		return "jsonl.gz"
+	case JSONLZstd:
+		return "jsonl.zst"
 	}
 	return "unknown"
 }
@@ -96,6 +112,12 @@ func Detect(name string) Format {
 		return CSVZstd
 	case strings.HasSuffix(n, ".csv"):
 		return CSV
+	case strings.HasSuffix(n, ".jsonl.gz"):
+		return JSONLGzip
+	case strings.HasSuffix(n, ".jsonl.zst"):
+		return JSONLZstd
+	case strings.HasSuffix(n, ".jsonl"):
+		return JSONL
 	}
 	return Unknown
 }
@@ -187,7 +209,7 @@ func isAlpha(s string) bool {
 func Walk(ctx context.Context, file string, opt Options, fn func(*Member) error) error {
 	f := Detect(file)
 	if f == Unknown {
-		return fmt.Errorf("archive %s: unknown format (want .tar.zst, .tar.gz, .tar, .zip, .csv, .csv.gz or .csv.zst)", file)
+		return fmt.Errorf("archive %s: unknown format (want .tar.zst, .tar.gz, .tar, .zip, .csv, .csv.gz, .csv.zst, .jsonl, .jsonl.gz or .jsonl.zst)", file)
 	}
 	sum, err := fileSHA256(ctx, file)
 	if err != nil {
@@ -226,21 +248,21 @@ func walkReader(ctx context.Context, r io.Reader, f Format, name, sum string, op
 		err error
 	)
 	switch f {
-	case TarZstd, CSVZstd:
+	case TarZstd, CSVZstd, JSONLZstd:
 		zr, zerr := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(false))
 		if zerr != nil {
 			return fmt.Errorf("archive %s: zstd: %w", name, zerr)
 		}
 		defer zr.Close()
 		dec = zr
-	case TarGzip, CSVGzip:
+	case TarGzip, CSVGzip, JSONLGzip:
 		gr, gerr := gzip.NewReader(br)
 		if gerr != nil {
 			return fmt.Errorf("archive %s: gzip: %w", name, gerr)
 		}
 		defer gr.Close()
 		dec = gr
-	case Tar, CSV:
+	case Tar, CSV, JSONL:
 		dec = br
 	default:
 		return fmt.Errorf("archive %s: format %s cannot be streamed", name, f)
@@ -248,6 +270,8 @@ func walkReader(ctx context.Context, r io.Reader, f Format, name, sum string, op
 	switch f {
 	case TarZstd, TarGzip, Tar:
 		err = walkTar(ctx, dec, name, sum, opt, fn)
+	case JSONL, JSONLGzip, JSONLZstd:
+		err = walkJSONL(ctx, dec, name, sum, opt, fn)
 	default:
 		err = splitCSV(ctx, dec, name, path.Base(strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".zst")), sum, opt, fn)
 	}
@@ -428,6 +452,50 @@ func splitCSV(ctx context.Context, r io.Reader, archive, file, sum string, opt O
 		return fmt.Errorf("archive %s: %s: no data lines after the header", archive, file)
 	}
 	return emit(line)
+}
+
+// walkJSONL reads a bundle of files written one per line as
+// {"file": NAME, "content": JSON}: each line is a member named NAME whose
+// bytes are the content value exactly as the line holds it. A line that is
+// not such an object is an error naming its line number.
+func walkJSONL(ctx context.Context, r io.Reader, name, sum string, opt Options, fn func(*Member) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), int(min(opt.MaxMember, 1<<30)))
+	line := 0
+	for sc.Scan() {
+		line++
+		if line%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var rec struct {
+			File    string          `json:"file"`
+			Content json.RawMessage `json:"content"`
+		}
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return fmt.Errorf("archive %s: line %d: %w", name, line, err)
+		}
+		if rec.File == "" || len(rec.Content) == 0 {
+			return fmt.Errorf("archive %s: line %d: want {\"file\": ..., \"content\": ...}", name, line)
+		}
+		data := append([]byte(nil), rec.Content...)
+		m := &Member{Archive: name, ArchiveSHA256: sum, Name: rec.File, GameID: opt.GameID(rec.File), Data: data, SHA256: hexSHA(data)}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("archive %s: line %d: %w", name, line+1, err)
+	}
+	if line == 0 {
+		return fmt.Errorf("archive %s: no lines", name)
+	}
+	return nil
 }
 
 func hexSHA(b []byte) string {

@@ -1,18 +1,13 @@
 package export
 
 import (
-	"archive/tar"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
-	"github.com/klauspost/compress/zstd"
-
-	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
@@ -45,7 +40,8 @@ func loadedStore(t *testing.T, s store.Store) {
 		srcs = []string{filepath.Join(dir, "2019-20.tar.zst"), filepath.Join(dir, "2014-15.tar.zst")}
 	default:
 		for _, season := range []string{"2019-20", "2014-15"} {
-			srcs = append(srcs, firstGames(t, filepath.Join(dir, season+".tar.zst"), 120))
+			p, _ := testutil.FirstArchiveGames(t, filepath.Join(dir, season+".tar.zst"), 120)
+			srcs = append(srcs, p)
 		}
 	}
 	for _, src := range srcs {
@@ -56,46 +52,6 @@ func loadedStore(t *testing.T, s store.Store) {
 	if _, err := (&load.Loader{Lake: lk, Store: s}).Run(ctx, load.Options{}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// firstGames writes the first n members of a bulk archive to a tar.zst of
-// the same name in a temporary folder.
-func firstGames(t *testing.T, file string, n int) string {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), filepath.Base(file))
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zw, err := zstd.NewWriter(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw := tar.NewWriter(zw)
-	errEnough := errors.New("enough")
-	k := 0
-	err = archive.Walk(context.Background(), file, archive.Options{}, func(m *archive.Member) error {
-		if k == n {
-			return errEnough
-		}
-		k++
-		if err := tw.WriteHeader(&tar.Header{Name: m.Name, Size: int64(len(m.Data)), Mode: 0o644, ModTime: m.ModTime, Typeflag: tar.TypeReg}); err != nil {
-			return err
-		}
-		_, err := tw.Write(m.Data)
-		return err
-	})
-	if err != nil && !errors.Is(err, errEnough) {
-		t.Fatal(err)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 type seasonSums map[string]map[string]struct {

@@ -34,7 +34,8 @@ var v2CSVColumns = []string{"GAME_ID", "EVENTNUM", "EVENTMSGTYPE", "EVENTMSGACTI
 // playbyplayv2 PlayByPlay result set (a CSV of many games).
 func IsBulkArchive(file string) bool {
 	switch archive.Detect(file) {
-	case archive.TarZstd, archive.TarGzip, archive.Tar, archive.Zip, archive.CSVGzip, archive.CSVZstd:
+	case archive.TarZstd, archive.TarGzip, archive.Tar, archive.Zip, archive.CSVGzip, archive.CSVZstd,
+		archive.JSONL, archive.JSONLGzip, archive.JSONLZstd:
 		return true
 	case archive.CSV:
 		f, err := os.Open(file)
@@ -108,10 +109,10 @@ func (im *Importer) ImportArchive(ctx context.Context, file string, rep *Report)
 					}
 				case written:
 					rep.Written++
-					rep.ByDataset["archive/playbyplayv2"]++
+					rep.ByDataset[datasetOfKey(j.key)]++
 				case unchanged:
 					rep.Unchanged++
-					rep.ByDataset["archive/playbyplayv2"]++
+					rep.ByDataset[datasetOfKey(j.key)]++
 				}
 				im.progress.tick(rep)
 				mu.Unlock()
@@ -150,10 +151,26 @@ func (im *Importer) ImportArchive(ctx context.Context, file string, rep *Report)
 	return nil
 }
 
-// archiveKey recognises a member: a playbyplayv2 CSV of one NBA game.
+// datasetOfKey returns "source/dataset" of a lake key.
+func datasetOfKey(key string) string {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) < 2 {
+		return key
+	}
+	return parts[0] + "/" + parts[1]
+}
+
+// archiveKey recognises a member: a playbyplayv2 CSV of one NBA game, or a
+// legacy_pbp game_info file of one game (archive/game_info).
 func archiveKey(m *archive.Member) (string, string) {
+	if isGameInfo(m) {
+		if m.GameID == "" {
+			return "", "archive member: its name gives no NBA game id"
+		}
+		return gameKey("game_info", m.GameID)
+	}
 	if !strings.HasSuffix(strings.ToLower(m.Name), ".csv") && !m.Split {
-		return "", "archive member: not a CSV (only playbyplayv2 CSVs are adopted from bulk archives)"
+		return "", "archive member: neither a playbyplayv2 CSV nor a game_info JSON (the members adopted from bulk archives)"
 	}
 	line := m.Data
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
@@ -174,15 +191,31 @@ func archiveKey(m *archive.Member) (string, string) {
 	if first, _, _ := bytes.Cut(rest, []byte(",")); archive.NBAGameID(string(first)) != m.GameID && bytes.HasPrefix(bytes.ToUpper(line), []byte("GAME_ID,")) {
 		return "", fmt.Sprintf("archive member: GAME_ID %s in the file of game %s", first, m.GameID)
 	}
-	s, err := layout.SeasonOfGameID(m.GameID)
+	return gameKey("playbyplayv2", m.GameID)
+}
+
+// gameKey returns the lake key of a game's object of an archive dataset, or
+// why there is none.
+func gameKey(dataset, gameID string) (string, string) {
+	s, err := layout.SeasonOfGameID(gameID)
 	if err != nil {
 		return "", "archive member: " + err.Error()
 	}
-	key, err := layout.Make("archive", "playbyplayv2", s.String(), m.GameID)
+	key, err := layout.Make("archive", dataset, s.String(), gameID)
 	if err != nil {
 		return "", "no lake key: " + err.Error()
 	}
 	return key, ""
+}
+
+// isGameInfo says whether a member is a legacy_pbp game_info file: a JSON
+// object named game_info/<game>.json with the game's id, date and teams.
+func isGameInfo(m *archive.Member) bool {
+	if !strings.HasSuffix(strings.ToLower(m.Name), ".json") || !strings.Contains("/"+m.Name, "/game_info/") {
+		return false
+	}
+	d := bytes.TrimSpace(m.Data)
+	return bytes.HasPrefix(d, []byte("{")) && bytes.Contains(d, []byte(`"game_id"`)) && bytes.Contains(d, []byte(`"homeTeam"`))
 }
 
 func (im *Importer) storeMember(ctx context.Context, file, key string, m *archive.Member) (written, unchanged bool, err error) {
@@ -199,8 +232,12 @@ func (im *Importer) storeMember(ctx context.Context, file, key string, m *archiv
 	if aerr != nil || strings.Contains(file, "://") { // a bucket object's URL
 		abs = file
 	}
-	res, err := im.Lake.Store(ctx, key, m.Data, lake.Meta{Source: "archive", Endpoint: "playbyplayv2",
-		FetchedAt: at, ContentType: "text/csv", Origin: abs + ":" + m.Name,
+	endpoint, ct := "playbyplayv2", "text/csv"
+	if strings.HasPrefix(key, "archive/game_info/") {
+		endpoint, ct = "game_info", "application/json"
+	}
+	res, err := im.Lake.Store(ctx, key, m.Data, lake.Meta{Source: "archive", Endpoint: endpoint,
+		FetchedAt: at, ContentType: ct, Origin: abs + ":" + m.Name,
 		Archive: m.Archive, ArchiveSHA256: m.ArchiveSHA256, Member: m.Name})
 	if err != nil {
 		return false, false, fmt.Errorf("import %s: %w", m.Origin(), err)

@@ -2,8 +2,11 @@ package importer
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,7 +96,7 @@ func TestImportBulkArchive(t *testing.T) {
 		reasons[s.Path[strings.LastIndex(s.Path, ":")+1:]] = s.Reason
 	}
 	for member, want := range map[string]string{
-		"gameplaybyplay/README.md":    "not a CSV",
+		"gameplaybyplay/README.md":    "neither a playbyplayv2 CSV nor a game_info JSON",
 		"gameplaybyplay/21800002.csv": "GAME_ID 0021800001 in the file of game 0021800002",
 		"gameplaybyplay/schedule.csv": "no playbyplayv2 column EVENTNUM",
 	} {
@@ -179,5 +182,73 @@ func TestImportBulkArchive(t *testing.T) {
 	os.WriteFile(txt, []byte("x"), 0o644)
 	if _, err := newImporter(t).Import(ctx, txt); err == nil || !strings.Contains(err.Error(), "not a bulk archive") {
 		t.Errorf("a plain file: err = %v", err)
+	}
+}
+
+// TestImportGameInfo: the legacy_pbp archive's game_info_all.jsonl.gz (one
+// {"file", "content"} line per game) becomes archive/game_info objects
+// holding each content value byte for byte, with provenance; other lines
+// are listed with the reason; rerunning writes nothing; a line that is not
+// JSON stops the import naming the line.
+func TestImportGameInfo(t *testing.T) {
+	t.Parallel()
+	data := testutil.RealDataDir(t)
+	f, err := os.Open(filepath.Join(data, "legacy_pbp", "game_info_all.jsonl.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var lines []string
+	for len(lines) < 2 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	lines = append(lines, `{"file": "game_info/README.json", "content": {"note": 1}}`)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "game_info_all.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	im := newImporter(t)
+	ctx := context.Background()
+	rep, err := im.Import(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 3 || rep.Written != 2 || rep.ByDataset["archive/game_info"] != 2 || len(rep.Skipped) != 1 ||
+		!strings.Contains(rep.Skipped[0].Reason, "neither a playbyplayv2 CSV nor a game_info JSON") {
+		t.Fatalf("report %+v", rep)
+	}
+	b, err := im.Lake.Read(ctx, "archive/game_info/2013-14/0021300001.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Content json.RawMessage `json:"content"`
+	}
+	json.Unmarshal([]byte(lines[0]), &rec)
+	if !bytes.Equal(b, rec.Content) {
+		t.Errorf("object bytes differ from the line's content:\n%s\n%s", b, rec.Content)
+	}
+	st, err := im.Lake.Stat(ctx, "archive/game_info/2013-14/0021300001.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := st.Meta; m.Source != "archive" || m.Endpoint != "game_info" || m.URL != "" || m.Archive != "game_info_all.jsonl" ||
+		m.Member != "game_info/21300001.json" || m.ContentType != "application/json" || m.SHA256 != lake.SHA256(b) {
+		t.Errorf("provenance %+v", m)
+	}
+	if rep2, err := im.Import(ctx, file); err != nil || rep2.Written != 0 || rep2.Unchanged != 2 {
+		t.Errorf("rerun: %+v %v", rep2, err)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(lines[0]+"\nnot json\n"), 0o644)
+	if _, err := newImporter(t).Import(ctx, bad); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a line that is not JSON: err = %v", err)
 	}
 }

@@ -143,7 +143,7 @@ func (im *Importer) Import(ctx context.Context, root string) (*Report, error) {
 	var err error
 	if st, serr := os.Stat(root); serr == nil && !st.IsDir() {
 		if !IsBulkArchive(root) {
-			err = fmt.Errorf("import %s: a file that is not a bulk archive (want a folder, a bucket URL, *.tar.zst, *.tar.gz, *.zip or a playbyplayv2 CSV)", root)
+			err = fmt.Errorf("import %s: a file that is not a bulk archive (want a folder, a bucket URL, *.tar.zst, *.tar.gz, *.zip, a playbyplayv2 CSV or a game_info *.jsonl.gz)", root)
 		} else {
 			err = im.ImportArchive(ctx, root, rep)
 		}

@@ -33,7 +33,7 @@ func TestImportSharedData(t *testing.T) {
 	t.Parallel()
 	data := testutil.RealDataDir(t)
 	im := newImporter(t)
-	im.SkipBulk = true // archive/legacy_pbp: TestImportBulkArchive
+	im.SkipBulk = true // archive/legacy_pbp and game_info_all.jsonl.gz: TestImportBulkArchive, TestImportGameInfo
 	ctx := context.Background()
 	rep, err := im.Import(ctx, data)
 	if err != nil {
@@ -56,8 +56,8 @@ func TestImportSharedData(t *testing.T) {
 	if n := rep.ByDataset["nba_stats/playbyplayv2"]; n != 1354 {
 		t.Errorf("playbyplayv2: adopted %d, want 1354", n)
 	}
-	if n := rep.SkippedByReason()["bulk archive: not streamed (skip bulk archives)"]; n != 11 {
-		t.Errorf("%d bulk archives listed as not streamed, want the 11 of archive/legacy_pbp", n)
+	if n := rep.SkippedByReason()["bulk archive: not streamed (skip bulk archives)"]; n != 12 {
+		t.Errorf("%d bulk archives listed as not streamed, want the 11 of archive/legacy_pbp and legacy_pbp/game_info_all.jsonl.gz", n)
 	}
 	for _, s := range rep.Skipped {
 		if strings.HasPrefix(s.Reason, "invalid") {

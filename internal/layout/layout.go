@@ -86,6 +86,9 @@ var Datasets = []Dataset{
 	// copies, not responses nbasim fetched. playbyplayv2 = the PlayByPlay
 	// result set of stats.nba.com playbyplayv2 as a CSV, one object per game.
 	{Source: "archive", Name: "playbyplayv2", Ext: "csv", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
+	// game_info = the legacy_pbp archive's per-game descriptor (date,
+	// teams, players; its scores are swapped), one object per game.
+	{Source: "archive", Name: "game_info", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 }
 
 func init() { Datasets = append(Datasets, adoptedDatasets()...) }

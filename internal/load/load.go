@@ -62,7 +62,11 @@ type Summary struct {
 	Events      int              `json:"events"`            // play-by-play events written
 	Rows        map[string]int64 `json:"rows_written"`      // rows written this run, by table
 	Quarantined int              `json:"quarantined"`       // quarantine items written
-	Elapsed     time.Duration    `json:"-"`                 // the CLI prints elapsed_seconds
+	// Waiting counts archive/game_info objects whose game is not loaded
+	// (no play-by-play of it in the lake yet): a later load that loads the
+	// game applies them.
+	Waiting int           `json:"waiting"`
+	Elapsed time.Duration `json:"-"` // the CLI prints elapsed_seconds
 }
 
 // Loader loads a lake into a store.
@@ -105,6 +109,8 @@ var datasetRank = map[string]int{
 	"nba_stats/boxscoretraditionalv2_range": 8, "nba_stats/gamerotation": 9,
 	"espn/scoreboard": 10, "espn/summary": 11,
 	"bbref/schedule": 12, "bbref/boxscores": 13, "bbref/pbp": 14,
+	// completes games the NBA objects above describe (loader: complete)
+	"archive/game_info": 9,
 }
 
 // Run loads the selected objects.
@@ -175,6 +181,18 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return sum, err
 	}
+	// game_info objects loaded before their game (unchanged since): the
+	// games loaded now get their dates
+	if late := waitingInfo(objs, work, w); len(late) > 0 {
+		for lo := 0; lo < len(late); lo += opt.Chunk {
+			ch := l.parseChunk(ctx, late[lo:min(lo+opt.Chunk, len(late))], opt.Workers)
+			if err := w.write(ctx, ch, &sum); err != nil {
+				return sum, err
+			}
+			sum.Parsed += len(ch)
+			sum.Unchanged -= len(ch)
+		}
+	}
 	if sum.Events > 10000 || sum.Parsed > 500 {
 		// a bulk load: refresh the planner's statistics
 		if err := store.Analyze(ctx, l.Store, "games", "players", "plays", "player_box", "team_box", "raw_objects"); err != nil {
@@ -183,6 +201,25 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// waitingInfo returns the archive/game_info objects not parsed this run
+// whose game is known now and has no date.
+func waitingInfo(objs, work []object, w *writer) []object {
+	parsedNow := make(map[string]bool, len(work))
+	for _, o := range work {
+		parsedNow[o.raw] = true
+	}
+	var out []object
+	for _, o := range objs {
+		if o.key.Source != "archive" || o.key.Dataset != "game_info" || parsedNow[o.raw] {
+			continue
+		}
+		if g, ok := w.games[o.key.Item]; ok && g.Date == "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // list walks the lake (or the prefixes of a season or a game).

@@ -455,7 +455,12 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 	var rows int64
 	// games: NBA rows as they are; ESPN and bbref rows get their NBA id
 	gameOf := map[string]string{} // provider game id -> NBA game id
+	completes := o.key.Source == "archive" && o.key.Dataset == "game_info"
 	for _, g := range res.Games {
+		if completes && !w.complete(p, b, &g) {
+			sum.Waiting++
+			continue
+		}
 		if !nba {
 			id := w.resolve(g)
 			if id == "" {
@@ -642,6 +647,28 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		b.quarantine(p, itemGame, is.Position, is.Reason)
 	}
 	raw.ParseStatus, raw.RowsLoaded = store.ParseOK, rows
+}
+
+// complete checks a row of archive/game_info, which completes a game that
+// other objects (the play-by-play) describe: false when the game is not
+// known yet (Run applies the object again once the game is loaded). Teams
+// that differ from the known game's are dropped with a quarantine item, and
+// a date that differs from a known one too (the known date stays).
+func (w *writer) complete(p *parsed, b *batch, g *model.GameRow) bool {
+	known, ok := w.games[g.GameID]
+	if !ok {
+		return false
+	}
+	if known.HomeTeamID != "" && known.AwayTeamID != "" && (known.HomeTeamID != g.HomeTeamID || known.AwayTeamID != g.AwayTeamID) {
+		b.quarantine(p, g.GameID, "homeTeam", fmt.Sprintf("game_info has %s@%s, the game is %s@%s: its teams are not taken",
+			firstNonEmpty(g.AwayCode, g.AwayTeamID), firstNonEmpty(g.HomeCode, g.HomeTeamID), firstNonEmpty(known.AwayCode, known.AwayTeamID), firstNonEmpty(known.HomeCode, known.HomeTeamID)))
+		g.HomeTeamID, g.AwayTeamID, g.HomeCode, g.AwayCode = "", "", "", ""
+	}
+	if known.Date != "" && g.Date != known.Date {
+		b.quarantine(p, g.GameID, "date", fmt.Sprintf("game_info dates the game %s, the store %s: the store's date stays", g.Date, known.Date))
+		g.Date = ""
+	}
+	return true
 }
 
 // addPlayer queues r. The first name written for a player stays: feeds

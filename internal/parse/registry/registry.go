@@ -15,6 +15,7 @@ import (
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/parse/bbref"
 	"github.com/nbasim/nbasim/internal/parse/espn"
+	"github.com/nbasim/nbasim/internal/parse/legacypbp"
 	"github.com/nbasim/nbasim/internal/parse/nbalive"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
 )
@@ -53,6 +54,7 @@ var entries = append([]Entry{
 	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 1},
 
 	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 1},
+	{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
 }, adopted()...)
 
 // adopted returns an entry without a parser for every dataset nbasim only
