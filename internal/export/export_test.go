@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/archive/archivetest"
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
@@ -40,7 +41,7 @@ func loadedStore(t *testing.T, s store.Store) {
 		srcs = []string{filepath.Join(dir, "2019-20.tar.zst"), filepath.Join(dir, "2014-15.tar.zst")}
 	default:
 		for _, season := range []string{"2019-20", "2014-15"} {
-			p, _ := testutil.FirstArchiveGames(t, filepath.Join(dir, season+".tar.zst"), 120)
+			p, _ := archivetest.FirstGames(t, filepath.Join(dir, season+".tar.zst"), 120)
 			srcs = append(srcs, p)
 		}
 	}

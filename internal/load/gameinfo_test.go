@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/archive"
+	"github.com/nbasim/nbasim/internal/archive/archivetest"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/store"
@@ -29,7 +30,7 @@ func TestLoadGameInfoDates(t *testing.T) {
 	var tars []string
 	want := map[string]string{} // game -> game_info date
 	for _, s := range []string{"2013-14", "2024-25"} {
-		p, ids := testutil.FirstArchiveGames(t, filepath.Join(data, "archive", "legacy_pbp", s+".tar.zst"), 20)
+		p, ids := archivetest.FirstGames(t, filepath.Join(data, "archive", "legacy_pbp", s+".tar.zst"), 20)
 		tars = append(tars, p)
 		for _, id := range ids {
 			want[id] = ""

@@ -1,4 +1,6 @@
-package testutil
+// Package archivetest helps tests of other packages use the real bulk
+// archives: reduced copies for CI.
+package archivetest
 
 import (
 	"archive/tar"
@@ -13,10 +15,10 @@ import (
 	"github.com/nbasim/nbasim/internal/archive"
 )
 
-// FirstArchiveGames writes the first n members of a bulk archive to a
+// FirstGames writes the first n members of a bulk archive to a
 // tar.zst of the same name in a temporary folder (a reduced archive for
 // CI) and returns its path and the members' game ids.
-func FirstArchiveGames(t testing.TB, file string, n int) (string, []string) {
+func FirstGames(t testing.TB, file string, n int) (string, []string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), filepath.Base(file))
 	f, err := os.Create(out)
