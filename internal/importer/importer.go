@@ -350,15 +350,12 @@ func hasIndex(root string) bool {
 }
 
 var (
-	nbaID   = regexp.MustCompile(`^00[1-6]\d{7}$`)
 	bbBox   = regexp.MustCompile(`^/boxscores/(\d{8}0[A-Z]{3})\.html$`)
 	bbPBP   = regexp.MustCompile(`^/boxscores/pbp/(\d{8}0[A-Z]{3})\.html$`)
 	bbSched = regexp.MustCompile(`^/leagues/NBA_(\d{4})_games-([a-z]+)\.html$`)
 	liveRe  = regexp.MustCompile(`^/static/json/liveData/(playbyplay|boxscore)/(?:playbyplay|boxscore)_(\d{10})\.json$`)
 	schedRe = regexp.MustCompile(`^/static/json/staticData/scheduleLeagueV2(_\d+)?\.json$`)
 )
-
-var statsSeasonTypes = map[string]string{"Regular Season": "regular", "Playoffs": "playoffs", "PlayIn": "play_in", "Pre Season": "preseason"}
 
 // recogniseURL maps a recording's URL to a request of ours, or says why not.
 func (im *Importer) recogniseURL(e *replay.Entry, read func() ([]byte, error)) (*source.Request, string, error) {
@@ -386,31 +383,26 @@ func (im *Importer) recogniseURL(e *replay.Entry, read func() ([]byte, error)) (
 		return res(r, "")
 	}
 	q := e.Query
+	src := func(name string) source.Source {
+		s, _ := im.Registry.Get(name)
+		return s
+	}
 	switch e.Host {
 	case "stats.nba.com":
-		ep := strings.ToLower(strings.TrimPrefix(e.Path, "/stats/"))
-		gid := q.Get("GameID")
-		switch ep {
-		case "playbyplayv2", "playbyplayv3", "boxscoretraditionalv3", "gamerotation", "boxscoretraditionalv2":
-			if !nbaID.MatchString(gid) {
-				return res(nil, "stats.nba.com "+ep+": game id "+gid+" is not an NBA game (G League?)")
-			}
-			s, _ := layout.SeasonOfGameID(gid)
-			if ep == "boxscoretraditionalv2" && q.Get("RangeType") == "2" && q.Get("StartRange") != "0" {
-				return req("nba_stats", "boxscoretraditionalv2_range", s.String(), gid+"_"+q.Get("StartRange")+"-"+q.Get("EndRange"))
-			}
-			return req("nba_stats", ep, s.String(), gid)
-		case "leaguegamelog":
-			st, ok := statsSeasonTypes[q.Get("SeasonType")]
-			if !ok {
-				return res(nil, "stats.nba.com leaguegamelog: season type "+q.Get("SeasonType"))
-			}
-			if q.Get("DateFrom") != "" || q.Get("DateTo") != "" {
-				return res(nil, "stats.nba.com leaguegamelog: a date window, not a season's log")
-			}
-			return req("nba_stats", "leaguegamelog", q.Get("Season"), st+"_"+q.Get("PlayerOrTeam"))
+		ep := strings.TrimPrefix(e.Path, "/stats/")
+		cs, ok := src("nba_stats").(interface{ Catalog() *layout.Catalog })
+		if !ok {
+			return res(nil, "stats.nba.com: no source with an endpoint catalog")
 		}
-		return res(nil, "stats.nba.com "+ep+": endpoint without a dataset in the lake layout")
+		ce, ok := cs.Catalog().ForPath(ep, q)
+		if !ok {
+			return res(nil, "stats.nba.com "+strings.ToLower(ep)+": endpoint not in the catalog")
+		}
+		season, item, err := ce.Recognise(q)
+		if err != nil {
+			return res(nil, "stats.nba.com "+err.Error())
+		}
+		return req("nba_stats", ce.Name, season, item)
 	case "cdn.nba.com":
 		if m := liveRe.FindStringSubmatch(e.Path); m != nil {
 			s, _ := layout.SeasonOfGameID(m[2])

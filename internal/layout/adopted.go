@@ -8,30 +8,10 @@ import "regexp"
 // user had is lost and reconciliation can count it.
 
 var (
-	nameItem   = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
-	teamItem   = regexp.MustCompile(`^1610612\d{3}$`)
-	playerItem = regexp.MustCompile(`^\d{1,10}$`)
-	partItem   = regexp.MustCompile(`^part_\d{1,6}$`)
-	dateTeam   = regexp.MustCompile(`^\d{8}_[A-Z]{2,4}$`)
+	nameItem = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+	partItem = regexp.MustCompile(`^part_\d{1,6}$`)
+	dateTeam = regexp.MustCompile(`^\d{8}_[A-Z]{2,4}$`)
 )
-
-// StatsSeasonEndpoints are the per-season stats.nba.com endpoints an
-// nba_simulator bucket holds under nba_api_comprehensive/{tracking,
-// league_dashboards}/{endpoint}_{season}.json. Each is a dataset
-// nba_stats/{endpoint}; the item names the request's parameters (the
-// legacy scraper used nba_api's defaults: item "default"; team_stats/
-// files name their measure type).
-var StatsSeasonEndpoints = []string{
-	"leaguedashplayerstats", "leaguedashteamstats", "leaguedashlineups",
-	"leaguedashptstats", "leaguedashptdefend", "leaguedashptteamdefend",
-	"leaguedashplayerclutch", "leaguedashteamclutch",
-	"leaguedashplayerptshot", "leaguedashteamptshot",
-	"leaguedashplayershotlocations", "leaguedashteamshotlocations",
-	"leaguedashplayerbiostats", "leaguedashoppptshot",
-	"leagueleaders", "leaguehustlestatsplayer", "leaguehustlestatsteam",
-	"draftcombinestats", "drafthistory", "synergyplaytypes",
-	"leaguegamefinder", "playergamelogs", "teamgamelogs",
-}
 
 func adoptedDatasets() []Dataset {
 	a := func(src, name, ext string, per Per, item *regexp.Regexp, idKind string) Dataset {
@@ -44,14 +24,6 @@ func adoptedDatasets() []Dataset {
 		a("espn", "boxscore", "json", PerGame, espnID, "espn"),
 		a("espn", "matchup", "json", PerGame, espnID, "espn"),
 		a("espn", "schedule", "json", PerDate, dateItem, ""),
-
-		// stats.nba.com per-game endpoints saved by nba_api scripts.
-		a("nba_stats", "boxscoreadvancedv2", "json", PerGame, nbaGameID, "nba"),
-		a("nba_stats", "boxscoreadvancedv3", "json", PerGame, nbaGameID, "nba"),
-		a("nba_stats", "hustlestatsboxscore", "json", PerGame, nbaGameID, "nba"),
-		a("nba_stats", "shotchartdetail", "json", PerGame, nbaGameID, "nba"),
-		a("nba_stats", "teamdashboardbygeneralsplits", "json", PerTeam, teamItem, ""),
-		a("nba_stats", "playerdashboardbygeneralsplits", "json", PerPlayer, playerItem, ""),
 
 		// basketball_reference_web_scraper outputs (JSON, not pages).
 		a("bbref", "schedule_json", "json", PerSeason, nameItem, ""),
@@ -83,9 +55,6 @@ func adoptedDatasets() []Dataset {
 		a("kaggle", "csv", "csv", PerDump, nameItem, ""),
 		a("kaggle", "sqlite", "sqlite", PerDump, nameItem, ""),
 		a("kaggle", "play_by_play_parts", "csv", PerDump, partItem, ""),
-	}
-	for _, ep := range StatsSeasonEndpoints {
-		out = append(out, a("nba_stats", ep, "json", PerSeason, nameItem, ""))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ package layout
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,8 +57,6 @@ var (
 	bbrefID   = regexp.MustCompile(`^\d{8}0[A-Z]{3}$`)
 	dateItem  = regexp.MustCompile(`^\d{8}$`)
 	monthItem = regexp.MustCompile(`^(january|february|march|april|may|june|july|august|september|october|november|december)$`)
-	rangeItem = regexp.MustCompile(`^00[1-6]\d{7}_\d+-\d+$`)
-	gamelog   = regexp.MustCompile(`^(regular|playoffs|play_in|preseason)_(T|P)$`)
 	schedItem = regexp.MustCompile(`^schedule$`)
 )
 
@@ -66,14 +65,6 @@ var Datasets = []Dataset{
 	{Source: "nba_live", Name: "schedule", Ext: "json", Per: PerSeason, Item: schedItem},
 	{Source: "nba_live", Name: "playbyplay", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 	{Source: "nba_live", Name: "boxscore", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-
-	{Source: "nba_stats", Name: "leaguegamelog", Ext: "json", Per: PerSeason, Item: gamelog},
-	{Source: "nba_stats", Name: "playbyplayv3", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_stats", Name: "playbyplayv2", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_stats", Name: "boxscoretraditionalv3", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_stats", Name: "boxscoretraditionalv2", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_stats", Name: "gamerotation", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_stats", Name: "boxscoretraditionalv2_range", Ext: "json", Per: PerRange, Item: rangeItem, IDKind: "nba"},
 
 	{Source: "espn", Name: "scoreboard", Ext: "json", Per: PerDate, Item: dateItem},
 	{Source: "espn", Name: "summary", Ext: "json", Per: PerGame, Item: espnID, IDKind: "espn"},
@@ -91,7 +82,25 @@ var Datasets = []Dataset{
 	{Source: "archive", Name: "game_info", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 }
 
-func init() { Datasets = append(Datasets, adoptedDatasets()...) }
+func init() {
+	// the stats.nba.com datasets are the catalog's endpoints (catalog.yaml)
+	// (the seven collected first keep their place first)
+	live := Datasets[:3]
+	rest := Datasets[3:]
+	var stats []Dataset
+	for _, n := range []string{"leaguegamelog", "playbyplayv3", "playbyplayv2", "boxscoretraditionalv3",
+		"boxscoretraditionalv2", "gamerotation", "boxscoretraditionalv2_range"} {
+		e, _ := builtinCatalog.Endpoint(n)
+		stats = append(stats, e.Dataset())
+	}
+	for _, d := range builtinCatalog.Datasets() {
+		if !slices.ContainsFunc(stats, func(x Dataset) bool { return x.Name == d.Name }) {
+			stats = append(stats, d)
+		}
+	}
+	Datasets = append(append(append([]Dataset{}, live...), stats...), rest...)
+	Datasets = append(Datasets, adoptedDatasets()...)
+}
 
 // Lookup returns the dataset source/name.
 func Lookup(source, name string) (Dataset, bool) {

@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,33 +119,35 @@ var (
 	kaggleFile       = regexp.MustCompile(`^(?:basketball|basketball_database)/(?:(csv)/([A-Za-z0-9_]+)\.csv|([A-Za-z0-9_]+)\.(sqlite)|(play_by_play)/(part_\d{1,6})\.csv|([A-Za-z0-9_]+)\.csv)$`)
 )
 
-// NBAAPIFolder maps one sub-folder of nba_simulator's nba_api_comprehensive/
-// prefix to its stats.nba.com endpoint. This small table stands in for the
-// endpoint catalog (issue 15), which will replace it.
-type NBAAPIFolder struct {
-	Folder string
-	// Endpoint is the stats.nba.com endpoint (the nbasim dataset); empty
-	// when the file name says it: {endpoint}_{season}.json.
-	Endpoint string
-	Per      Per
-	Pattern  string // the key pattern under the folder, for docs
+// nbaAPIFolders maps the sub-folders of nba_simulator's nba_api_comprehensive/
+// prefix to catalog endpoints (the endpoint catalog, catalog.yaml, decides
+// the lake key). The folder names are the legacy scraper's; an empty
+// endpoint means the file name says it: {endpoint}_{season}.json, any
+// endpoint of the catalog.
+var nbaAPIFolders = []struct {
+	folder, endpoint string
+	pattern          string // the key pattern under the folder, for errors
+}{
+	{"boxscores_advanced", "boxscoreadvancedv2", "advanced_{GAME_ID}.json"},
+	{"boxscores_traditional", "boxscoretraditionalv2", "traditional_{GAME_ID}.json"},
+	{"play_by_play", "playbyplayv2", "playbyplay_{GAME_ID}.json"},
+	{"hustle", "hustlestatsboxscore", "hustle_{GAME_ID}.json"},
+	{"shot_charts", "shotchartdetail", "shotchart_{GAME_ID}.json"},
+	{"tracking", "", "{endpoint}_{season}.json"},
+	{"league_dashboards", "", "{endpoint}_{season}.json"},
+	{"draft", "", "{endpoint}_{season}.json"},
+	{"synergy", "", "{endpoint}_{season}.json"},
+	{"game_logs", "", "{endpoint}_{season}.json"},
+	{"team_stats", "leaguedashteamstats", "{season}/{MeasureType}.json"},
+	{"team_dashboards", "teamdashboardbygeneralsplits", "{season}/{team_id}.json"},
+	{"player_stats", "playerdashboardbygeneralsplits", "{season}/{player_id}.json"},
 }
 
-// NBAAPIFolders is the table (docs/legacy.md prints it).
-var NBAAPIFolders = []NBAAPIFolder{
-	{"boxscores_advanced", "boxscoreadvancedv2", PerGame, "advanced_{GAME_ID}.json"},
-	{"boxscores_traditional", "boxscoretraditionalv2", PerGame, "traditional_{GAME_ID}.json"},
-	{"play_by_play", "playbyplayv2", PerGame, "playbyplay_{GAME_ID}.json"},
-	{"hustle", "hustlestatsboxscore", PerGame, "hustle_{GAME_ID}.json"},
-	{"shot_charts", "shotchartdetail", PerGame, "shotchart_{GAME_ID}.json"},
-	{"tracking", "", PerSeason, "{endpoint}_{season}.json"},
-	{"league_dashboards", "", PerSeason, "{endpoint}_{season}.json"},
-	{"draft", "", PerSeason, "{endpoint}_{season}.json"},
-	{"synergy", "", PerSeason, "{endpoint}_{season}.json"},
-	{"game_logs", "", PerSeason, "{endpoint}_{season}.json"},
-	{"team_stats", "leaguedashteamstats", PerSeason, "{season}/{measure_type}.json"},
-	{"team_dashboards", "teamdashboardbygeneralsplits", PerTeam, "{season}/{team_id}.json"},
-	{"player_stats", "playerdashboardbygeneralsplits", PerPlayer, "{season}/{player_id}.json"},
+// measureTypes are the MeasureType values of stats.nba.com dashboards, by
+// the lower-case name the legacy scraper gave its files.
+var measureTypes = map[string]string{
+	"base": "Base", "advanced": "Advanced", "misc": "Misc", "fourfactors": "Four Factors", "four_factors": "Four Factors",
+	"scoring": "Scoring", "opponent": "Opponent", "usage": "Usage", "defense": "Defense",
 }
 
 func nbaGame(dataset, id string) (string, string, string, string, error) {
@@ -160,55 +163,69 @@ func nbaAPIComprehensive(rest string) (string, string, string, string, error) {
 	if !ok {
 		return "", "", "", "", fmt.Errorf("want {category}/... (a file directly under nba_api_comprehensive/)")
 	}
-	var f *NBAAPIFolder
-	for i := range NBAAPIFolders {
-		if NBAAPIFolders[i].Folder == folder {
-			f = &NBAAPIFolders[i]
-		}
+	i := slices.IndexFunc(nbaAPIFolders, func(f struct{ folder, endpoint, pattern string }) bool { return f.folder == folder })
+	if i < 0 {
+		return "", "", "", "", fmt.Errorf("sub-folder %s/ has no stats.nba.com endpoint of the catalog", folder)
 	}
-	if f == nil {
-		return "", "", "", "", fmt.Errorf("sub-folder %s/ has no stats.nba.com endpoint in the table (layout.NBAAPIFolders)", folder)
-	}
-	switch {
-	case f.Per == PerGame:
-		m := nbaAPIGameFile.FindStringSubmatch(file)
-		if m == nil {
-			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.Pattern)
-		}
-		return nbaGame(f.Endpoint, m[1])
-	case f.Endpoint == "":
+	f := nbaAPIFolders[i]
+	name := f.endpoint
+	var en Entity
+	var variants map[string]string
+	if name == "" {
 		m := nbaAPISeasonFile.FindStringSubmatch(file)
 		if m == nil {
-			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.Pattern)
+			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.pattern)
 		}
-		if !isStatsSeasonEndpoint(m[1]) {
-			return "", "", "", "", fmt.Errorf("%s/: %s is not a stats.nba.com endpoint in the table (layout.StatsSeasonEndpoints)", folder, m[1])
-		}
+		name = m[1]
 		s, err := seasonOfName(m[2])
 		if err != nil {
 			return "", "", "", "", err
 		}
-		return "nba_stats", m[1], s.String(), "default", nil
-	default:
+		en.Season = s.String()
+	}
+	e, ok := builtinCatalog.Endpoint(name)
+	if !ok {
+		return "", "", "", "", fmt.Errorf("%s/: %s is not a stats.nba.com endpoint of the catalog", folder, name)
+	}
+	switch {
+	case e.Scope == ScopeGame:
+		m := nbaAPIGameFile.FindStringSubmatch(file)
+		if m == nil {
+			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.pattern)
+		}
+		return nbaGame(e.Name, m[1])
+	case f.endpoint != "":
 		m := nbaAPISeasonDir.FindStringSubmatch(file)
 		if m == nil {
-			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.Pattern)
+			return "", "", "", "", fmt.Errorf("%s/: want %s", folder, f.pattern)
 		}
 		s, err := seasonOfName(m[1])
 		if err != nil {
 			return "", "", "", "", err
 		}
-		return "nba_stats", f.Endpoint, s.String(), strings.ToLower(m[2]), nil
-	}
-}
-
-func isStatsSeasonEndpoint(name string) bool {
-	for _, e := range StatsSeasonEndpoints {
-		if e == name {
-			return true
+		en.Season = s.String()
+		switch e.Scope {
+		case ScopeTeamSeason:
+			en.TeamID = m[2]
+		case ScopePlayerSeason:
+			en.PlayerID = m[2]
+		default:
+			mt, ok := measureTypes[strings.ToLower(m[2])]
+			if !ok {
+				return "", "", "", "", fmt.Errorf("%s/: measure type %q is not one of stats.nba.com's", folder, m[2])
+			}
+			if d, _ := e.ParamDefault("MeasureType"); d != mt {
+				variants = map[string]string{"MeasureType": mt}
+			}
 		}
+	case e.Scope != ScopeSeason:
+		return "", "", "", "", fmt.Errorf("%s/: %s is per %s, not per season", folder, name, e.Scope)
 	}
-	return false
+	item, err := e.Item(en, variants)
+	if err != nil {
+		return "", "", "", "", err
+	}
+	return "nba_stats", e.Name, en.Season, item, nil
 }
 
 // seasonOfName reads "2023-24", or "2023" (nba_api's start year).

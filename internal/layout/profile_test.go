@@ -31,7 +31,7 @@ func TestNBASimulatorProfile(t *testing.T) {
 		{key: "nba_api_comprehensive/shot_charts/shotchart_0021900001.json", want: "nba_stats/shotchartdetail/2019-20/0021900001.json"},
 		{key: "nba_api_comprehensive/tracking/leaguedashptstats_2023-24.json", want: "nba_stats/leaguedashptstats/2023-24/default.json"},
 		{key: "nba_api_comprehensive/league_dashboards/leaguedashplayerstats_2005-06.json", want: "nba_stats/leaguedashplayerstats/2005-06/default.json"},
-		{key: "nba_api_comprehensive/team_stats/2023-24/Advanced.json", want: "nba_stats/leaguedashteamstats/2023-24/advanced.json"},
+		{key: "nba_api_comprehensive/team_stats/2023-24/Advanced.json", want: "nba_stats/leaguedashteamstats/2023-24/default_MeasureType-Advanced.json"},
 		{key: "nba_api_comprehensive/team_dashboards/2023-24/1610612747.json", want: "nba_stats/teamdashboardbygeneralsplits/2023-24/1610612747.json"},
 		{key: "nba_api_comprehensive/player_stats/2023-24/2544.json", want: "nba_stats/playerdashboardbygeneralsplits/2023-24/2544.json"},
 		{key: "nba_api_playbyplay/play_by_play/play_by_play_0029600001.json", want: "nba_stats/playbyplayv2/1996-97/0029600001.json"},

@@ -216,7 +216,7 @@ func TestRequestOnTheWire(t *testing.T) {
 		got = r
 		body, _ = io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"resource":"playbyplay","parameters":{"GameID":"0021800001"},"resultSets":[]}`)
+		_, _ = io.WriteString(w, `{"resource":"playbyplay","parameters":{"GameID":"0021800001"},"resultSets":[{"name":"PlayByPlay","headers":[],"rowSet":[]},{"name":"AvailableVideo","headers":[],"rowSet":[]}]}`)
 	}))
 	defer hs.Close()
 	src := nbastats.New(hs.URL + "/stats/")

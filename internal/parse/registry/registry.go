@@ -55,7 +55,24 @@ var entries = append([]Entry{
 
 	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 1},
 	{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
-}, adopted()...)
+}, append(catalogEntries(), adopted()...)...)
+
+// catalogEntries returns an entry without a typed parser for every
+// endpoint of the catalog that has none above: its objects are archived
+// byte for byte, and parse/nbastats.DecodeRowSets reads any of them into
+// rows (nbasim catalog rows).
+func catalogEntries() []Entry {
+	typed := map[string]bool{"leaguegamelog": true, "playbyplayv3": true, "playbyplayv2": true, "boxscoretraditionalv3": true,
+		"boxscoretraditionalv2": true, "boxscoretraditionalv2_range": true, "gamerotation": true}
+	var out []Entry
+	for _, e := range layout.BuiltinCatalog().Endpoints {
+		if !typed[e.Name] {
+			out = append(out, Entry{Source: layout.CatalogSource, Dataset: e.Name,
+				Why: "catalog endpoint: archived byte for byte; rows by the generic decoder (parse/nbastats.DecodeRowSets), no typed table yet"})
+		}
+	}
+	return out
+}
 
 // adopted returns an entry without a parser for every dataset nbasim only
 // adopts from an nba_simulator bucket (layout.Dataset.Adopted).

@@ -1,6 +1,7 @@
-// Package nbastats is the stats.nba.com source: league game log (a season's
-// games with official team totals), play-by-play v2 and v3, traditional box
-// scores v2 and v3, game rotation, and v2 box scores of a time window.
+// Package nbastats is the stats.nba.com source: every endpoint of the
+// endpoint catalog (internal/layout/catalog.yaml: league game log, play-by-
+// play v2 and v3, box scores, shot charts, dashboards, ...), requested and
+// validated from the catalog's data, with no code per endpoint.
 //
 // stats.nba.com answers only requests that look like they come from
 // www.nba.com (browser headers below) and blocks by hanging rather than
@@ -12,7 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -30,10 +31,12 @@ const (
 	DefaultBase = "https://stats.nba.com/stats/"
 )
 
-// Source is the stats.nba.com source.
+// Source is the stats.nba.com source: every endpoint of the catalog
+// (layout.BuiltinCatalog, internal/layout/catalog.yaml).
 type Source struct {
-	base   string
-	policy source.Policy
+	base    string
+	policy  source.Policy
+	catalog *layout.Catalog
 }
 
 // New returns the source with base URL base ("" for the real one).
@@ -41,11 +44,14 @@ func New(base string) *Source {
 	if base == "" {
 		base = DefaultBase
 	}
-	return &Source{base: base, policy: source.Policy{
+	return &Source{base: base, catalog: layout.BuiltinCatalog(), policy: source.Policy{
 		Rate: 0.5, Burst: 1, Concurrency: 1, Attempts: 3,
 		ThrottleOn403: true, TimeoutIsThrottle: true,
 	}}
 }
+
+// Catalog returns the endpoint catalog the source fetches.
+func (s *Source) Catalog() *layout.Catalog { return s.catalog }
 
 // Name implements source.Source.
 func (s *Source) Name() string { return Name }
@@ -56,10 +62,20 @@ func (s *Source) Host() string { return Host }
 // Policy implements source.Source.
 func (s *Source) Policy() source.Policy { return s.policy }
 
-// Datasets implements source.Source.
+// coreDatasets are the datasets collected first (the schedule first).
+var coreDatasets = []string{"leaguegamelog", "playbyplayv3", "playbyplayv2", "boxscoretraditionalv3",
+	"boxscoretraditionalv2", "gamerotation", "boxscoretraditionalv2_range"}
+
+// Datasets implements source.Source: every catalog endpoint, the core
+// datasets (the schedule, play-by-play, box scores) first.
 func (s *Source) Datasets() []string {
-	return []string{"leaguegamelog", "playbyplayv3", "playbyplayv2", "boxscoretraditionalv3",
-		"boxscoretraditionalv2", "gamerotation", "boxscoretraditionalv2_range"}
+	out := append([]string(nil), coreDatasets...)
+	for _, e := range s.catalog.Endpoints {
+		if !slices.Contains(coreDatasets, e.Name) {
+			out = append(out, e.Name)
+		}
+	}
+	return out
 }
 
 // GameDatasets implements source.Source.
@@ -81,84 +97,45 @@ func Headers() http.Header {
 	return h
 }
 
-var seasonTypes = map[string]string{
-	"regular": "Regular Season", "playoffs": "Playoffs", "play_in": "PlayIn", "preseason": "Pre Season",
-}
-
-var rangeItem = regexp.MustCompile(`^(\d{10})_(\d+)-(\d+)$`)
-
-// Request implements source.Source.
+// Request implements source.Source: the catalog entry of dataset gives
+// the path and the parameters, the item their values (the entity and the
+// parameters that differ from the defaults).
 func (s *Source) Request(dataset, season, item string) (*source.Request, error) {
-	if _, err := layout.Make(Name, dataset, season, item); err != nil {
+	e, ok := s.catalog.Endpoint(dataset)
+	if !ok {
+		return nil, fmt.Errorf("nba_stats: %s is not an endpoint of the catalog", dataset)
+	}
+	pairs, err := e.Request(season, item)
+	if err != nil {
 		return nil, err
 	}
 	q := url.Values{}
-	gameID := item
-	switch dataset {
-	case "leaguegamelog":
-		st, pot, _ := strings.Cut(item, "_")
-		q.Set("LeagueID", "00")
-		q.Set("Season", season)
-		q.Set("SeasonType", seasonTypes[st])
-		q.Set("PlayerOrTeam", pot)
-		q.Set("Counter", "1000")
-		q.Set("Sorter", "DATE")
-		q.Set("Direction", "DESC")
-		q.Set("DateFrom", "")
-		q.Set("DateTo", "")
-		gameID = ""
-	case "playbyplayv2":
-		q.Set("GameID", item)
-		q.Set("StartPeriod", "0")
-		q.Set("EndPeriod", "10")
-	case "playbyplayv3":
-		q.Set("GameID", item)
-		q.Set("StartPeriod", "0")
-		q.Set("EndPeriod", "0")
-	case "boxscoretraditionalv2", "boxscoretraditionalv3":
-		q.Set("GameID", item)
-		for _, k := range []string{"StartPeriod", "EndPeriod", "StartRange", "EndRange", "RangeType"} {
-			q.Set(k, "0")
-		}
-	case "gamerotation":
-		q.Set("GameID", item)
-		q.Set("LeagueID", "00")
-	case "boxscoretraditionalv2_range":
-		m := rangeItem.FindStringSubmatch(item)
-		gameID = m[1]
-		q.Set("GameID", gameID)
-		q.Set("StartPeriod", "0")
-		q.Set("EndPeriod", "0")
-		q.Set("StartRange", m[2])
-		q.Set("EndRange", m[3])
-		q.Set("RangeType", "2")
+	for _, p := range pairs {
+		q.Set(p[0], p[1])
 	}
-	endpoint := strings.TrimSuffix(dataset, "_range")
-	u, err := source.JoinURL(s.base, endpoint+"?"+q.Encode())
+	u, err := source.JoinURL(s.base, e.Path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
 	req := &source.Request{Source: Name, Dataset: dataset, Season: season, Item: item, Host: Host, URL: u, Header: Headers()}
-	req.Validate = func(r *source.Response) error { return validate(r, dataset, season, gameID) }
+	req.Validate = func(r *source.Response) error { return Validate(r, e, q) }
 	return req, nil
 }
 
 // payload is what validation reads of any stats.nba.com response.
 type payload struct {
-	Resource   string          `json:"resource"`
-	Parameters map[string]any  `json:"parameters"`
+	Parameters json.RawMessage `json:"parameters"` // an object; a list of objects on some endpoints
 	ResultSets json.RawMessage `json:"resultSets"`
 	ResultSet  json.RawMessage `json:"resultSet"`
 	Message    string          `json:"Message"`
-	Game       *struct {
-		GameID string `json:"gameId"`
-	} `json:"game"`
-	Box *struct {
-		GameID string `json:"gameId"`
-	} `json:"boxScoreTraditional"`
 }
 
-func validate(r *source.Response, dataset, season, gameID string) error {
+// Validate checks a response of catalog entry e asked with query q: a
+// JSON object with the shape the catalog declares (result sets: each
+// declared result set present, every row as wide as its headers; nested:
+// each declared top-level object present), and for what was asked (the
+// echoed GameID and Season, a nested object's gameId).
+func Validate(r *source.Response, e *layout.Endpoint, q url.Values) error {
 	if err := source.CheckContentType(r, "json"); err != nil {
 		return err
 	}
@@ -167,21 +144,39 @@ func validate(r *source.Response, dataset, season, gameID string) error {
 		return err
 	}
 	u := r.Request.URL
-	switch dataset {
-	case "playbyplayv3":
-		if p.Game == nil {
-			return source.Invalid(u, "no game object")
+	params := map[string]any{}
+	_ = json.Unmarshal(p.Parameters, &params) // not an object: nothing echoed to check
+	gameID := ""
+	if d, _ := e.ParamDefault("GameID"); d == "{game_id}" {
+		gameID = q.Get("GameID")
+	}
+	sets, err := parsenbastats.DecodeRowSets(r.Body, parse.Hint{})
+	if e.Shape == "nested" {
+		if err != nil {
+			return source.Invalid(u, "%v", err)
 		}
-		if p.Game.GameID != gameID {
-			return source.WrongItem(u, "payload is for game %s, asked %s", p.Game.GameID, gameID)
-		}
-		return nil
-	case "boxscoretraditionalv3":
-		if p.Box == nil {
-			return source.Invalid(u, "no boxScoreTraditional object")
-		}
-		if p.Box.GameID != gameID {
-			return source.WrongItem(u, "payload is for game %s, asked %s", p.Box.GameID, gameID)
+		var top map[string]json.RawMessage
+		_ = json.Unmarshal(r.Body, &top)
+		for _, rs := range e.ResultSets {
+			k, _, _ := strings.Cut(rs.Name, ".")
+			if k == "_root" || len(p.ResultSets) > 0 {
+				continue
+			}
+			v, ok := top[k]
+			if !ok {
+				if p.Message != "" {
+					return source.Invalid(u, "error message %q", p.Message)
+				}
+				return source.Invalid(u, "no %s object", k)
+			}
+			if gameID != "" {
+				var g struct {
+					GameID *string `json:"gameId"`
+				}
+				if json.Unmarshal(v, &g) == nil && g.GameID != nil && *g.GameID != gameID {
+					return source.WrongItem(u, "payload is for game %s, asked %s", *g.GameID, gameID)
+				}
+			}
 		}
 		return nil
 	}
@@ -191,14 +186,26 @@ func validate(r *source.Response, dataset, season, gameID string) error {
 		}
 		return source.Invalid(u, "no resultSets")
 	}
+	if err != nil {
+		return source.Invalid(u, "%v", err)
+	}
 	if gameID != "" {
-		if got, ok := p.Parameters["GameID"].(string); ok && got != gameID {
+		if got, ok := params["GameID"].(string); ok && got != gameID {
 			return source.WrongItem(u, "payload is for game %s, asked %s", got, gameID)
 		}
 	}
-	if dataset == "leaguegamelog" {
-		if got, ok := p.Parameters["Season"].(string); ok && got != season {
-			return source.WrongItem(u, "payload is for season %s, asked %s", got, season)
+	if d, _ := e.ParamDefault("Season"); d == "{season}" && q.Get("Season") != "" {
+		if got, ok := params["Season"].(string); ok && got != "" && got != q.Get("Season") {
+			return source.WrongItem(u, "payload is for season %s, asked %s", got, q.Get("Season"))
+		}
+	}
+	have := map[string]bool{}
+	for _, s := range sets {
+		have[s.Name] = true
+	}
+	for _, rs := range e.ResultSets {
+		if !have[rs.Name] {
+			return source.Invalid(u, "no result set %s", rs.Name)
 		}
 	}
 	return nil
