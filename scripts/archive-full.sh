@@ -1,34 +1,92 @@
 #!/usr/bin/env bash
 # Full-size run of the bulk-archive checks (issue 14), the figures of
 # docs/benchmarks.md "Bulk archive": import + load of all 14,061 games on
-# SQLite and PostgreSQL (wall, CPU, peak RSS), the rerun, every game's final
-# score against game_info, and the Parquet export read back by DuckDB.
-# CI runs the reduced sizes; this is the full one. Needs ../shared/data.
-#   scripts/archive-full.sh [WORKDIR]      (PostgreSQL: NBASIM_TEST_POSTGRES_URL)
+# SQLite and PostgreSQL (wall, CPU, peak RSS, load average), the rerun,
+# the games' dates, every game's final score against game_info, and the
+# Parquet export read back by DuckDB. CI runs the reduced sizes; this is the
+# full one. Needs ../shared/data. Ends with a summary table.
+#
+#   scripts/archive-full.sh [WORKDIR]
+#
+# Environment:
+#   NBASIM_TEST_POSTGRES_URL  PostgreSQL server (a database is created and dropped); unset: SQLite only
+#   ARCHIVE_FULL_SKIP         space-separated parts to skip: scores export
+#
+# Timing runs belong at normal priority on a quiet machine: the summary
+# prints the load average before and after each step; CPU (user + sys) is
+# the figure that does not depend on other processes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:-$(mktemp -d)}"
 data="$root/../shared/data"
+skip=" ${ARCHIVE_FULL_SKIP:-} "
 mkdir -p "$work"
+summary="$work/summary.tsv"
+: >"$summary"
 go build -o "$work/nbasim" "$root/cmd/nbasim"
-t() { /usr/bin/time -f "  $1: %e s wall, %U s user + %S s sys CPU, %M KB peak RSS" "${@:2}"; }
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+# t ENGINE STEP CMD...: runs CMD, prints its figures and adds them to the summary
+t() {
+  local engine=$1 step=$2 before out rc=0
+  shift 2
+  before=$(load1)
+  out=$(mktemp)
+  /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" >"$out.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    cat "$out.log" >&2
+    echo "$engine $step: exit $rc" >&2
+    exit "$rc"
+  fi
+  read -r wall user sys rss <"$out"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$step" "$wall" "$user" "$sys" "$rss" "$before" "$(load1)" >>"$summary"
+  printf '  %-14s %8.1f s wall  %7.1f s CPU  %5d MB peak RSS  load %s -> %s\n' "$step" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$before" "$(load1)"
+  tail -n 3 "$out.log" | sed 's/^/    /'
+  rm -f "$out" "$out.log"
+}
+
 run() { # engine dir
   echo "== $1"
-  (cd "$2" && t import ./nbasim import "$data/archive/legacy_pbp" --log-level warn &&
-    t "import game_info" ./nbasim import "$data/legacy_pbp/game_info_all.jsonl.gz" --log-level warn &&
-    t load ./nbasim load --log-level warn &&
-    t "import rerun" ./nbasim import "$data/archive/legacy_pbp" --log-level warn &&
-    t "load rerun" ./nbasim load --log-level warn)
+  cd "$2"
+  t "$1" import ./nbasim import "$data/archive/legacy_pbp" --log-level warn
+  t "$1" import_game_info ./nbasim import "$data/legacy_pbp/game_info_all.jsonl.gz" --log-level warn
+  t "$1" load ./nbasim load --log-level warn
+  t "$1" import_rerun ./nbasim import "$data/archive/legacy_pbp" --log-level warn
+  t "$1" load_rerun ./nbasim load --log-level warn
+  echo "  games per season (all / dated / final), plays:"
+  ./nbasim db query "SELECT g.season, COUNT(*) AS games, COUNT(g.game_date) AS dated,
+      SUM(CASE WHEN g.status = 'final' THEN 1 ELSE 0 END) AS final,
+      (SELECT COUNT(*) FROM plays p JOIN games g2 ON g2.game_id = p.game_id WHERE g2.season = g.season) AS plays
+    FROM games g GROUP BY g.season ORDER BY g.season" --log-level warn | sed 's/^/    /'
+  cd - >/dev/null
 }
+
 mkdir -p "$work/sqlite" && cp "$work/nbasim" "$work/sqlite/" && run sqlite "$work/sqlite"
 if [ -n "${NBASIM_TEST_POSTGRES_URL:-}" ]; then
   db="archive_full_$$"
   psql "$NBASIM_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
+  trap 'psql "$NBASIM_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db" || true' EXIT
   mkdir -p "$work/postgres" && cp "$work/nbasim" "$work/postgres/"
   NBASIM_DATABASE_URL="${NBASIM_TEST_POSTGRES_URL%/*}/$db?sslmode=disable" run postgres "$work/postgres"
 fi
-echo "== final scores of every archived game vs game_info"
-(cd "$root" && NBASIM_ARCHIVE_SEASONS=all go test -count=1 -timeout 90m -v -run TestArchiveFinalScores ./internal/derive/ | grep -E "games|miss|PASS|FAIL")
-echo "== Parquet export of the whole SQLite database, read back by DuckDB"
-(cd "$work/sqlite" && t export ./nbasim export --out "$work/export" --log-level warn &&
-  node "$root/test/duckdb-node/check.mjs" "$work/export")
+if [[ "$skip" != *" scores "* ]]; then
+  echo "== final scores of every archived game vs game_info"
+  (cd "$root" && NBASIM_ARCHIVE_SEASONS=all go test -count=1 -timeout 90m -v -run TestArchiveFinalScores ./internal/derive/ |
+    grep -E "games|miss|PASS|FAIL|ok" | sed 's/^/  /')
+fi
+if [[ "$skip" != *" export "* ]]; then
+  echo "== Parquet export of the whole SQLite database, read back by DuckDB"
+  (cd "$work/sqlite" && t sqlite export ./nbasim export --out "$work/export" --log-level warn &&
+    node "$root/test/duckdb-node/check.mjs" "$work/export" | tail -n 5 | sed 's/^/  /')
+fi
+
+echo
+echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-9s %-17s %9s %9s %8s %12s\n' engine step wall_s cpu_s rss_mb load_avg_1m
+while IFS=$'\t' read -r engine step wall user sys rss before after; do
+  printf '%-9s %-17s %9.1f %9.1f %8d %5s->%-5s\n' "$engine" "$step" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$before" "$after"
+done <"$summary"
+for engine in sqlite postgres; do
+  awk -F'\t' -v e="$engine" '$1 == e && ($2 == "import" || $2 == "import_game_info" || $2 == "load") { w += $3; c += $4 + $5 }
+    END { if (w > 0) printf "%-9s %-17s %9.1f %9.1f   (targets: SQLite 300 s, PostgreSQL 180 s wall)\n", e, "import+load", w, c }' "$summary"
+done

@@ -1,11 +1,21 @@
 package nbastats
 
 import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
+	"github.com/nbasim/nbasim/internal/testutil"
 )
 
 const csvHeader = "GAME_ID,EVENTNUM,EVENTMSGTYPE,EVENTMSGACTIONTYPE,PERIOD,WCTIMESTRING,PCTIMESTRING,HOMEDESCRIPTION,NEUTRALDESCRIPTION,VISITORDESCRIPTION,SCORE,SCOREMARGIN,PERSON1TYPE,PLAYER1_ID,PLAYER1_NAME,PLAYER1_TEAM_ID,PLAYER1_TEAM_CITY,PLAYER1_TEAM_NICKNAME,PLAYER1_TEAM_ABBREVIATION,PERSON2TYPE,PLAYER2_ID,PLAYER2_NAME,PLAYER2_TEAM_ID,PLAYER2_TEAM_CITY,PLAYER2_TEAM_NICKNAME,PLAYER2_TEAM_ABBREVIATION,PERSON3TYPE,PLAYER3_ID,PLAYER3_NAME,PLAYER3_TEAM_ID,PLAYER3_TEAM_CITY,PLAYER3_TEAM_NICKNAME,PLAYER3_TEAM_ABBREVIATION,VIDEO_AVAILABLE_FLAG\n"
@@ -73,5 +83,84 @@ func TestParsePlayByPlayV2CSV(t *testing.T) {
 		shot.Type != model.ShotMade || shot.Points != 2 || shot.Player != "203954" || shot.Side != model.Away ||
 		shot.ScoreAway != 2 || shot.ScoreHome != 0 || shot.Description != "Embiid 2' Layup, (2 PTS)" {
 		t.Fatalf("teams %+v %+v, shot %+v", g.Home, g.Away, shot)
+	}
+}
+
+// parseV2CSVReference is ParsePlayByPlayV2CSV as it was before its fast
+// path: every line through encoding/csv. The fast path must give the same
+// result on every game.
+func parseV2CSVReference(data []byte, h parse.Hint) (*parse.Result, error) {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, err
+	}
+	rs, gameCol := csvResultSet(data, header)
+	var issues []parse.Issue
+	lines := []int{}
+	line := 1
+	for {
+		start := cr.InputOffset()
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line++
+		if err != nil {
+			issues = append(issues, parse.Issue{Position: "line " + strconv.Itoa(line), Reason: "CSV: " + err.Error()})
+			continue
+		}
+		rs.RowSet = append(rs.RowSet, csvRecord(rec, gameCol, int(start), int(cr.InputOffset())))
+		lines = append(lines, line)
+	}
+	res, err := parseV2Set(rs, 0, h, func(i int) string { return "line " + strconv.Itoa(lines[i]) })
+	if err != nil {
+		return nil, err
+	}
+	res.Issues = append(issues, res.Issues...)
+	return res, nil
+}
+
+// TestParseV2CSVFastPathSameResult: on every game of a real season archive
+// (2014-15, whose lines include quoted fields) and on edge cases, the fast
+// path's result equals the encoding/csv reference's.
+func TestParseV2CSVFastPathSameResult(t *testing.T) {
+	t.Parallel()
+	same := func(name string, data []byte, item string) {
+		t.Helper()
+		h := parse.Hint{Key: name, Item: item}
+		got, gerr := ParsePlayByPlayV2CSV(data, h)
+		want, werr := parseV2CSVReference(data, h)
+		if (gerr == nil) != (werr == nil) || (gerr != nil && gerr.Error() != werr.Error()) {
+			t.Fatalf("%s: err %v, reference %v", name, gerr, werr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: results differ:\n%+v\n%+v", name, got, want)
+		}
+	}
+	for name, text := range map[string]string{
+		"crlf":            strings.ReplaceAll(csvHeader+csvStart+csvJump+csvShot, "\n", "\r\n"),
+		"no final eol":    csvHeader + csvStart + strings.TrimSuffix(csvShot, "\n"),
+		"empty lines":     csvHeader + "\n" + csvStart + "\n\n" + csvJump,
+		"quoted newline":  csvHeader + csvStart + strings.Replace(csvShot, "Layup, (2", "Layup,\n(2", 1) + csvJump,
+		"bare quote":      csvHeader + csvStart + strings.Replace(csvJump, "Tip to", "Tip \"to", 1) + csvShot,
+		"short line":      csvHeader + csvStart + "0021800001,5,1\n" + csvShot,
+		"duplicate lines": csvHeader + csvStart + csvShot + csvShot,
+	} {
+		same(name, []byte(text), "0021800001")
+	}
+	data := testutil.RealDataDir(t)
+	games := 0
+	err := archive.Walk(context.Background(), filepath.Join(data, "archive", "legacy_pbp", "2014-15.tar.zst"), archive.Options{}, func(m *archive.Member) error {
+		games++
+		same(m.Name, m.Data, m.GameID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if games != 1311 {
+		t.Fatalf("%d games, want 1,311", games)
 	}
 }
