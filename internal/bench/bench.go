@@ -298,7 +298,7 @@ func Run(ctx context.Context, names []string, opt Options) (*Report, error) {
 		}
 	}
 	rep.Finished = time.Now().UTC()
-	rep.Host.LoadEnd = loadAvg()
+	rep.Host.LoadEnd = timing.LoadAvg()
 	return rep, nil
 }
 

@@ -24,7 +24,7 @@ type Host struct {
 
 func hostInfo() Host {
 	h := Host{GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
-		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), LoadStart: loadAvg()}
+		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), LoadStart: timing.LoadAvg()}
 	procLines("/proc/cpuinfo", func(k, v string) bool {
 		if k == "model name" {
 			h.CPUModel = v
@@ -40,19 +40,6 @@ func hostInfo() Host {
 		return true
 	})
 	return h
-}
-
-// loadAvg returns the 1, 5 and 15 minute load averages ("" when unknown).
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // procLines calls fn with each "key: value" line of a /proc file until fn

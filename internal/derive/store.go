@@ -63,23 +63,35 @@ func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string
 			}
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT player_id, name FROM players`)
-	if err == nil {
+	if err := playerNames(ctx, q, ids, g.Players); err != nil {
+		return nil, fmt.Errorf("game %s: players: %w", gameID, err)
+	}
+	return g, nil
+}
+
+// playerNames reads the names of ids (primary-key lookups, 500 ids a
+// query: a game names ~30 players, the table holds thousands) into out.
+func playerNames(ctx context.Context, q store.Querier, ids map[string]bool, out map[model.PlayerID]model.PlayerInfo) error {
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	sort.Strings(list)
+	return store.InChunks(list, 1, nil, func(in string, args []any) error {
+		rows, err := q.Query(ctx, `SELECT player_id, name FROM players WHERE player_id IN (`+in+`)`, args...)
+		if err != nil {
+			return err
+		}
 		defer rows.Close()
 		for rows.Next() {
 			var id, name string
 			if err := rows.Scan(&id, &name); err != nil {
-				return nil, fmt.Errorf("game %s: players: %w", gameID, err)
+				return err
 			}
-			if ids[id] {
-				g.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name}
-			}
+			out[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name}
 		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return g, nil
+		return rows.Err()
+	})
 }
 
 func contains(xs []string, x string) bool {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/derive"
@@ -156,31 +154,23 @@ func (s *Source) Revalidate(ctx context.Context) (int, error) {
 		}
 	}
 	cur := make(map[string]string, len(ids))
-	for lo := 0; lo < len(ids); lo += 500 {
-		part := ids[lo:min(lo+500, len(ids))]
-		args := make([]any, len(part))
-		ph := make([]string, len(part))
-		for i, id := range part {
-			args[i] = id
-			ph[i] = "$" + strconv.Itoa(i+1)
-		}
-		rows, err := s.q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE game_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	err := store.InChunks(ids, 1, nil, func(in string, args []any) error {
+		rows, err := s.q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE game_id IN (`+in+`)`, args...)
 		if err != nil {
-			return 0, fmt.Errorf("gamecache: revalidate: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id, at string
 			if err := rows.Scan(&id, &at); err != nil {
-				rows.Close()
-				return 0, fmt.Errorf("gamecache: revalidate: %w", err)
+				return err
 			}
 			cur[id] = at
 		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return 0, fmt.Errorf("gamecache: revalidate: %w", err)
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("gamecache: revalidate: %w", err)
 	}
 	n := 0
 	for _, v := range cached {

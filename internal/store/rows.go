@@ -230,6 +230,26 @@ func UpsertGames(ctx context.Context, q Querier, rows []model.GameRow) (int64, e
 	return q.Upsert(ctx, b)
 }
 
+// InChunks calls fn for each run of at most 500 of ids with the SQL list
+// of their placeholders ("$2, $3, ..." numbered from first) and args
+// followed by the run's ids: how a statement names many keys at once in
+// both engines (IN (...)).
+func InChunks(ids []string, first int, args []any, fn func(list string, args []any) error) error {
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		a := append(make([]any, 0, len(args)+len(part)), args...)
+		ph := make([]string, len(part))
+		for i, id := range part {
+			a = append(a, id)
+			ph[i] = "$" + strconv.Itoa(first+i)
+		}
+		if err := fn(strings.Join(ph, ", "), a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // TouchGames moves the updated_at of the games ids forward, strictly: the
 // game's version changes although its row did not. The loader calls it
 // when it rewrites a game's plays or boxes from new or changed input, so
@@ -240,21 +260,13 @@ func UpsertGames(ctx context.Context, q Querier, rows []model.GameRow) (int64, e
 func TouchGames(ctx context.Context, q Querier, ids []string) (int64, error) {
 	now := Now()
 	var touched int64
-	for lo := 0; lo < len(ids); lo += 500 {
-		part := ids[lo:min(lo+500, len(ids))]
-		args := []any{now}
-		ph := make([]string, len(part))
-		for i, id := range part {
-			args = append(args, id)
-			ph[i] = "$" + strconv.Itoa(i+2)
-		}
-		in := strings.Join(ph, ", ")
+	err := InChunks(ids, 2, []any{now}, func(in string, args []any) error {
 		// rows already stamped at or after now (this very millisecond, or
 		// by a writer whose clock is ahead) move one millisecond past
 		// their own stamp; the others to now
 		rows, err := q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE updated_at >= $1 AND game_id IN (`+in+`)`, args...)
 		if err != nil {
-			return touched, fmt.Errorf("store: touch games: %w", err)
+			return err
 		}
 		type stamp struct{ id, at string }
 		var late []stamp
@@ -262,18 +274,18 @@ func TouchGames(ctx context.Context, q Querier, ids []string) (int64, error) {
 			var st stamp
 			if err := rows.Scan(&st.id, &st.at); err != nil {
 				rows.Close()
-				return touched, fmt.Errorf("store: touch games: %w", err)
+				return err
 			}
 			late = append(late, st)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return touched, fmt.Errorf("store: touch games: %w", err)
+			return err
 		}
 		n, err := q.Exec(ctx, `UPDATE games SET updated_at = $1 WHERE updated_at < $1 AND game_id IN (`+in+`)`, args...)
 		if err != nil {
-			return touched, fmt.Errorf("store: touch games: %w", err)
+			return err
 		}
 		touched += n
 		for _, st := range late {
@@ -282,13 +294,17 @@ func TouchGames(ctx context.Context, q Querier, ids []string) (int64, error) {
 				t, err = time.Parse(time.RFC3339Nano, st.at)
 			}
 			if err != nil {
-				return touched, fmt.Errorf("store: touch game %s: updated_at %q: %w", st.id, st.at, err)
+				return fmt.Errorf("game %s: updated_at %q: %w", st.id, st.at, err)
 			}
 			if _, err := q.Exec(ctx, `UPDATE games SET updated_at = $1 WHERE game_id = $2`, FormatTime(t.Add(time.Millisecond)), st.id); err != nil {
-				return touched, fmt.Errorf("store: touch game %s: %w", st.id, err)
+				return fmt.Errorf("game %s: %w", st.id, err)
 			}
 			touched++
 		}
+		return nil
+	})
+	if err != nil {
+		return touched, fmt.Errorf("store: touch games: %w", err)
 	}
 	return touched, nil
 }

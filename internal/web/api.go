@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -77,8 +78,22 @@ func (s *Server) api(fn apiFunc) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
+		pretty := r.URL.Query().Has("pretty")
+		if a, ok := v.(jsonAppender); ok && !pretty {
+			bp := bufPool.Get().(*[]byte)
+			buf := append(a.AppendJSON((*bp)[:0]), '\n')
+			w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
+			if _, err := w.Write(buf); err != nil {
+				s.log.Debug("web: write response", "path", r.URL.Path, "err", err)
+			}
+			if cap(buf) <= 1<<20 {
+				*bp = buf[:0]
+				bufPool.Put(bp)
+			}
+			return
+		}
 		enc := json.NewEncoder(w)
-		if r.URL.Query().Has("pretty") {
+		if pretty {
 			enc.SetIndent("", "  ")
 		}
 		if err := enc.Encode(v); err != nil {

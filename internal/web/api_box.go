@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
@@ -98,17 +99,23 @@ type OnCourtPlayer struct {
 	Name     string `json:"name"`
 }
 
+// HomeAway is one value per team (JSON keys in sorted order, away first).
+type HomeAway[T any] struct {
+	Away T `json:"away"`
+	Home T `json:"home"`
+}
+
 // BoxOut is GET /api/v1/games/{game_id}/box.
 type BoxOut struct {
-	GameID          string                     `json:"game_id"`
-	Provider        string                     `json:"provider"`
-	Moment          MomentOut                  `json:"moment"`
-	Score           map[string]int             `json:"score"` // home, away
-	Degraded        bool                       `json:"degraded"`
-	DegradedReasons []string                   `json:"degraded_reasons"`
-	Teams           map[string]TeamBoxLine     `json:"teams"`    // home, away
-	Players         []PlayerBoxLine            `json:"players"`  // in the engine's order (as `nbasim box` prints them)
-	OnCourt         map[string][]OnCourtPlayer `json:"on_court"` // home, away; empty for a window
+	GameID          string                    `json:"game_id"`
+	Provider        string                    `json:"provider"`
+	Moment          MomentOut                 `json:"moment"`
+	Score           HomeAway[int]             `json:"score"`
+	Degraded        bool                      `json:"degraded"`
+	DegradedReasons []string                  `json:"degraded_reasons"`
+	Teams           HomeAway[TeamBoxLine]     `json:"teams"`
+	Players         []PlayerBoxLine           `json:"players"`  // in the engine's order (as `nbasim box` prints them)
+	OnCourt         HomeAway[[]OnCourtPlayer] `json:"on_court"` // empty for a window
 }
 
 func sideName(s model.Side) string {
@@ -214,10 +221,12 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	}
 	last := lastPeriod(c)
 	end := model.PeriodStart(last) + model.PeriodLength(last)
-	out := BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append([]string{}, c.Reasons...),
-		OnCourt: map[string][]OnCourtPlayer{"home": {}, "away": {}}}
+	out := &BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append([]string{}, c.Reasons...),
+		OnCourt: HomeAway[[]OnCourtPlayer]{Home: []OnCourtPlayer{}, Away: []OnCourtPlayer{}}}
+	sc := foldPool.Get().(*foldScratch)
+	defer foldPool.Put(sc)
 	var (
-		b      model.Box
+		b      = &sc.box
 		m      pbp.Moment
 		lineup = true
 	)
@@ -253,7 +262,7 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		if toT > end {
 			return nil, badParam("to", "%.1f s is past the end of game %s (%.1f s, the end of %s)", toT.Seconds(), id, end.Seconds(), periodName(last))
 		}
-		b = c.Window(pbp.BeforeElapsed(fromT), pbp.AtElapsed(toT))
+		*b = c.Window(pbp.BeforeElapsed(fromT), pbp.AtElapsed(toT))
 		lineup = false
 		out.Moment = s.momentOut("window", toT, last)
 		f, t := fromT.Seconds(), toT.Seconds()
@@ -266,11 +275,15 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		out.Moment.Label = "final"
 	}
 	if !window {
-		var st pbp.State
-		c.StateAt(&st, m)
-		b = c.BoxAt(m)
+		// one fold: the box and the five on court come from the same state
+		st := &sc.st
+		c.BoxInto(st, m, b)
 		if lineup {
 			for _, side := range []model.Side{model.Home, model.Away} {
+				five := &out.OnCourt.Home
+				if side == model.Away {
+					five = &out.OnCourt.Away
+				}
 				for _, pi := range st.On[side] {
 					if pi < 0 {
 						continue
@@ -280,13 +293,13 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 					if name == "" {
 						name = string(info.ID)
 					}
-					out.OnCourt[sideName(side)] = append(out.OnCourt[sideName(side)], OnCourtPlayer{PlayerID: string(info.ID), Name: name})
+					*five = append(*five, OnCourtPlayer{PlayerID: string(info.ID), Name: name})
 				}
 			}
 		}
 	}
-	out.Score = map[string]int{"home": b.Home.PTS, "away": b.Away.PTS}
-	out.Teams = map[string]TeamBoxLine{"home": teamLine(b.Home), "away": teamLine(b.Away)}
+	out.Score = HomeAway[int]{Home: b.Home.PTS, Away: b.Away.PTS}
+	out.Teams = HomeAway[TeamBoxLine]{Home: teamLine(b.Home), Away: teamLine(b.Away)}
 	out.Players = make([]PlayerBoxLine, 0, len(b.Players))
 	for _, l := range b.Players {
 		name := l.Name
@@ -298,6 +311,15 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	}
 	return out, nil
 }
+
+// foldScratch is the state and box a box request folds into (pooled: a
+// State holds per-player arrays, a Box its lines).
+type foldScratch struct {
+	st  pbp.State
+	box model.Box
+}
+
+var foldPool = sync.Pool{New: func() any { return new(foldScratch) }}
 
 func teamLine(t model.TeamLine) TeamBoxLine {
 	return TeamBoxLine{TeamID: t.TeamID, Code: t.Code, Side: sideName(t.Side), TeamOREB: t.TeamOREB, TeamDREB: t.TeamDREB, TeamTOV: t.TeamTOV,

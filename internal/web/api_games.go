@@ -281,11 +281,6 @@ func (s *Server) apiGame(r *http.Request) (any, error) {
 
 // lastPeriod is the last period a compiled game reaches (at least Q4).
 func lastPeriod(c *pbp.Compiled) int {
-	last := 4
-	for _, e := range c.Events {
-		if e.Period > last {
-			last = e.Period
-		}
-	}
-	return last
+	// c.Periods has one entry per period up to the last one an event is in
+	return max(4, len(c.Periods))
 }

@@ -39,7 +39,7 @@ type fixture struct {
 // newFixture seeds a database of the given engine ("sqlite" or
 // "postgres") with real data and starts the server on a read-only handle
 // (on PostgreSQL as a SELECT-only role).
-func newFixture(t *testing.T, dialect store.Dialect) *fixture {
+func newFixture(t testing.TB, dialect store.Dialect) *fixture {
 	t.Helper()
 	dir := testutil.RealDataDir(t)
 	ctx := context.Background()
@@ -63,7 +63,7 @@ func newFixture(t *testing.T, dialect store.Dialect) *fixture {
 
 // newDatabase returns an empty migrated database of the engine with its
 // read-only role (PostgreSQL).
-func newDatabase(t *testing.T, dialect store.Dialect) *readonlytest.Fixture {
+func newDatabase(t testing.TB, dialect store.Dialect) *readonlytest.Fixture {
 	t.Helper()
 	if dialect == store.Postgres {
 		return readonlytest.Postgres(t)
@@ -74,7 +74,7 @@ func newDatabase(t *testing.T, dialect store.Dialect) *readonlytest.Fixture {
 // openReader opens the read-only handle of rf the server uses (on
 // PostgreSQL as its SELECT-only role, granted the tables the seed created,
 // River's included), closed when the test ends.
-func openReader(t *testing.T, rf *readonlytest.Fixture) *readonly.DB {
+func openReader(t testing.TB, rf *readonlytest.Fixture) *readonly.DB {
 	t.Helper()
 	ctx := context.Background()
 	var db *readonly.DB
@@ -96,7 +96,7 @@ func openReader(t *testing.T, rf *readonlytest.Fixture) *readonly.DB {
 	return db
 }
 
-func seedFixture(t *testing.T, ctx context.Context, s store.Store, dir string) {
+func seedFixture(t testing.TB, ctx context.Context, s store.Store, dir string) {
 	t.Helper()
 	g, err := derive.LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", fixtureGame+".json"))
 	if err != nil {

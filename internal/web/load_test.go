@@ -17,6 +17,7 @@ import (
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/timing"
 )
 
 // The load check: C concurrent clients, each sending R requests for the box
@@ -31,7 +32,9 @@ import (
 //	NBASIM_WEB_LOAD_DB=/path/nbasim.db NBASIM_WEB_LOAD_SEASON=2018-19 \
 //	  go test -run TestBoxLoad -v -count=1 ./internal/web
 //
-// (NBASIM_WEB_LOAD_CLIENTS and NBASIM_WEB_LOAD_REQUESTS change 50 and 200.)
+// (NBASIM_WEB_LOAD_CLIENTS and NBASIM_WEB_LOAD_REQUESTS change 50 and 200,
+// NBASIM_WEB_LOAD_WARM_ROUNDS the 3 warm rounds after the cold one);
+// scripts/web-load.sh runs it and prints only the summary.
 
 type loadResult struct {
 	Requests, Errors int
@@ -154,12 +157,34 @@ WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 		t.Fatalf("no games with plays in %s (season %q)", path, season)
 	}
 	clients, requests := envInt("NBASIM_WEB_LOAD_CLIENTS", 50), envInt("NBASIM_WEB_LOAD_REQUESTS", 200)
+	rounds := envInt("NBASIM_WEB_LOAD_WARM_ROUNDS", 3)
+	load0 := timing.LoadAvg()
 	cold := boxLoad(ts.URL, games, final, clients, requests, 1)
 	t.Logf("cold cache (each game read and compiled on its first request): %s", cold)
 	t.Logf("cache after the cold run: %+v", srv.cache.Stats())
-	warm := boxLoad(ts.URL, games, final, clients, requests, 2)
-	t.Logf("warm cache: %s", warm)
-	if cold.Errors+warm.Errors != 0 {
-		t.Fatalf("errors: cold %d (%s), warm %d (%s)", cold.Errors, cold.FirstError, warm.Errors, warm.FirstError)
+	results := []loadResult{cold}
+	errs := cold.Errors
+	for i := range rounds {
+		warm := boxLoad(ts.URL, games, final, clients, requests, uint64(2+i))
+		t.Logf("warm cache, round %d: %s", i+1, warm)
+		results = append(results, warm)
+		errs += warm.Errors
+	}
+	// the summary scripts/web-load.sh prints
+	fmt.Printf("SUMMARY box-at-a-moment over HTTP, SQLite %s, season %q: %d games, %d clients x %d requests\n", path, season, len(games), clients, requests)
+	fmt.Printf("SUMMARY load average (1 5 15 min) at start: %s; at end: %s\n", load0, timing.LoadAvg())
+	fmt.Printf("SUMMARY %-8s %8s %7s %9s %9s %9s %9s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max")
+	for i, r := range results {
+		name := "cold"
+		if i > 0 {
+			name = fmt.Sprintf("warm %d", i)
+		}
+		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %9s %9s %9s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
+			ms(r.P50), ms(r.P99), ms(r.Max))
+	}
+	if errs != 0 {
+		t.Fatalf("%d errors; first: cold %q, warm %q", errs, cold.FirstError, results[len(results)-1].FirstError)
 	}
 }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

@@ -70,7 +70,7 @@ func testReloadedGame(t *testing.T, dialect store.Dialect) {
 		if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
 			t.Fatal(err)
 		}
-		return b.Score["home"], b.Score["away"]
+		return b.Score.Home, b.Score.Away
 	}
 	revalidate := func() int {
 		t.Helper()

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/nbasim/nbasim/internal/store"
+)
+
+// The box's own JSON writer gives exactly encoding/json's bytes: for every
+// 7th second of a real game, windows, events and the final box.
+func TestBoxJSONIsEncodingJSON(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	end := int(f.game.FinalState().Elapsed.Seconds())
+	var queries []string
+	for at := 0; at <= end; at += 7 {
+		queries = append(queries, "elapsed="+strconv.Itoa(at))
+	}
+	for i := 0; i < len(f.game.Events); i += 37 {
+		queries = append(queries, "event="+strconv.Itoa(f.game.Events[i].EventNum))
+	}
+	queries = append(queries, "", "at=Q3+7:02", "from=Q2+12:00&to=Q2+0:00", "from=0&to=100.5", "elapsed=1738.5")
+	for _, q := range queries {
+		req := httptest.NewRequest("GET", "/api/v1/games/"+fixtureGame+"/box?"+q, nil)
+		req.SetPathValue("game_id", fixtureGame)
+		v, err := f.srv.apiBox(req)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		box := v.(*BoxOut)
+		want, err := json.Marshal(box)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := box.AppendJSON(nil); !bytes.Equal(got, want) {
+			t.Fatalf("%s: AppendJSON differs from encoding/json:\n got %s\nwant %s", q, got, want)
+		}
+		// and the server sends them, with encoding/json's newline
+		rec := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(rec, req)
+		if !bytes.Equal(rec.Body.Bytes(), append(want, '\n')) {
+			t.Fatalf("%s: response body differs from encoding/json", q)
+		}
+	}
+	// nil slices, optional fields, degraded reasons
+	ev, from, to := 12, 0.05, 1e21
+	box := &BoxOut{Moment: MomentOut{EventNum: &ev, FromElapsedSeconds: &from, ToElapsedSeconds: &to, ElapsedSeconds: 1e-7}, Degraded: true,
+		DegradedReasons: []string{"a <b> & \"c\"", "\u2028\u2029\x01\t\n\r\b\f\\"}}
+	want, _ := json.Marshal(box)
+	if got := box.AppendJSON(nil); !bytes.Equal(got, want) {
+		t.Fatalf("AppendJSON differs:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestAppendJSONStringAndFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "Z", " ", "\"", "\\", "<", ">", "&", "\x00", "\x1f", "\x7f", "é", "Dončić", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "\t", "/"}
+	for range 5000 {
+		var s string
+		for range rng.IntN(12) {
+			s += alphabet[rng.IntN(len(alphabet))]
+		}
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	}
+	for _, f := range []float64{0, -0.0, 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		want, _ := json.Marshal(f)
+		if got := appendJSONFloat(nil, f); !bytes.Equal(got, want) {
+			t.Errorf("%v: got %s, want %s", f, got, want)
+		}
+	}
+}
