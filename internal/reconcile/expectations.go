@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/teams"
 )
 
 //go:embed expectations.yaml
@@ -85,6 +87,10 @@ type Expectations struct {
 	Schedule    ScheduleSource `yaml:"schedule"`
 	SeasonTypes []string       `yaml:"season_types"`
 	Datasets    []Expectation  `yaml:"datasets"`
+	// Catalog names endpoints of the endpoint catalog (layout.BuiltinCatalog)
+	// that are expected from their scope, or "all": each one not listed in
+	// datasets gets an expectation derived from the catalog (CatalogExpectation).
+	Catalog []string `yaml:"catalog"`
 	// Origin is "embedded" or the path the file was read from.
 	Origin string `yaml:"-"`
 }
@@ -99,6 +105,14 @@ func LoadExpectations(path string) (*Expectations, error) {
 			return nil, fmt.Errorf("embedded expectations_nba_simulator.yaml: %w", err)
 		}
 		e.Origin = "embedded:" + ExpectationsNBASimulator
+		return e, nil
+	}
+	if path == ExpectationsCatalog {
+		e, err := ParseExpectations(append(DefaultExpectations(), "\ncatalog: [all]\n"...))
+		if err != nil {
+			return nil, fmt.Errorf("embedded expectations.yaml with the catalog: %w", err)
+		}
+		e.Origin = "embedded:" + ExpectationsCatalog
 		return e, nil
 	}
 	if path == "" || path == ExpectationsNBASim {
@@ -141,6 +155,9 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 		if !validSeasonTypes[st] {
 			return nil, fmt.Errorf("season_types: unknown season type %q", st)
 		}
+	}
+	if err := e.addCatalog(layout.BuiltinCatalog()); err != nil {
+		return nil, err
 	}
 	if e.Schedule.Source != "" {
 		d, ok := layout.Lookup(e.Schedule.Source, e.Schedule.Dataset)
@@ -242,6 +259,75 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 		}
 	}
 	return &e, nil
+}
+
+// addCatalog appends the expectations of the catalog endpoints e.Catalog
+// names that datasets does not list.
+func (e *Expectations) addCatalog(c *layout.Catalog) error {
+	all := slices.Contains(e.Catalog, "all")
+	for _, n := range e.Catalog {
+		if _, ok := c.Endpoint(n); !ok && n != "all" {
+			return fmt.Errorf("catalog: %q is not an endpoint of the catalog", n)
+		}
+	}
+	listed := map[string]bool{}
+	for _, x := range e.Datasets {
+		listed[x.ID()] = true
+	}
+	for i := range c.Endpoints {
+		ep := &c.Endpoints[i]
+		if (!all && !slices.Contains(e.Catalog, ep.Name)) || listed[layout.CatalogSource+"/"+ep.Name] {
+			continue
+		}
+		e.Datasets = append(e.Datasets, CatalogExpectation(ep))
+	}
+	return nil
+}
+
+// CatalogExpectation derives the expectation of a catalog endpoint from its
+// scope: per game from the schedule (known counts without one), per game
+// day, the season's items, a count per team and season, the 30 teams' ids
+// or the one item of an endpoint tied to no season. Endpoints fetched on
+// demand, and those per player (no player list to expect from yet), are
+// counted, never expected.
+func CatalogExpectation(ep *layout.Endpoint) Expectation {
+	x := Expectation{Source: layout.CatalogSource, Dataset: ep.Name, Seasons: ep.Seasons, Required: ep.Required,
+		FreshnessDays: ep.FreshnessDays, Description: ep.Description, Enumeration: None}
+	if x.Seasons == "" {
+		x.Seasons = "1996-97.."
+	}
+	if ep.OnDemand != "" {
+		return x
+	}
+	switch ep.Scope {
+	case layout.ScopeGame:
+		x.Enumeration, x.Fallback = PerGameFromSchedule, PerGameKnownCount
+	case layout.ScopeDate:
+		x.Enumeration = PerDate
+	case layout.ScopeSeason:
+		x.Enumeration = PerSeason
+		x.Items = ep.Items
+		if len(x.Items) == 0 {
+			if it, err := ep.Item(layout.Entity{}, nil); err == nil {
+				x.Items = []string{it}
+			}
+		}
+	case layout.ScopeTeamSeason:
+		x.Enumeration = PerTeamSeason
+	case layout.ScopeTeam:
+		x.Enumeration = PerDump
+		for _, t := range teams.All() {
+			if it, err := ep.Item(layout.Entity{TeamID: t.NBAID}, nil); err == nil {
+				x.Items = append(x.Items, it)
+			}
+		}
+	case layout.ScopeLeague:
+		x.Enumeration = PerDump
+		if it, err := ep.Item(layout.Entity{}, nil); err == nil {
+			x.Items = []string{it}
+		}
+	}
+	return x
 }
 
 // Lookup returns the expectation of source/dataset.

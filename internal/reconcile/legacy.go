@@ -28,6 +28,9 @@ var legacyExpectations []byte
 const (
 	ExpectationsNBASim       = "nbasim"
 	ExpectationsNBASimulator = "nba_simulator"
+	// ExpectationsCatalog is the nbasim set with every endpoint of the
+	// catalog expected from its scope (catalog: [all]).
+	ExpectationsCatalog = "catalog"
 )
 
 // ExpectationsFor returns the expectation set for a lake read with profile

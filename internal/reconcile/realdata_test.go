@@ -16,6 +16,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
@@ -214,4 +215,101 @@ func TestRealDataCompleteness(t *testing.T) {
 		t.Errorf("playbyplayv2 present %d, want %d (every index game)", totalPresent["nba_stats/playbyplayv2"], len(index))
 	}
 	t.Logf("checked %d cells; present per dataset: %v; overall %.1f%% of %d expected", checked, totalPresent, 100*rep.Analysis.Completeness, rep.Analysis.Expected)
+
+	// The same lake against every endpoint of the catalog (expectations
+	// "catalog"): a per-game endpoint is expected once per index game of
+	// the season and present for each game object of the lake; a
+	// per-season one once per season; per team and season 30 times.
+	cfg.Reconcile.Expectations = reconcile.ExpectationsCatalog
+	rep, err = r.Run(ctx, reconcile.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := layout.BuiltinCatalog()
+	inIndex := map[string]string{}
+	for _, g := range index {
+		inIndex[g.id] = g.season
+	}
+	lakeGames := map[string]int{} // per-game objects of index games, per dataset
+	err = lk.Walk(ctx, "nba_stats/", func(o lake.Object) error {
+		k, d, err := layout.Parse(o.Key)
+		if err == nil && d.Per == layout.PerGame && inIndex[k.Item] == k.Season {
+			lakeGames[k.Dataset]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perDataset := map[string][2]int{} // expected, present
+	seasons := len(seasonSet)
+	for _, c := range rep.Analysis.Cells {
+		if c.Source != "nba_stats" {
+			continue
+		}
+		v := perDataset[c.Dataset]
+		perDataset[c.Dataset] = [2]int{v[0] + c.Expected, v[1] + c.Present}
+	}
+	catalogCells := 0
+	for _, ep := range cat.Endpoints {
+		x := reconcile.CatalogExpectation(&ep)
+		got, ok := perDataset[ep.Name]
+		anySeason := x.Enumeration == reconcile.PerDump
+		for s := range seasonSet {
+			anySeason = anySeason || covers(t, x, s)
+		}
+		if ok != anySeason {
+			t.Errorf("catalog endpoint %s (seasons %q): a coverage cell: %v", ep.Name, x.Seasons, ok)
+		}
+		if !ok {
+			continue // the season in progress only ("current"): not configured here
+		}
+		catalogCells++
+		switch {
+		case ep.Name == "playbyplayv2" || ep.Name == "boxscoretraditionalv2":
+			// listed in expectations.yaml (seasons up to 2024-25, season types)
+		case x.Enumeration == reconcile.PerGameFromSchedule:
+			want := 0
+			for _, g := range index {
+				if covers(t, x, g.season) {
+					want++
+				}
+			}
+			if got[0] != want || got[1] != lakeGames[ep.Name] {
+				t.Errorf("%s: expected %d present %d, want %d and %d (index games, game objects in the lake)", ep.Name, got[0], got[1], want, lakeGames[ep.Name])
+			}
+		case x.Enumeration == reconcile.PerDump:
+			if got[0] != len(x.Items) {
+				t.Errorf("%s: expected %d, want %d", ep.Name, got[0], len(x.Items))
+			}
+		case x.Enumeration == reconcile.PerTeamSeason:
+			want := 0
+			for s := range seasonSet {
+				if covers(t, x, s) {
+					want += 30
+				}
+			}
+			if got[0] != want {
+				t.Errorf("%s: expected %d, want %d (30 teams a season)", ep.Name, got[0], want)
+			}
+		case x.Enumeration == reconcile.None:
+			if got[0] != 0 {
+				t.Errorf("%s: on demand or per player, yet %d expected", ep.Name, got[0])
+			}
+		}
+	}
+	if catalogCells != 110 || seasons != 9 {
+		t.Errorf("%d catalog endpoints with coverage over %d seasons, want 110 (12 are of the season in progress only) over 9", catalogCells, seasons)
+	}
+	t.Logf("catalog: %d endpoints, expected %d, present %d over %d seasons", catalogCells, rep.Analysis.Expected, rep.Analysis.Present, seasons)
+}
+
+// covers says whether x expects season s (a season the test configures).
+func covers(t *testing.T, x reconcile.Expectation, s string) bool {
+	t.Helper()
+	se, err := layout.ParseSeason(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(x.SeasonsFor([]layout.Season{se}, layout.Season(2026))) == 1
 }
