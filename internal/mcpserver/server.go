@@ -22,6 +22,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/httpserve"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/readonly"
 )
@@ -150,13 +151,9 @@ func (s *Server) Handler(o HTTPOptions) http.Handler {
 // CheckListenAddr refuses a non-loopback address unless allowRemote, and
 // a remote one without a token.
 func CheckListenAddr(addr string, allowRemote bool, token string) error {
-	host, _, err := net.SplitHostPort(addr)
+	loopback, err := httpserve.IsLoopback(addr)
 	if err != nil {
-		return fmt.Errorf("mcp: listen address %q: %w (want HOST:PORT, e.g. 127.0.0.1:8765)", addr, err)
-	}
-	loopback := host == "localhost"
-	if ip := net.ParseIP(host); ip != nil {
-		loopback = ip.IsLoopback()
+		return fmt.Errorf("mcp: %w", err)
 	}
 	if loopback {
 		return nil
@@ -173,26 +170,12 @@ func CheckListenAddr(addr string, allowRemote bool, token string) error {
 // ServeHTTP listens on addr and serves until ctx ends. ready, when not
 // nil, receives the bound address (useful with port 0).
 func (s *Server) ServeHTTP(ctx context.Context, addr string, o HTTPOptions, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("mcp: listen %s: %w", addr, err)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", s.Handler(o))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	if ready != nil {
-		ready(ln.Addr())
+	// no write timeout: a stateful session streams server-sent events
+	if err := httpserve.ListenAndServe(ctx, addr, mux, httpserve.Options{}, ready); err != nil {
+		return fmt.Errorf("mcp: %w", err)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(sctx)
-		return nil
-	}
+	return nil
 }

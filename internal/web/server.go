@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/httpserve"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
@@ -204,17 +205,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 
 // IsLoopback says whether a listen address (HOST:PORT) is on the loopback
 // interface only.
-func IsLoopback(addr string) (bool, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false, fmt.Errorf("listen address %q: %w (want HOST:PORT, e.g. 127.0.0.1:8080)", addr, err)
-	}
-	if host == "localhost" {
-		return true, nil
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback(), nil
-}
+func IsLoopback(addr string) (bool, error) { return httpserve.IsLoopback(addr) }
 
 // CheckListenAddr refuses a non-loopback address without a token.
 func CheckListenAddr(addr, token string) error {
@@ -229,26 +220,11 @@ func CheckListenAddr(addr, token string) error {
 }
 
 // ListenAndServe listens on addr and serves h until ctx ends, then shuts
-// down gracefully. ready, when not nil, receives the bound address.
+// down gracefully (httpserve.ListenAndServe; a response must be written
+// within 60 s). ready, when not nil, receives the bound address.
 func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("serve: listen %s: %w", addr, err)
+	if err := httpserve.ListenAndServe(ctx, addr, h, httpserve.Options{WriteTimeout: 60 * time.Second}, ready); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
-	if ready != nil {
-		ready(ln.Addr())
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(sctx)
-		return nil
-	}
+	return nil
 }
