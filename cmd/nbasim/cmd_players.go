@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/readonly"
 )
 
@@ -52,7 +52,7 @@ seasons, teams and games played. Reads only; exits 1 when nobody matches.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			raw := strings.Join(args, " ")
-			want := nbastats.FoldName(raw)
+			want := model.FoldName(raw)
 			if want == "" {
 				return errors.New("players: give a name (or part of one) to look for")
 			}
@@ -75,7 +75,7 @@ seasons, teams and games played. Reads only; exits 1 when nobody matches.`,
 					return fmt.Errorf("players: %w", err)
 				}
 				id := strings.TrimSpace(raw)
-				if strings.Contains(nbastats.FoldName(p.Name), want) || p.PlayerID == id || (p.ESPNID != "" && p.ESPNID == id) ||
+				if strings.Contains(model.FoldName(p.Name), want) || p.PlayerID == id || (p.ESPNID != "" && p.ESPNID == id) ||
 					(p.BBRefID != "" && p.BBRefID == id) || p.PlayerID == "espn:"+id || p.PlayerID == "bbref:"+id {
 					p.Seasons = []playerSeason{}
 					byID[p.PlayerID] = len(out.Players)

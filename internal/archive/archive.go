@@ -45,6 +45,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/nbasim/nbasim/internal/layout"
 )
 
 // Format is the container format of a bulk archive.
@@ -164,8 +166,8 @@ func (o *Options) defaults() {
 
 // NBAGameID returns the 10-digit NBA game id named by s: a game id with or
 // without its leading zeros ("0021800001", "21800001", "21800001.0"), or a
-// member name such as "gameplaybyplay/21800001.csv". It returns "" when s
-// names no NBA game.
+// member name such as "gameplaybyplay/21800001.csv" (the id grammar is
+// layout.NBAGameID). It returns "" when s names no NBA game.
 func NBAGameID(s string) string {
 	s = path.Base(filepath.ToSlash(strings.TrimSpace(s)))
 	for {
@@ -175,20 +177,7 @@ func NBAGameID(s string) string {
 		}
 		s = strings.TrimSuffix(s, ext)
 	}
-	s = strings.TrimSuffix(s, ".0")
-	if s == "" || len(s) > 10 {
-		return ""
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return ""
-		}
-	}
-	id := strings.Repeat("0", 10-len(s)) + s
-	if id[:2] != "00" || id[2] < '1' || id[2] > '6' {
-		return ""
-	}
-	return id
+	return layout.NBAGameID(s)
 }
 
 func isAlpha(s string) bool {

@@ -62,7 +62,7 @@ func hasRule(c *pbp.Compiled, rule string) bool {
 func line(t *testing.T, b model.Box, name string) model.PlayerLine {
 	t.Helper()
 	for _, l := range b.Players {
-		if NormalizeName(l.Name) == NormalizeName(name) {
+		if model.NameKey(l.Name) == model.NameKey(name) {
 			return l
 		}
 	}

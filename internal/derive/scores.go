@@ -13,7 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/nbasim/nbasim/internal/archive"
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -53,7 +53,7 @@ type gameInfo struct {
 func ReadGameInfoScores(path string) (map[string]FinalScore, error) {
 	out := map[string]FinalScore{}
 	add := func(gi gameInfo, where string) {
-		id := archive.NBAGameID(gi.GameID)
+		id := layout.NBAGameID(gi.GameID)
 		if id == "" || gi.HomeTeam.Score == nil || gi.AwayTeam.Score == nil {
 			return
 		}

@@ -77,7 +77,7 @@ func TestVerifyThroughStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			at, _ := pbp.ParseMoment("Q3 7:02.4")
+			at := model.Elapsed(3, 7*600+24) // Q3 7:02.4
 			a := pbp.Compile(sg, nil).BoxAt(pbp.AtElapsed(at))
 			b := pbp.Compile(g, nil).BoxAt(pbp.AtElapsed(at))
 			if a.Home.Stats != b.Home.Stats || a.Away.Stats != b.Away.Stats || len(a.Players) != len(b.Players) {

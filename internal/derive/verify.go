@@ -9,7 +9,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
@@ -91,46 +90,6 @@ func ConventionFor(source string) Convention {
 	return c
 }
 
-// NormalizeName folds a player name for matching across providers:
-// lower case, no diacritics, no punctuation, no generational suffix.
-func NormalizeName(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if f, ok := fold[r]; ok {
-			b.WriteString(f)
-			continue
-		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case unicode.IsSpace(r) || r == '-':
-			b.WriteByte(' ')
-		}
-	}
-	f := strings.Fields(b.String())
-	for len(f) > 1 {
-		switch f[len(f)-1] {
-		case "jr", "sr", "ii", "iii", "iv", "v":
-			f = f[:len(f)-1]
-			continue
-		}
-		break
-	}
-	return strings.Join(f, " ")
-}
-
-var fold = map[rune]string{
-	'á': "a", 'à': "a", 'â': "a", 'ä': "a", 'ã': "a", 'å': "a", 'ā': "a", 'ą': "a",
-	'ć': "c", 'č': "c", 'ç': "c", 'ď': "d", 'đ': "d",
-	'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'ě': "e", 'ę': "e", 'ē': "e",
-	'í': "i", 'ì': "i", 'î': "i", 'ï': "i", 'ī': "i",
-	'ł': "l", 'ľ': "l", 'ń': "n", 'ň': "n", 'ñ': "n",
-	'ó': "o", 'ò': "o", 'ô': "o", 'ö': "o", 'õ': "o", 'ø': "o", 'ő': "o",
-	'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ș': "s", 'ť': "t", 'ț': "t",
-	'ú': "u", 'ù': "u", 'û': "u", 'ü': "u", 'ů': "u", 'ű': "u", 'ū': "u",
-	'ý': "y", 'ÿ': "y", 'ž': "z", 'ź': "z", 'ż': "z", 'ğ': "g", 'ß': "ss",
-}
-
 // matchPlayers pairs derived lines with official lines of the same side:
 // by id when the id spaces agree, then by normalized name, then by last
 // name, then (one unmatched line each, or closest minutes) by stats.
@@ -171,16 +130,16 @@ func matchPlayers(derived, official []model.PlayerLine) map[int]int {
 		}
 	}
 	try(func(l model.PlayerLine) string { return string(l.PlayerID) })
-	try(func(l model.PlayerLine) string { return NormalizeName(l.Name) })
+	try(func(l model.PlayerLine) string { return model.NameKey(l.Name) })
 	try(func(l model.PlayerLine) string {
-		f := strings.Fields(NormalizeName(l.Name))
+		f := strings.Fields(model.NameKey(l.Name))
 		if len(f) == 0 {
 			return ""
 		}
 		return f[len(f)-1]
 	})
 	try(func(l model.PlayerLine) string {
-		f := strings.Fields(NormalizeName(l.Name))
+		f := strings.Fields(model.NameKey(l.Name))
 		if len(f) < 2 {
 			return ""
 		}

@@ -11,25 +11,27 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
 // Kind is the kind of id a user typed.
-type Kind string
+type Kind = layout.GameIDKind
 
-// The kinds of game ids.
+// The kinds of game ids (the grammar is layout's, the one for every
+// package).
 const (
-	NBA   Kind = "nba"   // 10 digits, 0021800001
-	Short Kind = "short" // the NBA id without its two leading zeros, 21800001
-	ESPN  Kind = "espn"  // 9 digits, 401585607
-	BBRef Kind = "bbref" // date, 0, home team code: 201810160BOS
+	NBA   = layout.NBAGame      // 10 digits, 0021800001
+	Short = layout.ShortNBAGame // the NBA id without its two leading zeros, 21800001
+	ESPN  = layout.ESPNGame     // 9 digits, 401585607
+	BBRef = layout.BBRefGame    // date, 0, home team code: 201810160BOS
 )
 
 // ErrNotFound is wrapped by Resolve when no stored game has the id.
 var ErrNotFound = errors.New("game not found")
 
 // Syntax lists the accepted forms, for help texts and errors.
-const Syntax = "an NBA id (0021800001), a short id (21800001), an ESPN id (401585607) or a basketball-reference id (201810160BOS)"
+const Syntax = layout.GameIDSyntax
 
 // Ref is a game id as typed, classified.
 type Ref struct {
@@ -40,23 +42,10 @@ type Ref struct {
 	ID string `json:"id"`
 }
 
-// Parse classifies a typed game id by its shape.
+// Parse classifies a typed game id by its shape (layout.ParseGameID).
 func Parse(s string) (Ref, error) {
-	in := strings.TrimSpace(s)
-	r := Ref{Input: s}
-	switch {
-	case len(in) == 10 && digits(in):
-		r.Kind, r.ID = NBA, in
-	case len(in) == 8 && digits(in):
-		r.Kind, r.ID = Short, "00"+in
-	case len(in) == 9 && digits(in) && in[0] != '0':
-		r.Kind, r.ID = ESPN, in
-	case len(in) == 12 && digits(in[:9]) && letters(in[9:]):
-		r.Kind, r.ID = BBRef, strings.ToUpper(in)
-	default:
-		return r, fmt.Errorf("game id %q: want %s", s, Syntax)
-	}
-	return r, nil
+	kind, id, err := layout.ParseGameID(s)
+	return Ref{Input: s, Kind: kind, ID: id}, err
 }
 
 // Resolved is a typed id and the stored game it names.
@@ -123,23 +112,4 @@ func kindName(k Kind) string {
 		return "basketball-reference id"
 	}
 	return "NBA id"
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func letters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return s != ""
 }

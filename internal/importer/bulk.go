@@ -188,7 +188,7 @@ func archiveKey(m *archive.Member) (string, string) {
 	if len(rest) == 0 {
 		return "", "archive member: header line only, no events"
 	}
-	if first, _, _ := bytes.Cut(rest, []byte(",")); archive.NBAGameID(string(first)) != m.GameID && bytes.HasPrefix(bytes.ToUpper(line), []byte("GAME_ID,")) {
+	if first, _, _ := bytes.Cut(rest, []byte(",")); layout.NBAGameID(string(first)) != m.GameID && bytes.HasPrefix(bytes.ToUpper(line), []byte("GAME_ID,")) {
 		return "", fmt.Sprintf("archive member: GAME_ID %s in the file of game %s", first, m.GameID)
 	}
 	return gameKey("playbyplayv2", m.GameID)

@@ -52,9 +52,6 @@ type Dataset struct {
 func (d Dataset) ID() string { return d.Source + "/" + d.Name }
 
 var (
-	nbaGameID = regexp.MustCompile(`^00[1-6]\d{7}$`)
-	espnID    = regexp.MustCompile(`^\d{9}$`)
-	bbrefID   = regexp.MustCompile(`^\d{8}0[A-Z]{3}$`)
 	dateItem  = regexp.MustCompile(`^\d{8}$`)
 	monthItem = regexp.MustCompile(`^(january|february|march|april|may|june|july|august|september|october|november|december)$`)
 	schedItem = regexp.MustCompile(`^schedule$`)

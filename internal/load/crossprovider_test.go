@@ -60,7 +60,7 @@ func TestBBRefScraperPlayByPlayAgreesWithV2(t *testing.T) {
 			// Sr." and "M. Morris", "Al-Farouq Aminu" and "A. Aminu"); a
 			// player the text puts on the other side is looked up there too
 			key := func(name string) string {
-				f := strings.Fields(nbastats.FoldName(name))
+				f := strings.Fields(model.FoldName(name))
 				for len(f) > 2 && slices.Contains([]string{"jr", "sr", "ii", "iii", "iv"}, f[len(f)-1]) {
 					f = f[:len(f)-1]
 				}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -208,7 +207,7 @@ func (w *writer) learnNames(gameID string, id model.PlayerID, name string) {
 		m = map[string]string{}
 		w.names[gameID] = m
 	}
-	m[nbastats.FoldName(name)] = string(id)
+	m[model.FoldName(name)] = string(id)
 }
 
 // nbaPlayer maps an ESPN or bbref player of gameID to an NBA person id by
@@ -237,7 +236,7 @@ func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name st
 			rows.Close()
 		}
 	}
-	return w.names[gameID][nbastats.FoldName(name)]
+	return w.names[gameID][model.FoldName(name)]
 }
 
 // batch is what one chunk writes.

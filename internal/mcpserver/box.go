@@ -207,7 +207,7 @@ func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, 
 		}
 		t = m.Elapsed()
 	case in.Period > 0 && in.Clock != "":
-		cl, err := moment.ParseClock(in.Clock)
+		cl, err := model.ParseTypedClock(in.Clock)
 		if err != nil {
 			return BoxOut{}, err
 		}

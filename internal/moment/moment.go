@@ -43,7 +43,7 @@ func Parse(s string) (Moment, error) {
 	if err != nil {
 		return Moment{}, fmt.Errorf("moment %q: %w", s, err)
 	}
-	cl, err := ParseClock(f[1])
+	cl, err := model.ParseTypedClock(f[1])
 	if err != nil {
 		return Moment{}, fmt.Errorf("moment %q: %w", s, err)
 	}
@@ -80,30 +80,6 @@ func ParsePeriod(s string) (int, error) {
 		return 0, bad
 	}
 	return 4 + n, nil
-}
-
-// ParseClock reads a clock "M:SS" or "M:SS.t" (minutes 1-2 digits, seconds
-// exactly 2 digits below 60, at most one digit of tenths) into tenths.
-func ParseClock(s string) (model.Tenths, error) {
-	bad := fmt.Errorf("bad clock %q: want M:SS or M:SS.t (7:02, 7:02.4, 0:00.5)", s)
-	mm, rest, ok := strings.Cut(s, ":")
-	if !ok || len(mm) == 0 || len(mm) > 2 || !allDigits(mm) {
-		return 0, bad
-	}
-	ss, tt, hasTenth := strings.Cut(rest, ".")
-	if len(ss) != 2 || !allDigits(ss) || (hasTenth && (len(tt) != 1 || !allDigits(tt))) {
-		return 0, bad
-	}
-	m, _ := strconv.Atoi(mm)
-	sec, _ := strconv.Atoi(ss)
-	if sec >= 60 {
-		return 0, bad
-	}
-	t := model.Tenths(m*600 + sec*10)
-	if hasTenth {
-		t += model.Tenths(tt[0] - '0')
-	}
-	return t, nil
 }
 
 // ParseElapsed reads game time since the opening tip in seconds: digits

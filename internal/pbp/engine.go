@@ -1,11 +1,8 @@
 package pbp
 
 import (
-	"fmt"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/nbasim/nbasim/internal/model"
 )
@@ -630,81 +627,6 @@ func (c *Compiled) Stints() []Stint {
 		}
 	}
 	return res
-}
-
-// ParseMoment reads "Q3 7:02.4", "OT1 2:00", "P5 1:00" or "3 7:02" (period
-// and clock remaining) into elapsed game time. Quarters are Q1-Q4,
-// overtimes OT1.. (or OT for the first), P<n> and a bare number any period.
-func ParseMoment(s string) (model.Tenths, error) {
-	f := strings.Fields(s)
-	if len(f) != 2 {
-		return 0, fmt.Errorf("moment %q: want \"Q3 7:02.4\" or \"OT1 2:00\"", s)
-	}
-	per, clock := strings.ToUpper(f[0]), f[1]
-	num := func(x string) int {
-		n, err := strconv.Atoi(x)
-		if err != nil {
-			return -1
-		}
-		return n
-	}
-	p := -1
-	switch {
-	case per == "OT":
-		p = 5
-	case strings.HasPrefix(per, "OT"):
-		if k := num(per[2:]); k >= 1 {
-			p = 4 + k
-		}
-	case strings.HasPrefix(per, "Q"):
-		if k := num(per[1:]); k >= 1 && k <= 4 {
-			p = k
-		}
-	case strings.HasPrefix(per, "P"):
-		p = num(per[1:])
-	default:
-		p = num(per)
-	}
-	if p < 1 || p > MaxPeriod {
-		return 0, fmt.Errorf("moment %q: bad period %q (Q1-Q4, OT1-OT%d, P1-P%d)", s, f[0], MaxPeriod-4, MaxPeriod)
-	}
-	cl, err := ParseClock(clock)
-	if err != nil {
-		return 0, fmt.Errorf("moment %q: %w", s, err)
-	}
-	if cl > model.PeriodLength(p) {
-		return 0, fmt.Errorf("moment %q: clock %s longer than the period", s, cl)
-	}
-	return model.Elapsed(p, cl), nil
-}
-
-// ParseClock reads "7:02.4", "7:02", "42.5" into tenths.
-func ParseClock(s string) (model.Tenths, error) {
-	var m, sec, tenth int
-	var err error
-	switch {
-	case contains(s, ':') && contains(s, '.'):
-		_, err = fmt.Sscanf(s, "%d:%d.%1d", &m, &sec, &tenth)
-	case contains(s, ':'):
-		_, err = fmt.Sscanf(s, "%d:%d", &m, &sec)
-	case contains(s, '.'):
-		_, err = fmt.Sscanf(s, "%d.%1d", &sec, &tenth)
-	default:
-		_, err = fmt.Sscanf(s, "%d", &sec)
-	}
-	if err != nil || m < 0 || sec < 0 || sec >= 60 && m > 0 {
-		return 0, fmt.Errorf("bad clock %q (want M:SS.t)", s)
-	}
-	return model.Tenths(m*600 + sec*10 + tenth), nil
-}
-
-func contains(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
 }
 
 // PeriodWindow returns the box of periods first..last (1-based), bounded

@@ -128,35 +128,6 @@ func TestWindowIsDifference(t *testing.T) {
 	}
 }
 
-func TestParseMoment(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		want model.Tenths
-		err  bool
-	}{
-		{"Q3 7:02.4", model.Elapsed(3, 4224), false},
-		{"Q1 12:00", 0, false},
-		{"OT1 2:00", model.Elapsed(5, 1200), false},
-		{"OT2 0:00", model.PeriodStart(7), false},
-		{"4 0:42.5", model.Elapsed(4, 425), false},
-		{"Q3 13:00", 0, true},
-		{"OT1 6:00", 0, true},
-		{"Q3", 0, true},
-		{"X 1:00", 0, true},
-		{"Q9x 1:00", 0, true},
-		{"Q5 1:00", 0, true},
-		{"P5 1:00", model.Elapsed(5, 600), false},
-		{"ot 0:30", model.Elapsed(5, 300), false},
-		{"Q3 7:02.4 extra", 0, true},
-	} {
-		got, err := ParseMoment(tc.in)
-		if (err != nil) != tc.err || !tc.err && got != tc.want {
-			t.Errorf("ParseMoment(%q) = %v, %v; want %v (err %v)", tc.in, got, err, tc.want, tc.err)
-		}
-	}
-}
-
 // Stints of a side cover the whole game once, and their points add up to
 // the final score.
 func TestStintsCoverTheGame(t *testing.T) {

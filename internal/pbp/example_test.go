@@ -3,6 +3,7 @@ package pbp_test
 import (
 	"fmt"
 
+	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
 
@@ -12,10 +13,11 @@ func ExampleCompiled_BoxAt() {
 	game, _ := pbp.SyntheticGame(42)
 	c := pbp.Compile(game, nil)
 
-	at, err := pbp.ParseMoment("Q3 7:02.4")
+	m, err := moment.Parse("Q3 7:02.4")
 	if err != nil {
 		panic(err)
 	}
+	at := m.Elapsed()
 	box := c.BoxAt(pbp.AtElapsed(at))
 	fmt.Println("elapsed:", at)
 	fmt.Println("team minutes on the court:", box.Home.Seconds == at, box.Away.Seconds == at)

@@ -6,8 +6,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/nbasim/nbasim/internal/model"
 	"gopkg.in/yaml.v3"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // Overrides are corrections to play-by-play feeds, kept as data (never
@@ -219,7 +220,7 @@ func setField(e *model.Event, k, v string) (model.Event, error) {
 			return out, fmt.Errorf("side %q: want home or away", v)
 		}
 	case "clock":
-		t, err := ParseClock(v)
+		t, err := model.ParseClock(v)
 		if err != nil {
 			return out, err
 		}

@@ -1,17 +1,15 @@
 package reconcile_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"encoding/csv"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/importer"
@@ -60,29 +58,17 @@ func readIndex(t *testing.T, data string) []indexGame {
 // tarMembers returns the game ids of the 2018-19 playbyplayv2 archive.
 func tarMembers(t *testing.T, path string) map[string]bool {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
 	out := map[string]bool{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if id, ok := strings.CutSuffix(filepath.Base(h.Name), ".json"); ok && len(id) == 10 {
+	err := archive.Walk(context.Background(), path, archive.Options{}, func(m *archive.Member) error {
+		if id, ok := strings.CutSuffix(filepath.Base(m.Name), ".json"); ok && id == m.GameID {
 			out[id] = true
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 // TestRealDataCompleteness imports ../shared/data into a lake (what

@@ -27,10 +27,10 @@
 package replay
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,6 +44,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/archive"
 )
 
 // Entry is one recorded response.
@@ -265,46 +267,32 @@ func plainer(a, b *Entry) bool {
 }
 
 func (s *Server) loadArchive(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("replay: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("replay: %s: %w", path, err)
-	}
-	tr := tar.NewReader(zr)
 	rel, _ := filepath.Rel(s.dir, path)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
+	err := archive.Walk(context.Background(), path, archive.Options{}, func(m *archive.Member) error {
+		id, ok := strings.CutSuffix(filepath.Base(m.Name), ".json")
+		if !ok || m.GameID != id {
 			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("replay: %s: %w", path, err)
-		}
-		name := filepath.Base(h.Name)
-		id, ok := strings.CutSuffix(name, ".json")
-		if !ok || h.Typeflag != tar.TypeReg || len(id) != 10 {
-			continue
 		}
 		q := url.Values{"GameID": {id}, "StartPeriod": {"0"}, "EndPeriod": {"10"}}
 		k := "stats.nba.com/stats/playbyplayv2?" + normQuery(q)
 		if _, dup := s.exact[k]; dup {
-			continue // the file in nba_stats/playbyplayv2 wins
+			return nil // the file in nba_stats/playbyplayv2 wins
 		}
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		n, err := io.Copy(zw, tr)
-		if err != nil {
-			return fmt.Errorf("replay: %s member %s: %w", path, h.Name, err)
+		if _, err := zw.Write(m.Data); err != nil {
+			return err
 		}
 		if err := zw.Close(); err != nil {
 			return err
 		}
-		s.add(&Entry{Host: "stats.nba.com", Path: "/stats/playbyplayv2", Query: q, Member: rel + ":" + h.Name, gz: buf.Bytes(), size: n})
+		s.add(&Entry{Host: "stats.nba.com", Path: "/stats/playbyplayv2", Query: q, Member: rel + ":" + m.Name, gz: buf.Bytes(), size: int64(len(m.Data))})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
 	}
+	return nil
 }
 
 // Entries returns every indexed recording.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -446,17 +445,15 @@ func (l *Loop) reloadProviders(ctx context.Context, t queue.Task) error {
 	return nil
 }
 
-var nbaGameID = regexp.MustCompile(`^\d{10}$`)
-
 // gameID maps a per-game item (NBA, ESPN or bbref id) to the NBA game id
 // ("" when the store does not know the game).
 func (l *Loop) gameID(ctx context.Context, item string) (string, error) {
-	if nbaGameID.MatchString(item) {
+	if layout.IsNBAGameID(item) {
 		return item, nil
 	}
 	var id string
 	err := l.store.QueryRow(ctx, `SELECT game_id FROM games WHERE espn_id = $1 OR bbref_id = $1`, item).Scan(&id)
-	if errors.Is(err, store.ErrNoRows) && bbrefGameID.MatchString(item) {
+	if errors.Is(err, store.ErrNoRows) && layout.IsBBRefGameID(item) {
 		// a bbref id not stored: derived from the date and the home team
 		t, ok := teams.Lookup(item[9:])
 		if !ok {
@@ -473,8 +470,6 @@ func (l *Loop) gameID(ctx context.Context, item string) (string, error) {
 	}
 	return id, nil
 }
-
-var bbrefGameID = regexp.MustCompile(`^\d{8}0[A-Z]{3}$`)
 
 // verifyWorker derives a game's box from its plays and verifies it
 // against the official box.

@@ -39,7 +39,7 @@ func (s *Server) playerRows(ctx context.Context) ([]indexedPlayer, error) {
 	out := make([]indexedPlayer, 0, len(rows))
 	for _, r := range rows {
 		n := asString(r[1])
-		out = append(out, indexedPlayer{id: asString(r[0]), name: n, folded: derive.NormalizeName(n)})
+		out = append(out, indexedPlayer{id: asString(r[0]), name: n, folded: model.NameKey(n)})
 	}
 	ix.rows, ix.loaded = out, s.now()
 	return out, nil
@@ -72,7 +72,7 @@ func (s *Server) apiPlayers(r *http.Request) (any, error) {
 	if !p.has("q") {
 		return nil, badParam("q", "required: part of a player's name (accents and case do not matter)")
 	}
-	fq := derive.NormalizeName(q)
+	fq := model.NameKey(q)
 	if len([]rune(fq)) < 2 {
 		return nil, badParam("q", "%q: give at least 2 letters of a name", q)
 	}

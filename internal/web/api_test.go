@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -51,7 +52,7 @@ func TestAPI(t *testing.T) {
 
 func testEndpoints(t *testing.T, f *fixture) {
 	base := f.ts.URL
-	at, _ := pbp.ParseMoment("Q3 7:02")
+	at := model.Elapsed(3, 7*600+20) // Q3 7:02
 	want := f.game.BoxAt(pbp.AtElapsed(at))
 	tests := []struct {
 		path  string
@@ -135,14 +136,14 @@ func testEndpoints(t *testing.T, f *fixture) {
 			eq(t, "kind", b["moment"].(map[string]any)["kind"], "event")
 		}},
 		{"/api/v1/games/0021800001/box?from=Q3+12:00&to=Q3+7:02", func(t *testing.T, b map[string]any) {
-			from, _ := pbp.ParseMoment("Q3 12:00")
+			from := model.PeriodStart(3) // Q3 12:00
 			w := f.game.Window(pbp.BeforeElapsed(from), pbp.AtElapsed(at))
 			eq(t, "window home pts", b["score"].(map[string]any)["home"], float64(w.Home.PTS))
 			eq(t, "window players", len(b["players"].([]any)), len(w.Players))
 			eq(t, "kind", b["moment"].(map[string]any)["kind"], "window")
 		}},
 		{"/api/v1/games/0021800001/box?from=1440&to=1738", func(t *testing.T, b map[string]any) {
-			from, _ := pbp.ParseMoment("Q3 12:00")
+			from := model.PeriodStart(3) // Q3 12:00
 			w := f.game.Window(pbp.BeforeElapsed(from), pbp.AtElapsed(at))
 			eq(t, "window by seconds", b["score"].(map[string]any)["away"], float64(w.Away.PTS))
 		}},

@@ -6,11 +6,9 @@
 package realdata
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 )
@@ -225,39 +224,13 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 }
 
 func importArchive(ctx context.Context, dir string, put func(rel, key string, data []byte, source, endpoint string) error) error {
-	f, err := os.Open(filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	tr := tar.NewReader(zr)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
+	return archive.Walk(ctx, filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"), archive.Options{}, func(m *archive.Member) error {
+		g := reGame.FindStringSubmatch(filepath.Base(m.Name))
+		if g == nil {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		g := reGame.FindStringSubmatch(filepath.Base(hdr.Name))
-		if hdr.Typeflag != tar.TypeReg || g == nil {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			return err
-		}
-		if err := put("seasons/2018-19/playbyplayv2.tar.gz:"+hdr.Name, "nba_stats/playbyplayv2/2018-19/"+g[1]+".json", data, "nba_stats", "playbyplayv2"); err != nil {
-			return err
-		}
-	}
+		return put("seasons/2018-19/playbyplayv2.tar.gz:"+m.Name, "nba_stats/playbyplayv2/2018-19/"+g[1]+".json", m.Data, "nba_stats", "playbyplayv2")
+	})
 }
 
 // Has reports whether m imported a file whose path contains s.

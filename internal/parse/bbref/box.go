@@ -404,7 +404,7 @@ func rowStats(row *goquery.Selection, totals bool) (model.Stats, error) {
 		c.set(&s, n)
 	}
 	if mp, ok := cell(row, "mp"); ok && mp != "" {
-		sec, err := parseMinutes(mp)
+		sec, err := minutesPlayed(mp)
 		if err != nil {
 			return s, fmt.Errorf("field mp: %v", err)
 		}
@@ -413,20 +413,15 @@ func rowStats(row *goquery.Selection, totals bool) (model.Stats, error) {
 	return s, nil
 }
 
-// parseMinutes parses "MM:SS" (player minutes) or "MMM" (whole minutes, as
+// minutesPlayed parses "MM:SS" (player minutes) or "MMM" (whole minutes, as
 // in team totals) into tenths of a second.
-func parseMinutes(s string) (model.Tenths, error) {
-	mm, ss, colon := strings.Cut(s, ":")
-	m, err := strconv.Atoi(mm)
-	if err != nil || m < 0 || m > 10000 {
+func minutesPlayed(s string) (model.Tenths, error) {
+	if strings.Contains(s, ".") {
 		return 0, fmt.Errorf("minutes %q", s)
 	}
-	sec := 0
-	if colon {
-		sec, err = strconv.Atoi(ss)
-		if err != nil || sec < 0 || sec > 59 || len(ss) != 2 {
-			return 0, fmt.Errorf("minutes %q", s)
-		}
+	t, err := model.ParseMinutes(s)
+	if err != nil {
+		return 0, fmt.Errorf("minutes %q", s)
 	}
-	return model.Tenths((m*60 + sec) * 10), nil
+	return t, nil
 }

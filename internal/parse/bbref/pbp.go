@@ -26,7 +26,6 @@ const (
 )
 
 var (
-	clockRe       = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\.(\d))?$`)
 	scoreRe       = regexp.MustCompile(`^(\d+)-(\d+)$`)
 	periodHeadRe  = regexp.MustCompile(`^(\d+)(?:st|nd|rd|th) (Q|OT|Quarter|Overtime)`)
 	periodIDRe    = regexp.MustCompile(`^q(\d+)$`)
@@ -123,7 +122,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		}
 		cells := row.ChildrenMatcher(tagMatcher("td"))
 		clockText := cleanText(cells.First().Text())
-		clock, err := parseClock(clockText)
+		clock, err := model.ParseClock(clockText)
 		if err != nil {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: "time: " + err.Error()})
 			return
@@ -232,24 +231,6 @@ func finish(game *model.Game, res *parse.Result) {
 		}
 	}
 	res.Games = append(res.Games, g)
-}
-
-// parseClock parses "11:40.0", "0:05.3", "12:00" into tenths remaining.
-func parseClock(s string) (model.Tenths, error) {
-	m := clockRe.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("clock %q", s)
-	}
-	min, _ := strconv.Atoi(m[1])
-	sec, _ := strconv.Atoi(m[2])
-	if sec > 59 {
-		return 0, fmt.Errorf("clock %q", s)
-	}
-	d := 0
-	if m[3] != "" {
-		d, _ = strconv.Atoi(m[3])
-	}
-	return model.Tenths((min*60+sec)*10 + d), nil
 }
 
 // scraperRow is one play of the basketball_reference_web_scraper output.

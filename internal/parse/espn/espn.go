@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
-	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -87,42 +86,6 @@ func teamByESPNID(id string) (teams.Team, bool) {
 		}
 	}
 	return teams.Team{}, false
-}
-
-// parseClock parses ESPN clock display values: "12:00", "11:42", "52.1",
-// "0.0", "1:05.3" into tenths of a second remaining.
-func parseClock(s string) (model.Tenths, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, errors.New("empty clock")
-	}
-	min := 0
-	rest := s
-	m, r, colon := strings.Cut(s, ":")
-	if colon {
-		v, err := strconv.Atoi(m)
-		if err != nil || v < 0 || v > 60 {
-			return 0, fmt.Errorf("clock %q", s)
-		}
-		min, rest = v, r
-	}
-	sec, frac, hasFrac := strings.Cut(rest, ".")
-	sv, err := strconv.Atoi(sec)
-	if err != nil || sv < 0 || (colon && sv > 59) || sv > 720 {
-		return 0, fmt.Errorf("clock %q", s)
-	}
-	tenths := 0
-	if hasFrac {
-		if frac == "" || len(frac) > 3 {
-			return 0, fmt.Errorf("clock %q", s)
-		}
-		d, err := strconv.Atoi(frac[:1])
-		if err != nil || d < 0 {
-			return 0, fmt.Errorf("clock %q", s)
-		}
-		tenths = d
-	}
-	return model.Tenths((min*60+sv)*10 + tenths), nil
 }
 
 // splitMadeAtt parses "7-15" into 7, 15.

@@ -80,7 +80,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 	if err == nil {
 		ev.EventNum = n
 	}
-	clock, err := parseClock(p.Clock.DisplayValue)
+	clock, err := model.ParseClock(p.Clock.DisplayValue)
 	if err != nil {
 		return ev, fmt.Errorf("clock.displayValue: %v", err)
 	}

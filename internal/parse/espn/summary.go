@@ -3,10 +3,10 @@ package espn
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
 )
@@ -16,8 +16,6 @@ const (
 	SummaryProvider    = "espn/summary"
 	ScoreboardProvider = "espn/scoreboard"
 )
-
-var espnIDRe = regexp.MustCompile(`^\d{9}$`)
 
 type competitor struct {
 	ID       flexString `json:"id"`
@@ -122,7 +120,7 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 	if eventID == "" {
 		eventID = string(comp.ID)
 	}
-	if espnIDRe.MatchString(h.Item) && eventID != h.Item {
+	if layout.IsESPNGameID(h.Item) && eventID != h.Item {
 		return nil, parse.Errorf(h, "header.id", "summary is for event %s, not %s", eventID, h.Item)
 	}
 	res := &parse.Result{}

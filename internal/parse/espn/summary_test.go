@@ -268,24 +268,6 @@ func TestParseSummaryBadInput(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		in   string
-		want model.Tenths
-		ok   bool
-	}{
-		{"12:00", 7200, true}, {"11:42", 7020, true}, {"52.1", 521, true}, {"0.0", 0, true},
-		{"1:05.3", 653, true}, {"5", 50, true}, {"", 0, false}, {"1:6x", 0, false}, {"-1", 0, false}, {"1:75", 0, false}, {"0:75", 0, false}, {"75", 750, true}, {"1:05.", 0, false},
-	}
-	for _, c := range cases {
-		got, err := parseClock(c.in)
-		if (err == nil) != c.ok || got != c.want {
-			t.Errorf("parseClock(%q) = %v, %v", c.in, got, err)
-		}
-	}
-}
-
 // TestParseSummaryPreGame checks a summary of a game not started (no
 // plays, empty box) and a play naming an athlete missing from the box.
 func TestParseSummaryPreGame(t *testing.T) {

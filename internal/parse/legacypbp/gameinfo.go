@@ -46,7 +46,7 @@ func ParseGameInfo(data []byte, h parse.Hint) (*parse.Result, error) {
 	if err := json.Unmarshal(data, &gi); err != nil {
 		return nil, &parse.Error{Key: h.Key, Reason: "game_info JSON", Err: err}
 	}
-	id := nbaGameID(gi.GameID)
+	id := layout.NBAGameID(gi.GameID)
 	if id == "" {
 		return nil, parse.Errorf(h, "game_id", "no NBA game id in %q", gi.GameID)
 	}
@@ -79,17 +79,3 @@ func ParseGameInfo(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	return &parse.Result{Games: []model.GameRow{g}}, nil
 }
-
-// nbaGameID restores the leading zeros of a game id ("21300001" ->
-// "0021300001"); "" when s is not an NBA game id.
-func nbaGameID(s string) string {
-	if len(s) == 8 {
-		s = "00" + s
-	}
-	if !gameID.MatchString(s) {
-		return ""
-	}
-	return s
-}
-
-var gameID = regexp.MustCompile(`^00[1-6]\d{7}$`)

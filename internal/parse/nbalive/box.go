@@ -12,7 +12,6 @@ import (
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
 )
 
 type liveStats map[string]json.RawMessage
@@ -82,7 +81,7 @@ func (s liveStats) stats(team bool) (model.Stats, error) {
 		return st, err
 	}
 	if m := s.str("minutes"); m != "" {
-		t, perr := nbastats.ParseClock(m)
+		t, perr := model.ParseClock(m)
 		if perr != nil {
 			return st, fmt.Errorf("statistics.minutes: %w", perr)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
 )
 
 // Provider names used in model.Game.Provider and model.Box.Source.
@@ -121,7 +120,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("period %d out of range", a.Period)})
 			continue
 		}
-		if ck, err := nbastats.ParseClock(a.Clock); err != nil || ck > model.PeriodLength(a.Period) {
+		if ck, err := model.ParseClock(a.Clock); err != nil || ck > model.PeriodLength(a.Period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("clock %q: bad value", a.Clock)})
 			continue
 		}
@@ -185,7 +184,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	scoreHome, scoreAway := 0, 0
 	dropped := map[string]int{}
 	for i, a := range acts {
-		ck, _ := nbastats.ParseClock(a.Clock)
+		ck, _ := model.ParseClock(a.Clock)
 		team := id(a.TeamID)
 		side := sideOf(team)
 		e := model.Event{GameID: g.GameID, EventNum: a.ActionNumber, Period: a.Period, Clock: ck, Elapsed: model.Elapsed(a.Period, ck),

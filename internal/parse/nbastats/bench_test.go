@@ -1,13 +1,11 @@
 package nbastats
 
 import (
+	"context"
+
+	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/timing"
 
-	"archive/tar"
-	"compress/gzip"
-	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,34 +18,17 @@ import (
 func seasonArchive(tb testing.TB) map[string][]byte {
 	tb.Helper()
 	dir := testutil.RealDataDir(tb)
-	f, err := os.Open(filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
 	out := map[string][]byte{}
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return out
+	err := archive.Walk(context.Background(), filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"), archive.Options{}, func(m *archive.Member) error {
+		if strings.HasSuffix(m.Name, ".json") {
+			out[strings.TrimSuffix(filepath.Base(m.Name), ".json")] = m.Data
 		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if hdr.Typeflag != tar.TypeReg || !strings.HasSuffix(hdr.Name, ".json") {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(hdr.Name), ".json")] = b
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
+	return out
 }
 
 // BenchmarkParsePlayByPlayV2Season parses the 1,204 games of the 2018-19

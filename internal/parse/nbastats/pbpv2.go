@@ -191,7 +191,7 @@ func readV2Row(r row, c *v2Cols, pos string) (v2Row, string, error) {
 		return v, gid, fmt.Errorf("PERIOD %d out of range", v.period)
 	}
 	clock := r.stri(c.clock)
-	ck, err := ParseClock(clock)
+	ck, err := model.ParseClock(clock)
 	if err != nil {
 		return v, gid, fmt.Errorf("PCTIMESTRING: %w", err)
 	}
@@ -227,55 +227,6 @@ func firstErr(err error, msg string) error {
 		return err
 	}
 	return fmt.Errorf("%s", msg)
-}
-
-// ParseClock parses a period clock: "11:39", "0:05.3", "5.3", or ISO-8601
-// "PT11M39.00S"; it returns tenths of a second remaining.
-func ParseClock(s string) (model.Tenths, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, fmt.Errorf("empty clock")
-	}
-	if strings.HasPrefix(s, "PT") {
-		rest := s[2:]
-		var mins float64
-		if i := strings.IndexByte(rest, 'M'); i >= 0 {
-			m, err := strconv.ParseFloat(rest[:i], 64)
-			if err != nil {
-				return 0, fmt.Errorf("clock %q", s)
-			}
-			mins = m
-			rest = rest[i+1:]
-		}
-		var secs float64
-		if strings.HasSuffix(rest, "S") {
-			x, err := strconv.ParseFloat(rest[:len(rest)-1], 64)
-			if err != nil {
-				return 0, fmt.Errorf("clock %q", s)
-			}
-			secs = x
-		} else if rest != "" {
-			return 0, fmt.Errorf("clock %q", s)
-		}
-		t := mins*600 + secs*10
-		if t < 0 || t > 1e6 || t != t {
-			return 0, fmt.Errorf("clock %q out of range", s)
-		}
-		return model.Tenths(t + 0.5), nil
-	}
-	mm, ss, found := strings.Cut(s, ":")
-	if !found {
-		mm, ss = "0", s
-	}
-	m, err := strconv.Atoi(mm)
-	if err != nil || m < 0 || m > 60 {
-		return 0, fmt.Errorf("clock %q: bad minutes", s)
-	}
-	sec, err := strconv.ParseFloat(ss, 64)
-	if err != nil || sec < 0 || sec >= 60 || sec != sec {
-		return 0, fmt.Errorf("clock %q: bad seconds", s)
-	}
-	return model.Tenths(m*600) + model.Tenths(sec*10+0.5), nil
 }
 
 // v2Teams finds the home and away teams: PERSONnTYPE 4/5 rows name them;

@@ -1,12 +1,8 @@
 package nbastats
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -121,34 +117,9 @@ func TestPlayByPlayV2SeasonMatchesOfficial(t *testing.T) {
 	if len(official) != 1230 {
 		t.Fatalf("game log: %d games, want 1230", len(official))
 	}
-	f, err := os.Open(filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
 	games, withDup, mismatched := 0, 0, 0
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hdr.Typeflag != tar.TypeReg || !strings.HasSuffix(hdr.Name, ".json") {
-			continue
-		}
-		body, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gid := strings.TrimSuffix(filepath.Base(hdr.Name), ".json")
-		res, err := ParsePlayByPlayV2(body, parse.Hint{Key: hdr.Name, Season: "2018-19", Item: gid})
+	for gid, body := range seasonArchive(t) {
+		res, err := ParsePlayByPlayV2(body, parse.Hint{Key: gid + ".json", Season: "2018-19", Item: gid})
 		if err != nil {
 			t.Errorf("%s: %v", gid, err)
 			continue

@@ -202,24 +202,6 @@ func TestParsePlayByPlayV2Errors(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		want model.Tenths
-		err  bool
-	}{
-		{"11:39", 6990, false}, {"0:05.3", 53, false}, {"12:00", 7200, false}, {"PT11M58.00S", 7180, false},
-		{"PT00M05.30S", 53, false}, {"5.3", 53, false}, {"", 0, true}, {"1:75", 0, true}, {"PTxS", 0, true},
-	}
-	for _, tc := range tests {
-		got, err := ParseClock(tc.in)
-		if (err != nil) != tc.err || got != tc.want {
-			t.Errorf("ParseClock(%q) = %v, %v; want %v err=%v", tc.in, got, err, tc.want, tc.err)
-		}
-	}
-}
-
 func TestJSONNumbers(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

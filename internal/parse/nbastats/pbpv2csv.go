@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
 )
 
@@ -196,16 +197,10 @@ func isNumber[T string | []byte](s T) bool {
 }
 
 // padGameID restores the leading zeros of a 10-digit NBA game id written
-// as a number ("21800001", "21800001.0").
+// as a number ("21800001", "21800001.0"); anything else stays as it is.
 func padGameID(s string) string {
-	s = strings.TrimSuffix(strings.TrimSpace(s), ".0")
-	if len(s) == 0 || len(s) >= 10 {
-		return s
+	if id := layout.NBAGameID(s); id != "" {
+		return id
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return s
-		}
-	}
-	return strings.Repeat("0", 10-len(s)) + s
+	return s
 }

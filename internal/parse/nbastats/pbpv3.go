@@ -59,7 +59,7 @@ func numID(n json.Number) string {
 type nameIndex map[string]map[string]string // team id -> name -> player id
 
 func (n nameIndex) add(team, name, id string) {
-	name = FoldName(name)
+	name = model.FoldName(name)
 	if team == "" || name == "" || id == "" {
 		return
 	}
@@ -76,7 +76,7 @@ func (n nameIndex) add(team, name, id string) {
 }
 
 func (n nameIndex) lookup(team, name string) string {
-	return n[team][FoldName(name)]
+	return n[team][model.FoldName(name)]
 }
 
 var (
@@ -121,7 +121,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("period %d out of range", a.Period)})
 			continue
 		}
-		ck, err := ParseClock(a.Clock)
+		ck, err := model.ParseClock(a.Clock)
 		if err != nil || ck > model.PeriodLength(a.Period) {
 			res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("clock %q: bad value", a.Clock)})
 			continue
@@ -191,7 +191,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 	var lastMiss model.Side
 	for i, a := range acts {
 		team, person := numID(a.TeamID), numID(a.PersonID)
-		ck, _ := ParseClock(a.Clock)
+		ck, _ := model.ParseClock(a.Clock)
 		e := model.Event{GameID: g.GameID, Order: len(g.Events), EventNum: a.ActionNumber, Period: a.Period, Clock: ck,
 			Elapsed: model.Elapsed(a.Period, ck), Description: strings.Join(strings.Fields(a.Description), " ")}
 		side := sideOf(team, a.Location)

@@ -306,24 +306,9 @@ func minutesOf(c *jval) (model.Tenths, error) {
 	if s == "" {
 		return 0, nil
 	}
-	if strings.HasPrefix(s, "PT") {
-		return ParseClock(s)
-	}
-	if m, sec, ok := strings.Cut(s, ":"); ok {
-		// minutes:seconds, beyond 60 minutes for a team
-		mi, err := strconv.Atoi(m)
-		if err != nil || mi < 0 || mi > 1e4 {
-			return 0, fmt.Errorf("%q is not minutes", s)
-		}
-		f, err := strconv.ParseFloat(sec, 64)
-		if err != nil || f < 0 || f >= 60 {
-			return 0, fmt.Errorf("%q is not minutes", s)
-		}
-		return model.Tenths(mi*600) + model.Tenths(math.Round(f*10)), nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e5 {
+	t, err := model.ParseMinutes(s)
+	if err != nil {
 		return 0, fmt.Errorf("%q is not minutes", s)
 	}
-	return model.Tenths(math.Round(f * 600)), nil
+	return t, nil
 }
