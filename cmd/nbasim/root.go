@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(a),
 		newReconcileCmd(a),
 		newCoverageCmd(a),
+		newCatalogCmd(a),
 		newSynthCmd(a),
 		newMCPCmd(a),
 		newServeCmd(a),

@@ -213,6 +213,33 @@ func (c *Catalog) Endpoint(name string) (*Endpoint, bool) {
 	return nil, false
 }
 
+// MarkdownTable renders the catalog as the table of docs/catalog.md
+// (a test keeps the doc in sync).
+func (c *Catalog) MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| dataset | endpoint | scope | lake key | seasons | result sets | rate |\n|---|---|---|---|---|---|---|\n")
+	for _, e := range c.Endpoints {
+		season := "{season}"
+		if !e.SeasonBound() {
+			season = DumpSeason
+		}
+		seasons := e.Seasons
+		if e.OnDemand != "" {
+			seasons = "on demand: " + e.OnDemand
+		}
+		names := make([]string, 0, len(e.ResultSets))
+		for _, rs := range e.ResultSets {
+			names = append(names, rs.Name)
+		}
+		if len(names) > 4 {
+			names = append(names[:4], fmt.Sprintf("... (%d)", len(e.ResultSets)))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s/%s/%s/%s.json` | %s | %s | %s |\n", e.Name, e.Path, e.Scope,
+			CatalogSource, e.Name, season, e.Key, seasons, strings.Join(names, ", "), e.Rate)
+	}
+	return b.String()
+}
+
 // Datasets returns the lake datasets of the catalog's endpoints.
 func (c *Catalog) Datasets() []Dataset {
 	out := make([]Dataset, 0, len(c.Endpoints))
@@ -252,6 +279,9 @@ func (e *Endpoint) init() error {
 	}
 	if e.Key == "" {
 		e.Key = sc.key
+	}
+	if e.Seasons == "" && sc.seasons {
+		e.Seasons = "1996-97.."
 	}
 	if e.Rate == "" {
 		e.Rate = "standard"
