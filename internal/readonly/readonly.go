@@ -220,15 +220,19 @@ func (c *collector) add(vals []any) (bool, error) {
 	for i, v := range vals {
 		row[i] = JSONValue(v)
 	}
-	b, err := json.Marshal(row)
-	if err != nil {
-		return false, fmt.Errorf("readonly: encode row %d: %w", len(c.res.Rows)+1, err)
+	size, ok := jsonLen(row)
+	if !ok {
+		b, err := json.Marshal(row)
+		if err != nil {
+			return false, fmt.Errorf("readonly: encode row %d: %w", len(c.res.Rows)+1, err)
+		}
+		size = len(b)
 	}
-	if c.res.Bytes+len(b)+1 > c.l.Bytes {
+	if c.res.Bytes+size+1 > c.l.Bytes {
 		c.res.Truncated, c.res.TruncatedBy = true, "byte_cap"
 		return false, nil
 	}
-	c.res.Bytes += len(b) + 1
+	c.res.Bytes += size + 1
 	c.res.Rows = append(c.res.Rows, row)
 	return true, nil
 }

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"math"
 	"strconv"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/nbasim/nbasim/internal/jsonx"
 )
 
 // The box at a moment is the API's hot path (a slider drag is one request
@@ -21,80 +21,6 @@ type jsonAppender interface {
 
 // bufPool holds response buffers (a box is ~10 KB).
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping: <, > and & as \u003c..., control characters, U+2028
-// and U+2029 escaped, invalid UTF-8 as \ufffd.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-// appendJSONFloat appends f as encoding/json writes a float64 (shortest
-// representation, exponent form outside [1e-6, 1e21)). f must be finite.
-func appendJSONFloat(dst []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if format == 'e' {
-		// e-09 -> e-9, as encoding/json does
-		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst
-}
 
 func appendJSONBool(dst []byte, b bool) []byte {
 	if b {
@@ -120,7 +46,7 @@ func appendIntField(dst []byte, key string, v int) []byte {
 // appendStatLine appends the fields of a StatLine (embedded: no braces,
 // each field after a comma).
 func appendStatLine(dst []byte, s *StatLine) []byte {
-	dst = appendJSONFloat(appendKey(dst, "seconds_played", false), s.SecondsPlayed)
+	dst = jsonx.AppendFloat(appendKey(dst, "seconds_played", false), s.SecondsPlayed)
 	dst = appendIntField(dst, "pts", s.PTS)
 	dst = appendIntField(dst, "fgm", s.FGM)
 	dst = appendIntField(dst, "fga", s.FGA)
@@ -140,9 +66,9 @@ func appendStatLine(dst []byte, s *StatLine) []byte {
 }
 
 func (t *TeamBoxLine) appendJSON(dst []byte) []byte {
-	dst = appendJSONString(appendKey(append(dst, '{'), "team_id", true), t.TeamID)
-	dst = appendJSONString(appendKey(dst, "code", false), t.Code)
-	dst = appendJSONString(appendKey(dst, "side", false), t.Side)
+	dst = jsonx.AppendString(appendKey(append(dst, '{'), "team_id", true), t.TeamID)
+	dst = jsonx.AppendString(appendKey(dst, "code", false), t.Code)
+	dst = jsonx.AppendString(appendKey(dst, "side", false), t.Side)
 	dst = appendIntField(dst, "team_oreb", t.TeamOREB)
 	dst = appendIntField(dst, "team_dreb", t.TeamDREB)
 	dst = appendIntField(dst, "team_tov", t.TeamTOV)
@@ -151,9 +77,9 @@ func (t *TeamBoxLine) appendJSON(dst []byte) []byte {
 }
 
 func (p *PlayerBoxLine) appendJSON(dst []byte) []byte {
-	dst = appendJSONString(appendKey(append(dst, '{'), "player_id", true), p.PlayerID)
-	dst = appendJSONString(appendKey(dst, "name", false), p.Name)
-	dst = appendJSONString(appendKey(dst, "side", false), p.Side)
+	dst = jsonx.AppendString(appendKey(append(dst, '{'), "player_id", true), p.PlayerID)
+	dst = jsonx.AppendString(appendKey(dst, "name", false), p.Name)
+	dst = jsonx.AppendString(appendKey(dst, "side", false), p.Side)
 	dst = appendJSONBool(appendKey(dst, "starter", false), p.Starter)
 	dst = appendJSONBool(appendKey(dst, "dnp", false), p.DNP)
 	return append(appendStatLine(dst, &p.StatLine), '}')
@@ -168,34 +94,34 @@ func appendOnCourt(dst []byte, ps []OnCourtPlayer) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(appendKey(append(dst, '{'), "player_id", true), ps[i].PlayerID)
-		dst = append(appendJSONString(appendKey(dst, "name", false), ps[i].Name), '}')
+		dst = jsonx.AppendString(appendKey(append(dst, '{'), "player_id", true), ps[i].PlayerID)
+		dst = append(jsonx.AppendString(appendKey(dst, "name", false), ps[i].Name), '}')
 	}
 	return append(dst, ']')
 }
 
 func (m *MomentOut) appendJSON(dst []byte) []byte {
-	dst = appendJSONString(appendKey(append(dst, '{'), "kind", true), m.Kind)
-	dst = appendJSONString(appendKey(dst, "label", false), m.Label)
-	dst = appendJSONFloat(appendKey(dst, "elapsed_seconds", false), m.ElapsedSeconds)
+	dst = jsonx.AppendString(appendKey(append(dst, '{'), "kind", true), m.Kind)
+	dst = jsonx.AppendString(appendKey(dst, "label", false), m.Label)
+	dst = jsonx.AppendFloat(appendKey(dst, "elapsed_seconds", false), m.ElapsedSeconds)
 	dst = appendIntField(dst, "period", m.Period)
-	dst = appendJSONFloat(appendKey(dst, "clock_seconds", false), m.ClockSeconds)
+	dst = jsonx.AppendFloat(appendKey(dst, "clock_seconds", false), m.ClockSeconds)
 	if m.EventNum != nil {
 		dst = appendIntField(dst, "event_num", *m.EventNum)
 	}
 	if m.FromElapsedSeconds != nil {
-		dst = appendJSONFloat(appendKey(dst, "from_elapsed_seconds", false), *m.FromElapsedSeconds)
+		dst = jsonx.AppendFloat(appendKey(dst, "from_elapsed_seconds", false), *m.FromElapsedSeconds)
 	}
 	if m.ToElapsedSeconds != nil {
-		dst = appendJSONFloat(appendKey(dst, "to_elapsed_seconds", false), *m.ToElapsedSeconds)
+		dst = jsonx.AppendFloat(appendKey(dst, "to_elapsed_seconds", false), *m.ToElapsedSeconds)
 	}
 	return append(dst, '}')
 }
 
 // AppendJSON appends the box's JSON (what json.Marshal gives).
 func (b *BoxOut) AppendJSON(dst []byte) []byte {
-	dst = appendJSONString(appendKey(append(dst, '{'), "game_id", true), b.GameID)
-	dst = appendJSONString(appendKey(dst, "provider", false), b.Provider)
+	dst = jsonx.AppendString(appendKey(append(dst, '{'), "game_id", true), b.GameID)
+	dst = jsonx.AppendString(appendKey(dst, "provider", false), b.Provider)
 	dst = b.Moment.appendJSON(appendKey(dst, "moment", false))
 	dst = strconv.AppendInt(appendKey(append(appendKey(dst, "score", false), '{'), "away", true), int64(b.Score.Away), 10)
 	dst = append(appendIntField(dst, "home", b.Score.Home), '}')
@@ -209,7 +135,7 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, r)
+			dst = jsonx.AppendString(dst, r)
 		}
 		dst = append(dst, ']')
 	}

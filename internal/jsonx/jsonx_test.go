@@ -1,0 +1,30 @@
+package jsonx
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestAppendStringAndFloatAreEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "Z", " ", "\"", "\\", "<", ">", "&", "\x00", "\x1f", "\x7f", "é", "Dončić", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "\t", "/", "\b", "\f"}
+	for range 5000 {
+		var s string
+		for range rng.IntN(12) {
+			s += alphabet[rng.IntN(len(alphabet))]
+		}
+		want, _ := json.Marshal(s)
+		if got := AppendString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	}
+	for _, f := range []float64{0, -0.0, 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		want, _ := json.Marshal(f)
+		if got := AppendFloat(nil, f); !bytes.Equal(got, want) {
+			t.Errorf("%v: got %s, want %s", f, got, want)
+		}
+	}
+}
