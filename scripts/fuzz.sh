@@ -12,6 +12,11 @@ cd "$(dirname "$0")/.."
 # fixed in Go 1.27 only) and fails a target that found nothing with a bare
 # "context deadline exceeded". A real finding still fails: the failing input
 # is written under testdata/fuzz and go test exits non-zero.
+# Minimising a new interesting input is bounded by executions too
+# (-fuzzminimizetime, default 60 s of wall clock per input): on a loaded
+# machine a duration there stalls a target for minutes at "0/sec" and makes
+# the step's length depend on the machine's load.
+FUZZ_MINIMIZE_EXECS=${FUZZ_MINIMIZE_EXECS:-500}
 DEFAULT_FUZZ_EXECS=2000
 fuzztime=${FUZZTIME:-budgets}
 if [[ "$fuzztime" != "0" && "$fuzztime" != "budgets" && ! "$fuzztime" =~ ^[0-9]+x$ ]]; then
@@ -64,7 +69,7 @@ if [[ "$fuzztime" != "0" ]]; then
 			echo "note: $rel $name has no budget in scripts/fuzz-budgets.txt; using $n" >&2
 		fi
 		echo "fuzz $rel $name ($n)" >&2
-		go test -run='^$' -fuzz="^${name}\$" -fuzztime="$n" "$pkg"
+		go test -run='^$' -fuzz="^${name}\$" -fuzztime="$n" -fuzzminimizetime="${FUZZ_MINIMIZE_EXECS}x" "$pkg"
 	done
 	echo "fuzz: ${#targets[@]} targets in $((SECONDS - fuzz_start)) s" >&2
 fi
