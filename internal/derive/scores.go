@@ -151,7 +151,14 @@ type ScoreReport struct {
 	Exact     int           `json:"exact"`
 	ExactRate float64       `json:"exact_share"`
 	Misses    []ScoreResult `json:"misses"`
-	NoRef     []string      `json:"no_reference,omitempty"`
+	// Explained counts the misses that gameinfo_errata.yaml describes with
+	// a second source confirming the derived score; ErrataNoSecondSource
+	// the misses it describes without one (evidence from the play-by-play
+	// only: not counted as explained).
+	Explained            int      `json:"explained"`
+	ErrataNoSecondSource int      `json:"errata_without_second_source"`
+	NoRef                []string `json:"no_reference,omitempty"`
+	errata               map[string]Erratum
 }
 
 // VerifyScoreStore derives the final box of a game from the store and
@@ -197,6 +204,18 @@ func (s *ScoreReport) Add(r ScoreResult) {
 	if r.Exact {
 		s.Exact++
 	} else {
+		if s.errata == nil {
+			var err error
+			if s.errata, err = GameInfoErrata(); err != nil {
+				r.Explanation = err.Error()
+			}
+		}
+		switch explained, confirmed := explain(&r, s.errata); {
+		case confirmed:
+			s.Explained++
+		case explained:
+			s.ErrataNoSecondSource++
+		}
 		s.Misses = append(s.Misses, r)
 	}
 	s.ExactRate = share(s.Exact, s.WithRef)
@@ -209,6 +228,8 @@ func (s *ScoreReport) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "final scores\t%s\n", s.Name)
 	fmt.Fprintf(tw, "games\t%d (box derived %d, failed %d, degraded %d)\n", s.Games, s.Derived, s.Failed, s.Degraded)
 	fmt.Fprintf(tw, "final score exact\t%d/%d\t%.3f%%\n", s.Exact, s.WithRef, 100*share(s.Exact, s.WithRef))
+	fmt.Fprintf(tw, "misses explained by a second source\t%d\n", s.Explained)
+	fmt.Fprintf(tw, "misses with evidence from the play-by-play only\t%d\n", s.ErrataNoSecondSource)
 	fmt.Fprintf(tw, "no reference score\t%d\n", len(s.NoRef))
 	if len(s.Misses) > 0 {
 		fmt.Fprintln(tw, "\nGAME\tDERIVED (home-away)\tREFERENCE\tERROR / EXPLANATION")
