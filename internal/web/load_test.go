@@ -40,6 +40,7 @@ type loadResult struct {
 	Requests, Errors int
 	Games            int
 	Wall             time.Duration
+	CPU              time.Duration // the process's CPU time (clients and server)
 	P50, P99, Max    time.Duration
 	FirstError       string
 }
@@ -60,7 +61,7 @@ func boxLoad(base string, games []string, final map[string]float64, clients, req
 	var errs int
 	var first string
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), timing.CPUTime()
 	for c := range clients {
 		wg.Add(1)
 		go func() {
@@ -99,10 +100,10 @@ func boxLoad(base string, games []string, final map[string]float64, clients, req
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(start)
+	wall, cpu := time.Since(start), timing.CPUTime()-cpu0
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	return loadResult{Requests: len(lat), Errors: errs, Games: len(games), Wall: wall, P50: q(0.50), P99: q(0.99), Max: lat[len(lat)-1], FirstError: first}
+	return loadResult{Requests: len(lat), Errors: errs, Games: len(games), Wall: wall, CPU: cpu, P50: q(0.50), P99: q(0.99), Max: lat[len(lat)-1], FirstError: first}
 }
 
 func envInt(name string, def int) int {
@@ -173,18 +174,47 @@ WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 	// the summary scripts/web-load.sh prints
 	fmt.Printf("SUMMARY box-at-a-moment over HTTP, SQLite %s, season %q: %d games, %d clients x %d requests\n", path, season, len(games), clients, requests)
 	fmt.Printf("SUMMARY load average (1 5 15 min) at start: %s; at end: %s\n", load0, timing.LoadAvg())
-	fmt.Printf("SUMMARY %-8s %8s %7s %9s %9s %9s %9s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max")
+	fmt.Printf("SUMMARY %-8s %8s %7s %9s %11s %11s %11s %12s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max", "CPU/request")
 	for i, r := range results {
 		name := "cold"
 		if i > 0 {
 			name = fmt.Sprintf("warm %d", i)
 		}
-		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %9s %9s %9s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
-			ms(r.P50), ms(r.P99), ms(r.Max))
+		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %11s %11s %11s %12s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
+			ms(r.P50), ms(r.P99), ms(r.Max), fmt.Sprintf("%d µs", (r.CPU/time.Duration(max(r.Requests, 1))).Microseconds()))
 	}
+	fmt.Printf("SUMMARY (CPU/request: user+system time of the process, the %d clients' HTTP work included, per request; it does not depend on the machine's load)\n", clients)
 	if errs != 0 {
 		t.Fatalf("%d errors; first: cold %q, warm %q", errs, cold.FirstError, results[len(results)-1].FirstError)
 	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// BenchmarkBoxHandler is the warm path of a box at a moment without the
+// network: the handler (parameters, cache hit, fold, JSON) on random whole
+// seconds of the fixture game.
+//
+//	go test -run '^$' -bench BoxHandler -benchmem -cpuprofile cpu.out ./internal/web
+func BenchmarkBoxHandler(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	h := f.srv.Handler()
+	end := int(f.game.FinalState().Elapsed.Seconds())
+	rng := rand.New(rand.NewPCG(1, 2))
+	get := func(at int) int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/games/"+fixtureGame+"/box?elapsed="+strconv.Itoa(at), nil))
+		return rec.Code
+	}
+	if c := get(0); c != 200 {
+		b.Fatalf("status %d", c)
+	}
+	b.ReportAllocs()
+	cpu0 := timing.CPUTime()
+	for b.Loop() {
+		if c := get(rng.IntN(end + 1)); c != 200 {
+			b.Fatalf("status %d", c)
+		}
+	}
+	b.ReportMetric(float64((timing.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
