@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,7 +25,11 @@ var oneWay = []struct {
 	funcName  *regexp.Regexp // a function declared with a matching name
 	imports   []string       // an import of one of these
 	regexp    *regexp.Regexp // a regexp.MustCompile/Compile literal matching
-	allow     []string       // "pkg.Func" declarations that only delegate to home
+	// a composite literal of a type named literalType setting one of
+	// literalKeys
+	literalType string
+	literalKeys []string
+	allow       []string // "pkg.Func": declared in, or inside, these functions is fine
 }{
 	{
 		job: "clock parser (PT11M32.00S, 11:32, 0:32.4) and minutes played", home: "internal/model",
@@ -40,6 +45,11 @@ var oneWay = []struct {
 		funcName: regexp.MustCompile(`(?i)^((is|parse|valid)(nba|espn|bbref|short)?(game)?id|(nba|espn|bbref|short)(game)?id)$`),
 		regexp:   regexp.MustCompile(`^\^?\(?(\\d\{10\}|00\[1-6\]\\d\{7\}|\\d\{9\}|\\d\{8\}0\[A-Z\]\{3\})\)?\$?$`),
 		allow:    []string{"internal/archive.NBAGameID"}, // member names ("x/21800001.csv"): strips the path, then layout.NBAGameID
+	},
+	{
+		job: "rates and limits of the providers (config, not code)", home: "internal/config",
+		literalType: "source.Policy", literalKeys: []string{"Rate", "Burst", "Concurrency", "Attempts"},
+		allow: []string{"internal/source.host"}, // a host no source declares: 1 request/s, not a provider's limit
 	},
 	{
 		job: "reader of season archives (tar, zip)", home: "internal/archive",
@@ -66,6 +76,8 @@ import (
 	"archive/tar"
 	"regexp"
 
+	"github.com/nbasim/nbasim/internal/source"
+
 	_ "golang.org/x/text/unicode/norm"
 )
 
@@ -75,6 +87,8 @@ var gid = regexp.MustCompile(`+"`^\\d{10}$`"+`)
 func parseClock(s string) int   { return 0 }
 func FoldName(s string) string  { return s }
 func isNBAGameID(s string) bool { return gid.MatchString(s) }
+
+var bbref = source.Policy{Rate: 1 / 12.0}
 `)
 	got := strings.Join(violations(t, dir), "\n")
 	for _, want := range []string{
@@ -84,6 +98,7 @@ func isNBAGameID(s string) bool { return gid.MatchString(s) }
 		"declares isNBAGameID: the game-id grammar",
 		"compiles the regexp `^\\d{10}$`: the game-id grammar",
 		"imports archive/tar: the reader of season archives",
+		"sets source.Policy.Rate: the rates and limits of the providers",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("not reported: %q\ngot:\n%s", want, got)
@@ -128,29 +143,47 @@ func violations(t *testing.T, root string) []string {
 					}
 				}
 			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncDecl:
-					name := n.Name.Name
-					if r.funcName != nil && r.funcName.MatchString(name) && !slices.Contains(r.allow, pkg+"."+name) {
-						out = append(out, rel+" declares "+name+": the "+r.job+" is "+r.home+"'s")
-					}
-				case *ast.CallExpr:
-					sel, ok := n.Fun.(*ast.SelectorExpr)
-					if !ok || r.regexp == nil || len(n.Args) != 1 {
-						return true
-					}
-					if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "regexp" || (sel.Sel.Name != "MustCompile" && sel.Sel.Name != "Compile") {
-						return true
-					}
-					if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						if s, err := strconv.Unquote(lit.Value); err == nil && r.regexp.MatchString(s) {
-							out = append(out, rel+" compiles the regexp `"+s+"`: the "+r.job+" is "+r.home+"'s")
-						}
+			for _, decl := range f.Decls {
+				fn := ""
+				if d, ok := decl.(*ast.FuncDecl); ok {
+					fn = d.Name.Name
+					if r.funcName != nil && r.funcName.MatchString(fn) && !slices.Contains(r.allow, pkg+"."+fn) {
+						out = append(out, rel+" declares "+fn+": the "+r.job+" is "+r.home+"'s")
 					}
 				}
-				return true
-			})
+				if fn != "" && slices.Contains(r.allow, pkg+"."+fn) {
+					continue
+				}
+				ast.Inspect(decl, func(n ast.Node) bool {
+					switch n := n.(type) {
+					case *ast.CompositeLit:
+						if r.literalType == "" || typeName(n.Type, pkg) != r.literalType {
+							return true
+						}
+						for _, e := range n.Elts {
+							if kv, ok := e.(*ast.KeyValueExpr); ok {
+								if k, ok := kv.Key.(*ast.Ident); ok && slices.Contains(r.literalKeys, k.Name) {
+									out = append(out, rel+" sets "+r.literalType+"."+k.Name+": the "+r.job+" is "+r.home+"'s")
+								}
+							}
+						}
+					case *ast.CallExpr:
+						sel, ok := n.Fun.(*ast.SelectorExpr)
+						if !ok || r.regexp == nil || len(n.Args) != 1 {
+							return true
+						}
+						if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "regexp" || (sel.Sel.Name != "MustCompile" && sel.Sel.Name != "Compile") {
+							return true
+						}
+						if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							if s, err := strconv.Unquote(lit.Value); err == nil && r.regexp.MatchString(s) {
+								out = append(out, rel+" compiles the regexp `"+s+"`: the "+r.job+" is "+r.home+"'s")
+							}
+						}
+					}
+					return true
+				})
+			}
 		}
 		return nil
 	})
@@ -158,6 +191,21 @@ func violations(t *testing.T, root string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// typeName is the package-qualified name of a composite literal's type:
+// "source.Policy" for source.Policy{...}, and for Policy{...} in package
+// internal/source.
+func typeName(e ast.Expr, pkg string) string {
+	switch t := e.(type) {
+	case *ast.Ident:
+		return path.Base(pkg) + "." + t.Name
+	case *ast.SelectorExpr:
+		if x, ok := t.X.(*ast.Ident); ok {
+			return x.Name + "." + t.Sel.Name
+		}
+	}
+	return ""
 }
 
 func writeGo(t *testing.T, path, src string) {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
+	"github.com/nbasim/nbasim/internal/retry"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/timing"
 )
@@ -169,17 +169,6 @@ func (r *Runner) log() *slog.Logger {
 	return r.Log
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // ParseSteps validates a --steps list.
 func ParseSteps(list []string) (map[string]bool, error) {
 	sel := map[string]bool{}
@@ -203,8 +192,9 @@ func ParseSteps(list []string) (map[string]bool, error) {
 	return sel, nil
 }
 
-// step runs fn with retries: Attempts tries, exponential backoff from
-// RetryBase with jitter; permanent errors stop at once.
+// step runs fn with retries (internal/retry): Attempts tries, exponential
+// backoff from RetryBase with up to 10 % jitter; permanent errors stop at
+// once.
 func (r *Runner) step(ctx context.Context, rep *Report, timer *timing.Timer, n int, name string, selected bool, fn func(context.Context) error) error {
 	cfg := r.Config.Reconcile
 	attempts := cfg.Attempts
@@ -215,32 +205,22 @@ func (r *Runner) step(ctx context.Context, rep *Report, timer *timing.Timer, n i
 	if base <= 0 {
 		base = 5 * time.Second
 	}
-	sleep := r.Sleep
-	if sleep == nil {
-		sleep = sleepCtx
-	}
 	label := name
 	if !selected {
 		label += " (from cache / implicit)"
 	}
 	fmt.Fprintf(r.out(), "[Step %d/%d] %s\n", n, len(Steps), label)
 	span := timer.Start(name)
-	var err error
-	i := 1
-	for ; i <= attempts; i++ {
-		err = fn(ctx)
-		if err == nil || IsPermanent(err) || i == attempts {
-			break
-		}
-		d := base * time.Duration(1<<(i-1))
-		d += time.Duration(rand.Int64N(int64(d)/10 + 1))
-		fmt.Fprintf(r.out(), "  attempt %d/%d failed: %v; retrying in %s\n", i, attempts, err, d.Round(time.Millisecond))
-		r.log().Warn("reconcile step failed, retrying", "step", name, "attempt", i, "error", err, "backoff", d)
-		if serr := sleep(ctx, d); serr != nil {
-			err = serr
-			break
-		}
-	}
+	i, err := retry.Policy{
+		Attempts:  attempts,
+		Backoff:   retry.Backoff{Base: base, Spread: 0.1},
+		Permanent: IsPermanent,
+		Sleep:     r.Sleep,
+		OnRetry: func(i int, err error, d time.Duration) {
+			fmt.Fprintf(r.out(), "  attempt %d/%d failed: %v; retrying in %s\n", i, attempts, err, d.Round(time.Millisecond))
+			r.log().Warn("reconcile step failed, retrying", "step", name, "attempt", i, "error", err, "backoff", d)
+		},
+	}.Do(ctx, fn)
 	span.StopErr(err)
 	rep.Attempts[name] = min(i, attempts)
 	if err != nil {

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"sort"
 	"strings"
@@ -36,6 +35,7 @@ import (
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/reconcile"
+	"github.com/nbasim/nbasim/internal/retry"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -423,10 +423,7 @@ func coverage(cells []*reconcile.Cell, unavail map[string]bool) []CellCoverage {
 type backoff struct{}
 
 func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	d := time.Second << min(max(job.Attempt-1, 0), 9)
-	d = min(d, 5*time.Minute)
-	d += time.Duration(rand.Int64N(int64(d)/5 + 1))
-	return time.Now().Add(d)
+	return time.Now().Add(retry.Backoff{Base: time.Second, Max: 5 * time.Minute, Spread: 0.2}.Delay(max(job.Attempt, 1)))
 }
 
 // errorHandler logs job errors and panics with the job id.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/nbasim/nbasim/internal/retry"
 )
 
 // Client sends every request of every source: one pacer (token bucket,
@@ -103,6 +104,8 @@ func (c *Client) host(name string) *host {
 	if !ok {
 		p, ok := c.policies[name]
 		if !ok {
+			// a host no source declares (tests, ad-hoc requests): one
+			// request a second, not a provider's limit
 			p = Policy{Rate: 1}.withDefaults()
 		}
 		h = newHost(p)
@@ -180,7 +183,7 @@ func (h *host) admit(ctx context.Context, req *Request) (probe bool, err error) 
 				return false, &Error{Class: Throttled, Host: req.Host, URL: req.URL,
 					Reason: fmt.Sprintf("%s for another %s", reason, wait.Round(time.Second)), Err: ErrBreakerOpen}
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := retry.Sleep(ctx, wait); err != nil {
 				return false, err
 			}
 			continue
@@ -192,7 +195,7 @@ func (h *host) admit(ctx context.Context, req *Request) (probe bool, err error) 
 		if h.halfOpen {
 			if h.probing {
 				h.mu.Unlock()
-				if err := sleep(ctx, 20*time.Millisecond); err != nil {
+				if err := retry.Sleep(ctx, 20*time.Millisecond); err != nil {
 					return false, err
 				}
 				continue
@@ -282,20 +285,6 @@ func (h *host) lockout(d time.Duration) fleetNote {
 	return fleetNote{pauseUntil: h.openUntil, reason: PauseLockout}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Fetch sends req with retries and returns its validated response. A
 // failure is an *Error (errors.As) unless ctx ended first.
 func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
@@ -303,11 +292,8 @@ func (c *Client) Fetch(ctx context.Context, req *Request) (*Response, error) {
 	var last *Error
 	for attempt := 1; attempt <= h.pol.Attempts; attempt++ {
 		if attempt > 1 {
-			ceil := h.pol.BackoffBase << (attempt - 2)
-			if ceil > h.pol.BackoffMax || ceil <= 0 {
-				ceil = h.pol.BackoffMax
-			}
-			if err := sleep(ctx, rand.N(ceil)); err != nil {
+			d := retry.Backoff{Base: h.pol.BackoffBase, Max: h.pol.BackoffMax, Full: true}.Delay(attempt - 1)
+			if err := retry.Sleep(ctx, d); err != nil {
 				return nil, err
 			}
 		}
@@ -395,7 +381,7 @@ func (c *Client) once(ctx context.Context, h *host, req *Request) (*Response, *E
 		if wait <= 0 {
 			break
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := retry.Sleep(ctx, wait); err != nil {
 			return nil, nil, err
 		}
 	}

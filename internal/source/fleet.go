@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/nbasim/nbasim/internal/retry"
 )
 
 // Fleet shares the pacing state of each host among every process of a
@@ -105,7 +107,7 @@ func (c *Client) fleetWait(ctx context.Context, f Fleet, h *host, req *Request) 
 		if reason == PauseLockout || (reason == PauseBreaker && wait > h.pol.MaxWait) {
 			return refuse(until, reason), nil
 		}
-		return nil, sleep(ctx, wait)
+		return nil, retry.Sleep(ctx, wait)
 	}
 	unreachable := func(err error) (*Error, error) {
 		if ctx.Err() != nil {
@@ -128,7 +130,7 @@ func (c *Client) fleetWait(ctx context.Context, f Fleet, h *host, req *Request) 
 			continue
 		}
 		if wait := time.Until(slot.At); wait > 0 {
-			if err := sleep(ctx, wait); err != nil {
+			if err := retry.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 			// Another process may have paused the host while this

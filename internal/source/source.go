@@ -186,6 +186,15 @@ func (p Policy) withDefaults() Policy {
 	return p
 }
 
+// Configured returns the policy of the source named name: the provider's
+// behaviour p (what its answers mean: ThrottleOn403, TimeoutIsThrottle,
+// LockoutOn429) with the rates and limits of the default configuration
+// (config.Default().Sources[name]). Rates and limits live in config only;
+// a run's own configuration is applied on top (Apply).
+func Configured(name string, p Policy) Policy {
+	return p.Apply(config.Default().Sources[name])
+}
+
 // Apply overrides p with the non-zero fields of a config source.
 func (p Policy) Apply(c config.Source) Policy {
 	if c.Rate != 0 {

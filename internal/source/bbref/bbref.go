@@ -45,9 +45,10 @@ func (s *Source) Name() string { return Name }
 // Host implements source.Source.
 func (s *Source) Host() string { return Host }
 
-// Policy implements source.Source.
+// Policy implements source.Source: a 429 locks the host out for an hour
+// instead of being retried; rates and limits are configuration's.
 func (s *Source) Policy() source.Policy {
-	return source.Policy{Rate: 1 / 3.5, Burst: 1, Concurrency: 1, Attempts: 3, LockoutOn429: time.Hour}
+	return source.Configured(Name, source.Policy{LockoutOn429: time.Hour})
 }
 
 // Datasets implements source.Source.

@@ -39,10 +39,8 @@ func (s *Source) Name() string { return Name }
 // Host implements source.Source.
 func (s *Source) Host() string { return Host }
 
-// Policy implements source.Source.
-func (s *Source) Policy() source.Policy {
-	return source.Policy{Rate: 1, Burst: 1, Concurrency: 1, Attempts: 3}
-}
+// Policy implements source.Source: rates and limits are configuration's.
+func (s *Source) Policy() source.Policy { return source.Configured(Name, source.Policy{}) }
 
 // Datasets implements source.Source.
 func (s *Source) Datasets() []string { return []string{"scoreboard", "summary"} }

@@ -37,10 +37,8 @@ func (s *Source) Name() string { return Name }
 // Host implements source.Source.
 func (s *Source) Host() string { return Host }
 
-// Policy implements source.Source.
-func (s *Source) Policy() source.Policy {
-	return source.Policy{Rate: 2, Burst: 2, Concurrency: 2, Attempts: 3}
-}
+// Policy implements source.Source: rates and limits are configuration's.
+func (s *Source) Policy() source.Policy { return source.Configured(Name, source.Policy{}) }
 
 // Datasets implements source.Source.
 func (s *Source) Datasets() []string { return []string{"schedule", "playbyplay", "boxscore"} }

@@ -44,10 +44,9 @@ func New(base string) *Source {
 	if base == "" {
 		base = DefaultBase
 	}
-	return &Source{base: base, catalog: layout.BuiltinCatalog(), policy: source.Policy{
-		Rate: 0.5, Burst: 1, Concurrency: 1, Attempts: 3,
+	return &Source{base: base, catalog: layout.BuiltinCatalog(), policy: source.Configured(Name, source.Policy{
 		ThrottleOn403: true, TimeoutIsThrottle: true,
-	}}
+	})}
 }
 
 // Catalog returns the endpoint catalog the source fetches.

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/nbasim/nbasim/internal/retry"
 	"github.com/nbasim/nbasim/internal/store"
 )
 
@@ -93,26 +94,11 @@ func Open(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 	cctx, cancel := context.WithTimeout(ctx, opt.ConnectTimeout)
 	defer cancel()
 	start := time.Now()
-	wait := opt.RetryBase
-	var lastErr error
-	attempts := 0
-	for attempts < opt.ConnectRetries {
-		attempts++
-		if lastErr = pool.Ping(cctx); lastErr == nil {
-			s.pool = pool
-			return s, nil
-		}
-		if attempts == opt.ConnectRetries || cctx.Err() != nil {
-			break
-		}
-		select {
-		case <-time.After(wait):
-		case <-cctx.Done():
-		}
-		if cctx.Err() != nil {
-			break
-		}
-		wait = min(2*wait, 2*time.Second)
+	attempts, lastErr := retry.Policy{Attempts: opt.ConnectRetries, Backoff: retry.Backoff{Base: opt.RetryBase, Max: 2 * time.Second}}.
+		Do(cctx, func(ctx context.Context) error { return pool.Ping(ctx) })
+	if lastErr == nil {
+		s.pool = pool
+		return s, nil
 	}
 	pool.Close()
 	return nil, fmt.Errorf("postgres: cannot connect to %s (database %q, user %q): %d attempt(s) in %s failed: %s",
