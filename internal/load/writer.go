@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"github.com/nbasim/nbasim/internal/parse"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -248,10 +249,17 @@ type batch struct {
 	plays   []store.GamePlays
 	playIdx map[[2]string]int
 	boxes   []model.Box
-	raws    []store.RawObject
-	quar    []store.QuarantineItem
-	keys    []string
-	qpos    map[string]map[string]bool // key -> positions quarantined now
+	// rows of catalog endpoints (stats_rows) and shots, replacing those of
+	// the objects statKeys and shotKeys
+	stats    []store.StatsRow
+	statHead map[[2]string][]string
+	statKeys []string
+	shots    []store.ShotRow
+	shotKeys []string
+	raws     []store.RawObject
+	quar     []store.QuarantineItem
+	keys     []string
+	qpos     map[string]map[string]bool // key -> positions quarantined now
 	// touched are the games whose plays or boxes this chunk rewrites from
 	// new or changed input (store.TouchGames moves their version on)
 	touched map[string]bool
@@ -355,6 +363,18 @@ func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error 
 				return err
 			}
 			if err := add("team_box", 2*int64(len(b.boxes)), nil); err != nil {
+				return err
+			}
+		}
+		if len(b.statKeys) > 0 {
+			n, err := store.ReplaceStatsRows(ctx, tx, b.statKeys, b.stats, b.statHead)
+			if err := add("stats_rows", n, err); err != nil {
+				return err
+			}
+		}
+		if len(b.shotKeys) > 0 {
+			n, err := store.ReplaceShots(ctx, tx, b.shotKeys, b.shots)
+			if err := add("shots", n, err); err != nil {
 				return err
 			}
 		}
@@ -569,6 +589,9 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 		b.touch(p, gid)
 		rows += int64(len(bx.Players)) + 2
 	}
+	if res.RowSets != nil {
+		rows += w.collectRowSets(p, b, itemGame)
+	}
 	if !nba {
 		for _, pr := range res.Players {
 			r := pr
@@ -710,4 +733,52 @@ func shiftDate(d string, days int) string {
 	}
 	t := timeDate(y, m, dd).AddDate(0, 0, days)
 	return t.Format("2006-01-02")
+}
+
+// collectRowSets adds the rows of a catalog object's result sets
+// (stats_rows) and its shots, replacing what the object wrote before.
+func (w *writer) collectRowSets(p *parsed, b *batch, itemGame string) int64 {
+	o := p.obj
+	res := p.res
+	if b.statHead == nil {
+		b.statHead = map[[2]string][]string{}
+	}
+	b.statKeys = append(b.statKeys, o.raw)
+	var n int64
+	for _, rs := range res.RowSets {
+		b.statHead[[2]string{o.key.Dataset, rs.Name}] = rs.Headers
+		col := func(names ...string) int {
+			for _, nm := range names {
+				for i, h := range rs.Headers {
+					if h == nm {
+						return i
+					}
+				}
+			}
+			return -1
+		}
+		gc, pc, tc := col("GAME_ID", "gameId", "Game_ID"), col("PLAYER_ID", "personId", "PERSON_ID", "Player_ID"), col("TEAM_ID", "teamId", "Team_ID")
+		for i, r := range rs.Rows {
+			js, err := store.RowJSON(rs.Headers, r)
+			if err != nil {
+				b.quarantine(p, itemGame, fmt.Sprintf("%s[%d]", rs.Name, i), err.Error())
+				continue
+			}
+			row := store.StatsRow{Key: o.raw, Endpoint: o.key.Dataset, Season: o.key.Season, Item: o.key.Item, ResultSet: rs.Name, RowIndex: i,
+				GameID: parse.CellText(r, gc), PlayerID: parse.CellText(r, pc), TeamID: parse.CellText(r, tc), JSON: js}
+			if row.GameID == "" {
+				row.GameID = itemGame
+			}
+			b.stats = append(b.stats, row)
+			n++
+		}
+	}
+	if res.Shots != nil || strings.HasPrefix(o.key.Dataset, "shotchartdetail") {
+		b.shotKeys = append(b.shotKeys, o.raw)
+		for _, s := range res.Shots {
+			b.shots = append(b.shots, store.ShotRow{Shot: s, Key: o.raw})
+			n++
+		}
+	}
+	return n
 }

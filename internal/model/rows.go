@@ -37,3 +37,24 @@ type PlayerRow struct {
 	ESPNID   string
 	BBRefID  string
 }
+
+// Shot is one shot with its location, as stats.nba.com's shot chart
+// (shotchartdetail) gives it. Coordinates are tenths of a foot from the
+// basket (x across the court, y toward half court).
+type Shot struct {
+	GameID     string
+	EventNum   int // GAME_EVENT_ID: the play-by-play EVENTNUM
+	Period     int
+	Clock      int // tenths of a second remaining in the period
+	PlayerID   string
+	PlayerName string
+	TeamID     string
+	X, Y       int
+	Distance   int // feet
+	Made       bool
+	ShotType   string // 2PT Field Goal, 3PT Field Goal
+	ActionType string // Jump Shot, Driving Layup Shot, ...
+	Zone       string // SHOT_ZONE_BASIC
+	ZoneArea   string // SHOT_ZONE_AREA
+	ZoneRange  string // SHOT_ZONE_RANGE
+}

@@ -6,6 +6,7 @@
 package parse
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -34,7 +35,36 @@ type Result struct {
 	Players []model.PlayerRow
 	PBP     *model.Game // play-by-play, when the response holds it
 	Boxes   []model.Box // official boxes (full game, or a window with From/To set)
+	// RowSets are the tables of a response of a catalog endpoint without a
+	// typed parser, as the generic decoder reads them (stats_rows).
+	RowSets []RowSet
+	Shots   []model.Shot // shots with their location (shotchartdetail)
 	Issues  []Issue
+}
+
+// CellText renders cell i of a row set's row as text: a string as it is,
+// a number as written in the response, "" for a null or absent cell.
+func CellText(row []any, i int) string {
+	if i < 0 || i >= len(row) || row[i] == nil {
+		return ""
+	}
+	switch v := row[i].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	}
+	return fmt.Sprint(row[i])
+}
+
+// RowSet is one table of a response: a result set's name, headers and
+// rows, or a row set flattened from a nested response.
+type RowSet struct {
+	Name    string   `json:"name"`
+	Headers []string `json:"headers"`
+	// Rows hold one cell per header: nil, bool, json.Number, string, or
+	// json.RawMessage (an array or object cell, as sent).
+	Rows [][]any `json:"rows"`
 }
 
 // Error is a parse failure of a whole input.

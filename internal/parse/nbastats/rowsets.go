@@ -8,15 +8,8 @@ import (
 	"github.com/nbasim/nbasim/internal/parse"
 )
 
-// RowSet is one table of a stats.nba.com response: a result set's name,
-// headers and rows, or a row set flattened from a nested response.
-type RowSet struct {
-	Name    string   `json:"name"`
-	Headers []string `json:"headers"`
-	// Rows hold one cell per header: nil, bool, json.Number, string, or
-	// json.RawMessage (an array or object cell, as sent).
-	Rows [][]any `json:"rows"`
-}
+// RowSet is one table of a response (parse.RowSet).
+type RowSet = parse.RowSet
 
 // DecodeRowSets decodes any stats.nba.com response into row sets, with no
 // per-endpoint code:

@@ -57,18 +57,20 @@ var entries = append([]Entry{
 	{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
 }, append(catalogEntries(), adopted()...)...)
 
-// catalogEntries returns an entry without a typed parser for every
-// endpoint of the catalog that has none above: its objects are archived
-// byte for byte, and parse/nbastats.DecodeRowSets reads any of them into
-// rows (nbasim catalog rows).
+// catalogEntries returns an entry for every endpoint of the catalog
+// without a typed parser above: the generic decoder (nbastats.ParseCatalog:
+// every result set into stats_rows), or the shot chart's (rows and shots).
 func catalogEntries() []Entry {
 	typed := map[string]bool{"leaguegamelog": true, "playbyplayv3": true, "playbyplayv2": true, "boxscoretraditionalv3": true,
 		"boxscoretraditionalv2": true, "boxscoretraditionalv2_range": true, "gamerotation": true}
 	var out []Entry
 	for _, e := range layout.BuiltinCatalog().Endpoints {
 		if !typed[e.Name] {
-			out = append(out, Entry{Source: layout.CatalogSource, Dataset: e.Name,
-				Why: "catalog endpoint: archived byte for byte; rows by the generic decoder (parse/nbastats.DecodeRowSets), no typed table yet"})
+			f := nbastats.ParseCatalog
+			if e.Path == "shotchartdetail" {
+				f = nbastats.ParseShotChartDetail
+			}
+			out = append(out, Entry{Source: layout.CatalogSource, Dataset: e.Name, Parse: f, Version: 1})
 		}
 	}
 	return out
