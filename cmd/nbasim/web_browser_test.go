@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nbasim/nbasim/internal/testutil"
+	"github.com/nbasim/nbasim/internal/timing"
 )
 
 // The web dashboard end to end: a small real data set imported, loaded,
@@ -327,6 +328,36 @@ func TestWebPagesInChromium(t *testing.T) {
 		if errs := b.takeErrors(); len(errs) > 0 {
 			t.Errorf("console errors: %v", errs)
 		}
+	})
+
+	t.Run("slider drag: the box follows", func(t *testing.T) {
+		// a drag as a person makes it: an input event every 16 ms (one a
+		// frame) across the game, then the box must show the last position;
+		// each answer's latency (input to rendered) is logged, not asserted
+		// (the machine may be loaded: docs/web.md has the figures)
+		b.do(t, "game page", chromedp.Navigate(srv.base+"/games/0021800001"), chromedp.WaitVisible(chromedp.CSS(`#box[data-label]`)))
+		var n int
+		b.eval(t, `new Promise(done => {
+  window.__nbasimLatency = [];
+  const s = document.getElementById("slider");
+  let v = 0, k = 0;
+  const step = () => {
+    v = Math.min(2880, v + 47); k++;
+    s.value = String(v); s.dispatchEvent(new Event("input", {bubbles: true}));
+    if (v < 2880) setTimeout(step, 16); else done(k);
+  };
+  step();
+})`, &n)
+		b.do(t, "box at the end of the drag", chromedp.WaitVisible(chromedp.CSS(`#box[data-elapsed="2880"]`)))
+		var lat []float64
+		b.eval(t, `window.__nbasimLatency`, &lat)
+		if len(lat) == 0 {
+			t.Fatal("no box rendered during the drag")
+		}
+		sorted := append([]float64(nil), lat...)
+		sort.Float64s(sorted)
+		t.Logf("LATENCY slider drag: %d input events over %d ms, %d boxes rendered (one request in flight at a time, always the latest position); input -> box rendered: median %.1f ms, p90 %.1f ms, max %.1f ms (load average %s)",
+			n, n*16, len(lat), sorted[len(sorted)/2], sorted[len(sorted)*9/10], sorted[len(sorted)-1], timing.LoadAvg())
 	})
 
 	t.Run("games list filters by team", func(t *testing.T) {
