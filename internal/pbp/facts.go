@@ -1,5 +1,7 @@
 package pbp
 
+import "github.com/nbasim/nbasim/internal/model"
+
 // Facts are the engine's decisions about one compiled event: what the
 // box-score fold itself uses, exported for consumers that walk the events
 // (the simulator's possession model reads possessions, rebounds, turnovers
@@ -7,7 +9,7 @@ package pbp
 type Facts struct {
 	// PossessionEnd is the side whose possession this event ends (NoSide:
 	// none); docs/pbp-engine.md, "Possessions".
-	PossessionEnd Side
+	PossessionEnd model.Side
 	// OffensiveRebound and DefensiveRebound: a rebound as the engine counts it.
 	OffensiveRebound, DefensiveRebound bool
 	// Turnover: a turnover that counts (player or team).
@@ -27,10 +29,10 @@ func (c *Compiled) Facts(i int) Facts {
 	e := &c.ev[i]
 	return Facts{
 		PossessionEnd:    e.possEnd,
-		OffensiveRebound: e.typ == Rebound && e.flags&fOREB != 0,
-		DefensiveRebound: e.typ == Rebound && e.flags&fDREB != 0,
-		Turnover:         e.typ == Turnover && e.flags&fTOV != 0,
-		PersonalFoul:     e.typ == Foul && e.flags&(fPF|fTeamPF) != 0,
+		OffensiveRebound: e.typ == model.Rebound && e.flags&fOREB != 0,
+		DefensiveRebound: e.typ == model.Rebound && e.flags&fDREB != 0,
+		Turnover:         e.typ == model.Turnover && e.flags&fTOV != 0,
+		PersonalFoul:     e.typ == model.Foul && e.flags&(fPF|fTeamPF) != 0,
 		Technical:        e.flags&fTech != 0,
 	}
 }
@@ -49,8 +51,8 @@ func (c *Compiled) Replay(fn func(i int, s *State)) {
 
 // OnCourt returns the players of side on the court in s (empty ids for
 // slots the engine could not fill).
-func (c *Compiled) OnCourt(s *State, side Side) (out [5]PlayerID) {
-	if side != Home && side != Away {
+func (c *Compiled) OnCourt(s *State, side model.Side) (out [5]model.PlayerID) {
+	if side != model.Home && side != model.Away {
 		return out
 	}
 	for j, p := range s.On[side] {
