@@ -26,8 +26,10 @@ func newRunCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Keep the lake and the database complete: reconcile, fetch, load and verify, forever",
-		Long: `run is the self-healing loop. It reconciles on start and every
-run.reconcile_every (a River periodic job), and works River's job table:
+		Long: `run is the self-healing loop. It reconciles on start, every
+run.reconcile_every (a River periodic job), after a schedule was loaded and
+when the queue drains after a reconciliation that queued work, and works
+River's job table:
 fetch jobs (one queue per source, as many workers as the source's
 concurrency, paced to its rate), load jobs and derive+verify jobs. A fetched
 object is loaded and its game verified without waiting for the next

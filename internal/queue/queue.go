@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -105,6 +106,9 @@ type VerifyArgs struct {
 	Season string `json:"season"`
 	Reason string `json:"reason"`
 	RunID  string `json:"run_id"`
+	// After is the id of the newest verify job of the game running when
+	// this one was asked for (0: none); see InsertAfterRunning.
+	After int64 `json:"after,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
@@ -115,6 +119,9 @@ func (VerifyArgs) Kind() string { return KindVerify }
 type ReconcileArgs struct {
 	Reason string `json:"reason"`
 	RunID  string `json:"run_id"`
+	// After is the id of the newest reconcile job running when this one
+	// was asked for (0: none); see InsertAfterRunning.
+	After int64 `json:"after,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
@@ -363,7 +370,8 @@ func Params(jobs []Job, maxAttempts int) ([]river.InsertManyParams, error) {
 }
 
 // VerifyParams returns the insert parameters of a verify job per game,
-// unique by game while one is waiting or running.
+// unique by game and After while one is waiting or running
+// (InsertAfterRunning sets After).
 func VerifyParams(games []VerifyArgs, maxAttempts int) []river.InsertManyParams {
 	out := make([]river.InsertManyParams, 0, len(games))
 	for _, g := range games {
@@ -376,12 +384,63 @@ func VerifyParams(games []VerifyArgs, maxAttempts int) []river.InsertManyParams 
 }
 
 // ReconcileParams returns the insert parameters of a reconcile job, unique
-// while one is waiting or running.
+// by After while one is waiting or running (InsertAfterRunning sets After).
 func ReconcileParams(a ReconcileArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{
 		Queue: QueueReconcile, Priority: 1, MaxAttempts: 3,
-		UniqueOpts: river.UniqueOpts{ByState: UniqueStates},
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: UniqueStates},
 	}}
+}
+
+// InsertAfterRunning inserts reconcile and verify jobs so that each
+// request is worked by a job that starts after it. River's unique states
+// must include running, so a plain unique insert made while a job of the
+// same identity runs is merged with it, and that job may have read the
+// store before the change that asked for the new one: a schedule loaded
+// while a reconciliation runs (or while River has not yet written that a
+// finished one completed) would never be planned, and a game's second
+// object loaded while its verify job runs would never be verified. So
+// each job's After (a unique field) is set to the id of the newest job of
+// the same identity (every reconcile job; the verify jobs of one game)
+// running now: a request merges with a job still waiting, which starts
+// after it, never with a running one (a running job's After is lower than
+// its own id). Other kinds are inserted as they are.
+func (q *Queue) InsertAfterRunning(ctx context.Context, ps []river.InsertManyParams) (Result, error) {
+	var kinds []string
+	for _, p := range ps {
+		if k := p.Args.Kind(); (k == KindReconcile || k == KindVerify) && !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) > 0 {
+		running := map[string]int64{} // kind and game id: newest running job
+		err := q.Each(ctx, []rivertype.JobState{rivertype.JobStateRunning}, kinds, func(j *rivertype.JobRow) error {
+			var a VerifyArgs
+			if j.Kind == KindVerify {
+				if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+					return fmt.Errorf("queue: job %d: args: %w", j.ID, err)
+				}
+			}
+			id := j.Kind + " " + a.GameID
+			running[id] = max(running[id], j.ID)
+			return nil
+		})
+		if err != nil {
+			return Result{}, err
+		}
+		ps = slices.Clone(ps)
+		for i, p := range ps {
+			switch a := p.Args.(type) {
+			case ReconcileArgs:
+				a.After = running[KindReconcile+" "]
+				ps[i].Args = a
+			case VerifyArgs:
+				a.After = running[KindVerify+" "+a.GameID]
+				ps[i].Args = a
+			}
+		}
+	}
+	return q.Insert(ctx, ps)
 }
 
 // Insert inserts jobs (River's InsertMany: one transaction) and counts the

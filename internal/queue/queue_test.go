@@ -26,15 +26,18 @@ func jobs(run string, n int) []queue.Job {
 	return out
 }
 
+// engines are the two databases River runs on.
+var engines = []struct {
+	name string
+	open func(testing.TB) store.Store
+}{
+	{"sqlite", storetest.SQLite},
+	{"postgres", storetest.Postgres},
+}
+
 func TestEnqueueMergesReruns(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		open func(testing.TB) store.Store
-	}{
-		{"sqlite", storetest.SQLite},
-		{"postgres", storetest.Postgres},
-	} {
+	for _, tc := range engines {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -24,6 +24,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -94,6 +95,9 @@ type Loop struct {
 	overrides *pbp.Overrides
 	started   time.Time
 	retryPerm bool
+	// planned is set when a reconciliation of this process queued new
+	// jobs: once the queue drains, the forever loop reconciles again.
+	planned atomic.Bool
 }
 
 // New opens the queue with the loop's workers (not started: Run starts it).
@@ -240,11 +244,7 @@ func (l *Loop) Run(ctx context.Context, ro RunOptions) (*Summary, error) {
 	if ro.UntilComplete {
 		runErr = l.untilComplete(ctx, ro, sum)
 	} else {
-		if _, err := l.q.Insert(ctx, []river.InsertManyParams{queue.ReconcileParams(queue.ReconcileArgs{Reason: "start", RunID: l.runID})}); err != nil {
-			runErr = err
-		} else {
-			<-ctx.Done()
-		}
+		runErr = l.forever(ctx, ro)
 	}
 	l.log.Info("run: stopping: no new jobs; waiting for the jobs in flight", "timeout", ro.ShutdownTimeout.String())
 	if err := stop(); err != nil && !errors.Is(err, context.Canceled) {
@@ -260,6 +260,57 @@ func (l *Loop) Run(ctx context.Context, ro RunOptions) (*Summary, error) {
 		runErr = nil // stopped by a signal: a clean stop
 	}
 	return sum, runErr
+}
+
+// forever queues the start reconciliation and then, until ctx ends,
+// another one each time the queue drains after a reconciliation of this
+// process queued new jobs: a plan cut by the per-priority caps continues,
+// and keys the loads revealed are planned, without waiting for the
+// periodic reconciliation (run.reconcile_every). A reconciliation that
+// queues nothing new ends the chain until the next periodic one.
+func (l *Loop) forever(ctx context.Context, ro RunOptions) error {
+	ask := func(reason string) error {
+		_, err := l.q.InsertAfterRunning(ctx, []river.InsertManyParams{queue.ReconcileParams(queue.ReconcileArgs{Reason: reason, RunID: l.runID})})
+		return err
+	}
+	if err := ask("start"); err != nil {
+		return err
+	}
+	t := time.NewTicker(ro.Idle)
+	defer t.Stop()
+	idle := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		n, err := l.q.Active(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			// a database that does not answer now may answer at the next
+			// tick; the workers go on meanwhile
+			l.log.Warn("run: counting the queue's jobs", "err", err)
+			continue
+		}
+		if n > 0 {
+			idle = 0
+			continue
+		}
+		// nothing waiting or running, twice in a row
+		if idle++; idle >= 2 && l.planned.Swap(false) {
+			if err := ask("queue drained"); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				l.log.Warn("run: queue a reconciliation", "err", err)
+				l.planned.Store(true)
+			}
+			idle = 0
+		}
+	}
 }
 
 // untilComplete reconciles, then waits for the queue to be idle and
@@ -386,6 +437,9 @@ func (l *Loop) Reconcile(ctx context.Context, runID string) (*ReconcileResult, e
 		res.Tasks, res.Unavailable = len(rep.Plan.Tasks), rep.Plan.Unavailable
 	}
 	res.Inserted, res.Merged = rep.Inserted, rep.Merged
+	if res.Inserted > 0 {
+		l.planned.Store(true)
+	}
 	return res, nil
 }
 

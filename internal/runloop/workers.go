@@ -267,14 +267,15 @@ func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) (
 		}
 	}
 	if len(games) > 0 {
-		if _, err := l.q.Insert(ctx, queue.VerifyParams(games, l.cfg.Run.MaxAttempts)); err != nil {
+		if _, err := l.q.InsertAfterRunning(ctx, queue.VerifyParams(games, l.cfg.Run.MaxAttempts)); err != nil {
 			return fmt.Errorf("queue verify jobs: %w", err)
 		}
 	}
 	if schedule {
 		// a schedule changes what is expected: plan again now rather than
-		// at the next periodic reconciliation.
-		if _, err := l.q.Insert(ctx, []river.InsertManyParams{queue.ReconcileParams(queue.ReconcileArgs{Reason: "schedule loaded", RunID: l.runID})}); err != nil {
+		// at the next periodic reconciliation (after any reconciliation
+		// running now, which may not see this schedule).
+		if _, err := l.q.InsertAfterRunning(ctx, []river.InsertManyParams{queue.ReconcileParams(queue.ReconcileArgs{Reason: "schedule loaded", RunID: l.runID})}); err != nil {
 			return fmt.Errorf("queue a reconciliation: %w", err)
 		}
 	}
