@@ -10,7 +10,7 @@
 #
 # Environment:
 #   NBASIM_TEST_POSTGRES_URL  PostgreSQL server (a database is created and dropped); unset: SQLite only
-#   ARCHIVE_FULL_SKIP         space-separated parts to skip: scores export
+#   ARCHIVE_FULL_SKIP         space-separated parts to skip: sqlite postgres scores export
 #
 # Timing runs belong at normal priority on a quiet machine: the summary
 # prints the load average before and after each step; CPU (user + sys) is
@@ -41,11 +41,11 @@ t() {
   read -r wall user sys rss <"$out"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$step" "$wall" "$user" "$sys" "$rss" "$before" "$(load1)" >>"$summary"
   printf '  %-14s %8.1f s wall  %7.1f s CPU  %5d MB peak RSS  load %s -> %s\n' "$step" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$before" "$(load1)"
-  tail -n 3 "$out.log" | sed 's/^/    /'
+  grep -E '^ *(plays|games|events|quarantined) |files: |^load: ' "$out.log" | sed 's/^/    /' || true
   rm -f "$out" "$out.log"
 }
 
-run() { # engine dir
+run() { # engine dir database
   echo "== $1"
   cd "$2"
   t "$1" import ./nbasim import "$data/archive/legacy_pbp" --log-level warn
@@ -53,28 +53,32 @@ run() { # engine dir
   t "$1" load ./nbasim load --log-level warn
   t "$1" import_rerun ./nbasim import "$data/archive/legacy_pbp" --log-level warn
   t "$1" load_rerun ./nbasim load --log-level warn
-  echo "  games per season (all / dated / final), plays:"
-  ./nbasim db query "SELECT g.season, COUNT(*) AS games, COUNT(g.game_date) AS dated,
-      SUM(CASE WHEN g.status = 'final' THEN 1 ELSE 0 END) AS final,
-      (SELECT COUNT(*) FROM plays p JOIN games g2 ON g2.game_id = p.game_id WHERE g2.season = g.season) AS plays
-    FROM games g GROUP BY g.season ORDER BY g.season" --log-level warn | sed 's/^/    /'
+  echo "  games per season (all / with a date / final):"
+  ./nbasim db query "SELECT season, COUNT(*) AS games, COUNT(game_date) AS dated,
+      SUM(CASE WHEN status = 'final' THEN 1 ELSE 0 END) AS final
+    FROM games GROUP BY season ORDER BY season" --log-level warn | sed 's/^/    /'
   cd - >/dev/null
+  echo "  exact counts (TestLoadGameInfoDates on this database):"
+  (cd "$root" && NBASIM_ARCHIVE_DB="$3" go test -count=1 -v -run TestLoadGameInfoDates ./internal/load/ | grep -E "games|PASS|FAIL|ok" | sed 's/^/    /')
 }
 
-mkdir -p "$work/sqlite" && cp "$work/nbasim" "$work/sqlite/" && run sqlite "$work/sqlite"
-if [ -n "${NBASIM_TEST_POSTGRES_URL:-}" ]; then
+if [[ "$skip" != *" sqlite "* ]]; then
+  mkdir -p "$work/sqlite" && cp "$work/nbasim" "$work/sqlite/" && run sqlite "$work/sqlite" "$work/sqlite/data/nbasim.db"
+fi
+if [ -n "${NBASIM_TEST_POSTGRES_URL:-}" ] && [[ "$skip" != *" postgres "* ]]; then
   db="archive_full_$$"
   psql "$NBASIM_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
   trap 'psql "$NBASIM_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db" || true' EXIT
   mkdir -p "$work/postgres" && cp "$work/nbasim" "$work/postgres/"
-  NBASIM_DATABASE_URL="${NBASIM_TEST_POSTGRES_URL%/*}/$db?sslmode=disable" run postgres "$work/postgres"
+  pgurl="${NBASIM_TEST_POSTGRES_URL%/*}/$db?sslmode=disable"
+  NBASIM_DATABASE_URL="$pgurl" run postgres "$work/postgres" "$pgurl"
 fi
 if [[ "$skip" != *" scores "* ]]; then
   echo "== final scores of every archived game vs game_info"
   (cd "$root" && NBASIM_ARCHIVE_SEASONS=all go test -count=1 -timeout 90m -v -run TestArchiveFinalScores ./internal/derive/ |
     grep -E "games|miss|PASS|FAIL|ok" | sed 's/^/  /')
 fi
-if [[ "$skip" != *" export "* ]]; then
+if [[ "$skip" != *" export "* ]] && [ -f "$work/sqlite/data/nbasim.db" ]; then
   echo "== Parquet export of the whole SQLite database, read back by DuckDB"
   (cd "$work/sqlite" && t sqlite export ./nbasim export --out "$work/export" --log-level warn &&
     node "$root/test/duckdb-node/check.mjs" "$work/export" | tail -n 5 | sed 's/^/  /')

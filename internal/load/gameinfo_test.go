@@ -12,10 +12,12 @@ import (
 
 	"github.com/nbasim/nbasim/internal/archive"
 	"github.com/nbasim/nbasim/internal/archive/archivetest"
+	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/importer"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
+	"github.com/nbasim/nbasim/internal/storeopen"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
@@ -24,9 +26,18 @@ import (
 // creates a game of its own; teams that contradict the play-by-play are
 // quarantined and not taken. Real data: the first 20 games of 2013-14 and
 // 2024-25 (seasons without any other dated source), on SQLite.
+//
+// With NBASIM_ARCHIVE_DB (a SQLite file or a postgres:// URL of a database
+// holding the whole archive and its game_info, as scripts/archive-full.sh
+// loads it) it checks that database instead: per season, the exact count
+// of games and of games with a date (14,061 and 14,060).
 func TestLoadGameInfoDates(t *testing.T) {
 	data := testutil.RealDataDir(t)
 	ctx := context.Background()
+	if db := os.Getenv("NBASIM_ARCHIVE_DB"); db != "" {
+		fullArchiveDates(t, ctx, db)
+		return
+	}
 	var tars []string
 	want := map[string]string{} // game -> game_info date
 	for _, s := range []string{"2013-14", "2024-25"} {
@@ -137,4 +148,54 @@ func TestLoadGameInfoDates(t *testing.T) {
 	t.Run("game_info first", func(t *testing.T) { run(t, []string{giFile}, tars) })
 	t.Run("play-by-play first", func(t *testing.T) { run(t, tars, []string{giFile}) })
 	t.Run("together", func(t *testing.T) { run(t, append([]string{giFile}, tars...), nil) })
+}
+
+// fullArchiveDates checks the games of a database holding the whole
+// archive: per season, every archive game, each with a date but the games
+// without game_info.
+func fullArchiveDates(t *testing.T, ctx context.Context, db string) {
+	cfg := config.Database{URL: db}
+	if !storeopen.IsPostgresURL(db) {
+		cfg = config.Database{SQLitePath: db}
+	}
+	st, err := storeopen.Connect(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.Query(ctx, `SELECT season, COUNT(*), COUNT(game_date) FROM games GROUP BY season`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string][2]int{}
+	for rows.Next() {
+		var s string
+		var n, dated int
+		if err := rows.Scan(&s, &n, &dated); err != nil {
+			t.Fatal(err)
+		}
+		got[s] = [2]int{n, dated}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	games, dated := 0, 0
+	for season, n := range archivetest.SeasonGames {
+		want := [2]int{n, archivetest.DatedGames(season)}
+		if got[season] != want {
+			t.Errorf("%s: %d games, %d with a date; want %d, %d", season, got[season][0], got[season][1], want[0], want[1])
+		}
+		games += got[season][0]
+		dated += got[season][1]
+	}
+	if len(got) != len(archivetest.SeasonGames) {
+		t.Errorf("seasons %v, want the %d of the archive", got, len(archivetest.SeasonGames))
+	}
+	t.Logf("%s: %d games, %d with a date", db, games, dated)
+	for id := range archivetest.NoGameInfo {
+		if g, err := store.GetGame(ctx, st, id); err != nil || g.Date != "" {
+			t.Errorf("%s: %+v %v; want the game without a date", id, g, err)
+		}
+	}
 }

@@ -55,3 +55,24 @@ func FirstGames(t testing.TB, file string, n int) (string, []string) {
 	}
 	return out, ids
 }
+
+// SeasonGames are the seasons of ../shared/data/archive/legacy_pbp and the
+// count of games of each (the data README): 14,061 in all.
+var SeasonGames = map[string]int{"2013-14": 1319, "2014-15": 1311, "2015-16": 1316, "2016-17": 1309, "2017-18": 1303,
+	"2018-19": 1284, "2019-20": 1135, "2020-21": 1157, "2021-22": 1311, "2022-23": 1308, "2024-25": 1308}
+
+// NoGameInfo are the archive's games without a game_info file in
+// legacy_pbp/game_info_all.jsonl.gz (so without a date: docs/archive.md).
+var NoGameInfo = map[string]string{"0021400968": "2014-15"}
+
+// DatedGames returns the count of the season's archive games that
+// game_info dates.
+func DatedGames(season string) int {
+	n := SeasonGames[season]
+	for _, s := range NoGameInfo {
+		if s == season {
+			n--
+		}
+	}
+	return n
+}

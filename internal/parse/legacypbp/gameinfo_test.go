@@ -7,21 +7,14 @@ import (
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/archive"
+	"github.com/nbasim/nbasim/internal/archive/archivetest"
 	"github.com/nbasim/nbasim/internal/parse"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
 
-// archiveSeasons are the season archives of archive/legacy_pbp and their
-// game counts (the data README).
-var archiveSeasons = map[string]int{"2013-14": 1319, "2014-15": 1311, "2015-16": 1316, "2016-17": 1309, "2017-18": 1303,
-	"2018-19": 1284, "2019-20": 1135, "2020-21": 1157, "2021-22": 1311, "2022-23": 1308, "2024-25": 1308}
-
-// noGameInfo are the archive games without a game_info file: their date is
-// in no file of ../shared/data (docs/archive.md).
-var noGameInfo = map[string]bool{"0021400968": true} // SAC@PHI; 0021400967 and 0021400969 are dated 2015-03-13
-
 // TestGameInfoDatesEveryArchiveGame: every game of the bulk archive but
-// one (noGameInfo) has a game_info file that parses to a date in its
+// one (archivetest.NoGameInfo: 0021400968, SAC@PHI, whose neighbours
+// 0021400967 and 0021400969 are dated 2015-03-13) has a game_info file that parses to a date in its
 // season and two franchises; per season, the exact count of archive games
 // with a date: 14,060 of 14,061.
 func TestGameInfoDatesEveryArchiveGame(t *testing.T) {
@@ -47,7 +40,7 @@ func TestGameInfoDatesEveryArchiveGame(t *testing.T) {
 		t.Fatalf("game_info: %d members, %d games; want 15,353", members, len(rows))
 	}
 	total := 0
-	for season, want := range archiveSeasons {
+	for season, want := range archivetest.SeasonGames {
 		dated, games := 0, 0
 		start, end := season[:4]+"-10-01", "20"+season[5:]+"-09-30" // a season's games fall in these dates (2019-20's bubble ended in October 2020)
 		if season == "2019-20" {
@@ -57,7 +50,7 @@ func TestGameInfoDatesEveryArchiveGame(t *testing.T) {
 			games++
 			r, ok := rows[m.GameID]
 			switch {
-			case !ok && noGameInfo[m.GameID]:
+			case !ok && archivetest.NoGameInfo[m.GameID] == season:
 			case !ok:
 				t.Errorf("%s %s: no game_info", season, m.GameID)
 			case r.date < start || r.date > end:
@@ -72,10 +65,7 @@ func TestGameInfoDatesEveryArchiveGame(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantDated := want
-		if season == "2014-15" {
-			wantDated-- // 0021400968
-		}
+		wantDated := archivetest.DatedGames(season)
 		if games != want || dated != wantDated {
 			t.Errorf("%s: %d archive games, %d with a date; want %d, %d", season, games, dated, want, wantDated)
 		}
