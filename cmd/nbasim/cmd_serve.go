@@ -22,6 +22,7 @@ import (
 // `run --http`.
 type webFlags struct {
 	token, dbURL, overrides string
+	preload                 string
 	cacheGames              int
 	secureCookie, priv      bool
 }
@@ -32,6 +33,7 @@ func (o *webFlags) register(cmd *cobra.Command) {
 	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role (default mcp.database_url, then the database URL)")
 	f.StringVar(&o.overrides, "overrides", "", "user overrides file (YAML), on top of the embedded one")
 	f.IntVar(&o.cacheGames, "cache-games", gamecache.DefaultCapacity, "compiled games kept in memory (LRU)")
+	f.StringVar(&o.preload, "preload", "", `compile this season's games into the cache at start, in the background ("latest": the newest season with play-by-play)`)
 	f.BoolVar(&o.secureCookie, "secure-cookie", false, "mark the login cookie Secure (when a TLS proxy fronts the server)")
 	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser for the read-only pool (not recommended)")
 }
@@ -113,6 +115,17 @@ a session cookie. docs/web.md has the pages and the API.`,
 			info := db.Info()
 			a.Logger().Info("serve: database opened read-only", "dialect", info.Dialect, "location", info.Location)
 			go srv.Watch(ctx, 0) // a reloaded game leaves the cache within a second
+			if o.preload != "" {
+				go func() {
+					start := time.Now()
+					season, n, err := srv.Preload(ctx, o.preload, 1)
+					if err != nil {
+						a.Logger().Warn("serve: preload", "season", season, "games", n, "err", err)
+						return
+					}
+					a.Logger().Info("serve: preloaded the season's compiled games", "season", season, "games", n, "seconds", time.Since(start).Seconds())
+				}()
+			}
 			return web.ListenAndServe(ctx, addr, srv.Handler(), func(ad net.Addr) {
 				base := "http://" + ad.String()
 				fmt.Fprintf(cmd.ErrOrStderr(), "nbasim serve: listening on %s/ (API %s/api/v1/, read-only %s)\n", base, base, info.Dialect)

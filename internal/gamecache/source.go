@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/derive"
@@ -179,6 +180,56 @@ func (s *Source) Revalidate(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Preload compiles the games ids (NBA ids, preferred provider) into the
+// cache with workers goroutines (1 when < 1), so that their first requests
+// are hits: at most the cache's capacity, in the order given (put the
+// likeliest first). A game that fails to load is skipped (it will fail
+// again, visibly, when asked for); it returns how many games are cached
+// and the first failure, and stops early when ctx ends.
+func (s *Source) Preload(ctx context.Context, ids []string, workers int) (int, error) {
+	if c := s.cache.Stats().Capacity; len(ids) > c {
+		ids = ids[:c]
+	}
+	workers = max(workers, 1)
+	next := make(chan string)
+	var (
+		mu    sync.Mutex
+		n     int
+		first error
+		wg    sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				_, err := s.Get(ctx, id, "")
+				mu.Lock()
+				if err == nil {
+					n++
+				} else if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, id := range ids {
+		select {
+		case next <- id:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first == nil && ctx.Err() != nil {
+		first = ctx.Err()
+	}
+	return n, first
 }
 
 // Watch revalidates the cache every interval (DefaultRevalidate when

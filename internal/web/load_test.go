@@ -184,6 +184,15 @@ WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 			ms(r.P50), ms(r.P99), ms(r.Max), fmt.Sprintf("%d µs", (r.CPU/time.Duration(max(r.Requests, 1))).Microseconds()))
 	}
 	fmt.Printf("SUMMARY (CPU/request: user+system time of the process, the %d clients' HTTP work included, per request; it does not depend on the machine's load)\n", clients)
+	// how long `nbasim serve --preload` takes to warm a fresh cache
+	pre, err := New(Options{DB: db, Cache: gamecache.New(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, cpu0 := time.Now(), timing.CPUTime()
+	_, n, err := pre.Preload(ctx, season, 1)
+	fmt.Printf("SUMMARY preload (serve --preload %s, 1 worker, fresh cache): %d games compiled in %.1f s wall, %.1f s CPU; err %v\n",
+		season, n, time.Since(start).Seconds(), (timing.CPUTime() - cpu0).Seconds(), err)
 	if errs != 0 {
 		t.Fatalf("%d errors; first: cold %q, warm %q", errs, cold.FirstError, results[len(results)-1].FirstError)
 	}

@@ -171,3 +171,31 @@ func testReloadedGame(t *testing.T, dialect store.Dialect) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Preload compiles a season's games before any request: the first box is
+// then a hit.
+func TestPreload(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	season, n, err := f.srv.Preload(ctx, "2018-19", 2)
+	if err != nil || season != "2018-19" || n != 1 {
+		t.Fatalf("preload 2018-19: %q, %d games, %v; want 1 game (the one with plays)", season, n, err)
+	}
+	before := f.srv.cache.Stats()
+	resp, err := http.Get(f.ts.URL + "/api/v1/games/" + fixtureGame + "/box?elapsed=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if after := f.srv.cache.Stats(); resp.StatusCode != 200 || after.Loads != before.Loads || after.Hits != before.Hits+1 {
+		t.Errorf("box after preload: status %d, cache %+v -> %+v: want a hit", resp.StatusCode, before, after)
+	}
+	if _, n, err := f.srv.Preload(ctx, "1999-00", 1); err != nil || n != 0 {
+		t.Errorf("preload of a season without games: %d, %v", n, err)
+	}
+	// "latest" is the newest season with plays (the read-only fixture's
+	// seed has a 2023-24 game)
+	if season, _, err := f.srv.Preload(ctx, "latest", 1); err != nil || season != "2023-24" {
+		t.Errorf("preload latest: %q, %v", season, err)
+	}
+}

@@ -118,6 +118,37 @@ func (s *Server) Watch(ctx context.Context, every time.Duration) {
 	s.games.Watch(ctx, every, s.log)
 }
 
+// Preload compiles the games of season ("latest": the newest season with
+// play-by-play) into the cache, newest first, with workers goroutines,
+// so that the season's boxes are hits from the first request; it returns
+// the season and how many games it cached (gamecache.Source.Preload).
+func (s *Server) Preload(ctx context.Context, season string, workers int) (string, int, error) {
+	if season == "latest" {
+		var latest *string
+		if err := s.q.QueryRow(ctx, `SELECT MAX(g.season) FROM games g WHERE EXISTS (SELECT 1 FROM plays p WHERE p.game_id = g.game_id)`).Scan(&latest); err != nil {
+			return season, 0, fmt.Errorf("web: preload: latest season: %w", err)
+		}
+		if latest == nil {
+			return season, 0, nil
+		}
+		season = *latest
+	}
+	rows, err := s.rowsOf(ctx, 100_000, `SELECT g.game_id FROM games g WHERE g.season = $1
+AND EXISTS (SELECT 1 FROM plays p WHERE p.game_id = g.game_id) ORDER BY g.game_date DESC, g.game_id DESC`, season)
+	if err != nil {
+		return season, 0, fmt.Errorf("web: preload %s: %w", season, err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = asString(r[0])
+	}
+	n, err := s.games.Preload(ctx, ids, workers)
+	if err != nil {
+		return season, n, fmt.Errorf("web: preload %s: %w", season, err)
+	}
+	return season, n, nil
+}
+
 // Handler returns the server wrapped in its middleware: recovery, logging,
 // security headers, CORS refusal and authentication.
 func (s *Server) Handler() http.Handler {
