@@ -10,7 +10,7 @@
 #
 # Environment:
 #   NBASIM_TEST_POSTGRES_URL  PostgreSQL server (a database is created and dropped); unset: SQLite only
-#   ARCHIVE_FULL_SKIP         space-separated parts to skip: sqlite postgres scores export
+#   ARCHIVE_FULL_SKIP         space-separated parts to skip: sqlite postgres box scores export
 #
 # Timing runs belong at normal priority on a quiet machine: the summary
 # prints the load average before and after each step; CPU (user + sys) is
@@ -73,6 +73,29 @@ if [ -n "${NBASIM_TEST_POSTGRES_URL:-}" ] && [[ "$skip" != *" postgres "* ]]; th
   pgurl="${NBASIM_TEST_POSTGRES_URL%/*}/$db?sslmode=disable"
   NBASIM_DATABASE_URL="$pgurl" run postgres "$work/postgres" "$pgurl"
 fi
+if [[ "$skip" != *" box "* ]] && [ -f "$work/sqlite/data/nbasim.db" ]; then
+  echo "== box at a moment on the full SQLite database"
+  # 100 cold processes: nbasim box GAME --at "Qn m:ss" on random games and moments
+  cd "$work/sqlite"
+  before=$(load1)
+  ./nbasim db query "SELECT game_id FROM games ORDER BY random() LIMIT 100" --log-level warn | awk 'NR > 1 && $1 ~ /^00/ { print $1 }' >"$work/box-games.txt"
+  : >"$work/box-ms.txt"
+  while read -r g; do
+    at="Q$((RANDOM % 4 + 1)) $((RANDOM % 12)):$(printf '%02d' $((RANDOM % 60)))"
+    t0=$(date +%s%N)
+    ./nbasim box "$g" --at "$at" --format json --log-level warn >/dev/null
+    echo $((($(date +%s%N) - t0) / 1000000)) >>"$work/box-ms.txt"
+  done <"$work/box-games.txt"
+  sort -n "$work/box-ms.txt" | awk -v before="$before" -v after="$(load1)" '{ a[NR] = $1 } END {
+    printf "  cold nbasim box, %d processes: p50 %d ms, p99 %d ms, max %d ms (target p99 < 100 ms), load %s -> %s\n", NR, a[int(NR * 0.5 + 0.5)], a[int(NR * 0.99 + 0.5)], a[NR], before, after }' |
+    tee -a "$work/box-summary.txt"
+  cd - >/dev/null
+  # 10,000 box_score calls over one MCP session
+  before=$(load1)
+  (cd "$root" && NBASIM_MCP_BOX_DB="$work/sqlite/data/nbasim.db" NBASIM_MCP_BOX_GAMES=500 go test ./internal/mcpserver -run '^$' -bench BoxScoreSession -benchtime 1x |
+    grep -E "Benchmark|p99" | sed 's/^/  /') | tee -a "$work/box-summary.txt"
+  echo "  (MCP target p99 < 2 ms; load $before -> $(load1))" | tee -a "$work/box-summary.txt"
+fi
 if [[ "$skip" != *" scores "* ]]; then
   echo "== final scores of every archived game vs game_info"
   (cd "$root" && NBASIM_ARCHIVE_SEASONS=all go test -count=1 -timeout 90m -v -run TestArchiveFinalScores ./internal/derive/ |
@@ -94,3 +117,5 @@ for engine in sqlite postgres; do
   awk -F'\t' -v e="$engine" '$1 == e && ($2 == "import" || $2 == "import_game_info" || $2 == "load") { w += $3; c += $4 + $5 }
     END { if (w > 0) printf "%-9s %-17s %9.1f %9.1f   (targets: SQLite 300 s, PostgreSQL 180 s wall)\n", e, "import+load", w, c }' "$summary"
 done
+[ -f "$work/box-summary.txt" ] && cat "$work/box-summary.txt"
+exit 0
