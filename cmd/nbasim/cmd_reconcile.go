@@ -150,24 +150,24 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 	lakeURL := LakeURL(cfg.Lake)
 	r := &reconcile.Runner{Config: cfg, LakeURL: lakeURL, Prefix: cfg.Lake.Prefix, Out: out, Log: a.Logger(), RunID: a.RunID()}
 	cleanup := func() {}
+	l, err := a.Lake(ctx)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	// the lake lists itself: a folder by a directory walk, a bucket page
+	// by page (lake.Lister)
+	r.Lister = l
+	if !l.Folder() {
+		r.Lake = l // --listing-floor lists a bucket
+	}
 	root, err := reconcile.FileLakeRoot(lakeURL, cfg.Lake.Prefix)
 	if err != nil {
 		return nil, cleanup, err
 	}
 	if root != "" {
-		if err := os.MkdirAll(root, 0o755); err != nil {
-			return nil, cleanup, fmt.Errorf("lake: %w", err)
-		}
-		r.Lister = reconcile.DirLister{Root: root}
 		r.Tail = reconcile.FileTail(root)
 	} else {
-		l, err := a.Lake(ctx)
-		if err != nil {
-			return nil, cleanup, err
-		}
-		r.Lister = reconcile.LakeLister{Lake: l}
 		r.Tail = reconcile.LakeTail(l)
-		r.Lake = l
 	}
 	prof, why, err := reconcile.ResolveProfile(ctx, r.Lister, cfg.Lake.Layout)
 	if err != nil {

@@ -591,7 +591,12 @@ func runReconcile(ctx context.Context, e *env) ([]Result, error) {
 	cfg.Seasons = synth.SeasonsOf(games)
 	cfg.CacheDir = filepath.Join(dir, "cache")
 	cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
-	r := &reconcile.Runner{Config: cfg, Lister: reconcile.DirLister{Root: root}, LakeURL: "file://" + root,
+	lk, err := lake.Open(ctx, "file://"+root, "")
+	if err != nil {
+		return fail(err)
+	}
+	defer lk.Close()
+	r := &reconcile.Runner{Config: cfg, Lister: lk, LakeURL: "file://" + root,
 		Store: st, Enqueue: reconcile.QueueEnqueue(st, e.opt.Log, 0), Log: e.opt.Log, RunID: "bench",
 		Tail:     reconcile.FileTail(root),
 		Progress: func(listed int64) { e.opt.Progress.Set(listed) }}

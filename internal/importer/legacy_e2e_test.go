@@ -68,7 +68,7 @@ func TestLegacyBucketEndToEnd(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	analyze := func(l *lake.Lake, prof *layout.Profile) (*reconcile.ScanResult, *reconcile.Analysis) {
 		t.Helper()
-		scan, err := reconcile.Scan(ctx, reconcile.LakeLister{Lake: l}, reconcile.ScanOptions{Profile: prof})
+		scan, err := reconcile.Scan(ctx, l, reconcile.ScanOptions{Profile: prof})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestLegacyBucketEndToEnd(t *testing.T) {
 			Current: layout.SeasonOfDate(now), Now: now, Schedule: sched}, scan)
 	}
 
-	prof, why, err := reconcile.ResolveProfile(ctx, reconcile.LakeLister{Lake: legacy}, layout.LayoutAuto)
+	prof, why, err := reconcile.ResolveProfile(ctx, legacy, layout.LayoutAuto)
 	if err != nil || prof != layout.NBASimulator {
 		t.Fatalf("auto layout: %v %s %v", prof, why, err)
 	}

@@ -17,9 +17,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -134,6 +136,13 @@ type Lake struct {
 	url    string
 	file   bool   // fileblob: reads retry over a torn .attrs sidecar (see readRetry)
 	prefix string // key prefix inside the bucket ("" or ending in "/")
+	// dir is a folder lake's directory (with the prefix applied): Walk and
+	// ListDirs read it directly instead of paging through fileblob.
+	dir string
+	// pageSize is the page of a listing through the bucket API; apiList
+	// makes a folder lake list that way too (PagedBy).
+	pageSize int
+	apiList  bool
 	// s3 names the bucket and its endpoint when the lake is on S3, so two
 	// lakes on one endpoint can copy on the server (CopyFrom).
 	s3Bucket, s3Endpoint string
@@ -151,10 +160,14 @@ func Open(ctx context.Context, u, prefix string) (*Lake, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lake: open %s: %w", Redact(u), err)
 	}
-	l := &Lake{url: u, file: strings.HasPrefix(openURL, "file://")}
+	l := &Lake{url: u, file: strings.HasPrefix(openURL, "file://"), pageSize: 1000}
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
 		l.prefix = prefix + "/"
 		b = blob.PrefixedBucket(b, l.prefix)
+	}
+	if l.file {
+		p, _, _ := strings.Cut(strings.TrimPrefix(openURL, "file://"), "?")
+		l.dir = filepath.Join(filepath.FromSlash(p), filepath.FromSlash(strings.TrimSuffix(l.prefix, "/")))
 	}
 	l.b = b
 	if pu, err := url.Parse(openURL); err == nil && pu.Scheme == "s3" {
@@ -448,11 +461,46 @@ func (l *Lake) List(ctx context.Context, prefix, pageToken string, pageSize int)
 	return p, nil
 }
 
-// Walk calls fn for every object under prefix, page by page.
+// Lister lists a lake for reconciliation: *Lake implements it, over a
+// folder (a directory walk) and over any bucket (the paged listing of
+// S3, memory); tests wrap it to inject failures.
+type Lister interface {
+	// ListDirs returns the immediate sub-prefixes of prefix (ending in "/")
+	// and the objects directly under it.
+	ListDirs(ctx context.Context, prefix string) (dirs []string, objs []Object, err error)
+	// Scan calls fn for every object under prefix, recursively.
+	Scan(ctx context.Context, prefix string, fn func(Object) error) error
+	// Describe names the listing and its target for reports.
+	Describe() string
+}
+
+// Folder reports whether the lake is a folder (file://) listed by a
+// directory walk.
+func (l *Lake) Folder() bool { return l.dir != "" && !l.apiList }
+
+// PagedBy returns the lake listing through the bucket API n objects a page,
+// a folder lake included (layout detection samples a page; tests compare
+// the two listings).
+func (l *Lake) PagedBy(n int) *Lake {
+	c := *l
+	c.pageSize, c.apiList = n, true
+	return &c
+}
+
+// Describe implements Lister.
+func (l *Lake) Describe() string {
+	if l.Folder() {
+		return "directory walk of " + l.dir
+	}
+	return "lake listing of " + l.URL()
+}
+
+// Walk calls fn for every object under prefix, page by page through the
+// bucket API (with ETags, on every kind of lake).
 func (l *Lake) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
 	tok := ""
 	for {
-		p, err := l.List(ctx, prefix, tok, 1000)
+		p, err := l.List(ctx, prefix, tok, l.pageSize)
 		if err != nil {
 			return err
 		}
@@ -465,25 +513,112 @@ func (l *Lake) Walk(ctx context.Context, prefix string, fn func(Object) error) e
 			return nil
 		}
 		tok = p.Next
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
 }
 
-// ListDirs returns the immediate "directories" under prefix (ending in "/").
-func (l *Lake) ListDirs(ctx context.Context, prefix string) ([]string, error) {
+// Scan calls fn for every object under prefix with its size and time, the
+// fastest way the lake allows: a folder lake's directory tree read
+// directly (one fstatat per file relative to its open directory on Linux,
+// no .attrs sidecar read: fileblob re-walks the tree for every page and
+// reads a sidecar per object, 4.3x the CPU at 173,000 objects; no ETag
+// then), any other lake page by page (Walk). Reconciliation scans through
+// it.
+func (l *Lake) Scan(ctx context.Context, prefix string, fn func(Object) error) error {
+	if l.Folder() {
+		return l.walkDir(ctx, prefix, fn)
+	}
+	return l.Walk(ctx, prefix, fn)
+}
+
+// ListDirs returns the immediate "directories" under prefix (ending in "/")
+// and the objects directly under it (a folder lake: read directly, no ETag).
+func (l *Lake) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
+	if l.Folder() {
+		var objs []Object
+		dirs, err := l.readDir(prefix, func(o Object) error { objs = append(objs, o); return nil })
+		return dirs, objs, err
+	}
 	it := l.b.List(&blob.ListOptions{Prefix: prefix, Delimiter: "/"})
-	var out []string
+	var dirs []string
+	var objs []Object
 	for {
 		o, err := it.Next(ctx)
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return dirs, objs, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("lake: list dirs %q: %w", prefix, err)
+			return nil, nil, fmt.Errorf("lake: list dirs %q: %w", prefix, err)
 		}
 		if o.IsDir {
-			out = append(out, o.Key)
+			dirs = append(dirs, o.Key)
+			continue
+		}
+		objs = append(objs, Object{Key: o.Key, Size: o.Size, ModTime: o.ModTime, ETag: hexMD5(o.MD5)})
+	}
+}
+
+// skipFile leaves out what fileblob keeps beside objects: its ".attrs"
+// sidecars and temporary files.
+func skipFile(name string) bool {
+	return strings.HasSuffix(name, ".attrs") || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp")
+}
+
+// readDir calls fn for each file directly under prefix of a folder lake and
+// returns the sub-directories, sorted.
+func (l *Lake) readDir(prefix string, fn func(Object) error) ([]string, error) {
+	dir := filepath.Join(l.dir, filepath.FromSlash(prefix))
+	f, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lake: read dir %s: %w", dir, err)
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, fmt.Errorf("lake: read dir %s: %w", dir, err)
+	}
+	var dirs []string
+	st := newStatter(f)
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() {
+			dirs = append(dirs, prefix+name+"/")
+			continue
+		}
+		if skipFile(name) {
+			continue
+		}
+		size, mt, ok := st.stat(e)
+		if !ok {
+			continue // removed while listing
+		}
+		if err := fn(Object{Key: prefix + name, Size: size, ModTime: mt}); err != nil {
+			return nil, err
 		}
 	}
+	sort.Strings(dirs)
+	return dirs, nil
+}
+
+func (l *Lake) walkDir(ctx context.Context, prefix string, fn func(Object) error) error {
+	dirs, err := l.readDir(prefix, fn)
+	if err != nil {
+		return err
+	}
+	for _, sub := range dirs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := l.walkDir(ctx, sub, fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func hexMD5(b []byte) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -257,11 +258,11 @@ func testWalkDirs(t *testing.T, l *lake.Lake, _ string) {
 	if err := l.Walk(ctx, "", func(lake.Object) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("walk error = %v", err)
 	}
-	dirs, err := l.ListDirs(ctx, "a/")
+	dirs, _, err := l.ListDirs(ctx, "a/")
 	if err != nil || strings.Join(dirs, ",") != "a/x/,a/y/" {
 		t.Errorf("dirs = %v, %v", dirs, err)
 	}
-	top, err := l.ListDirs(ctx, "")
+	top, _, err := l.ListDirs(ctx, "")
 	if err != nil || strings.Join(top, ",") != "a/,b/" {
 		t.Errorf("top dirs = %v, %v", top, err)
 	}
@@ -427,5 +428,66 @@ func TestWalkAll(t *testing.T) {
 	stop := errors.New("stop")
 	if err := l.WalkAll(ctx, 3, func(lake.Object) error { return stop }); !errors.Is(err, stop) {
 		t.Fatalf("WalkAll error = %v, want stop", err)
+	}
+}
+
+// TestScanFolderMatchesThePagedListing: a folder lake's Scan (the
+// directory walk reconciliation uses) yields the objects, sizes and
+// directories the bucket API lists, without the .attrs sidecars fileblob
+// keeps beside them; a memory lake's Scan is its paged listing.
+func TestScanFolderMatchesThePagedListing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	fl, err := lake.Open(ctx, "file://"+dir, "pre")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fl.Close()
+	ml, err := lake.Open(ctx, "mem://", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ml.Close()
+	keys := []string{"a/1.json", "a/b/2.json", "a/b/c/3.json", "z.json", "a/b/4.json"}
+	for i, k := range keys {
+		for _, l := range []*lake.Lake{fl, ml} {
+			if _, err := l.Store(ctx, k, bytes.Repeat([]byte("x"), i+1), lake.Meta{Source: "t"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !fl.Folder() || ml.Folder() || fl.PagedBy(2).Folder() {
+		t.Fatalf("Folder: file %v mem %v file paged %v", fl.Folder(), ml.Folder(), fl.PagedBy(2).Folder())
+	}
+	if !strings.HasPrefix(fl.Describe(), "directory walk of ") || !strings.HasSuffix(fl.Describe(), "pre") {
+		t.Errorf("describe %q", fl.Describe())
+	}
+	list := func(l lake.Lister, prefix string) string {
+		var out []string
+		if err := l.Scan(ctx, prefix, func(o lake.Object) error {
+			out = append(out, fmt.Sprintf("%s:%d", o.Key, o.Size))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	want := list(fl.PagedBy(2), "")
+	if strings.Contains(want, ".attrs") || strings.Count(want, ":") != len(keys) {
+		t.Fatalf("paged listing %q", want)
+	}
+	for name, l := range map[string]lake.Lister{"folder": fl, "mem": ml} {
+		if got := list(l, ""); got != want {
+			t.Errorf("%s Scan:\n got %s\nwant %s", name, got, want)
+		}
+		if got, w := list(l, "a/b/"), list(fl.PagedBy(2), "a/b/"); got != w {
+			t.Errorf("%s Scan a/b/: %s, want %s", name, got, w)
+		}
+		dirs, objs, err := l.ListDirs(ctx, "a/")
+		if err != nil || strings.Join(dirs, ",") != "a/b/" || len(objs) != 1 || objs[0].Key != "a/1.json" {
+			t.Errorf("%s ListDirs a/: %v %v %v", name, dirs, objs, err)
+		}
 	}
 }

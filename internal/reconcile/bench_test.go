@@ -103,13 +103,13 @@ func benchCycle(b *testing.B, l reconcile.Lister, lakeURL string, games []model.
 // nba_simulator bucket (173,000 objects) on a file:// lake (directory walk).
 func BenchmarkReconcile173kFile(b *testing.B) {
 	root, games := benchFileLake(b, 173_000)
-	benchCycle(b, reconcile.DirLister{Root: root}, "file://"+root, games)
+	benchCycle(b, reconcile.FolderLake(b, root), "file://"+root, games)
 }
 
 // BenchmarkReconcile1MFile: the whole cycle at 1,000,000 objects.
 func BenchmarkReconcile1MFile(b *testing.B) {
 	root, games := benchFileLake(b, 1_000_000)
-	benchCycle(b, reconcile.DirLister{Root: root}, "file://"+root, games)
+	benchCycle(b, reconcile.FolderLake(b, root), "file://"+root, games)
 }
 
 // BenchmarkReconcile173kFileblob: the same lake listed page by page through
@@ -121,7 +121,7 @@ func BenchmarkReconcile173kFileblob(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	benchCycle(b, reconcile.LakeLister{Lake: l}, "file://"+root, games)
+	benchCycle(b, l.PagedBy(1000), "file://"+root, games)
 }
 
 // BenchmarkReconcile173kS3: the whole cycle against the S3 test server
@@ -154,7 +154,7 @@ func BenchmarkReconcile173kS3(b *testing.B) {
 		}
 		b.Logf("wrote %d objects to S3 in %s", len(objs), time.Since(start).Round(time.Millisecond))
 	}
-	benchCycle(b, reconcile.LakeLister{Lake: l}, u+"#"+prefix, games)
+	benchCycle(b, l.PagedBy(1000), u+"#"+prefix, games)
 }
 
 // cpuTime is the process's user+system CPU time.

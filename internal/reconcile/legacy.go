@@ -64,9 +64,8 @@ func ResolveProfile(ctx context.Context, l Lister, setting string) (*layout.Prof
 	if l == nil {
 		return layout.NBASim, "lake.layout auto: no lister, nbasim's layout", nil
 	}
-	if ll, ok := l.(LakeLister); ok {
-		ll.PageSize = DetectSample
-		l = ll
+	if ll, ok := l.(*lake.Lake); ok && !ll.Folder() {
+		l = ll.PagedBy(DetectSample)
 	}
 	dirs, objs, err := l.ListDirs(ctx, "")
 	if err != nil {
@@ -89,7 +88,7 @@ func ResolveProfile(ctx context.Context, l Lister, setting string) (*layout.Prof
 		go func(d string) {
 			defer wg.Done()
 			var got []string
-			err := l.Walk(ctx, d, func(o Object) error {
+			err := l.Scan(ctx, d, func(o Object) error {
 				got = append(got, o.Key)
 				if len(got) >= DetectSample {
 					return errEnough

@@ -60,7 +60,7 @@ func TestScanLegacyBucket(t *testing.T) {
 		t.Fatalf("synthetic bucket has %d copies, %d different: want both", copies, different)
 	}
 
-	for _, lister := range []Lister{LakeLister{Lake: l}} {
+	for _, lister := range []Lister{l} {
 		prof, why, err := ResolveProfile(ctx, lister, layout.LayoutAuto)
 		if err != nil || prof != layout.NBASimulator || !strings.Contains(why, "chose nba_simulator") {
 			t.Fatalf("ResolveProfile = %v, %q, %v", prof, why, err)

@@ -117,7 +117,7 @@ func newFixture(t *testing.T, st store.Store) *fixture {
 func (f *fixture) runner(t *testing.T, l reconcile.Lister) *reconcile.Runner {
 	t.Helper()
 	if l == nil {
-		l = reconcile.DirLister{Root: f.lake}
+		l = reconcile.FolderLake(t, f.lake)
 	}
 	f.runs++
 	return &reconcile.Runner{
@@ -287,7 +287,7 @@ func TestReconcileRetries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, storetest.SQLite(t))
-	l := &flaky{Lister: reconcile.DirLister{Root: f.lake}, n: 2, err: errors.New("connection reset")}
+	l := &flaky{Lister: reconcile.FolderLake(t, f.lake), n: 2, err: errors.New("connection reset")}
 	rep, err := f.runner(t, l).Run(ctx, reconcile.Options{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
@@ -297,14 +297,14 @@ func TestReconcileRetries(t *testing.T) {
 	}
 	// Exhausted retries: a StepError after 3 attempts.
 	f2 := newFixture(t, storetest.SQLite(t))
-	_, err = f2.runner(t, &flaky{Lister: reconcile.DirLister{Root: f2.lake}, n: 5, err: errors.New("timeout")}).Run(ctx, reconcile.Options{DryRun: true})
+	_, err = f2.runner(t, &flaky{Lister: reconcile.FolderLake(t, f2.lake), n: 5, err: errors.New("timeout")}).Run(ctx, reconcile.Options{DryRun: true})
 	var se *reconcile.StepError
 	if !errors.As(err, &se) || se.Step != "scan" || se.Attempts != 3 {
 		t.Errorf("err = %v, want a scan StepError after 3 attempts", err)
 	}
 	// Permanent errors are not retried.
 	f3 := newFixture(t, storetest.SQLite(t))
-	_, err = f3.runner(t, &flaky{Lister: reconcile.DirLister{Root: f3.lake}, n: 5, err: reconcile.Permanent(errors.New("access denied"))}).Run(ctx, reconcile.Options{DryRun: true})
+	_, err = f3.runner(t, &flaky{Lister: reconcile.FolderLake(t, f3.lake), n: 5, err: reconcile.Permanent(errors.New("access denied"))}).Run(ctx, reconcile.Options{DryRun: true})
 	if !errors.As(err, &se) || se.Attempts != 1 || len(f3.sleep) != 0 {
 		t.Errorf("permanent: err %v sleeps %v", err, f3.sleep)
 	}

@@ -110,7 +110,7 @@ func TestRealDataCompleteness(t *testing.T) {
 	}
 	cfg.CacheDir = filepath.Join(dir, "cache")
 	cfg.Reconcile.OutputDir = filepath.Join(dir, "reports")
-	r := &reconcile.Runner{Config: cfg, Lister: reconcile.DirLister{Root: filepath.Join(dir, "lake")}, LakeURL: "file://" + dir, Store: st,
+	r := &reconcile.Runner{Config: cfg, Lister: reconcile.FolderLake(t, filepath.Join(dir, "lake")), LakeURL: "file://" + dir, Store: st,
 		Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) }}
 	rep, err := r.Run(ctx, reconcile.Options{DryRun: true})
 	if err != nil {

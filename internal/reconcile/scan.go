@@ -5,180 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"gocloud.dev/blob"
-
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 )
 
 // Object is one listed lake object.
-type Object struct {
-	Key     string
-	Size    int64
-	ModTime time.Time
-	ETag    string
-}
+type Object = lake.Object
 
-// Lister lists a lake. Two implementations sit behind it: LakeLister pages
-// through any gocloud bucket (S3, file, mem), DirLister walks a file:// lake's
-// directory tree directly (fileblob re-walks the tree for every page and
-// reads a sidecar file per object, too slow at a million objects).
-type Lister interface {
-	// ListDirs returns the immediate sub-prefixes of prefix (ending in "/")
-	// and the objects directly under it.
-	ListDirs(ctx context.Context, prefix string) (dirs []string, objs []Object, err error)
-	// Walk calls fn for every object under prefix, recursively, page by page.
-	Walk(ctx context.Context, prefix string, fn func(Object) error) error
-	// Describe names the lister and its target for reports.
-	Describe() string
-}
-
-// LakeLister lists through the lake API (paginated ListObjectsV2 on S3).
-type LakeLister struct {
-	Lake     *lake.Lake
-	PageSize int // default 1000
-}
-
-// Describe implements Lister.
-func (l LakeLister) Describe() string { return "lake listing of " + l.Lake.URL() }
-
-// ListDirs implements Lister.
-func (l LakeLister) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
-	it := l.Lake.Bucket().List(&blob.ListOptions{Prefix: prefix, Delimiter: "/"})
-	var dirs []string
-	var objs []Object
-	for {
-		o, err := it.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return dirs, objs, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("reconcile: list %q: %w", prefix, err)
-		}
-		if o.IsDir {
-			dirs = append(dirs, o.Key)
-			continue
-		}
-		objs = append(objs, Object{Key: o.Key, Size: o.Size, ModTime: o.ModTime, ETag: etagOf(o.MD5)})
-	}
-}
-
-// Walk implements Lister.
-func (l LakeLister) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
-	tok := ""
-	for {
-		p, err := l.Lake.List(ctx, prefix, tok, l.PageSize)
-		if err != nil {
-			return err
-		}
-		for _, o := range p.Objects {
-			if err := fn(Object{Key: o.Key, Size: o.Size, ModTime: o.ModTime, ETag: o.ETag}); err != nil {
-				return err
-			}
-		}
-		if p.Next == "" {
-			return nil
-		}
-		tok = p.Next
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-}
-
-func etagOf(md5 []byte) string {
-	if len(md5) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%x", md5)
-}
-
-// DirLister walks a file:// lake's directory. It skips gocloud's ".attrs"
-// sidecar files and temporary files, like fileblob does.
-type DirLister struct {
-	Root string // absolute directory of the lake (with its prefix applied)
-}
-
-// Describe implements Lister.
-func (d DirLister) Describe() string { return "directory walk of " + d.Root }
-
-func skipFile(name string) bool {
-	return strings.HasSuffix(name, ".attrs") || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp")
-}
-
-// ListDirs implements Lister.
-func (d DirLister) ListDirs(ctx context.Context, prefix string) ([]string, []Object, error) {
-	var objs []Object
-	dirs, err := d.readDir(prefix, func(o Object) error { objs = append(objs, o); return nil })
-	return dirs, objs, err
-}
-
-// readDir calls fn for each file directly under prefix and returns the
-// sub-directories. Sizes and times come from one fstatat per file relative
-// to the open directory (Linux), which spares the kernel a path walk.
-func (d DirLister) readDir(prefix string, fn func(Object) error) ([]string, error) {
-	dir := filepath.Join(d.Root, filepath.FromSlash(prefix))
-	f, err := os.Open(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	if err != nil {
-		return nil, fmt.Errorf("reconcile: read dir %s: %w", dir, err)
-	}
-	var dirs []string
-	st := newStatter(f)
-	for _, e := range ents {
-		name := e.Name()
-		if e.IsDir() {
-			dirs = append(dirs, prefix+name+"/")
-			continue
-		}
-		if skipFile(name) {
-			continue
-		}
-		size, mt, ok := st.stat(e)
-		if !ok {
-			continue // removed while listing
-		}
-		if err := fn(Object{Key: prefix + name, Size: size, ModTime: mt}); err != nil {
-			return nil, err
-		}
-	}
-	sort.Strings(dirs)
-	return dirs, nil
-}
-
-// Walk implements Lister.
-func (d DirLister) Walk(ctx context.Context, prefix string, fn func(Object) error) error {
-	dirs, err := d.readDir(prefix, fn)
-	if err != nil {
-		return err
-	}
-	for _, sub := range dirs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := d.Walk(ctx, sub, fn); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// Lister lists a lake: *lake.Lake (a folder lake by a directory walk, any
+// other by the paged listing), or a test's wrapper of one.
+type Lister = lake.Lister
 
 // FileLakeRoot returns the directory of a file:// lake URL (with prefix),
 // or "" when u is not a file:// URL.
@@ -612,7 +455,7 @@ func Scan(ctx context.Context, l Lister, opts ScanOptions) (*ScanResult, error) 
 		sem <- struct{}{}
 		defer func() { <-sem }()
 		c := newCollector(res.SampleRate, prof)
-		err := l.Walk(ctx, prefix, func(o Object) error {
+		err := l.Scan(ctx, prefix, func(o Object) error {
 			c.add(o)
 			return nil
 		})

@@ -100,9 +100,9 @@ func TestScanListers(t *testing.T) {
 		name string
 		l    Lister
 	}{
-		{"dir walk", DirLister{Root: dir}},
-		{"fileblob pages", LakeLister{Lake: fl, PageSize: 3}},
-		{"memblob", LakeLister{Lake: ml, PageSize: 2}},
+		{"dir walk", fl},
+		{"fileblob pages", fl.PagedBy(3)},
+		{"memblob", ml.PagedBy(2)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Scan(ctx, tc.l, ScanOptions{Concurrency: 3})
@@ -123,11 +123,11 @@ func TestScanSampleIsDeterministic(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte("{}"), 0o644)
 	}
-	a, err := Scan(ctx, DirLister{Root: dir}, ScanOptions{SampleRate: 0.1})
+	a, err := Scan(ctx, FolderLake(t, dir), ScanOptions{SampleRate: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := Scan(ctx, DirLister{Root: dir}, ScanOptions{SampleRate: 0.1})
+	b, _ := Scan(ctx, FolderLake(t, dir), ScanOptions{SampleRate: 0.1})
 	if a.Mode != "sample" || a.Kept != b.Kept || a.Listed != 2000 {
 		t.Fatalf("mode %s kept %d/%d listed %d", a.Mode, a.Kept, b.Kept, a.Listed)
 	}
@@ -275,7 +275,7 @@ func TestScanS3(t *testing.T) {
 			l.Delete(context.Background(), k)
 		}
 	})
-	res, err := Scan(ctx, LakeLister{Lake: l, PageSize: 2}, ScanOptions{Concurrency: 4})
+	res, err := Scan(ctx, l.PagedBy(2), ScanOptions{Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,4 +283,16 @@ func TestScanS3(t *testing.T) {
 	if g := res.Groups["nba_stats/playbyplayv3/2023-24"]; g == nil || g.ETags["0022300001"] == "" {
 		t.Errorf("S3 listing kept no etag: %+v", g)
 	}
+}
+
+// FolderLake opens the folder lake at dir (a directory walk lists it),
+// closed when the test ends; the external tests of the package use it too.
+func FolderLake(tb testing.TB, dir string) *lake.Lake {
+	tb.Helper()
+	l, err := lake.Open(context.Background(), "file://"+dir, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { l.Close() })
+	return l
 }

@@ -90,8 +90,8 @@ func TestWriteAndReconcile(t *testing.T) {
 		if _, err := synth.WriteLake(ctx, l, dir, objs, o); err != nil {
 			t.Fatal(err)
 		}
+		res, err := reconcile.Scan(ctx, l, reconcile.ScanOptions{})
 		l.Close()
-		res, err := reconcile.Scan(ctx, reconcile.DirLister{Root: dir}, reconcile.ScanOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package reconcile
+package lake
 
 import (
 	"io/fs"

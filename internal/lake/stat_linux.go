@@ -1,4 +1,4 @@
-package reconcile
+package lake
 
 import (
 	"io/fs"
