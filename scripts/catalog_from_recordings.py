@@ -55,7 +55,7 @@ DEFAULTS = {
     "leaguedashteamstats": {"PerMode": "Totals"},
     "playerdashptshotdefend": {"TeamID": "0"}, "playerdashptpass": {"TeamID": "0"}, "playerdashptreb": {"TeamID": "0"},
     "playerdashptshots": {"TeamID": "0"},
-    "teamdashlineups": {"GroupQuantity": "5", "MeasureType": "Base"},
+    "teamdashlineups": {"GroupQuantity": "5", "MeasureType": "Base", "SeasonType": "Regular Season"},
     "draftcombinedrillresults": {"SeasonYear": "{season_start}"}, "draftcombinenonstationaryshooting": {"SeasonYear": "{season_start}"},
     "draftcombineplayeranthro": {"SeasonYear": "{season_start}"}, "draftcombinespotshooting": {"SeasonYear": "{season_start}"},
     "draftcombinestats": {"SeasonYear": "{season}"}, "synergyplaytypes": {"SeasonYear": "{season}"},

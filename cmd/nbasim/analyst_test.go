@@ -216,6 +216,7 @@ func TestAnalystCLI(t *testing.T) {
 			"box-stints":  {"box", "401585607", "--stints", "--json"},
 			"games":       {"games", "--season", "2018-19", "--team", "BOS", "--json"},
 			"players":     {"players", "mitchell", "--json"},
+			"catalog":     {"catalog", "--json"},
 		}
 		for name, args := range runs {
 			out, errOut, code := runIn2(t, bin, dir, args...)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/logging"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/storeopen"
@@ -83,6 +84,9 @@ func (a *app) init(cmd *cobra.Command) error {
 	}
 	cfg, origins, err := config.Load(opts)
 	if err != nil {
+		return withExit(2, err)
+	}
+	if err := layout.CatalogError(); err != nil {
 		return withExit(2, err)
 	}
 	a.cfg, a.origins = cfg, origins

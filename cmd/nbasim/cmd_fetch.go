@@ -128,7 +128,35 @@ Base URLs, rates and attempts come from the configuration (sources.<name>).`,
 	}
 	season.Flags().IntVar(&f.limit, "limit", 0, "fetch only the first N games (in date order)")
 
-	cmd.AddCommand(sched, game, season)
+	key := &cobra.Command{
+		Use:   "key LAKE_KEY...",
+		Short: "Fetch objects by their lake key (any dataset of any source, e.g. a catalog endpoint's: nba_stats/shotchartdetail/2016-17/0021600270.json)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, k := range args {
+				if _, _, err := layout.Parse(k); err != nil {
+					return err
+				}
+			}
+			return runFetch(cmd.Context(), a, f, false, func(_ *collect.Collector, src source.Source) ([]*source.Request, error) {
+				var out []*source.Request
+				for _, k := range args {
+					lk, _, _ := layout.Parse(k)
+					if lk.Source != src.Name() {
+						continue
+					}
+					r, err := src.Request(lk.Dataset, lk.Season, lk.Item)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, r)
+				}
+				return out, nil
+			})
+		},
+	}
+
+	cmd.AddCommand(sched, game, season, key)
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -145,19 +146,45 @@ type Catalog struct {
 	Origin string `yaml:"-"`
 }
 
-var builtinCatalog = mustCatalog()
+// CatalogEnv names the environment variable holding the path of a user
+// catalog file: its endpoints are added to the embedded ones (an endpoint of
+// the same name replaces the embedded one). It is read once, when the
+// process starts, like the embedded file: the catalog never changes while
+// a process runs.
+const CatalogEnv = "NBASIM_CATALOG"
 
-func mustCatalog() *Catalog {
+var builtinCatalog, catalogErr = startCatalog(os.Getenv(CatalogEnv))
+
+// startCatalog returns the embedded catalog merged with the user catalog
+// at path (if any). A user file that cannot be read or parsed leaves the
+// embedded catalog, and the error for CatalogError.
+func startCatalog(path string) (*Catalog, error) {
 	c, err := ParseCatalog(embeddedCatalog)
 	if err != nil {
 		panic("layout: embedded catalog.yaml: " + err.Error())
 	}
 	c.Origin = "embedded"
-	return c
+	if path == "" {
+		return c, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w", CatalogEnv, err)
+	}
+	u, err := ParseCatalog(b)
+	if err != nil {
+		return c, fmt.Errorf("%s %s: %w", CatalogEnv, path, err)
+	}
+	return c.Merge(u, path), nil
 }
 
-// BuiltinCatalog returns the embedded catalog (shared: do not modify).
+// BuiltinCatalog returns the catalog of this process: the embedded one,
+// with the user catalog of NBASIM_CATALOG (shared: do not modify).
 func BuiltinCatalog() *Catalog { return builtinCatalog }
+
+// CatalogError reports a user catalog (NBASIM_CATALOG) that could not be
+// read or parsed; commands refuse to run with it.
+func CatalogError() error { return catalogErr }
 
 // ParseCatalog parses and checks a catalog file.
 func ParseCatalog(b []byte) (*Catalog, error) {

@@ -118,3 +118,37 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestUserCatalogFile: a user file adds endpoints and replaces one of the
+// same name; a bad file leaves the embedded catalog and says why.
+func TestUserCatalogFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(good, []byte("version: 1\nendpoints:\n  - name: mine\n    endpoint: leaguedashptstats\n    scope: season\n    params: \"LeagueID=00&Season={season}\"\n  - name: gamerotation\n    scope: game\n    params: \"GameID={game_id}&LeagueID=10\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := startCatalog(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Endpoints); n != 123 {
+		t.Errorf("%d endpoints, want 122 + 1", n)
+	}
+	if e, ok := c.Endpoint("gamerotation"); !ok || mustDefault(e, "LeagueID") != "10" {
+		t.Errorf("gamerotation not replaced by the user's")
+	}
+	if e, ok := c.Endpoint("mine"); !ok || e.Dataset().ID() != "nba_stats/mine" {
+		t.Errorf("user endpoint: %v", e)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\nendpoints:\n  - name: x\n    scope: weekly\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err = startCatalog(bad)
+	if err == nil || !strings.Contains(err.Error(), `scope "weekly"`) || len(c.Endpoints) != 122 {
+		t.Errorf("bad user catalog: %v (%d endpoints)", err, len(c.Endpoints))
+	}
+	if _, err := startCatalog(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), CatalogEnv) {
+		t.Errorf("missing user catalog: %v", err)
+	}
+}
