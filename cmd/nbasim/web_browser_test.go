@@ -264,9 +264,14 @@ func TestWebPagesInChromium(t *testing.T) {
 	mini := miniData(t, data)
 	db := filepath.Join(work, "nbasim.db")
 	g := []string{"--lake", "file://" + filepath.Join(work, "lake"), "--db", db}
+	// the season the data is of (the defaults keep 2023-24 and 2024-25)
+	if err := os.WriteFile(filepath.Join(work, "nbasim.yaml"), []byte("seasons: [2018-19]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mustRun(t, bin, work, append([]string{"import", mini}, g...)...)
+	mustRun(t, bin, work, append([]string{"reconcile"}, g...)...) // before the load: a first point of the trend
 	mustRun(t, bin, work, append([]string{"load"}, g...)...)
-	mustRun(t, bin, work, append([]string{"verify", "--all"}, g...)...)
+	mustRun(t, bin, work, append([]string{"verify", "--all", "--save"}, g...)...) // the verification panel and the quality page read what --save stores
 	mustRun(t, bin, work, append([]string{"reconcile"}, g...)...)
 	cliBox := mustRun(t, bin, work, "box", "0021800001", "--at", "Q3 7:02", "--db", db)
 	covJSON := mustRun(t, bin, work, "coverage", "--json", "--db", db)
