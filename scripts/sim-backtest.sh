@@ -23,7 +23,7 @@ n=${2:-1000}
 data=${NBASIM_DATA:-$root/../shared/data}
 mkdir -p "$work"
 cd "$work"
-go build -o "$work/nbasim" "$root/cmd/nbasim"
+(cd "$root" && go build -o "$work/nbasim" ./cmd/nbasim)
 if [ ! -f data/nbasim.db ]; then
 	./nbasim import "$data/archive/legacy_pbp"
 	./nbasim import "$data"

@@ -115,6 +115,7 @@ func newSimBacktestCmd(a *app) *cobra.Command {
 		seed         uint64
 		asJSON       bool
 		out, predOut string
+		pregameOnly  bool
 		cfg          = sim.DefaultConfig
 	)
 	cmd := &cobra.Command{
@@ -154,7 +155,7 @@ writes report.json, calibration.svg and calibration.png.`,
 			readTime := time.Since(t0)
 			t1 := time.Now()
 			prog.Begin("predicting", 0)
-			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, Seed: seed, Config: cfg,
+			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, Seed: seed, Config: cfg, PregameOnly: pregameOnly,
 				Progress: func(d, t int) {
 					if prog.total == 0 {
 						prog.End()
@@ -197,6 +198,9 @@ writes report.json, calibration.svg and calibration.png.`,
 	cmd.Flags().Float64Var(&cfg.RatingNoise, "rating-noise", cfg.RatingNoise, "scale of the per-simulation draw of team strength (model setting)")
 	cmd.Flags().Float64Var(&cfg.Ratings.HalfLifeDays, "half-life", cfg.Ratings.HalfLifeDays, "days for a game's weight in the team ratings to halve (model setting)")
 	cmd.Flags().Float64Var(&cfg.Ratings.Prior, "prior-games", cfg.Ratings.Prior, "ridge prior of the team ratings, in games (model setting)")
+	cmd.Flags().BoolVar(&pregameOnly, "pregame-only", false, "predict before the tip only (no in-game moments)")
+	cmd.Flags().Float64Var(&cfg.Players.HalfLifeDays, "player-half-life", cfg.Players.HalfLifeDays, "days for a stint's weight in the player ratings to halve (model setting)")
+	cmd.Flags().Float64Var(&cfg.Players.ShareDecay, "share-decay", cfg.Players.ShareDecay, "per team game, how much of a player's expected minutes share is kept (model setting)")
 	cmd.Flags().StringVar(&predOut, "predictions", "", "CSV file of every prediction (game, moment, predictor, probability)")
 	return cmd
 }
@@ -220,6 +224,7 @@ func printBacktest(w io.Writer, rep *sim.Report) {
 			r.TimeAveraged[sim.PredSim], r.TimeAveraged[sim.PredLogistic])
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "seasons where sim beats elo on pregame Brier and log loss: %d of %d\n", rep.SeasonsBeatingElo, len(rep.Seasons))
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "moment (all seasons)\tn\tsim acc\tsim brier\tsim logloss\tlogistic brier\tlogistic logloss")

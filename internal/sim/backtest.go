@@ -13,6 +13,9 @@ type BacktestOptions struct {
 	N       int      // simulations per prediction (default 2,000)
 	Seed    uint64
 	Config  Config
+	// PregameOnly predicts before the tip only (the in-game moments are
+	// left out: a quick check of the pregame model).
+	PregameOnly bool
 	// Progress, when set, is called after each predicted game.
 	Progress func(done, total int)
 }
@@ -153,7 +156,10 @@ type Report struct {
 	Overall     *SeasonReport   `json:"overall"`
 	Simulations int             `json:"simulations_per_prediction"`
 	Seed        uint64          `json:"seed"`
-	Predictions []Prediction    `json:"-"`
+	// SeasonsBeatingElo counts the seasons whose pregame sim predictions
+	// have a lower Brier score and a lower log loss than Elo's.
+	SeasonsBeatingElo int          `json:"seasons_better_than_elo"`
+	Predictions       []Prediction `json:"-"`
 	// Skipped games of the corpus (not predicted, not learnt from).
 	Skipped []Skipped `json:"skipped,omitempty"`
 }
@@ -332,6 +338,9 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 		sr := bySeason[s]
 		sr.finish()
 		rep.Seasons = append(rep.Seasons, sr)
+		if s, e := sr.Scores[Moments[0].Name][PredSim], sr.Scores[Moments[0].Name][PredElo]; s != nil && e != nil && s.Brier < e.Brier && s.LogLoss < e.LogLoss {
+			rep.SeasonsBeatingElo++
+		}
 		overall.Games += sr.Games
 		for m, preds := range sr.Scores {
 			for p, sc := range preds {
@@ -361,6 +370,12 @@ func predictGame(m *Model, g *Game, opt BacktestOptions, elo *Elo, home *HomeRat
 	pe := elo.Prob(g.HomeID, g.AwayID, g.Season)
 	ph := home.Prob()
 	for i, st := range g.Starts {
+		if opt.PregameOnly && i > 0 {
+			for _, k := range []string{PredSim, PredLogistic, PredElo, PredHome} {
+				p.Probs[k] = append(p.Probs[k], math.NaN())
+			}
+			continue
+		}
 		o, err := x.Simulate(st, Options{N: opt.N, Seed: opt.Seed + uint64(i)})
 		if err != nil {
 			return nil, fmt.Errorf("sim: game %s at %s: %w", g.ID, Moments[i].Name, err)

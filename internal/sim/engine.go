@@ -86,10 +86,20 @@ type Matchup struct {
 	Neutral    bool    `json:"neutral"`
 	HomeB2B    bool    `json:"home_back_to_back"` // the home team played the day before
 	AwayB2B    bool    `json:"away_back_to_back"`
-	tables     matchTables
+	// ExpectedMargin is the pregame blend's home margin (points) and
+	// Features the features it was computed from.
+	ExpectedMargin float64            `json:"expected_margin"`
+	Features       map[string]float64 `json:"features"`
+	tables         matchTables
 }
 
 // NewMatchup prepares home vs away under m (neutral: no home court).
+//
+// The pregame blend gives the expected home margin M (points) from the
+// features; the two sides' efficiencies keep the team ratings' level and
+// are moved apart so that their difference is M * 100 / pace (times the
+// strength scale, for the score effect); the blend's residual spread
+// beyond the simulator's own game spread is drawn as rating noise.
 func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
 	h, a := m.team(homeID), m.team(awayID)
 	hc := m.Ratings.Home / 2
@@ -101,25 +111,31 @@ func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
 	if k <= 0 {
 		k = 1
 	}
-	// the second night of a back-to-back: the team played the day before
-	// the model's date (the game's date)
-	var bh, ba float64
-	if dn, err := dayNumber(m.AsOf); err == nil {
-		if d, ok := m.Ratings.played[homeID]; ok && d == dn-1 {
-			bh = 1
-		}
-		if d, ok := m.Ratings.played[awayID]; ok && d == dn-1 {
-			ba = 1
-		}
+	f := features(&m.Ratings, m.PlayerValues, homeID, awayID, neutral, m.asOfDn)
+	margin := 0.0
+	for i := range f {
+		margin += m.blendBeta[i] * f[i]
 	}
-	rb := m.Ratings
 	x := &Matchup{m: m, HomeID: homeID, AwayID: awayID, Neutral: neutral,
-		HomeB2B: bh == 1, AwayB2B: ba == 1,
-		HomePer100: mu + k*(h.Offense+a.Defense+hc) + bh*rb.B2BOffense + ba*rb.B2BDefense,
-		AwayPer100: mu + k*(a.Offense+h.Defense-hc) + ba*rb.B2BOffense + bh*rb.B2BDefense,
-		Pace:       m.Ratings.Pace + h.Pace + a.Pace,
-		NetSD:      math.Hypot(h.SD, a.SD) * m.cfg.RatingNoise,
+		HomeB2B: f[featB2BHome] == 1, AwayB2B: f[featB2BAway] == 1,
+		HomePer100:     mu + k*(h.Offense+a.Defense+hc),
+		AwayPer100:     mu + k*(a.Offense+h.Defense-hc),
+		Pace:           m.Ratings.Pace + h.Pace + a.Pace,
+		ExpectedMargin: round3(margin),
+		Features:       map[string]float64{},
 	}
+	for i, name := range featureNames {
+		x.Features[name] = round4(f[i])
+	}
+	pace := x.Pace
+	if pace <= 0 {
+		pace = 100
+	}
+	shift := (margin*100/pace*k - (x.HomePer100 - x.AwayPer100)) / 2
+	x.HomePer100 += shift
+	x.AwayPer100 -= shift
+	noise := math.Sqrt(math.Max(m.WinSD*m.WinSD-m.GameSD*m.GameSD, 0))
+	x.NetSD = noise * 100 / pace * k * m.cfg.RatingNoise
 	x.build(Start{})
 	return x
 }
@@ -182,6 +198,27 @@ func (x *Matchup) build(st Start) {
 			x.tables.dur[c][i] = int32(max(float64(v)*scale, 10))
 		}
 	}
+}
+
+// gameSpread is the standard deviation of the final margin the simulator
+// gives two league-average teams with no rating noise (4,000 games, a
+// fixed seed).
+func (m *Model) gameSpread() float64 {
+	mu := m.Ratings.Mean
+	x := &Matchup{m: m, HomePer100: mu, AwayPer100: mu, Pace: m.Ratings.Pace, Neutral: true}
+	x.build(Start{})
+	o, err := x.Simulate(Tip(), Options{N: 4000, Seed: 0x5eed})
+	if err != nil {
+		return 0
+	}
+	var s, s2 float64
+	for i := range o.Home {
+		d := float64(o.Home[i]) - float64(o.Away[i])
+		s += d
+		s2 += d * d
+	}
+	n := float64(len(o.Home))
+	return math.Sqrt(math.Max(s2/n-(s/n)*(s/n), 0))
 }
 
 // Options of a simulation run.

@@ -26,10 +26,15 @@ type Config struct {
 	// efficiencies, which the score effect pulls toward the league, so a
 	// team's efficiency at an even score is further from it.
 	StrengthScale float64
+	// Players sets the player ratings and expected lineups; Blend the
+	// regression that turns the features into an expected margin.
+	Players PlayerConfig
+	Blend   BlendConfig
 }
 
 // DefaultConfig is the configuration the backtests report.
-var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1, ScoreEffect: 0.0025, StrengthScale: 1.15}
+var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1, ScoreEffect: 0.005, StrengthScale: 1.4,
+	Players: DefaultPlayerConfig, Blend: DefaultBlendConfig}
 
 // Estimator walks a corpus forward in date order and gives the model as it
 // stood before any date: only games played on earlier dates are ever
@@ -40,6 +45,8 @@ type Estimator struct {
 	next    int // index of the next corpus game not folded in
 	asOf    string
 	ratings *teamRatings
+	players *playerRatings
+	blend   *blendFit
 	counts  [NumClasses][2]Counts
 	lastDn  int
 	latest  string // date of the latest game folded in
@@ -48,7 +55,8 @@ type Estimator struct {
 
 // NewEstimator starts an estimator over c (games in date order).
 func NewEstimator(c *Corpus, cfg Config) *Estimator {
-	return &Estimator{cfg: cfg, corpus: c, ratings: newTeamRatings(cfg.Ratings), lastDn: -1}
+	return &Estimator{cfg: cfg, corpus: c, ratings: newTeamRatings(cfg.Ratings), players: newPlayerRatings(cfg.Players, c.Players),
+		blend: newBlendFit(cfg.Blend), lastDn: -1}
 }
 
 // dayNumber converts a YYYY-MM-DD date to days since 1970-01-01.
@@ -66,15 +74,70 @@ func (e *Estimator) AdvanceTo(date string) error {
 	if date < e.asOf {
 		return fmt.Errorf("sim: estimator is at %s, cannot go back to %s", e.asOf, date)
 	}
-	for e.next < len(e.corpus.Games) && e.corpus.Games[e.next].Date < date {
-		g := &e.corpus.Games[e.next]
-		if err := e.fold(g, date); err != nil {
+	games := e.corpus.Games
+	for e.next < len(games) && games[e.next].Date < date {
+		day := games[e.next].Date
+		j := e.next
+		for j < len(games) && games[j].Date == day {
+			j++
+		}
+		// the blend learns each day's games from the features as they
+		// stood before that day, then the day is folded in
+		if err := e.learnBlend(games[e.next:j], day); err != nil {
 			return err
 		}
-		e.next++
+		for k := e.next; k < j; k++ {
+			if err := e.fold(&games[k], date); err != nil {
+				return err
+			}
+		}
+		e.next = j
 	}
 	e.asOf = date
 	return nil
+}
+
+// learnBlend adds a day's games to the blend with the features of the
+// model as it stood before that day.
+func (e *Estimator) learnBlend(games []Game, day string) error {
+	dn, err := dayNumber(day)
+	if err != nil {
+		return err
+	}
+	r, err := e.ratings.snapshot()
+	if err != nil {
+		return err
+	}
+	e.players.solve(dn)
+	pv := e.players.values()
+	e.blend.decayTo(dn)
+	for i := range games {
+		g := &games[i]
+		f := features(&r, pv, g.HomeID, g.AwayID, false, dn)
+		e.blend.add(f, float64(g.HomePts-g.AwayPts))
+	}
+	e.blend.refit()
+	return nil
+}
+
+// features are a game's pregame features under ratings r and expected
+// lineup values pv, for a game on day number dn.
+func features(r *Ratings, pv map[string]float64, home, away string, neutral bool, dn int) [numFeatures]float64 {
+	var f [numFeatures]float64
+	h, a := r.Teams[home], r.Teams[away]
+	pace := r.Pace + h.Pace + a.Pace
+	if !neutral {
+		f[featHome] = 1
+	}
+	f[featTeam] = (h.Offense + a.Defense - a.Offense - h.Defense) * pace / 100
+	f[featPlayers] = (pv[home] - pv[away]) * pace / 100
+	if d, ok := r.played[home]; ok && d == dn-1 {
+		f[featB2BHome] = 1
+	}
+	if d, ok := r.played[away]; ok && d == dn-1 {
+		f[featB2BAway] = 1
+	}
+	return f
 }
 
 // fold adds one finished game; it refuses a game not strictly before asOf.
@@ -99,6 +162,7 @@ func (e *Estimator) fold(g *Game, asOf string) error {
 		e.lastDn = dn
 	}
 	e.ratings.add(g, dn)
+	e.players.add(g, dn, len(e.corpus.Players))
 	for i := range g.Poss {
 		p := &g.Poss[i]
 		cl := Classify(int(p.Period), p.Clock, int(p.Margin))
@@ -125,8 +189,26 @@ type Model struct {
 	NormalPoint float64 `json:"normal_points"` // observed points per possession, normal situation
 	// Chains by situation and penalty (0: defense not in the penalty).
 	Chains [NumClasses][2]Chain `json:"-"`
-	dur    [NumClasses]durTable
-	cfg    Config
+	// PlayerValues: each team's expected lineup worth (points per 100
+	// above an average team) from its players' ratings and who played in
+	// its earlier games.
+	PlayerValues map[string]float64 `json:"player_values_per_100"`
+	// Blend: the coefficients of the pregame features (points of home
+	// margin per unit of each feature) and the walk-forward residual spread.
+	Blend    map[string]float64 `json:"blend"`
+	MarginSD float64            `json:"margin_sd"`
+	// GameSD is the spread (standard deviation, points) of the final
+	// margin the simulator itself gives two teams of known strength; the
+	// rest of MarginSD is drawn as rating noise.
+	GameSD float64 `json:"game_sd"`
+	// WinSD is the spread s for which Φ(M/s) best fits the home wins of
+	// the earlier games (walk-forward; below MarginSD: real margins have
+	// heavy tails): the simulated win probability is held to it.
+	WinSD     float64 `json:"win_sd"`
+	blendBeta [numFeatures]float64
+	dur       [NumClasses]durTable
+	cfg       Config
+	asOfDn    int
 }
 
 // Model returns the model as of the estimator's date.
@@ -135,7 +217,16 @@ func (e *Estimator) Model() (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{AsOf: e.asOf, LatestGame: e.latest, Games: e.folded, Ratings: r, cfg: e.cfg}
+	dn, err := dayNumber(e.asOf)
+	if err != nil {
+		return nil, err
+	}
+	e.players.solve(dn)
+	m := &Model{AsOf: e.asOf, LatestGame: e.latest, Games: e.folded, Ratings: r, cfg: e.cfg, asOfDn: dn,
+		PlayerValues: e.players.values(), Blend: map[string]float64{}, MarginSD: round4(e.blend.sigma()), WinSD: round4(e.blend.winSD), blendBeta: e.blend.beta}
+	for i, name := range featureNames {
+		m.Blend[name] = round4(e.blend.beta[i])
+	}
 	var all, normal Counts
 	for b := 0; b < 2; b++ {
 		normal.addCounts(&e.counts[Normal][b])
@@ -159,6 +250,7 @@ func (e *Estimator) Model() (*Model, error) {
 		}
 		m.dur[c] = durationsFrom(both.Hist, &normDur)
 	}
+	m.GameSD = round4(m.gameSpread())
 	return m, nil
 }
 

@@ -1,0 +1,334 @@
+package sim
+
+import (
+	"github.com/nbasim/nbasim/internal/model"
+	"math"
+	"sort"
+)
+
+// PlayerConfig sets the player ratings (regularised adjusted plus-minus,
+// RAPM) and the expected lineups built from who really played in each
+// team's earlier games (docs/sim.md, "Player ratings and availability").
+type PlayerConfig struct {
+	// HalfLifeDays: the weight of a stint halves every HalfLifeDays.
+	HalfLifeDays float64
+	// Prior: ridge weight, in possessions, pulling each player's rating
+	// to PriorMean.
+	Prior float64
+	// PriorMean: points per 100 possessions a player with no data is
+	// worth against an average player (new players are below average).
+	PriorMean float64
+	// ShareDecay: each team game, a player's expected share of the
+	// team's minutes moves (1-ShareDecay) of the way to his share in that
+	// game (0 when he did not play).
+	ShareDecay float64
+	// SolveEveryDays: ratings are re-solved when the model is this many
+	// days older than the last solve (shares are always current).
+	SolveEveryDays int
+	// KeepGarbage: possessions of garbage time (4th quarter, 7:00 or
+	// less, margin 18 or more) count in the ratings (benches decide them).
+	KeepGarbage bool
+}
+
+// DefaultPlayerConfig is the configuration the backtests report.
+var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 2500, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7}
+
+// activeDays: players who played within this many days are re-solved;
+// the others keep their last rating.
+const activeDays = 400
+
+// playerRatings is a walk-forward RAPM: one net rating per player (points
+// per 100 possessions his presence on the court adds to his team's margin,
+// offense and defense together) from every stint of the games folded in,
+// solved by conjugate gradients on the normal equations.
+type playerRatings struct {
+	cfg  PlayerConfig
+	n    int       // players (coefficients)
+	a    []float64 // normal matrix, weights grown by 2^((day-d0)/half-life), n*n (row-major, allocated lazily by rows)
+	rows [][]float64
+	b    []float64
+	w    []float64 // diagonal data weight per player (grown)
+	last []int     // day number of each player's latest game (-1: none)
+	d0   int       // day number the growth starts from
+	x    []float64 // latest solution
+	// solvedDn is the day number of the latest solve (-1: never).
+	solvedDn int
+	// share[team][player]: expected share of the team's minutes (the five
+	// on the court sum to 5).
+	share map[string]map[int32]float64
+	// ids are the corpus's player ids: every sum runs in player-id order,
+	// so the result does not depend on the order players were first met
+	// (which games the store holds after the date must not matter).
+	ids []model.PlayerID
+}
+
+func newPlayerRatings(cfg PlayerConfig, ids []model.PlayerID) *playerRatings {
+	return &playerRatings{cfg: cfg, d0: -1, solvedDn: -1, share: map[string]map[int32]float64{}, ids: ids}
+}
+
+func (r *playerRatings) grow(n int) {
+	for r.n < n {
+		r.rows = append(r.rows, nil)
+		r.b = append(r.b, 0)
+		r.w = append(r.w, 0)
+		r.last = append(r.last, -1)
+		r.x = append(r.x, r.cfg.PriorMean)
+		r.n++
+	}
+	for i := range r.rows {
+		if len(r.rows[i]) < r.n {
+			nr := make([]float64, r.n+r.n/2+64)
+			copy(nr, r.rows[i])
+			r.rows[i] = nr[:r.n]
+		} else {
+			r.rows[i] = r.rows[i][:r.n]
+		}
+	}
+}
+
+// stint is a stretch of a game with the same ten players on the court.
+type stint struct {
+	pts  [3]int // points by side
+	poss [3]int // possessions by side
+}
+
+// add folds a finished game of day dn into the ratings and the teams'
+// expected shares.
+func (r *playerRatings) add(g *Game, dn int, players int) {
+	if r.d0 < 0 {
+		r.d0 = dn
+	}
+	r.grow(players)
+	gw := math.Exp2(float64(dn-r.d0) / r.cfg.HalfLifeDays)
+	byTen := map[[10]int32]*stint{}
+	var order [][10]int32
+	secs := map[int32]float64{}
+	total := 0.0
+	for i := range g.Poss {
+		p := &g.Poss[i]
+		d := p.Dur.Seconds()
+		total += d
+		for _, pl := range p.Lineup {
+			if pl >= 0 {
+				secs[pl] += d
+			}
+		}
+		if !r.cfg.KeepGarbage && Classify(int(p.Period), p.Clock, int(p.Margin)) == Garbage {
+			continue
+		}
+		st := byTen[p.Lineup]
+		if st == nil {
+			st = &stint{}
+			byTen[p.Lineup] = st
+			order = append(order, p.Lineup)
+		}
+		st.pts[p.Off] += int(p.Pts)
+		st.poss[p.Off]++
+	}
+	for _, key := range order {
+		st := byTen[key]
+		n := float64(st.poss[1]+st.poss[2]) / 2
+		if n <= 0 {
+			continue
+		}
+		y := 100 * float64(st.pts[1]-st.pts[2]) / n // home margin per 100
+		w := gw * n
+		var idx []int
+		var val []float64
+		for j, pl := range key {
+			if pl < 0 {
+				continue
+			}
+			v := 1.0
+			if j >= 5 {
+				v = -1
+			}
+			idx = append(idx, int(pl))
+			val = append(val, v)
+		}
+		for i, ii := range idx {
+			row := r.rows[ii]
+			for j, jj := range idx {
+				row[jj] += w * val[i] * val[j]
+			}
+			r.b[ii] += w * val[i] * y
+			r.w[ii] += w
+		}
+	}
+	// players of each side and the expected shares
+	for side, team := range [2]string{g.HomeID, g.AwayID} {
+		played := map[int32]bool{}
+		for i := range g.Poss {
+			for j := 0; j < 5; j++ {
+				if pl := g.Poss[i].Lineup[5*side+j]; pl >= 0 {
+					played[pl] = true
+				}
+			}
+		}
+		sh := r.share[team]
+		if sh == nil {
+			sh = map[int32]float64{}
+			r.share[team] = sh
+		}
+		k := r.cfg.ShareDecay
+		for pl, v := range sh {
+			sh[pl] = k * v
+		}
+		for pl := range played {
+			r.last[pl] = dn
+			if total > 0 {
+				sh[pl] += (1 - k) * 5 * secs[pl] / total
+			}
+			// a player on another team's list left it
+			for t2, s2 := range r.share {
+				if t2 != team {
+					delete(s2, pl)
+				}
+			}
+		}
+		for pl, v := range sh {
+			if v < 0.01 {
+				delete(sh, pl)
+			}
+		}
+	}
+}
+
+// solve re-solves the ratings of the players active before day dn.
+func (r *playerRatings) solve(dn int) {
+	if r.n == 0 || (r.solvedDn >= 0 && dn-r.solvedDn < r.cfg.SolveEveryDays) {
+		return
+	}
+	r.solvedDn = dn
+	lam := r.cfg.Prior * math.Exp2(float64(dn-r.d0)/r.cfg.HalfLifeDays)
+	order := make([]int, r.n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return r.ids[order[a]] < r.ids[order[b]] })
+	var act []int
+	for _, i := range order {
+		if r.last[i] >= 0 && dn-r.last[i] <= activeDays {
+			act = append(act, i)
+		}
+	}
+	if len(act) == 0 {
+		return
+	}
+	// (A + lam I) x = b + lam*mean, over the active players; inactive
+	// players are fixed at their last rating.
+	mv := func(v []float64, out []float64) { // out = (A+lam I) v on active, v indexed by player
+		for k, i := range act {
+			row := r.rows[i]
+			s := lam * v[i]
+			for _, j := range act {
+				s += row[j] * v[j]
+			}
+			out[k] = s
+		}
+	}
+	x := r.x
+	full := make([]float64, r.n)
+	copy(full, x)
+	res := make([]float64, len(act))
+	ax := make([]float64, len(act))
+	// residual includes the inactive players' fixed part
+	inact := make([]bool, r.n)
+	for i := range inact {
+		inact[i] = true
+	}
+	for _, i := range act {
+		inact[i] = false
+	}
+	for k, i := range act {
+		s := r.b[i] + lam*r.cfg.PriorMean
+		row := r.rows[i]
+		for _, j := range order {
+			if inact[j] && row[j] != 0 {
+				s -= row[j] * x[j]
+			}
+		}
+		res[k] = s
+	}
+	mv(full, ax)
+	for k := range res {
+		res[k] -= ax[k]
+	}
+	p := make([]float64, r.n)
+	for k, i := range act {
+		p[i] = res[k]
+	}
+	rr := dot(res, res)
+	scale := 0.0
+	for _, i := range act {
+		scale += r.b[i] * r.b[i]
+	}
+	ap := make([]float64, len(act))
+	for it := 0; it < 60 && rr > 1e-10*math.Max(scale, 1); it++ {
+		mv(p, ap)
+		pap := 0.0
+		for k, i := range act {
+			pap += p[i] * ap[k]
+		}
+		if pap <= 0 {
+			break
+		}
+		alpha := rr / pap
+		for k, i := range act {
+			x[i] += alpha * p[i]
+			res[k] -= alpha * ap[k]
+		}
+		rn := dot(res, res)
+		beta := rn / rr
+		rr = rn
+		for k, i := range act {
+			p[i] = res[k] + beta*p[i]
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// teamValue is the team's expected lineup worth: the sum over its players
+// of expected share times rating (points per 100 above an average team),
+// and the expected players in order of share (for reports).
+func (r *playerRatings) teamValue(team string) (float64, []int32) {
+	sh := r.share[team]
+	v, tot := 0.0, 0.0
+	ids := make([]int32, 0, len(sh))
+	for pl := range sh {
+		ids = append(ids, pl)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if sh[ids[i]] != sh[ids[j]] {
+			return sh[ids[i]] > sh[ids[j]]
+		}
+		return r.ids[ids[i]] < r.ids[ids[j]]
+	})
+	for _, pl := range ids { // in a fixed order: a float sum depends on it
+		tot += sh[pl]
+	}
+	if tot <= 0 {
+		return 0, nil
+	}
+	for _, pl := range ids {
+		v += 5 * sh[pl] / tot * r.x[pl]
+	}
+	return v, ids
+}
+
+// values is every team's expected lineup worth.
+func (r *playerRatings) values() map[string]float64 {
+	out := make(map[string]float64, len(r.share))
+	for team := range r.share {
+		v, _ := r.teamValue(team)
+		out[team] = v
+	}
+	return out
+}
