@@ -17,6 +17,7 @@ import (
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/storeopen"
 	"github.com/nbasim/nbasim/internal/timing"
 )
 
@@ -27,7 +28,8 @@ import (
 //
 // In CI it runs at a reduced size on the fixture (one game, 8 clients x 25
 // requests). The full size of docs/benchmarks.md (50 x 200 on the 2018-19
-// season) runs on a loaded SQLite database:
+// season) runs on a loaded SQLite database, or a PostgreSQL one (a URL;
+// the scratch database's owner is accepted as the read-only role):
 //
 //	NBASIM_WEB_LOAD_DB=/path/nbasim.db NBASIM_WEB_LOAD_SEASON=2018-19 \
 //	  go test -run TestBoxLoad -v -count=1 ./internal/web
@@ -131,7 +133,14 @@ func TestBoxLoad(t *testing.T) {
 func fullLoad(t *testing.T, path string) {
 	ctx := context.Background()
 	season := os.Getenv("NBASIM_WEB_LOAD_SEASON")
-	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{MaxConns: 8})
+	var db *readonly.DB
+	var err error
+	if storeopen.IsPostgresURL(path) {
+		// a scratch database the season was loaded into as its owner
+		db, err = readonly.OpenPostgres(ctx, path, readonly.Options{MaxConns: 8, AllowPrivileged: true})
+	} else {
+		db, err = readonly.OpenSQLite(ctx, path, readonly.Options{MaxConns: 8})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +181,7 @@ WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 		errs += warm.Errors
 	}
 	// the summary scripts/web-load.sh prints
-	fmt.Printf("SUMMARY box-at-a-moment over HTTP, SQLite %s, season %q: %d games, %d clients x %d requests\n", path, season, len(games), clients, requests)
+	fmt.Printf("SUMMARY box-at-a-moment over HTTP, %s %s, season %q: %d games, %d clients x %d requests\n", db.Dialect(), db.Info().Location, season, len(games), clients, requests)
 	fmt.Printf("SUMMARY load average (1 5 15 min) at start: %s; at end: %s\n", load0, timing.LoadAvg())
 	fmt.Printf("SUMMARY %-8s %8s %7s %9s %11s %11s %11s %12s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max", "CPU/request")
 	for i, r := range results {
