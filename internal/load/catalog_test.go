@@ -128,6 +128,10 @@ func testLoadCatalogEndpoints(t *testing.T, st store.Store) {
 			t.Errorf("%s: %d of %d box lines have another FGM than their made shots", g, diff, lines)
 		}
 	}
+	// describe_table documents the catalog tables (migration 0016)
+	if got := count(`SELECT COUNT(*) FROM column_docs WHERE table_name IN ('stats_rows', 'stats_result_sets', 'shots')`); got != 30 {
+		t.Errorf("%d documented columns of the catalog tables, want 30", got)
+	}
 	// a second load writes nothing
 	sum2, err := (&Loader{Lake: lk, Store: st}).Run(ctx, Options{})
 	if err != nil {

@@ -22,6 +22,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0012_canonical":        "a594c7bf5fca23f6db65f861d7addb41035f870592599b3e1864f04fc03ded5c",
 		"0013_reconcile_timing": "43e5eda263b1c30cbc2e7d2972482a68add067fbe5bf2c3662b87908d7ebf861",
 		"0015_catalog_rows":     "0603ac846ccd765ad9b33dbb240b739f9fb8f7f6688063883c25c54c2f433f02",
+		"0016_catalog_docs":     "4a8636ab529248a2bb54dc3cd5aa67164bedeca403c9a7ff1bed16a54ec84f6e",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
 	},
 	Postgres: {
@@ -32,6 +33,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0012_canonical":        "9b60d9564ef952a8114192c44f33524c9d038c03a66a3c5b762c2d947dbb3b38",
 		"0013_reconcile_timing": "43e5eda263b1c30cbc2e7d2972482a68add067fbe5bf2c3662b87908d7ebf861",
 		"0015_catalog_rows":     "0603ac846ccd765ad9b33dbb240b739f9fb8f7f6688063883c25c54c2f433f02",
+		"0016_catalog_docs":     "240dc1c2ea0caaba46619556329bc3f45f8b343ce340d2abaa84178dc43f9bfd",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
 	},
 }
