@@ -7,11 +7,14 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
 	"github.com/nbasim/nbasim/internal/pbp"
@@ -107,16 +110,12 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 		return nil, BoxOut{}, errors.New("game_id is required")
 	}
 	q := readonly.Querier(s.opts.DB)
-	r, err := gameref.Resolve(ctx, q, in.GameID)
+	atMoment := in.Moment != "" || in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
+	r, sources, err := s.gameMeta(ctx, q, in.GameID, atMoment)
 	if err != nil {
 		return nil, BoxOut{}, err
 	}
 	in.GameID = r.GameID
-	sources, err := boxSources(ctx, q, in.GameID)
-	if err != nil {
-		return nil, BoxOut{}, err
-	}
-	atMoment := in.Moment != "" || in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
 	var out BoxOut
 	if atMoment {
 		out, err = s.boxAt(ctx, q, in)
@@ -130,6 +129,69 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 	out.Game = r.Describe()
 	statsFrom(ctx).rows = len(out.Players)
 	return nil, out, nil
+}
+
+// gameMeta resolves the id and lists the game's stored box sources. For a
+// box at a moment of an NBA id whose compiled game is cached, the answer
+// of the last call for that compiled game is reused (no query): it is as
+// fresh as the compiled game, which the cache drops when the game is
+// reloaded (a new compiled game means new metadata).
+func (s *Server) gameMeta(ctx context.Context, q store.Querier, id string, atMoment bool) (gameref.Resolved, []string, error) {
+	var c *pbp.Compiled
+	if kind, nbaID, err := layout.ParseGameID(id); atMoment && err == nil && (kind == layout.NBAGame || kind == layout.ShortNBAGame) {
+		if c, err = s.games.Get(ctx, nbaID, ""); err != nil {
+			c = nil // not compiled: Resolve below says why, as before
+		} else if m, ok := s.meta.get(nbaID, c); ok {
+			return m.r, m.sources, nil
+		}
+	}
+	r, err := gameref.Resolve(ctx, q, id)
+	if err != nil {
+		return r, nil, err
+	}
+	sources, err := boxSources(ctx, q, r.GameID)
+	if err != nil {
+		return r, nil, err
+	}
+	if c != nil && c.Game.GameID == r.GameID {
+		s.meta.put(r.GameID, c, metaEntry{r: r, sources: sources})
+	}
+	return r, sources, nil
+}
+
+// metaEntry is what gameMeta read for one compiled game.
+type metaEntry struct {
+	c       weak.Pointer[pbp.Compiled] // the compiled game it belongs to (weak: the LRU may drop it)
+	r       gameref.Resolved
+	sources []string
+}
+
+// metaCache holds gameMeta's answers by game id, at most metaCap.
+type metaCache struct {
+	mu sync.Mutex
+	m  map[string]metaEntry
+}
+
+const metaCap = 16384
+
+func (mc *metaCache) get(id string, c *pbp.Compiled) (metaEntry, bool) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	e, ok := mc.m[id]
+	if !ok || c == nil || e.c.Value() != c {
+		return metaEntry{}, false
+	}
+	return e, true
+}
+
+func (mc *metaCache) put(id string, c *pbp.Compiled, e metaEntry) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.m == nil || len(mc.m) >= metaCap {
+		mc.m = map[string]metaEntry{} // bounded: start over
+	}
+	e.c = weak.Make(c)
+	mc.m[id] = e
 }
 
 func boxSources(ctx context.Context, q store.Querier, gameID string) ([]string, error) {

@@ -64,6 +64,7 @@ type Server struct {
 	srv   *mcp.Server
 	log   *slog.Logger
 	games *gamecache.Source // compiled games (embedded overrides, names from boxes)
+	meta  metaCache         // box_score's id resolution and sources per compiled game
 }
 
 // New builds the server and registers its tools.
