@@ -111,14 +111,33 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 	}
 	q := readonly.Querier(s.opts.DB)
 	atMoment := in.Moment != "" || in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
-	r, sources, err := s.gameMeta(ctx, q, in.GameID, atMoment)
-	if err != nil {
-		return nil, BoxOut{}, err
+	var (
+		r       gameref.Resolved
+		sources []string
+		c       *pbp.Compiled
+		err     error
+	)
+	if atMoment {
+		r, sources, c = s.cachedMeta(ctx, in.GameID)
+	}
+	if c == nil {
+		if r, err = gameref.Resolve(ctx, q, in.GameID); err != nil {
+			return nil, BoxOut{}, err
+		}
+		if sources, err = boxSources(ctx, q, r.GameID); err != nil {
+			return nil, BoxOut{}, err
+		}
 	}
 	in.GameID = r.GameID
 	var out BoxOut
 	if atMoment {
-		out, err = s.boxAt(ctx, q, in)
+		if c == nil {
+			if c, err = s.compiled(ctx, in.GameID); err != nil {
+				return nil, BoxOut{}, err
+			}
+			s.meta.put(r.GameID, c, metaEntry{r: r, sources: sources})
+		}
+		out, err = s.boxAt(in, c)
 	} else {
 		out, err = s.storedBox(ctx, q, in, sources)
 	}
@@ -131,32 +150,25 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 	return nil, out, nil
 }
 
-// gameMeta resolves the id and lists the game's stored box sources. For a
-// box at a moment of an NBA id whose compiled game is cached, the answer
-// of the last call for that compiled game is reused (no query): it is as
-// fresh as the compiled game, which the cache drops when the game is
-// reloaded (a new compiled game means new metadata).
-func (s *Server) gameMeta(ctx context.Context, q store.Querier, id string, atMoment bool) (gameref.Resolved, []string, error) {
-	var c *pbp.Compiled
-	if kind, nbaID, err := layout.ParseGameID(id); atMoment && err == nil && (kind == layout.NBAGame || kind == layout.ShortNBAGame) {
-		if c, err = s.games.Get(ctx, nbaID, ""); err != nil {
-			c = nil // not compiled: Resolve below says why, as before
-		} else if m, ok := s.meta.get(nbaID, c); ok {
-			return m.r, m.sources, nil
-		}
+// cachedMeta returns, for an NBA id whose compiled game is cached, the id
+// resolution and box sources that an earlier call read for that same
+// compiled game (no query), and the compiled game; c is nil when there are
+// none (the caller reads them). They are as fresh as the compiled game,
+// which the cache drops when the game is reloaded: a new compiled game
+// means new metadata.
+func (s *Server) cachedMeta(ctx context.Context, id string) (r gameref.Resolved, sources []string, c *pbp.Compiled) {
+	kind, nbaID, err := layout.ParseGameID(id)
+	if err != nil || (kind != layout.NBAGame && kind != layout.ShortNBAGame) || !s.meta.has(nbaID) {
+		return r, nil, nil
 	}
-	r, err := gameref.Resolve(ctx, q, id)
-	if err != nil {
-		return r, nil, err
+	if c, err = s.games.Get(ctx, nbaID, ""); err != nil {
+		return r, nil, nil
 	}
-	sources, err := boxSources(ctx, q, r.GameID)
-	if err != nil {
-		return r, nil, err
+	m, ok := s.meta.get(nbaID, c)
+	if !ok {
+		return r, nil, nil
 	}
-	if c != nil && c.Game.GameID == r.GameID {
-		s.meta.put(r.GameID, c, metaEntry{r: r, sources: sources})
-	}
-	return r, sources, nil
+	return m.r, m.sources, c
 }
 
 // metaEntry is what gameMeta read for one compiled game.
@@ -173,6 +185,13 @@ type metaCache struct {
 }
 
 const metaCap = 16384
+
+func (mc *metaCache) has(id string) bool {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	_, ok := mc.m[id]
+	return ok
+}
 
 func (mc *metaCache) get(id string, c *pbp.Compiled) (metaEntry, bool) {
 	mc.mu.Lock()
@@ -240,11 +259,7 @@ func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sourc
 }
 
 // boxAt computes the box at a moment with the play-by-play engine.
-func (s *Server) boxAt(ctx context.Context, q store.Querier, in BoxIn) (BoxOut, error) {
-	c, err := s.compiled(ctx, in.GameID)
-	if err != nil {
-		return BoxOut{}, err
-	}
+func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
 	game := c.Game
 	prov := game.Provider
 	var t model.Tenths
