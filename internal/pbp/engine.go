@@ -131,7 +131,11 @@ func (s *State) enter(p pidx, t model.Tenths) {
 }
 
 // Stint is a stretch of game time during which one team's five did not
-// change.
+// change. A possession belongs to the stint on the court when the event
+// that ends it happens (docs/pbp-engine.md, "Stints and lineups"): PossFor
+// counts the possessions the team ended on offense, PossAgainst the
+// opponent's; summed over a side's stints they equal the box's
+// TeamLine.Possessions of each team.
 type Stint struct {
 	Side         model.Side
 	Period       int
@@ -139,6 +143,8 @@ type Stint struct {
 	Players      [5]model.PlayerID
 	PtsFor       int
 	PtsAgainst   int
+	PossFor      int
+	PossAgainst  int
 	startFor     int32
 	startAgainst int32
 }
@@ -270,6 +276,14 @@ func (c *Compiled) fold(s *State, end int) {
 		}
 		if e.possEnd != model.NoSide {
 			s.Poss[e.possEnd]++
+			if s.stints != nil {
+				if i := s.openStints[e.possEnd]; i > 0 {
+					(*s.stints)[i-1].PossFor++
+				}
+				if i := s.openStints[e.possEnd.Other()]; i > 0 {
+					(*s.stints)[i-1].PossAgainst++
+				}
+			}
 		}
 		s.Elapsed = e.elapsed
 		s.Period = int(e.period)
@@ -622,7 +636,7 @@ func (c *Compiled) Stints() []Stint {
 	// drop empty stints (subs at the same moment)
 	res := out[:0]
 	for _, st := range out {
-		if st.To > st.From || st.PtsFor != 0 || st.PtsAgainst != 0 {
+		if st.To > st.From || st.PtsFor != 0 || st.PtsAgainst != 0 || st.PossFor != 0 || st.PossAgainst != 0 {
 			res = append(res, st)
 		}
 	}

@@ -128,19 +128,21 @@ func TestWindowIsDifference(t *testing.T) {
 	}
 }
 
-// Stints of a side cover the whole game once, and their points add up to
-// the final score.
+// Stints of a side cover the whole game once, their points add up to the
+// final score and their possessions to the box's possessions.
 func TestStintsCoverTheGame(t *testing.T) {
 	t.Parallel()
 	for seed := uint64(1); seed <= 30; seed++ {
 		g, want := SyntheticGame(seed)
 		c := Compile(g, nil)
 		var dur [3]model.Tenths
-		var pf, pa [3]int
+		var pf, pa, posf, posa [3]int
 		for _, st := range c.Stints() {
 			dur[st.Side] += st.To - st.From
 			pf[st.Side] += st.PtsFor
 			pa[st.Side] += st.PtsAgainst
+			posf[st.Side] += st.PossFor
+			posa[st.Side] += st.PossAgainst
 			for _, p := range st.Players {
 				if p == "" {
 					t.Fatalf("seed %d: stint with an empty slot: %+v", seed, st)
@@ -155,6 +157,14 @@ func TestStintsCoverTheGame(t *testing.T) {
 			}
 			if dur[side] != end || pf[side] != tl.PTS || pa[side] != tl.PTS-tl.PlusMinus {
 				t.Fatalf("seed %d %s: stints cover %s of %s, points %d-%d, want %d-%d", seed, side, dur[side], end, pf[side], pa[side], tl.PTS, tl.PTS-tl.PlusMinus)
+			}
+			fin := c.Final()
+			own, opp := fin.Home.Possessions, fin.Away.Possessions
+			if side == model.Away {
+				own, opp = opp, own
+			}
+			if posf[side] != own || posa[side] != opp || own == 0 {
+				t.Fatalf("seed %d %s: stints' possessions %d for, %d against; box %d, %d", seed, side, posf[side], posa[side], own, opp)
 			}
 		}
 	}
