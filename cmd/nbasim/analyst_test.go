@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,6 +204,58 @@ func TestAnalystCLI(t *testing.T) {
 		}
 	})
 
+	t.Run("LineupsAndOnOff", func(t *testing.T) {
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"lineups", "201810160BOS", "--team", "BOS", "--limit", "2"}, `0021800001 2018-10-16 PHI 87 at BOS 105 (from basketball-reference id 201810160BOS)
+TEAM  GP  MIN  POSS  OPP POSS  PTS  OPP PTS  ORTG   DRTG  NET   LINEUP
+BOS   1   7.3  18    18        14   11       77.8   61.1  16.7  Jaylen Brown, Jayson Tatum, Al Horford, Gordon Hayward, Kyrie Irving
+BOS   1   5.4  11    11        11   7        100.0  63.6  36.4  Terry Rozier, Jayson Tatum, Gordon Hayward, Aron Baynes, Marcus Smart
+`},
+			{[]string{"onoff", "21800001", "--player", "tatum"}, `0021800001 2018-10-16 PHI 87 at BOS 105 (from short id 21800001)
+TEAM  PLAYER        GP  ON MIN  ON ORTG  ON DRTG  ON NET  OFF MIN  OFF ORTG  OFF DRTG  OFF NET  DIFF
+BOS   Jayson Tatum  1   28.9    85.7     76.2     9.5     19.1     124.4     92.9      31.5     -22.0
+`},
+			{[]string{"onoff", "--season", "2018-19", "--player", "antetokounmpo"}, `65 games
+TEAM  PLAYER                 GP  ON MIN  ON ORTG  ON DRTG  ON NET  OFF MIN  OFF ORTG  OFF DRTG  OFF NET  DIFF
+MIL   Giannis Antetokounmpo  6   200.4   115.5    99.1     16.5    97.6     108.7     107.7     1.0      15.5
+`},
+		} {
+			out, errOut, code := runIn2(t, bin, dir, tc.args...)
+			if code != 0 || out != tc.want {
+				t.Errorf("%v: exit %d %s\n got:\n%s\nwant:\n%s", tc.args, code, errOut, out, tc.want)
+			}
+		}
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"lineups"}, "give a GAME or --season S"},
+			{[]string{"lineups", "--season", "1999-00"}, "no game of season 1999-00 with play-by-play"},
+			{[]string{"onoff", "21800001", "--player", "zzzz"}, `no player matching "zzzz"`},
+			{[]string{"lineups", "--season", "2018-19", "--team", "XYZ"}, "not a team"},
+		} {
+			_, errOut, code := runIn2(t, bin, dir, tc.args...)
+			if code == 0 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%v: exit %d, stderr %q; want non-zero and %q", tc.args, code, errOut, tc.want)
+			}
+		}
+		// --save fills the SQL views with the same numbers
+		if _, errOut, code := runIn2(t, bin, dir, "lineups", "21800001", "--save"); code != 0 {
+			t.Fatalf("lineups --save: exit %d %s", code, errOut)
+		}
+		q, errOut, _ := runIn2(t, bin, dir, "db", "query", "SELECT on_seconds, on_net_rtg, net_rtg_diff FROM player_on_off WHERE game_id = '0021800001' AND name = 'Jayson Tatum'", "--json")
+		var res struct{ Rows [][]float64 }
+		if err := json.Unmarshal([]byte(q), &res); err != nil || len(res.Rows) != 1 {
+			t.Fatalf("db query: %v %s %s", err, q, errOut)
+		}
+		if got := fmt.Sprintf("%.1f %.1f %.1f", res.Rows[0][0]/60, res.Rows[0][1], res.Rows[0][2]); got != "28.9 9.5 -22.0" {
+			t.Errorf("player_on_off Tatum: %s, want 28.9 9.5 -22.0", got)
+		}
+	})
+
 	t.Run("JSONSchemas", func(t *testing.T) {
 		runs := map[string][]string{
 			"version":     {"version", "--json"},
@@ -217,6 +270,8 @@ func TestAnalystCLI(t *testing.T) {
 			"games":       {"games", "--season", "2018-19", "--team", "BOS", "--json"},
 			"players":     {"players", "mitchell", "--json"},
 			"catalog":     {"catalog", "--json"},
+			"lineups":     {"lineups", "21800001", "--json", "--save"},
+			"onoff":       {"onoff", "--season", "2018-19", "--team", "BOS", "--json"},
 		}
 		for name, args := range runs {
 			out, errOut, code := runIn2(t, bin, dir, args...)

@@ -34,6 +34,8 @@ func newRootCmd() *cobra.Command {
 		newBoxCmd(a),
 		newGamesCmd(a),
 		newPlayersCmd(a),
+		newLineupsCmd(a),
+		newOnOffCmd(a),
 		newVerifyCmd(a),
 		newExportCmd(a),
 		newReconcileCmd(a),

@@ -221,18 +221,23 @@ func Lineups(games []GameStints, byGame bool) []Lineup {
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
-		if a.GameID != b.GameID {
-			return a.GameID < b.GameID
-		}
-		if a.TeamCode != b.TeamCode {
-			return a.TeamCode < b.TeamCode
-		}
-		if a.counts.Tenths != b.counts.Tenths {
-			return a.counts.Tenths > b.counts.Tenths
-		}
-		return a.LineupID < b.LineupID
+		return rowLess(a.GameID, a.TeamCode, a.LineupID, a.counts.Tenths, b.GameID, b.TeamCode, b.LineupID, b.counts.Tenths)
 	})
 	return out
+}
+
+// rowLess orders rows by game, team, time on the court (most first), then
+// id: the order of Lineups and OnOffs.
+func rowLess(ga, ta, ida string, sa model.Tenths, gb, tb, idb string, sb model.Tenths) bool {
+	switch {
+	case ga != gb:
+		return ga < gb
+	case ta != tb:
+		return ta < tb
+	case sa != sb:
+		return sa > sb
+	}
+	return ida < idb
 }
 
 // OnOff is a player's team numbers with him on the court and off it: in
@@ -324,16 +329,7 @@ func OnOffs(games []GameStints, byGame bool) []OnOff {
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
-		if a.GameID != b.GameID {
-			return a.GameID < b.GameID
-		}
-		if a.TeamCode != b.TeamCode {
-			return a.TeamCode < b.TeamCode
-		}
-		if a.on.Tenths != b.on.Tenths {
-			return a.on.Tenths > b.on.Tenths
-		}
-		return a.PlayerID < b.PlayerID
+		return rowLess(a.GameID, a.TeamCode, a.PlayerID, a.on.Tenths, b.GameID, b.TeamCode, b.PlayerID, b.on.Tenths)
 	})
 	return out
 }

@@ -89,6 +89,7 @@ func TestCanonicalViews(t *testing.T) {
 			t.Run("MCP", func(t *testing.T) { testMCP(t, ro) })
 			t.Run("AdvancedMatchesBasketballReference", func(t *testing.T) { testAdvancedMatchesBasketballReference(t, st) })
 			t.Run("RatingsMatchBasketballReference", func(t *testing.T) { testRatingsMatchBasketballReference(t, st) })
+			t.Run("LineupViews", func(t *testing.T) { testLineupViews(t, st) })
 		})
 	}
 }
@@ -191,6 +192,34 @@ func testMCP(t *testing.T, ro *readonly.DB) {
 				t.Errorf("describe_table %s: column %s has no comment", view, c.Name)
 			}
 		}
+	}
+	// the lineups tool computes from play-by-play what nbasim onoff prints
+	var oo struct {
+		Game  string `json:"game"`
+		OnOff []struct {
+			Name    string   `json:"name"`
+			NetDiff *float64 `json:"net_rtg_diff"`
+			On      struct {
+				Seconds float64 `json:"seconds"`
+				PossFor int     `json:"poss_for"`
+			} `json:"on"`
+		} `json:"on_off"`
+	}
+	callTool("lineups", map[string]any{"kind": "on_off", "game_id": "201810160BOS", "player": "tatum"}, &oo)
+	if len(oo.OnOff) != 1 || oo.OnOff[0].NetDiff == nil ||
+		fmt.Sprintf("%s %.1f %d %.1f", oo.OnOff[0].Name, oo.OnOff[0].On.Seconds/60, oo.OnOff[0].On.PossFor, *oo.OnOff[0].NetDiff) != "Jayson Tatum 28.9 63 -22.0" {
+		t.Errorf("MCP lineups on_off: %+v", oo)
+	}
+	var ls struct {
+		Count   int `json:"count"`
+		Lineups []struct {
+			Players []string `json:"players"`
+			PossFor int      `json:"poss_for"`
+		} `json:"lineups"`
+	}
+	callTool("lineups", map[string]any{"game_id": "21800001", "team": "BOS", "limit": 1}, &ls)
+	if len(ls.Lineups) != 1 || ls.Count < 5 || ls.Lineups[0].PossFor != 18 {
+		t.Errorf("MCP lineups: %+v", ls)
 	}
 	rr, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: mcpserver.GuideURI})
 	if err != nil || len(rr.Contents) != 1 || !strings.Contains(rr.Contents[0].Text, "player_games") {
@@ -306,11 +335,10 @@ func near(ours, theirs float64, places int) bool {
 	return math.Abs(ours*p-theirs*p) <= 0.5+1e-6
 }
 
-// testAdvancedMatchesBasketballReference compares team_games (four
-// factors, pace, ratings) and player_games (advanced box) with the values
-// basketball-reference publishes on its box score pages in ../shared/data:
-// every one of the 205 pages, 2,460 team cells and 50,960 player cells.
-func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
+// eachBBRefGame calls fn with every basketball-reference box page of
+// ../shared/data that has a four-factors table, and the stored game's id.
+func eachBBRefGame(t *testing.T, st store.Store, fn func(g bbrefGame, gameID string)) {
+	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(testutil.RealDataDir(t), "bbref", "boxscores")
 	files, err := filepath.Glob(filepath.Join(dir, "*.html*"))
@@ -318,6 +346,26 @@ func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
 		t.Fatalf("no bbref box pages in %s: %v", dir, err)
 	}
 	sort.Strings(files)
+	for _, f := range files {
+		g := readBBRef(t, f)
+		if len(g.four) != 2 {
+			continue
+		}
+		var gameID string
+		if err := st.QueryRow(ctx, `SELECT game_id FROM games WHERE bbref_id = $1`, g.id).Scan(&gameID); err != nil {
+			t.Errorf("%s: no game with this bbref id: %v", g.id, err)
+			continue
+		}
+		fn(g, gameID)
+	}
+}
+
+// testAdvancedMatchesBasketballReference compares team_games (four
+// factors, pace, ratings) and player_games (advanced box) with the values
+// basketball-reference publishes on its box score pages in ../shared/data:
+// every one of the 205 pages, 2,460 team cells and 50,960 player cells.
+func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
+	ctx := context.Background()
 	teamCols := []struct {
 		view, bbref string
 		scale       float64
@@ -338,16 +386,7 @@ func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
 	}
 	var games, teamCells, teamBad, playerCells, playerBad, lastPlace int
 	var checked []string
-	for _, f := range files {
-		g := readBBRef(t, f)
-		if len(g.four) != 2 {
-			continue
-		}
-		var gameID string
-		if err := st.QueryRow(ctx, `SELECT game_id FROM games WHERE bbref_id = $1`, g.id).Scan(&gameID); err != nil {
-			t.Errorf("%s: no game with this bbref id: %v", g.id, err)
-			continue
-		}
+	eachBBRefGame(t, st, func(g bbrefGame, gameID string) {
 		games++
 		checked = append(checked, g.id)
 		// teams
@@ -442,7 +481,7 @@ func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
 			}
 		}
 		rows.Close()
-	}
+	})
 	t.Logf("compared %d games with basketball-reference: %d team cells (%d differ), %d player cells (%d differ, %d by one unit of the last place)",
 		games, teamCells, teamBad, playerCells, playerBad, lastPlace)
 	// exact figures: a change in the views or the loader shows here
@@ -461,25 +500,10 @@ func testAdvancedMatchesBasketballReference(t *testing.T, st store.Store) {
 // pages (printed as integers).
 func testRatingsMatchBasketballReference(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	dir := filepath.Join(testutil.RealDataDir(t), "bbref", "boxscores")
-	files, err := filepath.Glob(filepath.Join(dir, "*.html*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no bbref box pages in %s: %v", dir, err)
-	}
-	sort.Strings(files)
 	type tally struct{ cells, equal, one, unused, other int }
 	var off, def tally
 	var examples []string
-	for _, f := range files {
-		g := readBBRef(t, f)
-		if len(g.four) != 2 {
-			continue
-		}
-		var gameID string
-		if err := st.QueryRow(ctx, `SELECT game_id FROM games WHERE bbref_id = $1`, g.id).Scan(&gameID); err != nil {
-			t.Errorf("%s: no game with this bbref id: %v", g.id, err)
-			continue
-		}
+	eachBBRefGame(t, st, func(g bbrefGame, gameID string) {
 		rows, err := st.Query(ctx, `SELECT team_code, name, seconds_played, off_rtg, def_rtg FROM player_games WHERE game_id = $1 ORDER BY team_code, name`, gameID)
 		if err != nil {
 			t.Fatal(err)
@@ -521,7 +545,7 @@ func testRatingsMatchBasketballReference(t *testing.T, st store.Store) {
 			}
 		}
 		rows.Close()
-	}
+	})
 	got := fmt.Sprintf("off_rtg: %d cells, %d equal, %d within 1.5, %d no possession, %d other; def_rtg: %d cells, %d equal, %d within 1.5, %d no possession, %d other",
 		off.cells, off.equal, off.one, off.unused, off.other, def.cells, def.equal, def.one, def.unused, def.other)
 	t.Log(got)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/model"
+	"github.com/nbasim/nbasim/internal/parse/nbastats"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -111,4 +112,91 @@ func compileStints(g *model.Game, ov *pbp.Overrides, season string) (gs GameStin
 		}
 	}()
 	return FromCompiled(pbp.Compile(g, ov), season), nil
+}
+
+// Selection says which games and rows a lineup or on/off question is
+// about: one game, or a season's games with play-by-play (of one team when
+// TeamID is set); rows of one team, players whose folded name contains
+// Player (nbastats.FoldName) or whose id is Player, and lineups of at least
+// MinSeconds together.
+type Selection struct {
+	GameID     string
+	Season     string
+	TeamID     string // NBA team id
+	TeamCode   string
+	Player     string // folded name part, or a player id
+	MinSeconds float64
+}
+
+// Games lists the selection's games that have play-by-play in the store,
+// in id order. An unknown season or a season without play-by-play is an
+// error (a question over nothing is not an answer).
+func (s Selection) Games(ctx context.Context, q store.Querier) ([]string, error) {
+	if s.GameID != "" {
+		return []string{s.GameID}, nil
+	}
+	if s.Season == "" {
+		return nil, errors.New("lineups: give a game or a season")
+	}
+	sql := `SELECT g.game_id FROM games g WHERE g.season = $1 AND EXISTS (SELECT 1 FROM plays p WHERE p.game_id = g.game_id)`
+	args := []any{s.Season}
+	if s.TeamID != "" {
+		sql += ` AND (g.home_team_id = $2 OR g.away_team_id = $2)`
+		args = append(args, s.TeamID)
+	}
+	rows, err := q.Query(ctx, sql+` ORDER BY g.game_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("games of %s: %w", s.Season, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		what := "season " + s.Season
+		if s.TeamCode != "" {
+			what += " for " + s.TeamCode
+		}
+		return nil, fmt.Errorf("no game of %s with play-by-play in the database (nbasim games --season %s lists its games; nbasim load loads plays)", what, s.Season)
+	}
+	return ids, nil
+}
+
+func (s Selection) team(id, code string) bool {
+	return s.TeamID == "" || id == s.TeamID || (s.TeamCode != "" && code == s.TeamCode)
+}
+
+// FilterLineups keeps the lineups of the selection's team that played at
+// least MinSeconds together.
+func (s Selection) FilterLineups(ls []Lineup) []Lineup {
+	out := []Lineup{}
+	for _, l := range ls {
+		if s.team(l.TeamID, l.TeamCode) && l.Seconds >= s.MinSeconds {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// FilterOnOffs keeps the rows of the selection's team and player.
+func (s Selection) FilterOnOffs(os []OnOff) []OnOff {
+	out := []OnOff{}
+	for _, o := range os {
+		if !s.team(o.TeamID, o.TeamCode) {
+			continue
+		}
+		if s.Player != "" && o.PlayerID != s.Player && !strings.Contains(nbastats.FoldName(o.Name), s.Player) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }

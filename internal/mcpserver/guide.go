@@ -19,10 +19,15 @@ Use the canonical views; they hold exactly one row per player-game and per team-
   player_id, name, team_code, side (home/away), opp_code, win, starter, seconds_played (seconds),
   pts, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, plus_minus,
   ts_pct, efg_pct, usg_pct, ast_pct, orb_pct, drb_pct, trb_pct, stl_pct, blk_pct, tov_pct
-  (fractions, 0.556 not 55.6), source, grade.
+  (fractions, 0.556 not 55.6), off_rtg and def_rtg (Dean Oliver's individual ratings, as
+  basketball-reference), source, grade.
 - team_games: one row per team per game, the team's and the opponent's (opp_*) stats, possessions,
   pace, off_rtg, def_rtg, net_rtg (points per 100 possessions), four factors (efg_pct, tov_pct,
   orb_pct, ft_per_fga), source, grade.
+- lineup_games, lineup_seasons, player_on_off, player_on_off_seasons: five-man lineups and each
+  player's on/off (seconds, possessions, points for and against, off_rtg/def_rtg/net_rtg per 100
+  possessions), summed from the stints table; filled for the games someone stored with
+  nbasim lineups --save. The lineups tool computes the same from play-by-play for any game or season.
 - games: one row per game with every provider's id (game_id = NBA id 0021800001; espn_id; bbref_id).
 
 Do NOT count over player_box or team_box: they keep every source's line (official boxes of several

@@ -195,7 +195,7 @@ func errText(r *mcp.CallToolResult) string {
 	return ""
 }
 
-var allTools = []string{"box_score", "coverage", "describe_table", "health", "lake_list", "lake_read", "list_tables", "query", "simulate"}
+var allTools = []string{"box_score", "coverage", "describe_table", "health", "lake_list", "lake_read", "lineups", "list_tables", "query", "simulate"}
 
 // checkTools lists the tools and checks names, annotations, schemas and
 // the size of the whole list.

@@ -39,6 +39,7 @@ func (s *Server) addTools() {
 	mcp.AddTool(s.srv, readOnlyTool("box_score", "Box score", "Box score of a game: stored official/derived box, or computed from play-by-play at a moment (period+clock or elapsed seconds)."), s.boxScore)
 	mcp.AddTool(s.srv, readOnlyTool("coverage", "Coverage", "Latest lake completeness by source x dataset x season, from the last reconciliation."), s.coverage)
 	s.addSimulateTool()
+	s.addLineupsTool()
 }
 
 // ---- query

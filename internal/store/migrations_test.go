@@ -24,6 +24,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0015_catalog_rows":     "0603ac846ccd765ad9b33dbb240b739f9fb8f7f6688063883c25c54c2f433f02",
 		"0016_catalog_docs":     "4a8636ab529248a2bb54dc3cd5aa67164bedeca403c9a7ff1bed16a54ec84f6e",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
+		"0018_lineups":          "99168da5ff5d7146f8ace214b48aecde86586009cf9990ce06a5941419b663c5",
 	},
 	Postgres: {
 		"0001_core":             "9e504a4ec42a3f575460f666fb5dcc2df5ace341010364d9ec0b1b9d58231b1e",
@@ -35,6 +36,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0015_catalog_rows":     "0603ac846ccd765ad9b33dbb240b739f9fb8f7f6688063883c25c54c2f433f02",
 		"0016_catalog_docs":     "240dc1c2ea0caaba46619556329bc3f45f8b343ce340d2abaa84178dc43f9bfd",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
+		"0018_lineups":          "1aece3e5487b0ca2257dadaa5cd18d5e28ac66843588913761cff86092c7eedc",
 	},
 }
 

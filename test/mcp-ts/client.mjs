@@ -42,7 +42,7 @@ await client.connect(transport);
 
 const { tools } = await client.listTools();
 const names = tools.map((t) => t.name).sort();
-const want = ["box_score", "coverage", "describe_table", "health", "lake_list", "lake_read", "list_tables", "query", "simulate"];
+const want = ["box_score", "coverage", "describe_table", "health", "lake_list", "lake_read", "lineups", "list_tables", "query", "simulate"];
 check("tools/list names", JSON.stringify(names) === JSON.stringify(want), names);
 for (const t of tools) {
   check(`${t.name} readOnlyHint`, t.annotations?.readOnlyHint === true, t.annotations);
