@@ -10,6 +10,7 @@ import (
 	"github.com/nbasim/nbasim/internal/advanced"
 	"github.com/nbasim/nbasim/internal/gameref"
 	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -80,7 +81,11 @@ func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in Lineups
 	if err != nil {
 		return nil, LineupsOut{}, err
 	}
-	games, skips, err := advanced.FromStore(ctx, q, ids, s.overrides)
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		return nil, LineupsOut{}, err
+	}
+	games, skips, err := advanced.FromStore(ctx, q, ids, ov)
 	if err != nil {
 		return nil, LineupsOut{}, err
 	}
