@@ -203,7 +203,7 @@ func testMCP(t *testing.T, ro *readonly.DB) {
 				Seconds float64 `json:"seconds"`
 				PossFor int     `json:"poss_for"`
 			} `json:"on"`
-		} `json:"on_off"`
+		} `json:"rows"`
 	}
 	callTool("lineups", map[string]any{"kind": "on_off", "game_id": "201810160BOS", "player": "tatum"}, &oo)
 	if len(oo.OnOff) != 1 || oo.OnOff[0].NetDiff == nil ||
@@ -215,7 +215,7 @@ func testMCP(t *testing.T, ro *readonly.DB) {
 		Lineups []struct {
 			Players []string `json:"players"`
 			PossFor int      `json:"poss_for"`
-		} `json:"lineups"`
+		} `json:"rows"`
 	}
 	callTool("lineups", map[string]any{"game_id": "21800001", "team": "BOS", "limit": 1}, &ls)
 	if len(ls.Lineups) != 1 || ls.Count < 5 || ls.Lineups[0].PossFor != 18 {

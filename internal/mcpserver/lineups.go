@@ -18,29 +18,29 @@ import (
 // LineupsIn selects the games and rows of the lineups tool.
 type LineupsIn struct {
 	Kind       string  `json:"kind,omitempty" jsonschema:"lineups (default) or on_off"`
-	GameID     string  `json:"game_id,omitempty" jsonschema:"one game: NBA (0021800001), short (21800001), ESPN or bbref id"`
-	Season     string  `json:"season,omitempty" jsonschema:"every game of a season with play-by-play (2018-19), summed per team"`
-	Team       string  `json:"team,omitempty" jsonschema:"one team (BOS)"`
-	Player     string  `json:"player,omitempty" jsonschema:"on_off: players whose name contains this (accent- and case-insensitive) or a player id"`
-	MinSeconds float64 `json:"min_seconds,omitempty" jsonschema:"lineups: at least this many seconds together"`
-	Limit      int     `json:"limit,omitempty" jsonschema:"at most this many rows (default 50, max 1000)"`
+	GameID     string  `json:"game_id,omitempty" jsonschema:"one game (any id kind)"`
+	Season     string  `json:"season,omitempty" jsonschema:"or a season (2018-19)"`
+	Team       string  `json:"team,omitempty" jsonschema:"BOS"`
+	Player     string  `json:"player,omitempty" jsonschema:"on_off: name part or id"`
+	MinSeconds float64 `json:"min_seconds,omitempty"`
+	Limit      int     `json:"limit,omitempty" jsonschema:"default 50, max 1000"`
 }
 
-// LineupsOut is the lineups tool's answer: the CLI's nbasim lineups /
-// nbasim onoff --json shapes.
+// LineupsOut is the lineups tool's answer. Rows have the shapes of the
+// CLI's nbasim lineups / nbasim onoff --json rows (advanced.Lineup,
+// advanced.OnOff); typed as any so tools/list stays small.
 type LineupsOut struct {
-	Game      string            `json:"game,omitempty" jsonschema:"the game the id resolved to"`
-	Games     int               `json:"games"`
-	Skipped   []advanced.Skip   `json:"skipped"`
-	Count     int               `json:"count" jsonschema:"rows that match, before the limit"`
-	Truncated bool              `json:"truncated"`
-	Lineups   []advanced.Lineup `json:"lineups,omitempty"`
-	OnOff     []advanced.OnOff  `json:"on_off,omitempty"`
+	Game      string `json:"game,omitempty"`
+	Games     int    `json:"games"`
+	Skipped   any    `json:"skipped"`
+	Count     int    `json:"count"`
+	Truncated bool   `json:"truncated"`
+	Rows      any    `json:"rows"`
 }
 
 func (s *Server) addLineupsTool() {
-	mcp.AddTool(s.srv, readOnlyTool("lineups", "Lineups and on/off",
-		"Five-man lineups (kind=lineups) or each player's on/off (kind=on_off) of one game or a season: minutes, possessions, points for and against, points per 100 possessions. Computed from play-by-play stints (docs/advanced.md)."), s.lineups)
+	mcp.AddTool(s.srv, readOnlyTool("lineups", "Lineups",
+		"Five-man lineups (kind=lineups) or players' on/off (kind=on_off) of a game or season, per 100 possessions, from play-by-play stints."), s.lineups)
 }
 
 func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in LineupsIn) (*mcp.CallToolResult, LineupsOut, error) {
@@ -89,22 +89,25 @@ func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in Lineups
 	if err != nil {
 		return nil, LineupsOut{}, err
 	}
-	out.Games, out.Skipped = len(games), skips
-	if out.Skipped == nil {
-		out.Skipped = []advanced.Skip{}
+	if skips == nil {
+		skips = []advanced.Skip{}
 	}
+	out.Games, out.Skipped = len(games), skips
 	byGame := sel.GameID != ""
+	n := 0
 	if in.Kind == "lineups" {
 		ls := sel.FilterLineups(advanced.Lineups(games, byGame))
 		out.Count = len(ls)
 		out.Truncated = len(ls) > in.Limit
-		out.Lineups = ls[:min(len(ls), in.Limit)]
+		rows := ls[:min(len(ls), in.Limit)]
+		out.Rows, n = rows, len(rows)
 	} else {
 		os := sel.FilterOnOffs(advanced.OnOffs(games, byGame))
 		out.Count = len(os)
 		out.Truncated = len(os) > in.Limit
-		out.OnOff = os[:min(len(os), in.Limit)]
+		rows := os[:min(len(os), in.Limit)]
+		out.Rows, n = rows, len(rows)
 	}
-	statsFrom(ctx).rows = len(out.Lineups) + len(out.OnOff)
+	statsFrom(ctx).rows = n
 	return nil, out, nil
 }

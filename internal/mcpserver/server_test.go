@@ -219,9 +219,10 @@ func checkTools(t *testing.T, cs *mcp.ClientSession) {
 		t.Errorf("tools = %v, want %v", names, allTools)
 	}
 	b, _ := json.Marshal(lt)
-	// ~4 bytes per token for JSON schemas and English.
-	if tokens := len(b) / 4; tokens > 3000 {
-		t.Errorf("tools/list is %d bytes (~%d tokens), want under ~3,000 tokens", len(b), tokens)
+	// ~4 bytes per token for JSON schemas and English; 11 tools (the
+	// lineups tool took the list from ~2,980 to ~3,240 tokens).
+	if tokens := len(b) / 4; tokens > 3300 {
+		t.Errorf("tools/list is %d bytes (~%d tokens), want under ~3,300 tokens", len(b), tokens)
 	} else {
 		t.Logf("tools/list: %d bytes, ~%d tokens", len(b), tokens)
 	}
