@@ -12,7 +12,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/advanced"
 	"github.com/nbasim/nbasim/internal/gameref"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/teams"
 )
@@ -211,7 +211,7 @@ team (a traded player has a row per team).`,
 			}
 			sel := r.sel
 			if player != "" {
-				sel.Player = nbastats.FoldName(player)
+				sel.Player = model.FoldName(player)
 				r.filter["player"] = player
 			}
 			os := sel.FilterOnOffs(advanced.OnOffs(r.games, sel.GameID != ""))

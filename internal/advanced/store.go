@@ -8,7 +8,6 @@ import (
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/model"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/store"
 )
@@ -117,7 +116,7 @@ func compileStints(g *model.Game, ov *pbp.Overrides, season string) (gs GameStin
 // Selection says which games and rows a lineup or on/off question is
 // about: one game, or a season's games with play-by-play (of one team when
 // TeamID is set); rows of one team, players whose folded name contains
-// Player (nbastats.FoldName) or whose id is Player, and lineups of at least
+// Player (model.FoldName) or whose id is Player, and lineups of at least
 // MinSeconds together.
 type Selection struct {
 	GameID     string
@@ -193,7 +192,7 @@ func (s Selection) FilterOnOffs(os []OnOff) []OnOff {
 		if !s.team(o.TeamID, o.TeamCode) {
 			continue
 		}
-		if s.Player != "" && o.PlayerID != s.Player && !strings.Contains(nbastats.FoldName(o.Name), s.Player) {
+		if s.Player != "" && o.PlayerID != s.Player && !strings.Contains(model.FoldName(o.Name), s.Player) {
 			continue
 		}
 		out = append(out, o)

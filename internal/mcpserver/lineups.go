@@ -9,7 +9,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/advanced"
 	"github.com/nbasim/nbasim/internal/gameref"
-	"github.com/nbasim/nbasim/internal/parse/nbastats"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/readonly"
 	"github.com/nbasim/nbasim/internal/teams"
@@ -75,7 +75,7 @@ func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in Lineups
 		sel.TeamID, sel.TeamCode = t.NBAID, t.Code
 	}
 	if in.Player != "" {
-		sel.Player = nbastats.FoldName(in.Player)
+		sel.Player = model.FoldName(in.Player)
 	}
 	ids, err := sel.Games(ctx, q)
 	if err != nil {
