@@ -272,6 +272,11 @@ MIL   Giannis Antetokounmpo  6   200.4   115.5    99.1     16.5    97.6     108.
 			"catalog":     {"catalog", "--json"},
 			"lineups":     {"lineups", "21800001", "--json", "--save"},
 			"onoff":       {"onoff", "--season", "2018-19", "--team", "BOS", "--json"},
+			"reconcile":   {"reconcile", "--dry-run", "--json", "--season", "2018-19"},
+			"queue":       {"queue", "--json"},
+			"sim":         {"sim", "21800001", "--n", "300", "--seed", "1", "--json"},
+			"winprob":     {"winprob", "21800001", "--n", "50", "--json"},
+			"export":      {"export", "--season", "2018-19", "--out", filepath.Join(t.TempDir(), "export"), "--json"},
 		}
 		for name, args := range runs {
 			out, errOut, code := runIn2(t, bin, dir, args...)
@@ -281,38 +286,21 @@ MIL   Giannis Antetokounmpo  6   200.4   115.5    99.1     16.5    97.6     108.
 			outputs[name] = out
 		}
 		for name, out := range outputs {
-			b, err := os.ReadFile(filepath.Join("..", "..", "docs", "json-schemas", name+".schema.json"))
-			if err != nil {
-				t.Errorf("%s: %v", name, err)
-				continue
-			}
-			var s jsonschema.Schema
-			if err := json.Unmarshal(b, &s); err != nil {
-				t.Fatalf("%s schema: %v", name, err)
-			}
-			rs, err := s.Resolve(nil)
-			if err != nil {
-				t.Fatalf("%s schema: %v", name, err)
-			}
-			var v any
-			if err := json.Unmarshal([]byte(out), &v); err != nil {
-				t.Errorf("%s: output is not JSON: %v\n%s", name, err, out)
-				continue
-			}
-			if err := rs.Validate(v); err != nil {
-				t.Errorf("%s: output does not match docs/json-schemas/%s.schema.json: %v", name, name, err)
+			checkJSONSchema(t, name, out)
+		}
+		// a renamed field fails: the schemas require every field
+		for name, rename := range map[string][2]string{"reconcile": {`"coverage"`, `"cover_age"`}, "lineups": {`"poss_for"`, `"possessions_for"`},
+			"queue": {`"discarded_jobs"`, `"discardedJobs"`}, "export": {`"fingerprint"`, `"fingerPrint"`}, "sim": {`"home_win_prob"`, `"home_win"`}} {
+			bad := strings.Replace(outputs[name], rename[0], rename[1], 1)
+			if bad == outputs[name] || validJSONSchema(t, name, bad) == nil {
+				t.Errorf("%s: the schema accepts the output with %s renamed %s", name, rename[0], rename[1])
 			}
 		}
 		// every command with --json is run above, or listed here with the
 		// reason it is not
 		notRun := map[string]string{
-			"bench":     "minutes of work; cmd_bench_test runs it with --json",
-			"reconcile": "needs a reconcilable lake; cmd_reconcile_test runs it with --json",
-			"run":       "the worker loop (owned by the loop helper)",
-			"queue":     "needs PostgreSQL and River (owned by the loop helper)",
-			"sim":       "simulation commands (owned by the sim helper)",
-			"winprob":   "win probability (owned by the sim helper)",
-			"export":    "writes parquet/csv files",
+			"bench": "minutes of work; cmd_bench_test runs it with --json",
+			"run":   "the worker loop needs a replay server and PostgreSQL: run_test checks its --json against run.schema.json",
 		}
 		covered := map[string]bool{}
 		for name := range runs {
@@ -340,6 +328,36 @@ MIL   Giannis Antetokounmpo  6   200.4   115.5    99.1     16.5    97.6     108.
 			t.Errorf("commands with --json neither run against a schema nor listed with a reason: %v", missing)
 		}
 	})
+}
+
+// validJSONSchema validates out against docs/json-schemas/<name>.schema.json.
+func validJSONSchema(t *testing.T, name, out string) error {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), "docs", "json-schemas", name+".schema.json"))
+	if err != nil {
+		return err
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s schema: %v", name, err)
+	}
+	rs, err := s.Resolve(nil)
+	if err != nil {
+		t.Fatalf("%s schema: %v", name, err)
+	}
+	var v any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		return fmt.Errorf("output is not JSON: %w", err)
+	}
+	return rs.Validate(v)
+}
+
+// checkJSONSchema fails the test when out does not match its schema.
+func checkJSONSchema(t *testing.T, name, out string) {
+	t.Helper()
+	if err := validJSONSchema(t, name, out); err != nil {
+		t.Errorf("%s: output does not match docs/json-schemas/%s.schema.json: %v\n%.2000s", name, name, err, out)
+	}
 }
 
 func mustJSON(v any) []byte {

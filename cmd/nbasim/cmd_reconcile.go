@@ -17,6 +17,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/health"
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/reconcile"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/storeopen"
@@ -40,6 +41,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 		steps    string
 		failFast bool
 		floor    bool
+		seasons  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -50,8 +52,12 @@ store's schedule, detects gaps (missing, stale, invalid, schedule_missing) with
 priorities, and generates tasks: queued in River's job table in one transaction
 (stable ids: a rerun merges), written to gaps.json with a heat map next to it.
 
+--season S reconciles those seasons only. A failed pre-flight check (lake,
+database, directories, disk, expectations) stops the run before the scan:
+nothing is planned on a broken lake or store.
+
 Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
-2 bad flags/config/expectations, 3 pre-flight health check failed (fail-fast).`,
+2 bad flags/config/expectations, 3 a pre-flight check failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -67,6 +73,13 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 			if cmd.Flags().Changed("fail-fast") {
 				cfg.Health.FailFast = failFast
 			}
+			if len(seasons) > 0 {
+				sel, err := parseSeasonFlags(seasons)
+				if err != nil {
+					return withExit(exitReconcileUsage, fmt.Errorf("reconcile: %w", err))
+				}
+				cfg.Seasons = sel // these seasons only, instead of the configured ones
+			}
 			human := cmd.OutOrStdout()
 			if opts.JSON {
 				human = cmd.ErrOrStderr()
@@ -76,6 +89,9 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 				return withExit(exitReconcileFailed, err)
 			}
 			defer cleanup()
+			if len(seasons) > 0 {
+				r.SeasonsDefault = false // chosen: a legacy bucket is reconciled over these only
+			}
 			if !opts.JSON && isTerminal(os.Stderr) {
 				bar := progressbar.NewOptions64(-1, progressbar.OptionSetDescription("listing"),
 					progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
@@ -94,7 +110,8 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 			start := time.Now()
 			rep, err := r.Run(ctx, opts)
 			elapsed := time.Since(start)
-			if rep != nil && !opts.JSON {
+			var he *reconcile.HealthError
+			if rep != nil && !opts.JSON && !errors.As(err, &he) { // stopped before the scan: nothing to sum up
 				reconcile.PrintSummary(human, rep)
 			}
 			if fl != nil && rep != nil {
@@ -119,7 +136,8 @@ Exit codes: 0 done (gaps may remain), 1 a step failed after its retries,
 	f.BoolVar(&opts.JSON, "json", false, "print the plan (gaps.json schema) on stdout; progress goes to stderr")
 	f.BoolVar(&opts.Verify, "verify", false, "read the last bytes of every expected object to find truncated JSON/HTML (one ranged read each)")
 	f.StringVar(&opts.Inventory, "inventory", "", "read an S3 Inventory manifest.json (CSV) instead of listing the lake")
-	f.BoolVar(&failFast, "fail-fast", false, "stop when a pre-flight check fails (default: health.fail_fast)")
+	f.BoolVar(&failFast, "fail-fast", false, "skip the pre-flight checks after the first failure (default: health.fail_fast); a failed check always stops the run")
+	f.StringSliceVar(&seasons, "season", nil, "reconcile these seasons only (2018-19; repeat or comma-separate) instead of the configured seasons")
 	f.BoolVar(&floor, "listing-floor", false, "first list the whole bucket once with no processing (ListObjectsV2, 1,000 keys a page, one after the other) and compare the run's time with it")
 	cmd.MarkFlagsMutuallyExclusive("full-scan", "sample-rate")
 	return cmd
@@ -188,8 +206,9 @@ func newReconcileRunner(ctx context.Context, a *app, out io.Writer) (*reconcile.
 
 // preflight runs the foundation's health checks (config, lake write/read
 // probe, database reachable and migrated, free disk, cache and output
-// directories) plus the expectations file. A failure stops the run when
-// health.fail_fast is on; otherwise it is reported and the run goes on.
+// directories) plus the expectations file. A failed check stops the run
+// (exit 3) before the scan; health.fail_fast (--fail-fast) also skips the
+// checks after the first failure. Warnings are reported and the run goes on.
 //
 // A lake in another layout (a legacy bucket read in place) is never written:
 // its check lists it instead of the write/read/delete probe.
@@ -228,8 +247,31 @@ func preflight(ctx context.Context, a *app, st store.Store, out io.Writer, writa
 	for _, c := range rep.Checks {
 		fmt.Fprintf(out, "  %-5s %-13s %s\n", strings.ToUpper(string(c.Status)), c.Name, c.Message)
 	}
-	if rep.Status == health.Fail && cfg.Health.FailFast {
-		return &reconcile.HealthError{Err: errors.New("failed: " + strings.Join(rep.Named(health.Fail), ", "))}
+	if rep.Status == health.Fail {
+		// a plan made on a broken lake, store or expectations would be
+		// wrong: stop, whether or not fail-fast skipped the other checks
+		return &reconcile.HealthError{Err: fmt.Errorf("failed: %s; nothing was scanned or planned (nbasim doctor shows every check)",
+			strings.Join(rep.Named(health.Fail), ", "))}
 	}
 	return nil
+}
+
+// parseSeasonFlags reads --season values ("2018-19", repeated or
+// comma-separated) into canonical season names, in order, without
+// duplicates.
+func parseSeasonFlags(vals []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range vals {
+		v = strings.TrimSpace(v)
+		s, err := layout.ParseSeason(v)
+		if err != nil || s.String() != v {
+			return nil, fmt.Errorf("--season %q: want a season like 2018-19", v)
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }

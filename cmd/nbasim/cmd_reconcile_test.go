@@ -165,6 +165,7 @@ func TestReconcileFreshClone(t *testing.T) {
 	if err := json.Unmarshal(stdout, &doc); err != nil || doc.Version != 1 {
 		t.Errorf("--json stdout is not the plan: %v\n%s", err, stdout)
 	}
+	checkJSONSchema(t, "reconcile", string(stdout))
 }
 
 func TestReconcileExitCodesAndDefects(t *testing.T) {
@@ -182,26 +183,44 @@ func TestReconcileExitCodesAndDefects(t *testing.T) {
 		{[]string{"reconcile", "--steps", "scan,bogus"}, 2},
 		{[]string{"reconcile", "--steps", "analyze"}, 1}, // no cached scan yet: the step fails
 		{[]string{"reconcile", "--inventory", filepath.Join(dir, "missing-manifest.json")}, 1},
+		{[]string{"reconcile", "--season", "2018-20"}, 2},
+		{[]string{"reconcile", "--season", "2018-19,bogus"}, 2},
 	} {
 		out, code := runIn(t, bin, dir, tc.args...)
 		if code != tc.code {
 			t.Errorf("%v: exit %d, want %d\n%s", tc.args, code, tc.code, out)
 		}
 	}
-	// A failed pre-flight check with fail-fast: exit 3; without: reported, run goes on.
+	// A failed pre-flight check stops the run before the scan (exit 3),
+	// with or without fail-fast, and names the check; nothing is planned.
 	hdir := t.TempDir()
 	os.WriteFile(filepath.Join(hdir, "blocker"), []byte("a file, not a directory"), 0o644)
 	os.WriteFile(filepath.Join(hdir, "nbasim.yaml"), []byte("reconcile:\n  output_dir: ./blocker/reports\n"), 0o644)
-	out, code := runIn(t, bin, hdir, "reconcile", "--fail-fast")
-	if code != 3 || !strings.Contains(out, "FAIL") {
-		t.Errorf("fail-fast health failure: exit %d, want 3\n%s", code, out)
+	for _, args := range [][]string{{"reconcile", "--fail-fast"}, {"reconcile", "--dry-run"}, {"reconcile"}} {
+		out, code := runIn(t, bin, hdir, args...)
+		if code != 3 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "pre-flight: failed: ") || !strings.Contains(out, "directories") ||
+			!strings.Contains(out, "nothing was scanned or planned") || strings.Contains(out, "[Step 1/4] scan") {
+			t.Errorf("%v with a failed pre-flight check: exit %d, want 3, the check named and no scan\n%s", args, code, out)
+		}
 	}
-	if out, code = runIn(t, bin, hdir, "reconcile", "--dry-run"); code != 0 || !strings.Contains(out, "FAIL") {
-		t.Errorf("health failure without fail-fast: exit %d, want 0 with the failure reported\n%s", code, out)
+	if _, err := os.Stat(filepath.Join(hdir, "data", "cache")); err == nil {
+		if caches, _ := filepath.Glob(filepath.Join(hdir, "data", "cache", "scan-*")); len(caches) > 0 {
+			t.Errorf("a failed pre-flight check still scanned: %v", caches)
+		}
+	}
+	// --season: only those seasons are reconciled
+	sdir := t.TempDir()
+	cmd := exec.Command(bin, "reconcile", "--dry-run", "--json", "--season", "2018-19", "--season", "2016-17,2018-19")
+	cmd.Dir = sdir
+	cmd.Env = append(os.Environ(), "NBASIM_LOG_LEVEL=warn")
+	stdout, err := cmd.Output()
+	var sp planFile
+	if err != nil || json.Unmarshal(stdout, &sp) != nil || strings.Join(sp.Seasons, ",") != "2018-19,2016-17" && strings.Join(sp.Seasons, ",") != "2016-17,2018-19" {
+		t.Errorf("--season 2018-19 --season 2016-17,2018-19: %v, seasons %v", err, sp.Seasons)
 	}
 
 	// A synthetic lake with zero-byte objects and keys in no layout.
-	out, code = runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--truncated", "2", "--unknown", "4", "--newest", "2024-25")
+	out, code := runIn(t, bin, dir, "synth", "lake", "--objects", "3000", "--zero-bytes", "3", "--truncated", "2", "--unknown", "4", "--newest", "2024-25")
 	if code != 0 {
 		t.Fatalf("synth: exit %d\n%s", code, out)
 	}

@@ -228,6 +228,7 @@ func TestRunUntilCompletePostgresThreeProcesses(t *testing.T) {
 // are listed permanent failures.
 func checkRunSummary(t *testing.T, out string) {
 	t.Helper()
+	checkJSONSchema(t, "run", out)
 	var sum runloop.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("run --json: %v\n%s", err, out)
@@ -395,6 +396,7 @@ func checkQueueStatus(ctx context.Context, t *testing.T, e runEnv) {
 	if err != nil {
 		t.Fatalf("queue --json: %v\n%s", err, out)
 	}
+	checkJSONSchema(t, "queue", out)
 	var s queueStatus
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatalf("queue --json: %v\n%s", err, out)

@@ -577,7 +577,7 @@ type Count struct {
 // aggregate API: this is the one query on river_job nbasim writes itself.
 func (q *Queue) Stats(ctx context.Context) ([]Count, error) {
 	const query = `SELECT kind, queue, state, count(*) FROM river_job GROUP BY kind, queue, state ORDER BY kind, queue, state`
-	var out []Count
+	out := []Count{} // an empty queue lists no job: [] in JSON, not null
 	scan := func(next func() bool, sc func(...any) error, errf func() error) error {
 		for next() {
 			var c Count

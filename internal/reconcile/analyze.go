@@ -74,6 +74,15 @@ type Cell struct {
 	Estimated    bool    `json:"estimated"`
 	// ScheduleMissing: the season has no schedule in the store.
 	ScheduleMissing bool `json:"schedule_missing"`
+	// SchedulePartial: the finished season's schedule in the store holds
+	// fewer regular-season games (ScheduleGames) than the season's known
+	// count (ScheduleKnown); Expected is raised to the known count, the
+	// games not in the schedule are Missing but cannot be named
+	// (Unnamed), and the cell is Estimated.
+	SchedulePartial bool `json:"schedule_partial,omitempty"`
+	ScheduleGames   int  `json:"schedule_games,omitempty"`
+	ScheduleKnown   int  `json:"schedule_known_games,omitempty"`
+	Unnamed         int  `json:"unnamed,omitempty"`
 
 	MissingKeys []KeyRef `json:"-"`
 	StaleKeys   []KeyRef `json:"-"`
@@ -262,7 +271,11 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 				codes[t.Code] = t.BBRefCode
 			}
 		}
+		regular := 0
 		for _, gm := range games {
+			if gm.SeasonType == "regular" {
+				regular++
+			}
 			if !types[gm.SeasonType] || !gameDue(gm, today) {
 				continue
 			}
@@ -272,6 +285,9 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 				continue
 			}
 			want = append(want, expectedItem{item: id, date: gm.Date})
+		}
+		if k, ok := KnownGameCount(s); ok && types["regular"] && !c.InProgress && regular < k.Regular {
+			c.SchedulePartial, c.ScheduleGames, c.ScheduleKnown = true, regular, k.Regular
 		}
 	case PerDate:
 		if len(games) == 0 {
@@ -359,6 +375,13 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 		if c.Missing+c.Invalid > c.Expected-c.Present {
 			c.Missing = max(0, c.Expected-c.Present-c.Invalid)
 		}
+	}
+	if c.SchedulePartial {
+		// the games the schedule does not hold: counted, not named
+		c.Estimated = true
+		c.Unnamed = c.ScheduleKnown - c.ScheduleGames
+		c.Expected += c.Unnamed
+		c.Missing += c.Unnamed
 	}
 	c.Completeness = ratio(c.Present, c.Expected)
 	sortRefs(c.MissingKeys)

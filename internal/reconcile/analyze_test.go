@@ -1,10 +1,12 @@
 package reconcile
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/layout"
 )
 
@@ -137,7 +139,9 @@ datasets:
 			arch = c
 		}
 	}
-	if v2 == nil || v2.Expected != 3 || v2.Present != 2 || v2.FromAlso != 1 || v2.Missing != 1 || v2.MissingKeys[0].Item != "0021400003" {
+	// (the 3-game schedule is partial: 1,227 more games are counted, unnamed)
+	if v2 == nil || v2.Expected != 1230 || v2.Present != 2 || v2.FromAlso != 1 || v2.Missing != 1228 || v2.Unnamed != 1227 ||
+		len(v2.MissingKeys) != 1 || v2.MissingKeys[0].Item != "0021400003" {
 		t.Fatalf("nba_stats/playbyplayv2: %+v", v2)
 	}
 	if arch == nil || arch.Expected != 0 || arch.Extra != 2 || arch.Completeness != 1 {
@@ -145,5 +149,59 @@ datasets:
 	}
 	if _, err := ParseExpectations([]byte("version: 1\ndatasets:\n  - {source: nba_stats, dataset: playbyplayv2, enumeration: per_game_from_schedule, also_from: [bbref/boxscores]}\n")); err == nil || !strings.Contains(err.Error(), "another kind") {
 		t.Errorf("also_from of another id kind: err = %v", err)
+	}
+}
+
+// TestAnalyzePartialSchedule: a finished season whose stored schedule holds
+// 3 of its 1,230 regular-season games is an estimate over the known count,
+// not 100% of the 3; the games it lacks are counted as unnamed missing
+// objects and planned as one unknown_keys gap, the named ones as missing.
+func TestAnalyzePartialSchedule(t *testing.T) {
+	t.Parallel()
+	exp, err := ParseExpectations([]byte(`version: 1
+datasets:
+  - {source: nba_stats, dataset: playbyplayv2, enumeration: per_game_from_schedule, season_types: [regular]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC)
+	scan := &ScanResult{Mode: "full", SampleRate: 1, Groups: map[string]*Group{GroupKey("nba_stats", "playbyplayv2", "2018-19"): {
+		Source: "nba_stats", Dataset: "playbyplayv2", Season: "2018-19",
+		Items: map[string]Entry{"0021800001": {Size: 10, ModTime: now.Unix()}, "0021800002": {Size: 10, ModTime: now.Unix()}}}}}
+	games := Schedule{"2018-19": {
+		{GameID: "0021800001", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16", Status: "final"},
+		{GameID: "0021800002", Season: "2018-19", SeasonType: "regular", Date: "2018-10-16", Status: "final"},
+		{GameID: "0021800003", Season: "2018-19", SeasonType: "regular", Date: "2018-10-17", Status: "final"},
+	}}
+	full := Schedule{"2018-19": games["2018-19"]}
+	run := func(s Schedule) *Cell {
+		a := Analyze(Inputs{Expectations: exp, Seasons: []layout.Season{2018}, Current: 2025, Now: now, Schedule: s}, scan)
+		return a.Cells[0]
+	}
+	c := run(games)
+	if !c.SchedulePartial || !c.Estimated || c.ScheduleGames != 3 || c.ScheduleKnown != 1230 || c.Expected != 1230 ||
+		c.Present != 2 || c.Missing != 1228 || c.Unnamed != 1227 || len(c.MissingKeys) != 1 {
+		t.Fatalf("partial schedule: %+v", c)
+	}
+	gaps := Detect(&Analysis{Cells: []*Cell{c}}, ThresholdsFrom(config.Priorities{}), 2025, now)
+	var kinds []string
+	counts := 0
+	for _, g := range gaps {
+		kinds = append(kinds, string(g.Kind))
+		counts += g.Count
+		if g.Kind == GapUnknownKeys && (!strings.Contains(g.Reason, "holds 3 of 1230 regular-season games") || !g.Estimated) {
+			t.Errorf("unknown_keys gap: %+v", g)
+		}
+	}
+	if strings.Join(kinds, ",") != "missing,unknown_keys" || counts != 1228 {
+		t.Errorf("gaps %v, %d objects; want missing (1) and unknown_keys (1,227)", kinds, counts)
+	}
+	// a whole schedule is exact
+	for i := 4; i <= 1230; i++ {
+		full["2018-19"] = append(full["2018-19"], Game{GameID: fmt.Sprintf("00218%05d", i), Season: "2018-19", SeasonType: "regular", Date: "2019-01-01", Status: "final"})
+	}
+	if c := run(full); c.SchedulePartial || c.Estimated || c.Expected != 1230 || c.Unnamed != 0 {
+		t.Errorf("whole schedule: %+v", c)
 	}
 }

@@ -173,7 +173,7 @@ func Detect(a *Analysis, t Thresholds, current layout.Season, now time.Time) []G
 				gaps = append(gaps, g)
 			}
 		}
-		if c.MissingKeys == nil && c.Missing > 0 {
+		if c.MissingKeys == nil && c.Missing-c.Unnamed > 0 {
 			// counts only: the keys cannot be named
 			if c.ScheduleMissing {
 				continue // the schedule task covers it
@@ -183,7 +183,14 @@ func Detect(a *Analysis, t Thresholds, current layout.Season, now time.Time) []G
 			g.Reason = fmt.Sprintf("about %d object(s) short of the season's known count; keys unknown without a schedule", c.Missing)
 			gaps = append(gaps, g)
 		} else {
-			split(GapMissing, c.MissingKeys, c.Missing, "missing")
+			split(GapMissing, c.MissingKeys, c.Missing-c.Unnamed, "missing")
+		}
+		if c.Unnamed > 0 {
+			g := base
+			g.Kind, g.Priority, g.Count, g.Estimated = GapUnknownKeys, p, c.Unnamed, true
+			g.Reason = fmt.Sprintf("about %d object(s) short of the season's known count: the schedule in the store holds %d of %d regular-season games (load the whole schedule to name them)",
+				c.Unnamed, c.ScheduleGames, c.ScheduleKnown)
+			gaps = append(gaps, g)
 		}
 		if c.Unresolved > 0 {
 			g := base

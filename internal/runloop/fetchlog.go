@@ -58,7 +58,7 @@ func (l *Loop) Failures(ctx context.Context, limit int) ([]Failure, error) {
 		seasons[s] = true
 	}
 	now := time.Now()
-	var out []Failure
+	out := []Failure{} // [] in JSON, not null
 	for rs.Next() {
 		var f Failure
 		var season string
