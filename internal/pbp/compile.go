@@ -308,6 +308,61 @@ func (c *Compiled) build(gov *GameOverrides) {
 	}
 	c.resolvePossessions()
 	c.resolveLineups(gov)
+	c.settleSlots()
+}
+
+// settleSlots replays the lineup changes in the order fold applies them
+// (starters at each period's begin event, then each substitution into its
+// slot) and drops a substitution that would put a player on the court
+// twice or take a slot its leaving player does not hold. resolveLineups
+// gives slots period by period; when a feed's rows are out of period order
+// (a row of period 3 among period 2's), the two orders disagree, and
+// without this pass the fold would show a lineup with one player twice
+// (FuzzCompile testdata 71b77c19b443275a). Each dropped substitution is a
+// note.
+func (c *Compiled) settleSlots() {
+	var on [3][5]pidx
+	for k := range on {
+		for j := range on[k] {
+			on[k][j] = none
+		}
+	}
+	for i := range c.ev {
+		ce := &c.ev[i]
+		switch ce.typ {
+		case model.PeriodBegin:
+			pi := c.period(int(ce.period))
+			for _, side := range [2]model.Side{model.Home, model.Away} {
+				for j := range on[side] {
+					on[side][j] = none
+					if pi != nil {
+						on[side][j] = pi.starters[side][j]
+					}
+				}
+			}
+		case model.Substitution:
+			if ce.slot < 0 {
+				continue
+			}
+			side := ce.side
+			held := on[side][ce.slot]
+			ok := held == ce.out || held == none
+			for _, s := range [2]model.Side{model.Home, model.Away} {
+				for _, p := range on[s] {
+					if p == ce.in && p >= 0 {
+						ok = false
+					}
+				}
+			}
+			if !ok {
+				e := &c.Events[i]
+				c.note("substitution", int(ce.period), e.EventNum, "%s for %s is out of order with the period's other rows (slot %d not theirs here); ignored", e.SubIn, e.SubOut, ce.slot)
+				ce.slot = -1
+				continue
+			}
+			on[side][ce.slot] = ce.in
+		}
+	}
 }
 
 // resolvePossessions marks the event that ends each possession
