@@ -56,6 +56,29 @@ func TestImportSharedData(t *testing.T) {
 	if n := rep.ByDataset["nba_stats/playbyplayv2"]; n != 1354 {
 		t.Errorf("playbyplayv2: adopted %d, want 1354", n)
 	}
+	// Every stats.nba.com recording of an endpoint of the catalog is
+	// adopted: 120 datasets, the 1,354 playbyplayv2 counted below and the
+	// 144 recordings of the other 119; the G League ones (another host)
+	// and the altered fixtures are not.
+	statsDatasets, statsAdopted := 0, 0
+	for k, n := range rep.ByDataset {
+		if strings.HasPrefix(k, "nba_stats/") {
+			statsDatasets++
+			statsAdopted += n
+		}
+	}
+	if statsDatasets != 120 || statsAdopted != 1354+144 {
+		t.Errorf("nba_stats: %d datasets, %d adopted; want 120 and 1,498", statsDatasets, statsAdopted)
+	}
+	by := rep.SkippedByReason()
+	if by["stats.gleague.nba.com: host without a source"] != 6 || by["test fixture altered on purpose (rows swapped): not a server response"] != 2 {
+		t.Errorf("turned away: %v", by)
+	}
+	for reason := range by {
+		if strings.HasPrefix(reason, "stats.nba.com") {
+			t.Errorf("a stats.nba.com recording turned away: %s (%d)", reason, by[reason])
+		}
+	}
 	if n := rep.SkippedByReason()["bulk archive: not streamed (skip bulk archives)"]; n != 12 {
 		t.Errorf("%d bulk archives listed as not streamed, want the 11 of archive/legacy_pbp and legacy_pbp/game_info_all.jsonl.gz", n)
 	}
