@@ -71,7 +71,7 @@ func newRunEnv(t *testing.T, base, dbURL string) runEnv {
 	fmt.Fprintf(&b, "cache_dir: %s\nwork_dir: %s\nseasons: [\"2018-19\"]\n", filepath.Join(dir, "cache"), filepath.Join(dir, "work"))
 	// small caps: the plan comes in several reconciliations, so objects of
 	// one game are loaded in different orders (bbref before NBA data too)
-	fmt.Fprintf(&b, "reconcile:\n  current_season: \"2025-26\"\n  output_dir: %s\n  caps:\n    critical: 25\n    high: 25\n    medium: 25\n    low: 25\n", filepath.Join(dir, "reports"))
+	fmt.Fprintf(&b, "reconcile:\n  current_season: \"2025-26\"\n  schedule_as_listed: true\n  output_dir: %s\n  caps:\n    critical: 25\n    high: 25\n    medium: 25\n    low: 25\n", filepath.Join(dir, "reports"))
 	fmt.Fprintf(&b, "run:\n  http_addr: \"\"\n  poll_interval: 100ms\n  job_timeout: 1m\n  rescue_after: 2m\n")
 	b.WriteString("sources:\n")
 	for name, u := range replay.BaseURLs(base) {

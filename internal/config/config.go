@@ -87,6 +87,12 @@ type Reconcile struct {
 	CurrentSeason string         `yaml:"current_season"`
 	Priorities    Priorities     `yaml:"priorities"`
 	Caps          map[string]int `yaml:"caps"` // max tasks per priority
+	// ScheduleAsListed trusts the stored schedule's game count for a
+	// finished season: no estimate over the season's known count (1,230
+	// regular-season games) when the schedule lists fewer. For an
+	// installation that keeps a reduced schedule on purpose (the run tests'
+	// replay server serves the first two dates of 2018-19); default false.
+	ScheduleAsListed bool `yaml:"schedule_as_listed"`
 }
 
 // Priorities are the gap priority thresholds.

@@ -40,6 +40,9 @@ type Inputs struct {
 	// Invalid maps lake keys that failed to parse (raw_objects.parse_status
 	// = failed, or quarantined whole) to the reason.
 	Invalid map[string]string
+	// ScheduleAsListed: a finished season's schedule is complete as stored
+	// (config reconcile.schedule_as_listed); no partial-schedule estimate.
+	ScheduleAsListed bool
 }
 
 // KeyRef names one object of a gap.
@@ -286,7 +289,7 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 			}
 			want = append(want, expectedItem{item: id, date: gm.Date})
 		}
-		if k, ok := KnownGameCount(s); ok && types["regular"] && !c.InProgress && regular < k.Regular {
+		if k, ok := KnownGameCount(s); ok && !in.ScheduleAsListed && types["regular"] && !c.InProgress && regular < k.Regular {
 			c.SchedulePartial, c.ScheduleGames, c.ScheduleKnown = true, regular, k.Regular
 		}
 	case PerDate:

@@ -378,7 +378,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 				rep.Seasons = ss
 			}
 		}
-		in := Inputs{Expectations: exp, Seasons: rep.Seasons, Current: rep.Current, Now: r.now()}
+		in := Inputs{Expectations: exp, Seasons: rep.Seasons, Current: rep.Current, Now: r.now(), ScheduleAsListed: cfg.Reconcile.ScheduleAsListed}
 		if r.Store != nil {
 			var err error
 			if in.Schedule, err = LoadSchedule(ctx, r.Store, rep.Seasons); err != nil {
