@@ -141,6 +141,7 @@ var docs = map[string]string{
 	"reconcile.priorities.high_below":     "HIGH below this completeness",
 	"reconcile.priorities.medium_below":   "MEDIUM below this completeness",
 	"reconcile.caps":                      "Most tasks per priority (critical=100,high=50)",
+	"reconcile.schedule_as_listed":        "Take a finished season's stored schedule as whole (no estimate over its known game count); for a reduced schedule kept on purpose",
 	"mcp.http_addr":                       "MCP HTTP listen address",
 	"mcp.database_url":                    "PostgreSQL URL of a SELECT-only role for MCP queries; empty uses database.url",
 	"mcp.token":                           "Bearer token required by the MCP HTTP server (secret)",

@@ -85,7 +85,13 @@ func TestImportLegacyPrefixes(t *testing.T) {
 				}
 				body = b
 			}
-			src := t.TempDir()
+			// Not t.TempDir(): this subtest's name repeats, and the "#01"
+			// of its path reads as a fragment in the file:// URL.
+			src, err := os.MkdirTemp("", "nbasim-legacy-src-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(src) })
 			p := filepath.Join(src, filepath.FromSlash(tc.legacy))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
