@@ -28,14 +28,16 @@ type LineupsIn struct {
 
 // LineupsOut is the lineups tool's answer. Rows have the shapes of the
 // CLI's nbasim lineups / nbasim onoff --json rows (advanced.Lineup,
-// advanced.OnOff); typed as any so tools/list stays small.
+// advanced.OnOff); typed as []any so tools/list stays small. Not bare
+// any: its schema is `true`, which the TypeScript SDK refuses as a
+// property's schema (TestTypeScriptClient).
 type LineupsOut struct {
 	Game      string `json:"game,omitempty"`
 	Games     int    `json:"games"`
-	Skipped   any    `json:"skipped"`
+	Skipped   []any  `json:"skipped"`
 	Count     int    `json:"count"`
 	Truncated bool   `json:"truncated"`
-	Rows      any    `json:"rows"`
+	Rows      []any  `json:"rows"`
 }
 
 func (s *Server) addLineupsTool() {
@@ -89,10 +91,7 @@ func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in Lineups
 	if err != nil {
 		return nil, LineupsOut{}, err
 	}
-	if skips == nil {
-		skips = []advanced.Skip{}
-	}
-	out.Games, out.Skipped = len(games), skips
+	out.Games, out.Skipped = len(games), asAny(skips)
 	byGame := sel.GameID != ""
 	n := 0
 	if in.Kind == "lineups" {
@@ -100,14 +99,23 @@ func (s *Server) lineups(ctx context.Context, _ *mcp.CallToolRequest, in Lineups
 		out.Count = len(ls)
 		out.Truncated = len(ls) > in.Limit
 		rows := ls[:min(len(ls), in.Limit)]
-		out.Rows, n = rows, len(rows)
+		out.Rows, n = asAny(rows), len(rows)
 	} else {
 		os := sel.FilterOnOffs(advanced.OnOffs(games, byGame))
 		out.Count = len(os)
 		out.Truncated = len(os) > in.Limit
 		rows := os[:min(len(os), in.Limit)]
-		out.Rows, n = rows, len(rows)
+		out.Rows, n = asAny(rows), len(rows)
 	}
 	statsFrom(ctx).rows = n
 	return nil, out, nil
+}
+
+// asAny copies xs into a []any (never nil: an empty list is []).
+func asAny[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
