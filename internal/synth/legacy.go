@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -118,7 +119,19 @@ func legacyBody(key string, n int, variant string) []byte {
 		if strings.HasPrefix(k.Item, "00") {
 			params = fmt.Sprintf(`{"GameID":%q}`, k.Item)
 		}
-		return []byte(fmt.Sprintf(`{"resource":%q,"parameters":%s,"resultSets":[{"name":"Synthetic","headers":["N"],"rowSet":[[%d]]}]%s}`+"\n", k.Dataset, params, n, variant))
+		// every result set the endpoint catalog declares (a response
+		// missing one is invalid), empty, after the synthetic one
+		sets := fmt.Sprintf(`{"name":"Synthetic","headers":["N"],"rowSet":[[%d]]}`, n)
+		if ep, ok := layout.BuiltinCatalog().Endpoint(k.Dataset); ok {
+			for _, rs := range ep.ResultSets {
+				h, _ := json.Marshal(rs.Headers)
+				if rs.Headers == nil {
+					h = []byte("[]")
+				}
+				sets += fmt.Sprintf(`,{"name":%q,"headers":%s,"rowSet":[]}`, rs.Name, h)
+			}
+		}
+		return []byte(fmt.Sprintf(`{"resource":%q,"parameters":%s,"resultSets":[%s]%s}`+"\n", k.Dataset, params, sets, variant))
 	}
 	return []byte(fmt.Sprintf(`[{"synthetic":true,"n":%d,"key":%q%s}]`+"\n", n, key, variant))
 }
