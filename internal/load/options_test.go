@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nbasim/nbasim/internal/lake"
+	"github.com/nbasim/nbasim/internal/parse/registry"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/testutil"
@@ -138,7 +139,8 @@ func TestLoadOptions(t *testing.T) {
 	if sum, err = l.Run(ctx, Options{Reparse: true}); err != nil || sum.Parsed != 1 {
 		t.Fatalf("--reparse: %+v, %v", sum, err)
 	}
-	if o := status(t, st, "nba_stats/playbyplayv3/2022-23/0022200552.json"); o.ParserVersion != 1 || o.ParseStatus != store.ParseOK {
+	v3, _ := registry.Lookup("nba_stats", "playbyplayv3")
+	if o := status(t, st, "nba_stats/playbyplayv3/2022-23/0022200552.json"); o.ParserVersion != v3.Version || v3.Version < 1 || o.ParseStatus != store.ParseOK {
 		t.Errorf("after --reparse: %+v", o)
 	}
 

@@ -219,6 +219,9 @@ type Event struct {
 	ScoreHome, ScoreAway int // running score after the event (-1 when the provider does not say)
 
 	Description string
+	// Facts are what the provider's parser read from Description and
+	// Subtype for the engine, which reads no text itself.
+	Facts TextFacts
 }
 
 // Team is one team of a game as a provider names it.

@@ -203,7 +203,7 @@ func countsPF(k model.FoulKind) bool {
 func (c *Compiled) isTechnical(e *model.Event) bool {
 	switch e.Type {
 	case model.Foul:
-		if e.Foul == model.FoulOther && c.on(RuleTechnicalByName) && (strings.Contains(e.Subtype, "tech") || strings.Contains(strings.ToLower(e.Description), "tech foul")) {
+		if e.Foul == model.FoulOther && c.on(RuleTechnicalByName) && e.Facts.TechnicalName {
 			return true // rule technical-by-name: "Non-Unsportsmanlike Tech Foul - Flopping" (0022300539)
 		}
 		return e.Foul == model.FoulTechnical || e.Foul == model.FoulDoubleTechnical || e.Foul == model.FoulDefensive3Seconds
@@ -696,24 +696,17 @@ func (c *Compiled) Fold(s *State) int {
 }
 
 // reboundTally reads the running rebound counts some feeds print in the
-// description ("Brown REBOUND (Off:2 Def:1)", NBA v2): when a player's
-// offensive count went up, the rebound is offensive, whatever the row
-// order says (rule rebound-tally; 0021800001 events 340 and 317).
+// description ("Brown REBOUND (Off:2 Def:1)", NBA v2; the parser reads them
+// into Event.Facts): when a player's offensive count went up, the rebound
+// is offensive, whatever the row order says (rule rebound-tally;
+// 0021800001 events 340 and 317).
 type reboundTally map[model.PlayerID][2]int
 
 func (t reboundTally) kind(e *model.Event) (model.ReboundKind, bool) {
-	if e.Player == "" || e.Team {
+	if e.Player == "" || e.Team || !e.Facts.ReboundTally {
 		return model.ReboundUnknown, false
 	}
-	d := e.Description
-	i := strings.Index(d, "(Off:")
-	if i < 0 {
-		return model.ReboundUnknown, false
-	}
-	var off, def int
-	if _, err := fmt.Sscanf(d[i:], "(Off:%d Def:%d)", &off, &def); err != nil {
-		return model.ReboundUnknown, false
-	}
+	off, def := e.Facts.RebOff, e.Facts.RebDef
 	prev, seen := t[e.Player]
 	t[e.Player] = [2]int{max(off, prev[0]), max(def, prev[1])}
 	switch {

@@ -1,7 +1,6 @@
 package pbp
 
 import (
-	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -141,8 +140,7 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 			if e.Type != model.FreeThrow || !e.Made || e.ScoreHome != prev.ScoreHome || e.ScoreAway != prev.ScoreAway {
 				continue
 			}
-			u := strings.ToUpper(e.Description)
-			if strings.Contains(u, "PTS") || strings.Contains(u, "MISS") || !strings.HasPrefix(strings.TrimSpace(u), "FREE THROW") {
+			if !e.Facts.FTUnmarked {
 				continue
 			}
 			c.note(RuleFTUnmarkedMiss, e.Period, e.EventNum, "%q: no shooter, no points, no score change: missed", e.Description)
@@ -154,7 +152,7 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 	for i := range evs {
 		e := &evs[i]
 		if e.Type == model.FreeThrow && e.FTOf == 0 && c.on(RuleFTKofN) {
-			ftFromDescription(e)
+			ftFromFacts(e)
 		}
 		if e.Period < 1 {
 			continue
@@ -460,33 +458,23 @@ func (c *Compiled) fixSubOrder(evs []model.Event) {
 	}
 }
 
-// ftFromDescription fills FTNum/FTOf from "Free Throw 1 of 2" (and the kind
-// from "Technical", "Flagrant", "Clear Path") when the parser left them
-// unset (rule ft-k-of-n).
-func ftFromDescription(e *model.Event) {
-	d := strings.ToLower(e.Description)
-	i := strings.Index(d, "free throw")
-	if i < 0 {
-		return
-	}
-	var k, n int
-	rest := d[i+len("free throw"):]
-	for _, w := range []string{" technical", " flagrant", " clear path"} {
-		rest = strings.TrimPrefix(rest, w)
-	}
-	if _, err := fmt.Sscanf(rest, " %d of %d", &k, &n); err == nil && k >= 1 && k <= n && n <= 3 {
-		e.FTNum, e.FTOf = k, n
+// ftFromFacts fills FTNum/FTOf from the "Free Throw 1 of 2" the parser
+// read from the text (Event.Facts), and the kind from its "Technical",
+// "Flagrant", "Clear Path", when the parser left them unset (rule
+// ft-k-of-n).
+func ftFromFacts(e *model.Event) {
+	f := e.Facts
+	if f.FTOf > 0 {
+		e.FTNum, e.FTOf = f.FTNum, f.FTOf
 	}
 	switch {
 	case e.FTKind != model.FTRegular:
-	case strings.Contains(d, "technical"):
+	case f.FTKind == model.FTTechnical:
 		e.FTKind = model.FTTechnical
 		if e.FTOf == 0 {
 			e.FTNum, e.FTOf = 1, 1
 		}
-	case strings.Contains(d, "flagrant"):
-		e.FTKind = model.FTFlagrant
-	case strings.Contains(d, "clear path"):
-		e.FTKind = model.FTClearPath
+	case f.FTKind != model.FTRegular:
+		e.FTKind = f.FTKind
 	}
 }

@@ -116,6 +116,7 @@ func TestQuirkRules(t *testing.T) {
 		{RuleFTKofN, quirkGame(begin(1, 1), func() model.Event {
 			e := ft(2, 7000, model.Home, "h1", true, 0, 0)
 			e.Description = "Free Throw 1 of 2"
+			e.Facts = model.TextFacts{FTNum: 1, FTOf: 2} // as the parser reads it
 			return e
 		}(), end(3, 1)),
 			func(t *testing.T, c *Compiled) {
@@ -211,6 +212,7 @@ func TestQuirkRules(t *testing.T) {
 		{RuleTechnicalByName, quirkGame(begin(1, 1), func() model.Event {
 			e := ev(2, 7000, model.Foul, model.Home, "h1")
 			e.Foul, e.Description = model.FoulOther, "Non-Unsportsmanlike Tech Foul - Flopping"
+			e.Facts = model.TextFacts{TechnicalName: true}
 			return e
 		}(), end(3, 1)),
 			func(t *testing.T, c *Compiled) {
@@ -224,6 +226,7 @@ func TestQuirkRules(t *testing.T) {
 			func() model.Event {
 				e := ev(3, 7000, model.Rebound, model.Home, "h1")
 				e.Description = "Brown REBOUND (Off:1 Def:0)"
+				e.Facts = model.TextFacts{ReboundTally: true, RebOff: 1}
 				return e
 			}(), end(4, 1)),
 			func(t *testing.T, c *Compiled) {
@@ -239,6 +242,8 @@ func TestQuirkRules(t *testing.T) {
 			g.Provider = "nba_stats/playbyplayv2"
 			g.Events[1].Description, g.Events[1].ScoreAway, g.Events[1].ScoreHome = "LaVine Free Throw 1 of 2 (3 PTS)", 1, 0
 			g.Events[2].Description, g.Events[2].ScoreAway, g.Events[2].ScoreHome = "Free Throw 2 of 2", 1, 0
+			g.Events[1].Facts = model.TextFacts{FTNum: 1, FTOf: 2}
+			g.Events[2].Facts = model.TextFacts{FTNum: 2, FTOf: 2, FTUnmarked: true}
 			return g
 		}(),
 			func(t *testing.T, c *Compiled) {

@@ -25,6 +25,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0016_catalog_docs":     "4a8636ab529248a2bb54dc3cd5aa67164bedeca403c9a7ff1bed16a54ec84f6e",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
 		"0018_lineups":          "99168da5ff5d7146f8ace214b48aecde86586009cf9990ce06a5941419b663c5",
+		"0019_text_facts":       "b1fe9f6f387727e8972e42ce17c523f25ce796d8a7876649cdc990e3370ef8bb",
 	},
 	Postgres: {
 		"0001_core":             "9e504a4ec42a3f575460f666fb5dcc2df5ace341010364d9ec0b1b9d58231b1e",
@@ -37,6 +38,7 @@ var releasedChecksums = map[Dialect]map[string]string{
 		"0016_catalog_docs":     "240dc1c2ea0caaba46619556329bc3f45f8b343ce340d2abaa84178dc43f9bfd",
 		"0017_archive_indexes":  "8e0524d14fbabcb01a6021beaa02a774e59c50dabede6ecfa99ea9bd3729a154",
 		"0018_lineups":          "1aece3e5487b0ca2257dadaa5cd18d5e28ac66843588913761cff86092c7eedc",
+		"0019_text_facts":       "d5f478db0691602e7c7ab686b0d026b02bb6c7fd5bd52354c600f2984e7da4a6",
 	},
 }
 

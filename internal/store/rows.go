@@ -383,7 +383,7 @@ func ListGames(ctx context.Context, q Querier, season string) ([]Game, error) {
 var PlayColumns = []string{"game_id", "provider", "ord", "event_num", "period", "clock", "elapsed", "type", "subtype",
 	"side", "team_event", "made", "points", "three", "ft_num", "ft_of", "ft_kind", "rebound_kind", "foul_kind",
 	"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id",
-	"score_home", "score_away", "description"}
+	"score_home", "score_away", "description", "text_facts"}
 
 // playsChunk is how many plays rows ReplacePlaysBatch sends at a time.
 const playsChunk = 25_000
@@ -400,7 +400,8 @@ func fillPlayRow(r []any, bx *boxer, gameID, provider string, e *model.Event) []
 		bx.int(e.FTNum), bx.int(e.FTOf), bx.int(int(e.FTKind)), bx.int(int(e.Rebound)), bx.int(int(e.Foul)),
 		bx.null(string(e.Player)), bx.null(string(e.Assist)), bx.null(string(e.Block)), bx.null(string(e.Steal)),
 		bx.null(string(e.Fouled)), bx.null(string(e.SubIn)), bx.null(string(e.SubOut)), bx.null(string(e.Jump2)),
-		bx.null(string(e.JumpTo)), bx.int(e.ScoreHome), bx.int(e.ScoreAway), nullStr(e.Description))
+		bx.null(string(e.JumpTo)), bx.int(e.ScoreHome), bx.int(e.ScoreAway), nullStr(e.Description),
+		bx.int(int(e.Facts.Pack())))
 }
 
 // boxer reuses the interface values of the ids and small integers that
@@ -561,11 +562,11 @@ func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]model
 
 // scanPlay scans the columns PlayColumns[2:] of one plays row into e.
 func scanPlay(r interface{ Scan(...any) error }, e *model.Event, lead ...any) error {
-	var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul int64
+	var clock, elapsed, typ, side, team, made, points, three, ftKind, reb, foul, facts int64
 	var subtype, player, assist, block, steal, fouled, subIn, subOut, jump2, jumpTo, desc *string
 	dst := append(lead, &e.Order, &e.EventNum, &e.Period, &clock, &elapsed, &typ, &subtype, &side, &team, &made, &points, &three,
 		&e.FTNum, &e.FTOf, &ftKind, &reb, &foul, &player, &assist, &block, &steal, &fouled, &subIn, &subOut, &jump2, &jumpTo,
-		&e.ScoreHome, &e.ScoreAway, &desc)
+		&e.ScoreHome, &e.ScoreAway, &desc, &facts)
 	if err := r.Scan(dst...); err != nil {
 		return err
 	}
@@ -575,6 +576,7 @@ func scanPlay(r interface{ Scan(...any) error }, e *model.Event, lead ...any) er
 	e.Player, e.Assist, e.Block, e.Steal = model.PlayerID(deref(player)), model.PlayerID(deref(assist)), model.PlayerID(deref(block)), model.PlayerID(deref(steal))
 	e.Fouled, e.SubIn, e.SubOut = model.PlayerID(deref(fouled)), model.PlayerID(deref(subIn)), model.PlayerID(deref(subOut))
 	e.Jump2, e.JumpTo, e.Description = model.PlayerID(deref(jump2)), model.PlayerID(deref(jumpTo)), deref(desc)
+	e.Facts = model.UnpackTextFacts(facts)
 	return nil
 }
 

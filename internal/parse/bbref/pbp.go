@@ -216,6 +216,7 @@ func finish(game *model.Game, res *parse.Result) {
 	if n := len(game.Events); n > 0 {
 		game.Home.Pts, game.Away.Pts = game.Events[n-1].ScoreHome, game.Events[n-1].ScoreAway
 	}
+	parse.SetTextFacts(game)
 	res.PBP = game
 	g := model.GameRow{BBRefID: game.GameID, Date: game.Date, HomeCode: game.Home.Code, AwayCode: game.Away.Code,
 		HomeTeamID: game.Home.ID, AwayTeamID: game.Away.ID, HomePts: game.Home.Pts, AwayPts: game.Away.Pts}

@@ -126,6 +126,7 @@ func TestParsePlayByPlayPage(t *testing.T) {
 			c.want.ScoreHome, c.want.ScoreAway = got.ScoreHome, got.ScoreAway
 		}
 		c.want.GameID, c.want.Order, c.want.EventNum, c.want.Description = got.GameID, got.Order, got.EventNum, got.Description
+		c.want.Facts = parse.ReadTextFacts(got.Subtype, got.Description) // the parser sets them (parse.SetTextFacts)
 		if got != c.want {
 			t.Errorf("%q\n got %+v\nwant %+v", c.desc, got, c.want)
 		}

@@ -248,6 +248,7 @@ func ParseSummary(data []byte, h parse.Hint) (*parse.Result, error) {
 			ev.Order = len(game.Events)
 			game.Events = append(game.Events, ev)
 		}
+		parse.SetTextFacts(game)
 		res.PBP = game
 		if res.Games[0].Final && res.Games[0].Periods == 0 {
 			for _, e := range game.Events {

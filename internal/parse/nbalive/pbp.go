@@ -322,6 +322,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		g.Warnings = append(g.Warnings, fmt.Sprintf("dropped %d %q actions (not events of the model)", n, k))
 	}
 	g.Home.Pts, g.Away.Pts = scoreHome, scoreAway
+	parse.SetTextFacts(g)
 	res.PBP = g
 	for _, t := range []model.Team{g.Home, g.Away} {
 		if t.ID != "" && t.Code != "" {

@@ -129,6 +129,7 @@ func parseV2Set(rs *resultSet, si int, h parse.Hint, posOf func(i int) string) (
 	}
 	v2Teams(g, rows)
 	v2Events(g, rows)
+	parse.SetTextFacts(g)
 	res.PBP = g
 	res.Teams = append(res.Teams, teamRow(g.Home), teamRow(g.Away))
 	for _, id := range sortedPlayers(g.Players) {

@@ -328,6 +328,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 		g.Events = append(g.Events, e)
 	}
 	g.Home.Pts, g.Away.Pts = scoreHome, scoreAway
+	parse.SetTextFacts(g)
 	res.PBP = g
 	for _, t := range []model.Team{g.Home, g.Away} {
 		if t.ID != "" && t.Code != "" {

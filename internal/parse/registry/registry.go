@@ -35,25 +35,25 @@ func (e Entry) ID() string { return e.Source + "/" + e.Dataset }
 
 var entries = append([]Entry{
 	{Source: "nba_live", Dataset: "schedule", Parse: nbalive.ParseSchedule, Version: 1},
-	{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 1},
+	{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 2},
 	{Source: "nba_live", Dataset: "boxscore", Parse: nbalive.ParseBoxScore, Version: 1},
 
 	{Source: "nba_stats", Dataset: "leaguegamelog", Parse: nbastats.ParseLeagueGameLog, Version: 1},
-	{Source: "nba_stats", Dataset: "playbyplayv3", Parse: nbastats.ParsePlayByPlayV3, Version: 1},
-	{Source: "nba_stats", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2, Version: 1},
+	{Source: "nba_stats", Dataset: "playbyplayv3", Parse: nbastats.ParsePlayByPlayV3, Version: 2},
+	{Source: "nba_stats", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2, Version: 2},
 	{Source: "nba_stats", Dataset: "boxscoretraditionalv3", Parse: nbastats.ParseBoxScoreTraditionalV3, Version: 1},
 	{Source: "nba_stats", Dataset: "boxscoretraditionalv2", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
 	{Source: "nba_stats", Dataset: "boxscoretraditionalv2_range", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
 	{Source: "nba_stats", Dataset: "gamerotation", Why: "rotation stints are archived for the derive step; no table holds them"},
 
 	{Source: "espn", Dataset: "scoreboard", Parse: espn.ParseScoreboard, Version: 1},
-	{Source: "espn", Dataset: "summary", Parse: espn.ParseSummary, Version: 1},
+	{Source: "espn", Dataset: "summary", Parse: espn.ParseSummary, Version: 2},
 
 	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
 	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
-	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 1},
+	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 2},
 
-	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 1},
+	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 2},
 	{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
 }, append(catalogEntries(), adopted()...)...)
 

@@ -16,7 +16,7 @@ import (
 // cross-engine test (TestChecksumAcrossEngines) shows the engines agree.
 var goldenChecksums = map[string]string{
 	"games":       "df77feae33fd312fbdd78ff3573131e156178821b741d9265dfaddb91e8c893b",
-	"plays":       "30cc47c297d46b9721be8472ccfaa4e24bd512a51831ba3fb4816d45b0939a40",
+	"plays":       "919b978101299b08fd60c40ee97942b1ddaaf26c7dd44fb82562c59213d63981",
 	"player_box":  "e6b6c3e3151f194cfa99874f92da8f2ba95472acf1094e5abdbb79e679ae6a6d",
 	"team_box":    "2a3e13b49288b19616aa5c1c65d5a9f2fafb6d618735e5b1e55c0ec36c336c64",
 	"raw_objects": "e54138b8e15c2c0704d97edaa43d112957bfa8270f45aae8d6b6155d717b5c0c",
@@ -24,7 +24,7 @@ var goldenChecksums = map[string]string{
 }
 
 // goldenColumns are the column counts the golden values were taken with.
-var goldenColumns = map[string]int{"games": 14, "plays": 31, "player_box": 26, "team_box": 23, "raw_objects": 14, "quarantine": 7}
+var goldenColumns = map[string]int{"games": 14, "plays": 32, "player_box": 26, "team_box": 23, "raw_objects": 14, "quarantine": 7}
 
 // FixtureTables are the tables LoadFixture fills.
 var FixtureTables = []string{"games", "plays", "player_box", "team_box", "raw_objects", "quarantine"}

@@ -101,7 +101,9 @@ func sampleEvents(gameID string, n int) []model.Event {
 			Fouled: model.PlayerID([]string{"", "f1"}[i%2]), SubIn: model.PlayerID([]string{"in", ""}[i%2]),
 			SubOut: model.PlayerID([]string{"", "out"}[i%2]), Jump2: model.PlayerID([]string{"j2", ""}[i%2]),
 			JumpTo: model.PlayerID([]string{"", "jt"}[i%2]), ScoreHome: i/2 - 1, ScoreAway: i/3 - 1,
-			Description: []string{"", "Curry 26' 3PT Jump Shot (3 PTS)", "O'Neal \"Shaq\" dunk", "日本語"}[i%4]}
+			Description: []string{"", "Curry 26' 3PT Jump Shot (3 PTS)", "O'Neal \"Shaq\" dunk", "日本語"}[i%4],
+			Facts: []model.TextFacts{{}, {TechnicalName: true, FTUnmarked: true}, {ReboundTally: true, RebOff: i % 1024, RebDef: 1023 - i%1024},
+				{FTNum: 1 + i%3, FTOf: 3, FTKind: model.FreeThrowKind(i % 4)}}[i%4]}
 	}
 	return evs
 }
