@@ -50,11 +50,13 @@ const (
 	// the feed's Elapsed disagrees with them.
 	RuleElapsedFromClock = "elapsed-from-clock"
 	// RuleReboundTally decides a rebound's kind from the running counts
-	// the feed prints ("(Off:2 Def:1)"), not the row order (0021800001).
+	// the feed prints ("(Off:2 Def:1)", read by the parser into
+	// Event.Facts), not the row order (0021800001).
 	RuleReboundTally = "rebound-tally"
-	// RuleFTKofN reads "Free Throw 1 of 2" (and Technical, Flagrant,
-	// Clear Path) from the description of a free throw the parser left
-	// without k of n (v3 feeds; 0022200552).
+	// RuleFTKofN takes "Free Throw 1 of 2" (and Technical, Flagrant,
+	// Clear Path), as the parser read it from the description into
+	// Event.Facts, for a free throw the parser left without k of n (v3
+	// feeds; 0022200552).
 	RuleFTKofN = "ft-k-of-n"
 	// RuleTechnicalByName treats a foul of no known kind whose name says
 	// "tech foul" as a technical: no personal foul, no possession change
