@@ -361,15 +361,12 @@ func hostRequests(c *source.Client) map[string]int64 {
 	return out
 }
 
+// hostConcurrency is how many requests to host the client lets fly at
+// once: the policy the client was configured with (NewClient applies the
+// run's config over the source's default), not the source's default.
 func (c *Collector) hostConcurrency(host string) int {
-	for _, s := range c.Registry.All() {
-		if s.Host() == host {
-			if p := s.Policy(); p.Concurrency > 0 {
-				return p.Concurrency
-			}
-		}
-	}
-	return 1
+	p, _ := c.Client.Policy(host)
+	return max(p.Concurrency, 1)
 }
 
 // one fetches and stores one request: (store result, bytes, fetch error,

@@ -49,3 +49,37 @@ func TestDefaultPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestHostConcurrencyIsConfigured checks that the collector runs as many
+// workers per host as the configured policy allows, not the source's
+// default (one).
+func TestHostConcurrencyIsConfigured(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default().Sources
+	reg := Registry(cfg)
+	espnCfg := cfg["espn"]
+	espnCfg.Concurrency = 3
+	run := map[string]config.Source{"espn": espnCfg}
+	col := &Collector{Client: NewClient(reg, run), Registry: reg}
+	for _, tc := range []struct {
+		source string
+		want   int
+	}{
+		{"espn", 3},      // configured
+		{"nba_stats", 1}, // the default
+	} {
+		s, err := reg.Get(tc.source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := s.Policy().Concurrency; tc.source == "espn" && d == tc.want {
+			t.Fatalf("espn's default concurrency is already %d: the case proves nothing", d)
+		}
+		if got := col.hostConcurrency(s.Host()); got != tc.want {
+			t.Errorf("%s: %d workers, want %d", tc.source, got, tc.want)
+		}
+	}
+	if got := col.hostConcurrency("example.invalid"); got != 1 {
+		t.Errorf("an undeclared host: %d workers, want 1", got)
+	}
+}

@@ -59,6 +59,22 @@ func (c *Client) SetPolicy(hostName string, p Policy) {
 	delete(c.hosts, hostName)
 }
 
+// Policy returns the policy the client paces host with: the one SetPolicy
+// gave it (defaults filled), or, for a host no source declares, one
+// request a second and one in flight (ok false).
+func (c *Client) Policy(hostName string) (p Policy, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.policies[hostName]; ok {
+		return p, true
+	}
+	return undeclaredPolicy(), false
+}
+
+// undeclaredPolicy paces a host no source declares (tests, ad-hoc
+// requests): one request a second, not a provider's limit.
+func undeclaredPolicy() Policy { return Policy{Rate: 1}.withDefaults() }
+
 // HostStats is what a host's pacer did.
 type HostStats struct {
 	Host      string
@@ -104,9 +120,7 @@ func (c *Client) host(name string) *host {
 	if !ok {
 		p, ok := c.policies[name]
 		if !ok {
-			// a host no source declares (tests, ad-hoc requests): one
-			// request a second, not a provider's limit
-			p = Policy{Rate: 1}.withDefaults()
+			p = undeclaredPolicy()
 		}
 		h = newHost(p)
 		c.hosts[name] = h
