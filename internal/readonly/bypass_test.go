@@ -147,8 +147,20 @@ func attacks(dir string) []attack {
 // alone must refuse. Row counts, checksums and (PostgreSQL) catalog counts
 // are identical before and after, a plain write on the same session still
 // fails afterwards, and no file the attack names exists.
+//
+// It also reports, per engine and case, which layer refused each step
+// (TestBypassBattery's log, and the Markdown table of docs/mcp.md written
+// to $NBASIM_BYPASS_REPORT when set): "database" (PostgreSQL or SQLite
+// itself: read-only transaction, privileges, query_only, the authorizer),
+// "splitter" (readonly's one-statement tokenizer in front of SQLite's
+// driver, which would otherwise run every statement of a string), "ran"
+// (a read, or a change the rolled-back transaction undoes), and what the
+// statement checker the MCP query tool puts in front (readonly.Check) says
+// of the same step.
 func TestBypassBattery(t *testing.T) {
 	t.Parallel()
+	rep := newBypassReport()
+	t.Cleanup(func() { rep.write(t) })
 	for _, e := range engines() {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
@@ -161,6 +173,7 @@ func TestBypassBattery(t *testing.T) {
 			before := f.Take(t)
 			for _, a := range attacks(dir) {
 				if a.serverSide && e.privileged {
+					rep.skip(e.name, a.name)
 					continue
 				}
 				t.Run(a.name, func(t *testing.T) { // sequential: one shared session
@@ -169,6 +182,7 @@ func TestBypassBattery(t *testing.T) {
 						if err == nil && !a.mayRunOn(e.name) {
 							t.Errorf("step %d %q: ran (%d rows), want refused", i+1, step, len(res.Rows))
 						}
+						rep.step(e.name, a.name, err)
 						t.Logf("step %d %q: err=%v", i+1, step, err)
 					}
 					// The session is still read-only: a plain write fails.
