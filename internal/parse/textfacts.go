@@ -49,17 +49,29 @@ func ReadTextFacts(subtype, description string) model.TextFacts {
 		if _, err := fmt.Sscanf(rest, " %d of %d", &k, &n); err == nil && k >= 1 && k <= n && n <= 3 {
 			f.FTNum, f.FTOf = k, n
 		}
-		switch {
-		case strings.Contains(lower, "technical"):
-			f.FTKind = model.FTTechnical
-		case strings.Contains(lower, "flagrant"):
-			f.FTKind = model.FTFlagrant
-		case strings.Contains(lower, "clear path"):
-			f.FTKind = model.FTClearPath
-		}
+		f.FTKind = FreeThrowKindNamed(lower)
 	}
 	return f
 }
 
 // tallyOK says whether a printed rebound count fits model.TextFacts.
 func tallyOK(n int) bool { return n >= 0 && n < 1<<10 }
+
+// ftKindWords are the words that name a kind of free throw, in order of
+// precedence.
+var ftKindWords = [...]struct {
+	word string
+	kind model.FreeThrowKind
+}{{"technical", model.FTTechnical}, {"flagrant", model.FTFlagrant}, {"clear path", model.FTClearPath}}
+
+// FreeThrowKindNamed returns the kind of free throw a lower-case text
+// names: "technical", "flagrant" or "clear path", in that order of
+// precedence; FTRegular when it names none.
+func FreeThrowKindNamed(lower string) model.FreeThrowKind {
+	for _, w := range ftKindWords {
+		if strings.Contains(lower, w.word) {
+			return w.kind
+		}
+	}
+	return model.FTRegular
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nbasim/nbasim/internal/model"
+	"github.com/nbasim/nbasim/internal/parse"
 )
 
 type play struct {
@@ -115,15 +116,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 		if ev.Made {
 			ev.Points = 1
 		}
-		kindText := tt + " " + text
-		switch {
-		case strings.Contains(kindText, "technical"):
-			ev.FTKind = model.FTTechnical
-		case strings.Contains(kindText, "flagrant"):
-			ev.FTKind = model.FTFlagrant
-		case strings.Contains(kindText, "clear path"):
-			ev.FTKind = model.FTClearPath
-		}
+		ev.FTKind = parse.FreeThrowKindNamed(tt + " " + text)
 		if m := ftOfRe.FindStringSubmatch(ev.Description); m != nil {
 			ev.FTNum, _ = strconv.Atoi(m[1])
 			ev.FTOf, _ = strconv.Atoi(m[2])
