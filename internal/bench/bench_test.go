@@ -133,6 +133,9 @@ func TestRunSynthetic(t *testing.T) {
 			t.Errorf("table lacks %s:\n%s", n, tab.String())
 		}
 	}
+	if !strings.Contains(tab.String(), EngineOnlyNote) {
+		t.Errorf("table does not say its figures are engine-only:\n%s", tab.String())
+	}
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)

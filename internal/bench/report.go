@@ -53,6 +53,11 @@ func (r Result) WriteBreakdown(w io.Writer) error {
 	return err
 }
 
+// EngineOnlyNote heads the summary: what nbasim bench measures is not
+// what a user waits for.
+const EngineOnlyNote = "engine-only and component figures (package APIs in a loop, in this process); " +
+	"end-to-end figures (a CLI call, an MCP call, a reconcile of a lake nbasim wrote): scripts/bench-e2e.sh, docs/benchmarks.md"
+
 // WriteTable writes the summary: one row per result.
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
@@ -64,7 +69,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if h.LoadStart != "" {
 		fmt.Fprintf(&b, ", load average %s at the start, %s at the end", h.LoadStart, h.LoadEnd)
 	}
-	b.WriteString("\n\n")
+	b.WriteString("\n")
+	b.WriteString(EngineOnlyNote + "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\tthroughput\tper CPU-second\tlatency p50 / p99 / max\titems\twall\tCPU\tpeak RSS\tpeak heap\t")
 	for _, x := range r.Results {
