@@ -217,3 +217,33 @@ func (p Policy) Apply(c config.Source) Policy {
 	}
 	return p
 }
+
+// Requests builds one request of dataset for season per item, through the
+// source's own Request (the ScheduleRequests of every source).
+func Requests(s interface {
+	Request(dataset, season, item string) (*Request, error)
+}, dataset string, season layout.Season, items []string) ([]*Request, error) {
+	out := make([]*Request, 0, len(items))
+	for _, item := range items {
+		r, err := s.Request(dataset, season.String(), item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ScheduleGames is Source.Games for a source whose schedule is the one
+// dataset schedule, parsed by f: another dataset is an error naming the
+// source.
+func ScheduleGames(name, schedule string, f parse.Func, dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
+	if dataset != schedule {
+		return nil, fmt.Errorf("%s: %s is not a schedule dataset", name, dataset)
+	}
+	res, err := f(data, h)
+	if err != nil {
+		return nil, err
+	}
+	return res.Games, nil
+}

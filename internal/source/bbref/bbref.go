@@ -128,28 +128,13 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 	case 2020:
 		ms = []string{"december", "january", "february", "march", "april", "may", "june", "july"}
 	}
-	var out []*source.Request
-	for _, m := range ms {
-		r, err := s.Request("schedule", season.String(), m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return source.Requests(s, "schedule", season, ms)
 }
 
 // Games implements source.Source for a schedule page, with the parser of
 // internal/parse/bbref.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
-	if dataset != "schedule" {
-		return nil, fmt.Errorf("bbref: %s is not a schedule dataset", dataset)
-	}
-	res, err := parsebbref.ParseSchedule(data, h)
-	if err != nil {
-		return nil, err
-	}
-	return res.Games, nil
+	return source.ScheduleGames(Name, "schedule", parsebbref.ParseSchedule, dataset, data, h)
 }
 
 // GameItem implements source.Source.

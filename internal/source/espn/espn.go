@@ -3,7 +3,6 @@
 package espn
 
 import (
-	"fmt"
 	"net/url"
 	"time"
 
@@ -131,28 +130,17 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 		from = time.Date(2020, time.December, 1, 0, 0, 0, 0, time.UTC)
 		to = time.Date(2021, time.July, 31, 0, 0, 0, 0, time.UTC)
 	}
-	var out []*source.Request
+	var days []string
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		r, err := s.Request("scoreboard", season.String(), d.Format("20060102"))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		days = append(days, d.Format("20060102"))
 	}
-	return out, nil
+	return source.Requests(s, "scoreboard", season, days)
 }
 
 // Games implements source.Source for a scoreboard, with the parser of
 // internal/parse/espn.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
-	if dataset != "scoreboard" {
-		return nil, fmt.Errorf("espn: %s is not a schedule dataset", dataset)
-	}
-	res, err := parseespn.ParseScoreboard(data, h)
-	if err != nil {
-		return nil, err
-	}
-	return res.Games, nil
+	return source.ScheduleGames(Name, "scoreboard", parseespn.ParseScoreboard, dataset, data, h)
 }
 
 // GameItem implements source.Source.

@@ -3,8 +3,6 @@
 package nbalive
 
 import (
-	"fmt"
-
 	"github.com/nbasim/nbasim/internal/model"
 	parsenbalive "github.com/nbasim/nbasim/internal/parse/nbalive"
 
@@ -119,14 +117,7 @@ func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, erro
 // Games implements source.Source for the schedule, with the parser of
 // internal/parse/nbalive.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
-	if dataset != "schedule" {
-		return nil, fmt.Errorf("nba_live: %s is not a schedule dataset", dataset)
-	}
-	res, err := parsenbalive.ParseSchedule(data, h)
-	if err != nil {
-		return nil, err
-	}
-	return res.Games, nil
+	return source.ScheduleGames(Name, "schedule", parsenbalive.ParseSchedule, dataset, data, h)
 }
 
 // GameItem implements source.Source.

@@ -213,28 +213,13 @@ func Validate(r *source.Response, e *layout.Endpoint, q url.Values) error {
 // ScheduleRequests implements source.Source: the team game log of the
 // regular season and of the playoffs.
 func (s *Source) ScheduleRequests(season layout.Season) ([]*source.Request, error) {
-	var out []*source.Request
-	for _, item := range []string{"regular_T", "playoffs_T"} {
-		r, err := s.Request("leaguegamelog", season.String(), item)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return source.Requests(s, "leaguegamelog", season, []string{"regular_T", "playoffs_T"})
 }
 
 // Games implements source.Source for leaguegamelog, with the parser of
 // internal/parse/nbastats: one row per game, home and away from MATCHUP.
 func (s *Source) Games(dataset string, data []byte, h parse.Hint) ([]model.GameRow, error) {
-	if dataset != "leaguegamelog" {
-		return nil, fmt.Errorf("nba_stats: %s is not a schedule dataset", dataset)
-	}
-	res, err := parsenbastats.ParseLeagueGameLog(data, h)
-	if err != nil {
-		return nil, err
-	}
-	return res.Games, nil
+	return source.ScheduleGames(Name, "leaguegamelog", parsenbastats.ParseLeagueGameLog, dataset, data, h)
 }
 
 // GameItem implements source.Source.
