@@ -49,7 +49,7 @@ var oneWay = []struct {
 	{
 		job: "rates and limits of the providers (config, not code)", home: "internal/config",
 		literalType: "source.Policy", literalKeys: []string{"Rate", "Burst", "Concurrency", "Attempts"},
-		allow: []string{"internal/source.host"}, // a host no source declares: 1 request/s, not a provider's limit
+		allow: []string{"internal/source.undeclaredPolicy"}, // a host no source declares: 1 request/s, not a provider's limit
 	},
 	{
 		job: "reader of season archives (tar, zip)", home: "internal/archive",
