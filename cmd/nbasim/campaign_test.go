@@ -9,9 +9,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,6 +27,7 @@ import (
 	"github.com/nbasim/nbasim/internal/config"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/replay"
+	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/store/storetest"
 	"github.com/nbasim/nbasim/internal/storeopen"
 	"github.com/nbasim/nbasim/internal/testutil"
@@ -188,6 +191,8 @@ type campaignResult struct {
 	completed map[string]int // jobs completed by kind
 	failures  map[string]int // fetch_log rows: "key class status"
 	requests  []replay.LogEntry
+	env       runEnv // the run's configuration (its database stays until the test ends)
+	schema    string // its PostgreSQL schema ("" on SQLite)
 }
 
 // runCampaign starts procs processes against the replay server and waits
@@ -236,7 +241,14 @@ func runCampaignOn(t *testing.T, name string, size campaignSize, rp *replayProc,
 	}
 	deadline := time.After(size.deadline)
 	exited := make([]bool, len(procs))
-	var res campaignResult
+	res := campaignResult{env: f.env}
+	if pg {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.schema = u.Query().Get("search_path")
+	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	nextKill := time.After(size.killMin + time.Duration(rng.Int64N(int64(size.killMax-size.killMin)+1)))
 	if kills == 0 {
@@ -415,6 +427,13 @@ func compareRuns(t *testing.T, name string, want, got campaignResult) {
 	for tb, c := range want.tables {
 		if got.tables[tb] != c {
 			t.Errorf("%s: table %s checksum %s, fault-free %s", name, tb, got.tables[tb], c)
+			lines, err := diffRows(t, tb, want, got)
+			for _, l := range lines {
+				t.Logf("%s: %s", name, l)
+			}
+			if err != nil {
+				t.Errorf("%s: rows of %s: %v", name, tb, err)
+			}
 		}
 	}
 	// The same failures recorded (keys the server does not hold, as
@@ -430,6 +449,63 @@ func compareRuns(t *testing.T, name string, want, got campaignResult) {
 		}
 	}
 	t.Logf("%s: %d lake objects, %d tables compared, %d failures recorded, %d differences", name, len(got.lake), len(want.tables), len(got.failures), diff)
+}
+
+// diffRows returns the rows of table that differ between the fault-free
+// run and got (both PostgreSQL schemas of the same server, there until the
+// test ends), without the columns that record when a row was written: per
+// side, a count and the first 25 rows, so that a failed campaign says what
+// differs.
+func diffRows(t *testing.T, table string, want, got campaignResult) ([]string, error) {
+	t.Helper()
+	if want.schema == "" || got.schema == "" {
+		return nil, nil
+	}
+	ctx := context.Background()
+	st := got.env.openStore(t)
+	defer st.Close()
+	all, err := store.Columns(ctx, st, st.Dialect(), table)
+	if err != nil {
+		return nil, err
+	}
+	var cols, text []string
+	for _, c := range all {
+		if !slices.Contains(whenColumns, c) {
+			cols = append(cols, store.QuoteIdent(c))
+			text = append(text, "coalesce("+store.QuoteIdent(c)+"::text, 'NULL')")
+		}
+	}
+	list := strings.Join(cols, ", ")
+	var out []string
+	for _, side := range []struct{ label, a, b string }{
+		{"only in the fault-free run", want.schema, got.schema},
+		{"only in this run", got.schema, want.schema},
+	} {
+		diff := `SELECT ` + list + ` FROM ` + store.QuoteIdent(side.a) + `.` + store.QuoteIdent(table) +
+			` EXCEPT SELECT ` + list + ` FROM ` + store.QuoteIdent(side.b) + `.` + store.QuoteIdent(table)
+		var n int
+		if err := st.QueryRow(ctx, `SELECT count(*) FROM (`+diff+`) d`).Scan(&n); err != nil {
+			return out, err
+		}
+		out = append(out, fmt.Sprintf("%s: %d rows %s (%s)", table, n, side.label, strings.Join(cols, " | ")))
+		rows, err := st.Query(ctx, `SELECT concat_ws(' | ', `+strings.Join(text, ", ")+`) FROM (`+diff+`) d ORDER BY 1 LIMIT 25`)
+		if err != nil {
+			return out, err
+		}
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				return out, err
+			}
+			out = append(out, fmt.Sprintf("%s: %s: %s", table, side.label, r))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // rateSlack is how many requests beyond rate+burst a 1-second window at the
@@ -553,13 +629,11 @@ func TestCampaigns(t *testing.T) {
 	t.Logf("reference: %d processes, %s, %d lake objects", size.procs, ref.elapsed.Round(time.Second), len(ref.lake))
 	checkRates(t, "reference", size, ref.requests)
 
-	// 2. Faults: 20% of requests get a fault of any kind.
-	faultSrv := startReplay(t, bin, data, t.TempDir(), append(cut, "--fault-rate", "0.2", "--faults", "all",
-		"--retry-after", "1s", "--hang-for", "6s", "--slow-for", "1s", "--seed", "10")...)
-	fr := runCampaign(t, "faults", size, faultSrv, 0, nil, nil)
-	t.Logf("faults: %s", fr.elapsed.Round(time.Second))
-	compareRuns(t, "faults", ref, fr)
-	checkRates(t, "faults", size, fr.requests)
+	// 2. Faults: 20% of requests get a fault of any kind
+	// (NBASIM_CAMPAIGN_SKIP=faults leaves it out, to rerun the kills alone).
+	if !strings.Contains(os.Getenv("NBASIM_CAMPAIGN_SKIP"), "faults") {
+		campaignFaults(t, bin, data, cut, size, ref)
+	}
 
 	// 3. Kills: kill -9 of a random process every killMin..killMax.
 	killSrv := startReplay(t, bin, data, t.TempDir(), cut...)
@@ -570,6 +644,18 @@ func TestCampaigns(t *testing.T) {
 	}
 	compareRuns(t, "kills", ref, kr)
 	checkRates(t, "kills", size, kr.requests)
+}
+
+// campaignFaults is the faults run of TestCampaigns: 20% of requests get a
+// fault of any kind; the end state must equal the reference's.
+func campaignFaults(t *testing.T, bin, data string, cut []string, size campaignSize, ref campaignResult) {
+	t.Helper()
+	faultSrv := startReplay(t, bin, data, t.TempDir(), append(cut, "--fault-rate", "0.2", "--faults", "all",
+		"--retry-after", "1s", "--hang-for", "6s", "--slow-for", "1s", "--seed", "10")...)
+	fr := runCampaign(t, "faults", size, faultSrv, 0, nil, nil)
+	t.Logf("faults: %s", fr.elapsed.Round(time.Second))
+	compareRuns(t, "faults", ref, fr)
+	checkRates(t, "faults", size, fr.requests)
 }
 
 // benchRunEnv enables TestLoopJobsPerSecond (scripts/campaign.sh with BENCH=1).
@@ -614,5 +700,47 @@ func TestLoopJobsPerSecond(t *testing.T) {
 		}
 		t.Logf("%s: %d jobs completed in %s: %.1f jobs/s (%v); %d requests; %d lake objects",
 			tc.name, total, res.elapsed.Round(time.Millisecond), float64(total)/res.elapsed.Seconds(), res.completed, len(res.requests), len(res.lake))
+	}
+}
+
+// TestCampaignDiffRows checks the row diff a failed campaign prints: two
+// PostgreSQL schemas whose players tables differ in one row each way.
+func TestCampaignDiffRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	side := func(rows ...string) campaignResult {
+		dbURL := storetest.PostgresSchemaURL(t)
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := campaignResult{env: newRunEnv(t, "http://127.0.0.1:1", dbURL), schema: u.Query().Get("search_path")}
+		st := r.env.openStore(t)
+		defer st.Close()
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range rows {
+			if _, err := st.Exec(ctx, `INSERT INTO players (player_id, name, bbref_id, updated_at) VALUES ($1, 'A Player', $2, $3)`,
+				id, strings.TrimPrefix(id, "bbref:"), time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	want := side("201939", "bbref:curryst01")
+	got := side("201939", "bbref:tatumja01")
+	lines, err := diffRows(t, "players", want, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines := []string{
+		`players: 1 rows only in the fault-free run ("player_id" | "name" | "espn_id" | "bbref_id")`,
+		`players: only in the fault-free run: bbref:curryst01 | A Player | NULL | curryst01`,
+		`players: 1 rows only in this run ("player_id" | "name" | "espn_id" | "bbref_id")`,
+		`players: only in this run: bbref:tatumja01 | A Player | NULL | tatumja01`,
+	}
+	if !slices.Equal(lines, wantLines) {
+		t.Errorf("diff:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
 	}
 }

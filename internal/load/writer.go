@@ -217,27 +217,51 @@ func (w *writer) learnNames(gameID string, id model.PlayerID, name string) {
 func (w *writer) nbaPlayer(ctx context.Context, q store.Querier, gameID, name string) string {
 	if _, ok := w.names[gameID]; !ok && !w.namesErr[gameID] {
 		w.namesErr[gameID] = true
-		// every player the game's NBA plays name, in any role (a player
-		// who only came in as a substitute is named by sub_in_id alone), as
-		// a load of the NBA objects in the same run would learn them
-		var roles []string
-		for _, c := range []string{"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id"} {
-			roles = append(roles, `SELECT `+c+` FROM plays WHERE game_id = $1 AND provider LIKE 'nba%' AND `+c+` IS NOT NULL`)
-		}
-		rows, err := q.Query(ctx, `SELECT p.player_id, p.name FROM players p WHERE p.player_id IN (
-			SELECT player_id FROM player_box WHERE game_id = $1 AND source LIKE 'nba%'
-			UNION `+strings.Join(roles, " UNION ")+`)`, gameID)
-		if err == nil {
-			for rows.Next() {
-				var id, n string
-				if rows.Scan(&id, &n) == nil {
-					w.learnNames(gameID, model.PlayerID(id), n)
-				}
+		if names, err := NBANames(ctx, q, gameID); err == nil && len(names) > 0 {
+			m := w.names[gameID]
+			if m == nil {
+				m = map[string]string{}
+				w.names[gameID] = m
 			}
-			rows.Close()
+			for n, id := range names {
+				m[n] = id
+			}
 		}
 	}
 	return w.names[gameID][model.FoldName(name)]
+}
+
+// NBANames returns the NBA players of a game in the store, by folded name:
+// every player the game's NBA boxes and plays name, in any role (a player
+// who only came in as a substitute is named by sub_in_id alone), as a load
+// of the NBA objects in the same run would learn them. ESPN and bbref
+// players of the game whose folded name is a key here get that NBA id.
+func NBANames(ctx context.Context, q store.Querier, gameID string) (map[string]string, error) {
+	var roles []string
+	for _, c := range []string{"player_id", "assist_id", "block_id", "steal_id", "fouled_id", "sub_in_id", "sub_out_id", "jump2_id", "jump_to_id"} {
+		roles = append(roles, `SELECT `+c+` FROM plays WHERE game_id = $1 AND provider LIKE 'nba%' AND `+c+` IS NOT NULL`)
+	}
+	rows, err := q.Query(ctx, `SELECT p.player_id, p.name FROM players p WHERE p.player_id IN (
+		SELECT player_id FROM player_box WHERE game_id = $1 AND source LIKE 'nba%'
+		UNION `+strings.Join(roles, " UNION ")+`)`, gameID)
+	if err != nil {
+		return nil, fmt.Errorf("load: NBA players of game %s: %w", gameID, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("load: NBA players of game %s: %w", gameID, err)
+		}
+		if n != "" {
+			out[model.FoldName(n)] = id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load: NBA players of game %s: %w", gameID, err)
+	}
+	return out, nil
 }
 
 // batch is what one chunk writes.

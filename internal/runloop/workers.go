@@ -17,6 +17,7 @@ import (
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/load"
+	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/queue"
 	"github.com/nbasim/nbasim/internal/source"
 	"github.com/nbasim/nbasim/internal/store"
@@ -228,21 +229,19 @@ func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) (
 		log.Debug("load: waiting for the NBA data of the game", "key", wait)
 		return river.JobSnooze(2 * time.Second)
 	}
-	var stale []string
-	if t.Force {
-		if stale, err = l.providerPlayers(ctx, t.Keys); err != nil {
-			return err
-		}
-	}
 	ld := &load.Loader{Lake: l.lake, Store: l.store, Log: slog.New(slog.DiscardHandler)}
 	sum, err := ld.Run(ctx, load.Options{Keys: t.Keys, Workers: 1, Chunk: 64, Force: t.Force})
 	if err != nil {
 		return fmt.Errorf("load %s: %w", t.TaskID, err)
 	}
-	if err := l.dropOrphans(ctx, stale); err != nil {
-		return err
-	}
-	if err := l.reloadProviders(ctx, t); err != nil {
+	// Both steps read the store as it is now, not what this job saw
+	// before its load: a job killed after its load committed does them
+	// on its next attempt.
+	if t.Force {
+		if err := l.dropOrphans(ctx); err != nil {
+			return err
+		}
+	} else if err := l.reloadProviders(ctx, t); err != nil {
 		return err
 	}
 	schedule := false
@@ -322,48 +321,37 @@ func (l *Loop) nbaPending(ctx context.Context, keys []string) (string, error) {
 	return "", nil
 }
 
-// providerKeyFilter is the SQL test of a player id of a provider's own
-// id space (a player ESPN or bbref named that no NBA player matched).
-const providerKeyFilter = `(player_id LIKE 'bbref:%' OR player_id LIKE 'espn:%')`
+// orphanQuery selects the provider-id players (a player ESPN or bbref
+// named that no NBA player of the game matched) whose provider id an NBA
+// player now carries: a later load matched them.
+const orphanQuery = `SELECT p.player_id FROM players p
+WHERE (p.player_id LIKE 'bbref:%' AND p.bbref_id IS NOT NULL
+	AND EXISTS (SELECT 1 FROM players n WHERE n.bbref_id = p.bbref_id AND n.player_id <> p.player_id))
+OR (p.player_id LIKE 'espn:%' AND p.espn_id IS NOT NULL
+	AND EXISTS (SELECT 1 FROM players n WHERE n.espn_id = p.espn_id AND n.player_id <> p.player_id))`
 
-// providerPlayers returns the provider-id players of the boxes the ESPN and
-// bbref objects keys wrote (before they are loaded again).
-func (l *Loop) providerPlayers(ctx context.Context, keys []string) ([]string, error) {
-	var out []string
-	for _, key := range keys {
-		k, d, err := layout.Parse(key)
-		if err != nil || d.Per != layout.PerGame {
-			continue
-		}
-		id, err := l.gameID(ctx, k.Item)
-		if err != nil || id == "" {
-			continue
-		}
-		rs, err := l.store.Query(ctx, `SELECT DISTINCT player_id FROM player_box WHERE game_id = $1 AND source = $2 AND `+providerKeyFilter,
-			id, k.Source+"/"+k.Dataset)
-		if err != nil {
-			return nil, fmt.Errorf("provider players of %s: %w", key, err)
-		}
-		for rs.Next() {
-			var p string
-			if err := rs.Scan(&p); err != nil {
-				rs.Close()
-				return nil, err
-			}
-			out = append(out, p)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return nil, err
-		}
+// dropOrphans deletes the provider-id players that a later load matched to
+// NBA players and that no box or play refers to any more: a one-pass load
+// never writes them. It reads the store as it is, so a forced reload
+// killed after its load committed drops them on its next attempt.
+func (l *Loop) dropOrphans(ctx context.Context) error {
+	rs, err := l.store.Query(ctx, orphanQuery)
+	if err != nil {
+		return fmt.Errorf("provider players matched since: %w", err)
 	}
-	return out, nil
-}
-
-// dropOrphans deletes the provider-id players no box refers to any more
-// (they were matched to NBA players by a later load), as a one-pass load
-// would never have written them.
-func (l *Loop) dropOrphans(ctx context.Context, ids []string) error {
+	var ids []string
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			rs.Close()
+			return fmt.Errorf("provider players matched since: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("provider players matched since: %w", err)
+	}
 	for _, id := range ids {
 		if _, err := l.store.Exec(ctx, `DELETE FROM players WHERE player_id = $1
 			AND NOT EXISTS (SELECT 1 FROM player_box WHERE player_id = $1)
@@ -374,36 +362,39 @@ func (l *Loop) dropOrphans(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// reloadProviders queues, after NBA per-game objects of t were loaded, a
-// forced load of the ESPN and bbref objects of the same games that were
-// loaded before them and kept players under the provider's own ids: the
-// NBA data now maps them, as a one-pass load does.
+// reloadProviders queues a forced load of the ESPN and bbref objects of
+// the games of t's per-game keys whose boxes keep players under the
+// provider's own ids that the game's NBA data now matches (they were
+// loaded before it): the NBA data now maps them, as a one-pass load does.
+// It looks at the store after t's load committed, whichever of the NBA
+// and the provider objects t holds: of two loads of one game running at
+// the same time, the one that commits last sees both, so the reload is
+// queued whatever the order, the timing or a kill between the load and
+// this step (the retry sees the same store).
 func (l *Loop) reloadProviders(ctx context.Context, t queue.Task) error {
 	games := map[string]bool{}
 	for _, key := range t.Keys {
 		k, d, err := layout.Parse(key)
-		if err != nil || d.Per != layout.PerGame || (k.Source != "nba_stats" && k.Source != "nba_live") {
+		if err != nil || d.Per != layout.PerGame {
 			continue
 		}
-		games[k.Item] = true
-	}
-	var keys []string
-	for id := range games {
-		rs, err := l.store.Query(ctx, `SELECT DISTINCT source FROM player_box WHERE game_id = $1 AND `+providerKeyFilter, id)
+		id, err := l.gameID(ctx, k.Item)
 		if err != nil {
-			return fmt.Errorf("provider boxes of %s: %w", id, err)
+			return err
 		}
-		var srcs []string
-		for rs.Next() {
-			var s string
-			if err := rs.Scan(&s); err != nil {
-				rs.Close()
-				return err
-			}
-			srcs = append(srcs, s)
+		if id != "" {
+			games[id] = true
 		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
+	}
+	ids := make([]string, 0, len(games))
+	for id := range games {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var keys []string
+	for _, id := range ids {
+		srcs, err := l.matchable(ctx, id)
+		if err != nil {
 			return err
 		}
 		if len(srcs) == 0 {
@@ -426,7 +417,7 @@ func (l *Loop) reloadProviders(ctx context.Context, t queue.Task) error {
 				if err != nil {
 					continue
 				}
-				if r, err := store.GetRawObject(ctx, l.store, key); err == nil && r.ParseStatus == store.ParseOK {
+				if r, err := store.GetRawObject(ctx, l.store, key); err == nil && r.ParseStatus == store.ParseOK && !contains(keys, key) {
 					keys = append(keys, key)
 				}
 			}
@@ -439,11 +430,55 @@ func (l *Loop) reloadProviders(ctx context.Context, t queue.Task) error {
 	rt := t
 	rt.TaskID, rt.Gap, rt.Keys, rt.Count, rt.Force, rt.RunID = taskID("r_", keys), "reload", keys, len(keys), true, l.runID
 	rt.Source, rt.Dataset = "", ""
-	rt.Reason = "NBA data of the game loaded by task " + t.TaskID
+	rt.Reason = "NBA data of the game loaded (task " + t.TaskID + ")"
 	if _, err := l.q.Enqueue(ctx, []queue.Job{{Kind: queue.KindLoad, Priority: priorityOf(t.Priority), Task: rt}}); err != nil {
 		return fmt.Errorf("queue the reload of %d keys: %w", len(keys), err)
 	}
 	return nil
+}
+
+// matchable returns the sources (source/dataset) of a game's boxes that
+// keep a player under the provider's own id whose name the game's NBA
+// players now match.
+func (l *Loop) matchable(ctx context.Context, gameID string) ([]string, error) {
+	rs, err := l.store.Query(ctx, `SELECT DISTINCT b.source, p.name FROM player_box b JOIN players p ON p.player_id = b.player_id
+WHERE b.game_id = $1 AND (b.player_id LIKE 'bbref:%' OR b.player_id LIKE 'espn:%')`, gameID)
+	if err != nil {
+		return nil, fmt.Errorf("provider players of game %s: %w", gameID, err)
+	}
+	byName := map[string][]string{}
+	for rs.Next() {
+		var src, name string
+		if err := rs.Scan(&src, &name); err != nil {
+			rs.Close()
+			return nil, fmt.Errorf("provider players of game %s: %w", gameID, err)
+		}
+		byName[model.FoldName(name)] = append(byName[model.FoldName(name)], src)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("provider players of game %s: %w", gameID, err)
+	}
+	if len(byName) == 0 {
+		return nil, nil
+	}
+	names, err := load.NBANames(ctx, l.store, gameID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for n, srcs := range byName {
+		if names[n] == "" {
+			continue
+		}
+		for _, s := range srcs {
+			if !contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // gameID maps a per-game item (NBA, ESPN or bbref id) to the NBA game id
