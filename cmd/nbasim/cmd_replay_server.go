@@ -31,6 +31,7 @@ func newReplayServerCmd(a *app) *cobra.Command {
 		logFile    string
 		seed       uint64
 		until      string
+		stick      []string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay-server DIR",
@@ -43,7 +44,11 @@ Host header. Point the collectors at it with the printed environment.
 
 Every request is logged with its time (GET /_replay/log, and --log FILE).
 Faults: --fault-rate 0.2 --faults all (429,500,403,hang,slow,truncate,errorpage,reset),
-or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
+or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.
+Every request to some URLs: --fault-path GameID=0021800004=hang (an endpoint
+that never answers), --fault-path GameID=0021800003=garble (a poison object:
+a 200 answer that passes the collector's checks and fails to parse, the same
+bytes each time); POST /_replay/fault?kind=hang&path=GameID=0021800004.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := replay.Options{Archives: archives, ScheduleUntil: until}
@@ -64,6 +69,17 @@ or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
 				return err
 			}
 			rs.SetFaults(replay.Faults{Rate: faultRate, Kinds: kinds, RetryAfter: retryAfter, HangFor: hangFor, SlowFor: slowFor, Seed: seed})
+			for _, sp := range stick {
+				i := strings.LastIndex(sp, "=")
+				if i <= 0 {
+					return fmt.Errorf("--fault-path %q: want SUBSTRING=KIND", sp)
+				}
+				k, err := replay.ParseFaults(sp[i+1:])
+				if err != nil || len(k) != 1 {
+					return fmt.Errorf("--fault-path %q: want one fault kind after the last '=': %v", sp, err)
+				}
+				rs.Stick(sp[:i], k[0])
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
@@ -105,6 +121,7 @@ or on demand: POST /_replay/fault?kind=429&count=3&host=stats.nba.com.`,
 	f.DurationVar(&slowFor, "slow-for", 2*time.Second, "how long an injected slow body takes")
 	f.StringVar(&logFile, "log", "", "append every request as a JSON line to this file")
 	f.Uint64Var(&seed, "seed", 0, "random seed of fault injection")
+	f.StringArrayVar(&stick, "fault-path", nil, "SUBSTRING=KIND: every request whose host, path and query contain SUBSTRING gets fault KIND (repeatable; garble: a poison object)")
 	f.StringVar(&until, "schedule-until", "", "serve schedules (stats.nba.com leaguegamelog) cut to the games played up to this date (YYYY-MM-DD), for runs at a reduced size")
 	return cmd
 }

@@ -88,6 +88,13 @@ const (
 	FaultTruncate  Fault = "truncate"  // the body cut short, with a Content-Length that matches the cut
 	FaultErrorPage Fault = "errorpage" // an HTML error page with status 200
 	FaultReset     Fault = "reset"     // the connection closed without a response
+	// FaultGarble is a 200 answer that passes a collector's checks but
+	// fails to parse, the same bytes every time (a poison object): each of
+	// a stats.nba.com body's result sets keeps its name with one header
+	// "GARBLED" and no rows (the parameters stay); any other JSON body is
+	// "{}", any other body an empty HTML page. Only on demand (Stick), never
+	// drawn at random.
+	FaultGarble Fault = "garble"
 )
 
 // AllFaults lists every fault kind.
@@ -102,7 +109,7 @@ func ParseFaults(s string) ([]Fault, error) {
 	for _, k := range strings.Split(s, ",") {
 		f := Fault(strings.TrimSpace(k))
 		ok := false
-		for _, a := range append(AllFaults, Fault403) {
+		for _, a := range append(AllFaults, Fault403, FaultGarble) {
 			ok = ok || a == f
 		}
 		if !ok {
@@ -152,6 +159,14 @@ type Server struct {
 	faults  Faults
 	rng     *rand.Rand
 	pending map[string][]Fault // host ("" = any) -> faults to inject next
+	sticky  []sticky           // faults of every request to matching URLs
+}
+
+// sticky is a fault every request whose host, path and query contain
+// match gets (Stick).
+type sticky struct {
+	match string
+	fault Fault
 }
 
 // Options configures Load.
@@ -464,13 +479,9 @@ func (s *Server) Recording(raw string) ([]byte, *Entry, error) {
 	return b, e, err
 }
 
-// SetFaults sets random fault injection (Rate 0 turns it off).
-func (s *Server) SetFaults(f Faults) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(f.Kinds) == 0 {
-		f.Kinds = AllFaults
-	}
+// withDefaults fills the durations f leaves unset: Retry-After 1 s at
+// least, hangs of 2 min, slow bodies of 200 ms.
+func (f Faults) withDefaults() Faults {
 	if f.RetryAfter < time.Second {
 		f.RetryAfter = time.Second
 	}
@@ -480,6 +491,17 @@ func (s *Server) SetFaults(f Faults) {
 	if f.SlowFor <= 0 {
 		f.SlowFor = 200 * time.Millisecond
 	}
+	return f
+}
+
+// SetFaults sets random fault injection (Rate 0 turns it off).
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(f.Kinds) == 0 {
+		f.Kinds = AllFaults
+	}
+	f = f.withDefaults()
 	seed := f.Seed
 	if seed == 0 {
 		seed = 42
@@ -494,6 +516,16 @@ func (s *Server) Inject(host string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending[host] = append(s.pending[host], faults...)
+}
+
+// Stick makes every request whose host + path + "?" + query contains
+// match get fault f, before any queued or random fault: an endpoint that
+// never answers (hang), a poison object (garble), a key that is always
+// refused (403).
+func (s *Server) Stick(match string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sticky = append(s.sticky, sticky{match: match, fault: f})
 }
 
 // Log returns a copy of the request log.
@@ -530,24 +562,27 @@ func (s *Server) complete(idx int, le LogEntry) {
 }
 
 // pickFault returns the fault for a request to host, or "".
-func (s *Server) pickFault(host string) (Fault, Faults) {
+func (s *Server) pickFault(host, target string) (Fault, Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	next := Fault("")
+	for _, st := range s.sticky {
+		if strings.Contains(target, st.match) {
+			next = st.fault
+			break
+		}
+	}
 	for _, h := range []string{host, ""} {
+		if next != "" {
+			break
+		}
 		if q := s.pending[h]; len(q) > 0 {
 			s.pending[h] = q[1:]
-			f := s.faults
-			if f.RetryAfter < time.Second {
-				f.RetryAfter = time.Second
-			}
-			if f.HangFor <= 0 {
-				f.HangFor = 2 * time.Minute
-			}
-			if f.SlowFor <= 0 {
-				f.SlowFor = 200 * time.Millisecond
-			}
-			return q[0], f
+			next = q[0]
 		}
+	}
+	if next != "" {
+		return next, s.faults.withDefaults()
 	}
 	if s.faults.Rate > 0 && s.rng.Float64() < s.faults.Rate {
 		return s.faults.Kinds[s.rng.IntN(len(s.faults.Kinds))], s.faults
@@ -596,7 +631,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	le.File = e.Name()
-	fault, fc := s.pickFault(host)
+	fault, fc := s.pickFault(host, host+path+"?"+r.URL.RawQuery)
 	le.Fault = fault
 	ct := "application/json; charset=utf-8"
 	if strings.Contains(e.Name(), ".html") {
@@ -643,6 +678,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", ct)
+	if fault == FaultGarble {
+		body = garble(body)
+	}
 	if fault == FaultTruncate {
 		body = body[:len(body)*6/10]
 	} else if fault == "" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
@@ -676,6 +714,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
+// garble returns a body of the recording's shape that fails to parse
+// (FaultGarble).
+func garble(body []byte) []byte {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return []byte("<!DOCTYPE html>\n<html><head><title>garbled</title></head><body></body></html>\n")
+	}
+	type set struct {
+		Name    string   `json:"name"`
+		Headers []string `json:"headers"`
+		RowSet  [][]any  `json:"rowSet"`
+	}
+	out := map[string]any{}
+	for _, k := range []string{"resultSets", "resultSet"} {
+		raw, ok := top[k]
+		if !ok {
+			continue
+		}
+		var sets []set
+		if json.Unmarshal(raw, &sets) != nil {
+			var one set
+			if json.Unmarshal(raw, &one) != nil {
+				continue
+			}
+			sets = []set{one}
+		}
+		for i := range sets {
+			sets[i].Headers, sets[i].RowSet = []string{"GARBLED"}, [][]any{}
+		}
+		out[k] = sets
+	}
+	if len(out) == 0 {
+		return []byte("{}")
+	}
+	for _, k := range []string{"resource", "parameters"} {
+		if v, ok := top[k]; ok {
+			out[k] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
 // hijackClose closes the client connection without a response.
 func hijackClose(w http.ResponseWriter) {
 	hj, ok := w.(http.Hijacker)
@@ -690,7 +771,8 @@ func hijackClose(w http.ResponseWriter) {
 }
 
 // control serves /_replay/log (GET: the request log as JSON lines) and
-// /_replay/fault (POST kind=...&host=...&count=N: inject; rate=0.2: random).
+// /_replay/fault (POST kind=...&host=...&count=N: inject; kind=...&path=SUBSTR:
+// every request to a matching URL, Stick; rate=0.2: random).
 func (s *Server) control(w http.ResponseWriter, r *http.Request, path string) int {
 	switch path {
 	case "/_replay/log":
@@ -721,9 +803,15 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, path string) in
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return http.StatusBadRequest
 			}
-			n, _ := strconv.Atoi(q.Get("count"))
-			for i := 0; i < max(n, 1); i++ {
-				s.Inject(q.Get("host"), kinds...)
+			if m := q.Get("path"); m != "" {
+				for _, k := range kinds {
+					s.Stick(m, k)
+				}
+			} else {
+				n, _ := strconv.Atoi(q.Get("count"))
+				for i := 0; i < max(n, 1); i++ {
+					s.Inject(q.Get("host"), kinds...)
+				}
 			}
 		}
 		_, _ = io.WriteString(w, "ok\n")

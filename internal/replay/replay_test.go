@@ -335,3 +335,60 @@ func logComplete(log []LogEntry, n int) bool {
 	}
 	return true
 }
+
+// TestStickyFaults: a fault stuck to a URL substring hits every request to
+// it and no other; garble serves the same parse-failing bytes each time.
+func TestStickyFaults(t *testing.T) {
+	t.Parallel()
+	rs, hs := start(t)
+	rs.SetFaults(Faults{HangFor: 200 * time.Millisecond})
+	resp, err := http.Post(hs.URL+"/_replay/fault?kind=garble&path=GameID=0021800001", "", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stick: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	rs.Stick("GameID=0022200552", FaultHang)
+	pbp := func(game string) string {
+		return hs.URL + "/stats.nba.com/stats/playbyplayv2?GameID=" + game + "&StartPeriod=0&EndPeriod=10"
+	}
+	var first []byte
+	for i := range 3 {
+		req, _ := http.NewRequest("GET", pbp("0021800001"), nil)
+		r, b, err := get(t, req)
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("garbled request %d: %v %v", i, err, r)
+		}
+		var body struct {
+			Parameters map[string]any `json:"parameters"`
+			ResultSets []struct {
+				Name    string   `json:"name"`
+				Headers []string `json:"headers"`
+				RowSet  [][]any  `json:"rowSet"`
+			} `json:"resultSets"`
+		}
+		if err := json.Unmarshal(b, &body); err != nil {
+			t.Fatalf("garbled body is not JSON: %v", err)
+		}
+		if len(body.ResultSets) == 0 || body.ResultSets[0].Name != "PlayByPlay" || len(body.ResultSets[0].Headers) != 1 ||
+			body.ResultSets[0].Headers[0] != "GARBLED" || len(body.ResultSets[0].RowSet) != 0 || body.Parameters["GameID"] != "0021800001" {
+			t.Errorf("garbled body: %s", b)
+		}
+		if first == nil {
+			first = b
+		} else if string(b) != string(first) {
+			t.Errorf("garbled request %d: other bytes than the first", i)
+		}
+	}
+	for i := range 2 {
+		req, _ := http.NewRequest("GET", pbp("0022200552"), nil)
+		t0 := time.Now()
+		if _, _, err := get(t, req); err == nil || time.Since(t0) < 200*time.Millisecond {
+			t.Errorf("hanging request %d: answered (err %v after %s)", i, err, time.Since(t0))
+		}
+	}
+	full, _, _ := rs.Recording("https://stats.nba.com/stats/playbyplayv2?GameID=0021800046&StartPeriod=0&EndPeriod=10")
+	req, _ := http.NewRequest("GET", pbp("0021800046"), nil)
+	if r, b, err := get(t, req); err != nil || r.StatusCode != 200 || string(b) != string(full) {
+		t.Errorf("a request no sticky fault matches: %v %v (%d bytes, want %d)", err, r, len(b), len(full))
+	}
+}
