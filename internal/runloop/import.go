@@ -3,8 +3,8 @@ package runloop
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -21,12 +21,12 @@ type importWorker struct {
 	l *Loop
 }
 
-func (w *importWorker) Work(ctx context.Context, job *river.Job[queue.ImportArgs]) (err error) {
-	l, t := w.l, job.Args.Task
-	log := l.jobLog(job.ID, queue.KindImport, job.Attempt).With("task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset)
-	start := time.Now()
-	l.obs.JobStarted(queue.KindImport, t.Source)
-	defer func() { l.obs.JobFinished(queue.KindImport, t.Source, outcome(err), time.Since(start)) }()
+func (w *importWorker) Work(ctx context.Context, job *river.Job[queue.ImportArgs]) error {
+	return w.l.taskJob(job.JobRow, job.Args.Task, func(log *slog.Logger) error { return w.l.importKeys(ctx, job.Args.Task, log) })
+}
+
+// importKeys is the work of an import job.
+func (l *Loop) importKeys(ctx context.Context, t queue.Task, log *slog.Logger) error {
 	if t.From == "" || len(t.Keys) == 0 {
 		return river.JobCancel(fmt.Errorf("import task %s names no bucket or no keys", t.TaskID))
 	}

@@ -177,11 +177,7 @@ func TestLoadOrderPlayers(t *testing.T) {
 			work(t, l, loadTask("l_bbref", false, orderKeys.bbref), 1)
 			providerFirst(t, l)
 			work(t, l, loadTask("l_nba", false, orderKeys.nba), 1)
-			reloads := takeLoads(t, l)
-			if len(reloads) != 1 || !reloads[0].Force {
-				t.Fatalf("after the NBA load: %d load jobs queued (%+v), want the forced reload of the bbref box", len(reloads), reloads)
-			}
-			work(t, l, reloads[0], 1)
+			work(t, l, theReload(t, l, "the NBA load"), 1)
 		}},
 		{"bbref first, reload killed after its load committed, then retried", func(t *testing.T, l *Loop) {
 			work(t, l, loadTask("l_bbref", false, orderKeys.bbref), 1)
@@ -189,17 +185,14 @@ func TestLoadOrderPlayers(t *testing.T) {
 			work(t, l, loadTask("l_nba", false, orderKeys.nba), 1)
 			// the NBA load's job killed after its work and retried
 			work(t, l, loadTask("l_nba", false, orderKeys.nba), 2)
-			reloads := takeLoads(t, l)
-			if len(reloads) != 1 || !reloads[0].Force {
-				t.Fatalf("after the NBA load: %d load jobs queued (%+v), want the forced reload of the bbref box", len(reloads), reloads)
-			}
+			reload := theReload(t, l, "the NBA load")
 			// attempt 1: kill -9 right after the loader's transaction
 			// committed (what the job did before the kill)
-			if _, err := (&load.Loader{Lake: lk, Store: l.store}).Run(ctx, load.Options{Keys: reloads[0].Keys, Workers: 1, Force: true}); err != nil {
+			if _, err := (&load.Loader{Lake: lk, Store: l.store}).Run(ctx, load.Options{Keys: reload.Keys, Workers: 1, Force: true}); err != nil {
 				t.Fatal(err)
 			}
 			// attempt 2: River's rescuer hands the job out again
-			work(t, l, reloads[0], 2)
+			work(t, l, reload, 2)
 		}},
 		{"bbref and NBA loads at the same time", func(t *testing.T, l *Loop) {
 			// the bbref job maps its players before the NBA load commits;
@@ -215,11 +208,7 @@ func TestLoadOrderPlayers(t *testing.T) {
 				t.Fatal(err)
 			}
 			work(t, l, loadTask("l_bbref", false, orderKeys.bbref), 1) // the rest of the bbref job (its load is unchanged now)
-			reloads := takeLoads(t, l)
-			if len(reloads) != 1 || !reloads[0].Force {
-				t.Fatalf("after the bbref load: %d load jobs queued (%+v), want the forced reload of the bbref box", len(reloads), reloads)
-			}
-			work(t, l, reloads[0], 1)
+			work(t, l, theReload(t, l, "the bbref load"), 1)
 		}},
 		{"every load twice", func(t *testing.T, l *Loop) {
 			work(t, l, loadTask("l_bbref", false, orderKeys.bbref), 1)
@@ -255,6 +244,17 @@ func TestLoadOrderPlayers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// theReload takes the one load job queued (after what), the forced reload
+// of the bbref box.
+func theReload(t *testing.T, l *Loop, after string) queue.Task {
+	t.Helper()
+	reloads := takeLoads(t, l)
+	if len(reloads) != 1 || !reloads[0].Force || reloads[0].Keys[0] != orderKeys.bbref {
+		t.Fatalf("after %s: %d load jobs queued (%+v), want the forced reload of the bbref box", after, len(reloads), reloads)
+	}
+	return reloads[0]
 }
 
 // providerFirst checks that the bbref box loaded alone kept its players

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/nbasim/nbasim/internal/collect"
 	"github.com/nbasim/nbasim/internal/derive"
@@ -24,10 +25,20 @@ import (
 	"github.com/nbasim/nbasim/internal/teams"
 )
 
-// jobLog is the logger of one job: the process's run id (already on l.log)
-// plus the job's id, kind and attempt.
-func (l *Loop) jobLog(id int64, kind string, attempt int) *slog.Logger {
-	return l.log.With("job_id", id, "kind", kind, "attempt", attempt)
+// observe runs the work of one job: its logger carries the process's run
+// id (already on l.log), the job's id, kind and attempt and attrs; the
+// observer sees its start, and its end with its outcome and duration.
+func (l *Loop) observe(job *rivertype.JobRow, source string, attrs []any, work func(log *slog.Logger) error) (err error) {
+	log := l.log.With("job_id", job.ID, "kind", job.Kind, "attempt", job.Attempt).With(attrs...)
+	start := time.Now()
+	l.obs.JobStarted(job.Kind, source)
+	defer func() { l.obs.JobFinished(job.Kind, source, outcome(err), time.Since(start)) }()
+	return work(log)
+}
+
+// taskJob is observe for the jobs of a task (fetch, load, import).
+func (l *Loop) taskJob(job *rivertype.JobRow, t queue.Task, work func(log *slog.Logger) error) error {
+	return l.observe(job, t.Source, []any{"task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset}, work)
 }
 
 // fetchWorker fetches the keys of one task into the lake, then queues
@@ -37,12 +48,13 @@ type fetchWorker struct {
 	l *Loop
 }
 
-func (w *fetchWorker) Work(ctx context.Context, job *river.Job[queue.FetchArgs]) (err error) {
-	l, t := w.l, job.Args.Task
-	log := l.jobLog(job.ID, queue.KindFetch, job.Attempt).With("task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset)
-	start := time.Now()
-	l.obs.JobStarted(queue.KindFetch, t.Source)
-	defer func() { l.obs.JobFinished(queue.KindFetch, t.Source, outcome(err), time.Since(start)) }()
+func (w *fetchWorker) Work(ctx context.Context, job *river.Job[queue.FetchArgs]) error {
+	return w.l.taskJob(job.JobRow, job.Args.Task, func(log *slog.Logger) error { return w.l.fetch(ctx, job, log) })
+}
+
+// fetch is the work of a fetch job.
+func (l *Loop) fetch(ctx context.Context, job *river.Job[queue.FetchArgs], log *slog.Logger) (err error) {
+	t, start := job.Args.Task, time.Now()
 	if len(t.Keys) == 0 {
 		// unknown_keys tasks: games without an id in the dataset's id
 		// space; nothing can be fetched until the ids are known.
@@ -50,6 +62,17 @@ func (w *fetchWorker) Work(ctx context.Context, job *river.Job[queue.FetchArgs])
 		return river.JobCancel(fmt.Errorf("task %s names no keys (%s): nothing to fetch", t.TaskID, t.Reason))
 	}
 	var reqs []*source.Request
+	exhausted := false // the keys that failed are in fetch_log as exhausted
+	defer func() {
+		// The last attempt failed as a whole (the job's timeout, an
+		// endpoint that never answers, a lake or queue error): River
+		// discards the job, so its keys not in the lake go to fetch_log
+		// as exhausted, or the next reconciliation plans them again, and
+		// again, forever.
+		if err != nil && !exhausted && job.Attempt >= job.MaxAttempts && l.store != nil {
+			l.exhaust(ctx, log, reqs, job.Attempt, err)
+		}
+	}()
 	for _, k := range t.Keys {
 		r, err := l.request(k)
 		if err != nil {
@@ -106,11 +129,45 @@ func (w *fetchWorker) Work(ctx context.Context, job *river.Job[queue.FetchArgs])
 					}
 				}
 			}
+			exhausted = true
 			log.Warn("fetch: attempts exhausted; recorded in fetch_log", "keys", transient, "err", lastErr)
 		}
 		return fmt.Errorf("fetch %s: %d of %d keys failed (retried with backoff): %w", t.TaskID, len(transient), len(reqs), lastErr)
 	}
 	return nil
+}
+
+// exhaust records as exhausted the keys of reqs that are not in the lake
+// (nor recorded as permanent or poison failures) after the last attempt
+// of their job failed with err. The job's context
+// may be over (its timeout): the writes get their own.
+func (l *Loop) exhaust(ctx context.Context, log *slog.Logger, reqs []*source.Request, attempt int, err error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var keys []string
+	for _, r := range reqs {
+		key, kerr := r.Key()
+		if kerr != nil {
+			continue
+		}
+		if ok, lerr := l.lake.Exists(wctx, key); lerr == nil && ok {
+			continue
+		}
+		var class string
+		if qerr := l.store.QueryRow(wctx, `SELECT class FROM fetch_log WHERE lake_key = $1`, key).Scan(&class); qerr == nil &&
+			(class == source.Permanent.String() || class == ClassPoison) {
+			continue // its own failure is recorded already
+		}
+		reason := fmt.Sprintf("the job failed on every one of %d attempts; last: %v", attempt, err)
+		if merr := l.col.MarkFailed(wctx, r, ClassExhausted, reason, attempt); merr != nil {
+			log.Warn("fetch_log", "key", key, "err", merr)
+			continue
+		}
+		keys = append(keys, key)
+	}
+	if len(keys) > 0 {
+		log.Warn("fetch: job failed on its last attempt; keys recorded in fetch_log as exhausted", "keys", keys, "err", err)
+	}
 }
 
 // Failure classes the loop writes to fetch_log besides the sources' own.
@@ -211,12 +268,13 @@ type loadWorker struct {
 	l *Loop
 }
 
-func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) (err error) {
-	l, t := w.l, job.Args.Task
-	log := l.jobLog(job.ID, queue.KindLoad, job.Attempt).With("task_id", t.TaskID, "source", t.Source, "dataset", t.Dataset)
+func (w *loadWorker) Work(ctx context.Context, job *river.Job[queue.LoadArgs]) error {
+	return w.l.taskJob(job.JobRow, job.Args.Task, func(log *slog.Logger) error { return w.l.load(ctx, job.Args.Task, log) })
+}
+
+// load is the work of a load job.
+func (l *Loop) load(ctx context.Context, t queue.Task, log *slog.Logger) error {
 	start := time.Now()
-	l.obs.JobStarted(queue.KindLoad, t.Source)
-	defer func() { l.obs.JobFinished(queue.KindLoad, t.Source, outcome(err), time.Since(start)) }()
 	if len(t.Keys) == 0 {
 		return river.JobCancel(fmt.Errorf("load task %s names no keys", t.TaskID))
 	}
@@ -514,12 +572,13 @@ type verifyWorker struct {
 	l *Loop
 }
 
-func (w *verifyWorker) Work(ctx context.Context, job *river.Job[queue.VerifyArgs]) (err error) {
-	l, g := w.l, job.Args
-	log := l.jobLog(job.ID, queue.KindVerify, job.Attempt).With("game_id", g.GameID)
-	start := time.Now()
-	l.obs.JobStarted(queue.KindVerify, "")
-	defer func() { l.obs.JobFinished(queue.KindVerify, "", outcome(err), time.Since(start)) }()
+func (w *verifyWorker) Work(ctx context.Context, job *river.Job[queue.VerifyArgs]) error {
+	return w.l.observe(job.JobRow, "", []any{"game_id", job.Args.GameID}, func(log *slog.Logger) error { return w.l.verify(ctx, job, log) })
+}
+
+// verify is the work of a verify job.
+func (l *Loop) verify(ctx context.Context, job *river.Job[queue.VerifyArgs], log *slog.Logger) error {
+	g, start := job.Args, time.Now()
 	res, skip, err := derive.VerifyGameStore(ctx, l.store, g.GameID, l.overrides, false)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", g.GameID, err)
@@ -546,13 +605,14 @@ type reconcileWorker struct {
 	l *Loop
 }
 
-func (w *reconcileWorker) Work(ctx context.Context, job *river.Job[queue.ReconcileArgs]) (err error) {
-	l := w.l
-	log := l.jobLog(job.ID, queue.KindReconcile, job.Attempt).With("reason", job.Args.Reason)
+func (w *reconcileWorker) Work(ctx context.Context, job *river.Job[queue.ReconcileArgs]) error {
+	return w.l.observe(job.JobRow, "", []any{"reason", job.Args.Reason}, func(log *slog.Logger) error { return w.l.reconcileJob(ctx, job.ID, log) })
+}
+
+// reconcileJob is the work of a reconcile job.
+func (l *Loop) reconcileJob(ctx context.Context, id int64, log *slog.Logger) error {
 	start := time.Now()
-	l.obs.JobStarted(queue.KindReconcile, "")
-	defer func() { l.obs.JobFinished(queue.KindReconcile, "", outcome(err), time.Since(start)) }()
-	res, err := l.Reconcile(ctx, fmt.Sprintf("%s-j%d", l.runID, job.ID))
+	res, err := l.Reconcile(ctx, fmt.Sprintf("%s-j%d", l.runID, id))
 	if err != nil {
 		return err
 	}
