@@ -20,7 +20,7 @@ import (
 
 // Bulk archives (internal/archive) hold third-party copies of provider
 // data. Their members go to datasets of the "archive" source
-// (layout.Datasets), never to a provider's own dataset: the lake must not
+// (layout.Datasets()), never to a provider's own dataset: the lake must not
 // pretend nbasim fetched them. Each object keeps the archive's name and
 // sha256 and the member's name in its metadata, and its sha256 is the
 // sha256 of the member's bytes, which are stored unchanged.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -153,7 +154,13 @@ type Catalog struct {
 // a process runs.
 const CatalogEnv = "NBASIM_CATALOG"
 
-var builtinCatalog, catalogErr = startCatalog(os.Getenv(CatalogEnv))
+// catalogPath is NBASIM_CATALOG as the process started.
+var catalogPath = os.Getenv(CatalogEnv)
+
+// builtinCatalog parses the catalog on first use, not at start-up: a
+// command that never looks at it (box, serve, mcp) does not pay the parse
+// (~130,000 allocations, most of a cold `nbasim box` process's CPU).
+var builtinCatalog = sync.OnceValues(func() (*Catalog, error) { return startCatalog(catalogPath) })
 
 // startCatalog returns the embedded catalog merged with the user catalog
 // at path (if any). A user file that cannot be read or parsed leaves the
@@ -180,11 +187,21 @@ func startCatalog(path string) (*Catalog, error) {
 
 // BuiltinCatalog returns the catalog of this process: the embedded one,
 // with the user catalog of NBASIM_CATALOG (shared: do not modify).
-func BuiltinCatalog() *Catalog { return builtinCatalog }
+func BuiltinCatalog() *Catalog {
+	c, _ := builtinCatalog()
+	return c
+}
 
 // CatalogError reports a user catalog (NBASIM_CATALOG) that could not be
-// read or parsed; commands refuse to run with it.
-func CatalogError() error { return catalogErr }
+// read or parsed; commands refuse to run with it. Without NBASIM_CATALOG
+// it is nil and parses nothing.
+func CatalogError() error {
+	if catalogPath == "" {
+		return nil
+	}
+	_, err := builtinCatalog()
+	return err
+}
 
 // ParseCatalog parses and checks a catalog file.
 func ParseCatalog(b []byte) (*Catalog, error) {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,8 +58,8 @@ var (
 	schedItem = regexp.MustCompile(`^schedule$`)
 )
 
-// Datasets lists every dataset of every source, in a stable order.
-var Datasets = []Dataset{
+// fixedDatasets are the datasets of the sources that are not the catalog's.
+var fixedDatasets = []Dataset{
 	{Source: "nba_live", Name: "schedule", Ext: "json", Per: PerSeason, Item: schedItem},
 	{Source: "nba_live", Name: "playbyplay", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 	{Source: "nba_live", Name: "boxscore", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
@@ -79,29 +80,34 @@ var Datasets = []Dataset{
 	{Source: "archive", Name: "game_info", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
 }
 
-func init() {
+// Datasets lists every dataset of every source, in a stable order (shared:
+// do not modify). It is built from the catalog on first use.
+func Datasets() []Dataset { return datasets() }
+
+var datasets = sync.OnceValue(func() []Dataset {
 	// the stats.nba.com datasets are the catalog's endpoints (catalog.yaml)
 	// (the seven collected first keep their place first)
-	live := Datasets[:3]
-	rest := Datasets[3:]
+	live := fixedDatasets[:3]
+	rest := fixedDatasets[3:]
 	var stats []Dataset
+	cat := BuiltinCatalog()
 	for _, n := range []string{"leaguegamelog", "playbyplayv3", "playbyplayv2", "boxscoretraditionalv3",
 		"boxscoretraditionalv2", "gamerotation", "boxscoretraditionalv2_range"} {
-		e, _ := builtinCatalog.Endpoint(n)
+		e, _ := cat.Endpoint(n)
 		stats = append(stats, e.Dataset())
 	}
-	for _, d := range builtinCatalog.Datasets() {
+	for _, d := range cat.Datasets() {
 		if !slices.ContainsFunc(stats, func(x Dataset) bool { return x.Name == d.Name }) {
 			stats = append(stats, d)
 		}
 	}
-	Datasets = append(append(append([]Dataset{}, live...), stats...), rest...)
-	Datasets = append(Datasets, adoptedDatasets()...)
-}
+	all := append(append(append([]Dataset{}, live...), stats...), rest...)
+	return append(all, adoptedDatasets()...)
+})
 
 // Lookup returns the dataset source/name.
 func Lookup(source, name string) (Dataset, bool) {
-	for _, d := range Datasets {
+	for _, d := range Datasets() {
 		if d.Source == source && d.Name == name {
 			return d, true
 		}
@@ -113,7 +119,7 @@ func Lookup(source, name string) (Dataset, bool) {
 func Sources() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, d := range Datasets {
+	for _, d := range Datasets() {
 		if !seen[d.Source] {
 			seen[d.Source] = true
 			out = append(out, d.Source)

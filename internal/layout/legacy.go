@@ -183,7 +183,7 @@ func nbaAPIComprehensive(rest string) (string, string, string, string, error) {
 		}
 		en.Season = s.String()
 	}
-	e, ok := builtinCatalog.Endpoint(name)
+	e, ok := BuiltinCatalog().Endpoint(name)
 	if !ok {
 		return "", "", "", "", fmt.Errorf("%s/: %s is not a stats.nba.com endpoint of the catalog", folder, name)
 	}

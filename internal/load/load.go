@@ -250,7 +250,7 @@ func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object,
 		} else if !errors.Is(err, store.ErrNoRows) {
 			return nil, err
 		}
-		for _, d := range layout.Datasets {
+		for _, d := range layout.Datasets() {
 			if d.Per == layout.PerGame || d.Per == layout.PerRange {
 				for id := range ids {
 					if d.Item.MatchString(id) || (d.Per == layout.PerRange && strings.HasPrefix(id, "00")) {
@@ -263,7 +263,7 @@ func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object,
 		if _, err := layout.ParseSeason(opt.Season); err != nil {
 			return nil, err
 		}
-		for _, d := range layout.Datasets {
+		for _, d := range layout.Datasets() {
 			prefixes = append(prefixes, d.Source+"/"+d.Name+"/"+opt.Season+"/")
 		}
 	default:

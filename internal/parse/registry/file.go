@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -120,20 +121,20 @@ func ruleEntry(r fileRule) (Entry, error) {
 func trimToSource(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
-		if _, ok := sources[s]; ok {
+		if _, ok := sources()[s]; ok {
 			return strings.Join(parts[i:], "/")
 		}
 	}
 	return p
 }
 
-var sources = func() map[string]struct{} {
+var sources = sync.OnceValue(func() map[string]struct{} {
 	m := map[string]struct{}{}
-	for _, e := range entries {
+	for _, e := range entries() {
 		m[e.Source] = struct{}{}
 	}
 	return m
-}()
+})
 
 // ParseFile parses the bytes of a raw file with the parser ForFile finds,
 // filling the hint's Item from the file name when it is empty. It returns

@@ -10,6 +10,7 @@ package registry
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -33,29 +34,33 @@ type Entry struct {
 // ID returns "source/dataset".
 func (e Entry) ID() string { return e.Source + "/" + e.Dataset }
 
-var entries = append([]Entry{
-	{Source: "nba_live", Dataset: "schedule", Parse: nbalive.ParseSchedule, Version: 1},
-	{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 2},
-	{Source: "nba_live", Dataset: "boxscore", Parse: nbalive.ParseBoxScore, Version: 1},
+// entries is built on first use (it reads the endpoint catalog, which
+// layout parses lazily).
+var entries = sync.OnceValue(func() []Entry {
+	return append([]Entry{
+		{Source: "nba_live", Dataset: "schedule", Parse: nbalive.ParseSchedule, Version: 1},
+		{Source: "nba_live", Dataset: "playbyplay", Parse: nbalive.ParsePlayByPlay, Version: 2},
+		{Source: "nba_live", Dataset: "boxscore", Parse: nbalive.ParseBoxScore, Version: 1},
 
-	{Source: "nba_stats", Dataset: "leaguegamelog", Parse: nbastats.ParseLeagueGameLog, Version: 1},
-	{Source: "nba_stats", Dataset: "playbyplayv3", Parse: nbastats.ParsePlayByPlayV3, Version: 2},
-	{Source: "nba_stats", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2, Version: 2},
-	{Source: "nba_stats", Dataset: "boxscoretraditionalv3", Parse: nbastats.ParseBoxScoreTraditionalV3, Version: 1},
-	{Source: "nba_stats", Dataset: "boxscoretraditionalv2", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
-	{Source: "nba_stats", Dataset: "boxscoretraditionalv2_range", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
-	{Source: "nba_stats", Dataset: "gamerotation", Why: "rotation stints are archived for the derive step; no table holds them"},
+		{Source: "nba_stats", Dataset: "leaguegamelog", Parse: nbastats.ParseLeagueGameLog, Version: 1},
+		{Source: "nba_stats", Dataset: "playbyplayv3", Parse: nbastats.ParsePlayByPlayV3, Version: 2},
+		{Source: "nba_stats", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2, Version: 2},
+		{Source: "nba_stats", Dataset: "boxscoretraditionalv3", Parse: nbastats.ParseBoxScoreTraditionalV3, Version: 1},
+		{Source: "nba_stats", Dataset: "boxscoretraditionalv2", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
+		{Source: "nba_stats", Dataset: "boxscoretraditionalv2_range", Parse: nbastats.ParseBoxScoreTraditionalV2, Version: 1},
+		{Source: "nba_stats", Dataset: "gamerotation", Why: "rotation stints are archived for the derive step; no table holds them"},
 
-	{Source: "espn", Dataset: "scoreboard", Parse: espn.ParseScoreboard, Version: 1},
-	{Source: "espn", Dataset: "summary", Parse: espn.ParseSummary, Version: 2},
+		{Source: "espn", Dataset: "scoreboard", Parse: espn.ParseScoreboard, Version: 1},
+		{Source: "espn", Dataset: "summary", Parse: espn.ParseSummary, Version: 2},
 
-	{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
-	{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
-	{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 2},
+		{Source: "bbref", Dataset: "schedule", Parse: bbref.ParseSchedule, Version: 1},
+		{Source: "bbref", Dataset: "boxscores", Parse: bbref.ParseBoxScore, Version: 1},
+		{Source: "bbref", Dataset: "pbp", Parse: bbref.ParsePlayByPlay, Version: 2},
 
-	{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 2},
-	{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
-}, append(catalogEntries(), adopted()...)...)
+		{Source: "archive", Dataset: "playbyplayv2", Parse: nbastats.ParsePlayByPlayV2CSV, Version: 2},
+		{Source: "archive", Dataset: "game_info", Parse: legacypbp.ParseGameInfo, Version: 1},
+	}, append(catalogEntries(), adopted()...)...)
+})
 
 // catalogEntries returns an entry for every endpoint of the catalog
 // without a typed parser above: the generic decoder (nbastats.ParseCatalog:
@@ -80,7 +85,7 @@ func catalogEntries() []Entry {
 // adopts from an nba_simulator bucket (layout.Dataset.Adopted).
 func adopted() []Entry {
 	var out []Entry
-	for _, d := range layout.Datasets {
+	for _, d := range layout.Datasets() {
 		if d.Adopted {
 			out = append(out, Entry{Source: d.Source, Dataset: d.Name, Why: "adopted from an nba_simulator bucket and kept byte for byte; no parser yet"})
 		}
@@ -90,7 +95,7 @@ func adopted() []Entry {
 
 // Lookup returns the entry of dataset source/name.
 func Lookup(source, dataset string) (Entry, bool) {
-	for _, e := range entries {
+	for _, e := range entries() {
 		if e.Source == source && e.Dataset == dataset {
 			return e, true
 		}
@@ -100,20 +105,21 @@ func Lookup(source, dataset string) (Entry, bool) {
 
 // All returns every entry (a copy), in layout order.
 func All() []Entry {
-	out := make([]Entry, len(entries))
-	copy(out, entries)
+	all := entries()
+	out := make([]Entry, len(all))
+	copy(out, all)
 	return out
 }
 
 // Check verifies that every layout dataset has an entry and every entry a
 // layout dataset.
 func Check() error {
-	for _, d := range layout.Datasets {
+	for _, d := range layout.Datasets() {
 		if _, ok := Lookup(d.Source, d.Name); !ok {
 			return fmt.Errorf("registry: layout dataset %s has no entry", d.ID())
 		}
 	}
-	for _, e := range entries {
+	for _, e := range entries() {
 		if _, ok := layout.Lookup(e.Source, e.Dataset); !ok {
 			return fmt.Errorf("registry: entry %s is not a layout dataset", e.ID())
 		}
