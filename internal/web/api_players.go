@@ -187,7 +187,7 @@ func (s *Server) apiPlayer(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	id := r.PathValue("player_id")
-	if id == "" || len(id) > 80 || !codeRe.MatchString(id) {
+	if id == "" || len(id) > 80 || !isCode(id) {
 		return nil, badParam("player_id", "%q is not a player id", id)
 	}
 	ctx := r.Context()

@@ -123,10 +123,23 @@ func (p *params) str(name string) string {
 	return s
 }
 
-var (
-	seasonRe = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	codeRe   = regexp.MustCompile(`^[A-Za-z0-9_:./-]{1,60}$`)
-)
+var seasonRe = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+
+// isCode says whether s is 1 to 60 of A-Z a-z 0-9 _ : . / - (a loop, not
+// the regexp `^[A-Za-z0-9_:./-]{1,60}$`, whose compile at start-up cost
+// more than the rest of the package's initialisation).
+func isCode(s string) bool {
+	if s == "" || len(s) > 60 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == ':' || c == '.' || c == '/' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // season returns a season "2018-19" (the second year must follow the first).
 func (p *params) season(name string) string {
@@ -164,7 +177,7 @@ func (p *params) date(name string) string {
 // code returns an identifier-like value (team code, source, dataset).
 func (p *params) code(name string) string {
 	s := p.str(name)
-	if s != "" && !codeRe.MatchString(s) {
+	if s != "" && !isCode(s) {
 		p.fail(badParam(name, "%q: want letters, digits and _ : . / -", s))
 		return ""
 	}
