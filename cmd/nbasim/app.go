@@ -170,6 +170,25 @@ func (a *app) Store(ctx context.Context) (store.Store, error) {
 	return s, nil
 }
 
+// StoreRead opens the configured store once for a command that only reads
+// (storeopen.OpenRead: read-only, no migration work when the schema is
+// current). A later Store call returns the same store, so a command that
+// may write calls Store.
+func (a *app) StoreRead(ctx context.Context) (store.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	if a.cfg == nil {
+		return nil, errors.New("store: config not loaded")
+	}
+	s, err := storeopen.OpenRead(ctx, a.cfg.Database, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", a.databaseLocation(), err)
+	}
+	a.store = s
+	return s, nil
+}
+
 // StoreNoMigrate opens the configured store without applying migrations
 // (db status, db migrate and doctor report or apply them explicitly). The
 // caller closes it.

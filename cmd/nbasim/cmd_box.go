@@ -84,7 +84,11 @@ summary).`,
 					gameID = ref.ID
 				}
 			} else {
-				s, err := a.Store(ctx)
+				open := a.StoreRead // one indexed read: no migration work, no writer
+				if save {
+					open = a.Store
+				}
+				s, err := open(ctx)
 				if err != nil {
 					return fmt.Errorf("box: %w (or pass --file PATH to read a raw provider file)", err)
 				}

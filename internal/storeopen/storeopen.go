@@ -82,10 +82,37 @@ func Open(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Sto
 	return s, nil
 }
 
+// OpenRead opens the configured store for a command that only reads (a
+// cold `nbasim box`): when the schema is already at this binary's version,
+// a SQLite file is opened read-only on one connection and nothing runs
+// but that check (no migration transaction, no writer connection; SQLite
+// parses the schema once per connection); a PostgreSQL database is
+// connected without the migration lock. A database that is behind, or a
+// SQLite file that does not exist yet, goes through Open, which migrates.
+// Writes through a read-only SQLite store fail.
+func OpenRead(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Store, error) {
+	s, err := connect(ctx, cfg, log, true)
+	if err != nil {
+		if IsPostgresURL(cfg.URL) {
+			return nil, err
+		}
+		return Open(ctx, cfg, log) // creates the file, as every command does
+	}
+	if v, err := store.AppliedVersion(ctx, s, s.Dialect()); err != nil || v != store.LatestVersion(s.Dialect()) {
+		s.Close()
+		return Open(ctx, cfg, log)
+	}
+	return s, nil
+}
+
 // Connect opens the configured store without migrating (for `db status`
 // and health checks, which report pending migrations rather than apply
 // them).
 func Connect(ctx context.Context, cfg config.Database, log *slog.Logger) (store.Store, error) {
+	return connect(ctx, cfg, log, false)
+}
+
+func connect(ctx context.Context, cfg config.Database, log *slog.Logger, readOnly bool) (store.Store, error) {
 	if cfg.URL != "" && !IsPostgresURL(cfg.URL) {
 		path, ok := SQLiteURLPath(cfg.URL)
 		if !ok {
@@ -112,7 +139,7 @@ func Connect(ctx context.Context, cfg config.Database, log *slog.Logger) (store.
 	if path == "" {
 		path = DefaultSQLitePath
 	}
-	s, err := sqlite.Open(ctx, path, sqlite.Options{BusyTimeout: cfg.BusyTimeout})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{BusyTimeout: cfg.BusyTimeout, ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
 	}

@@ -124,3 +124,53 @@ func TestSQLiteURLForms(t *testing.T) {
 		}
 	}
 }
+
+// OpenRead: a current SQLite database is opened read-only (a write
+// fails, a read works); a missing file or one behind the binary's schema
+// goes through Open and comes back migrated.
+func TestOpenRead(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nbasim.db")
+	// missing: created and migrated
+	s, err := storeopen.OpenRead(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Version(ctx); err != nil || v != store.LatestVersion(store.SQLite) {
+		t.Fatalf("missing file: version %d (%v), want %d", v, err, store.LatestVersion(store.SQLite))
+	}
+	if _, err := s.Exec(ctx, `CREATE TABLE open_read_probe (n INTEGER)`); err != nil {
+		t.Fatalf("a store OpenRead created and migrated is writable: %v", err)
+	}
+	s.Close()
+	// current: read-only
+	r, err := storeopen.OpenRead(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := r.QueryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'open_read_probe'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("read: %d tables open_read_probe (%v), want 1", n, err)
+	}
+	if _, err := r.Exec(ctx, `DROP TABLE open_read_probe`); err == nil {
+		t.Fatal("a write through the read-only store succeeded")
+	}
+	r.Close()
+	// behind (an existing database with no migration applied): migrated by Open
+	path = filepath.Join(dir, "old.db")
+	w, err := storeopen.Connect(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	b, err := storeopen.OpenRead(ctx, config.Database{SQLitePath: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if v, err := b.Version(ctx); err != nil || v != store.LatestVersion(store.SQLite) {
+		t.Fatalf("behind: version %d (%v) after OpenRead, want %d", v, err, store.LatestVersion(store.SQLite))
+	}
+}

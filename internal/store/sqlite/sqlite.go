@@ -29,6 +29,12 @@ type Options struct {
 	// BatchRows is the number of rows per transaction of an Upsert or
 	// Insert outside InTx (default 5,000).
 	BatchRows int
+	// ReadOnly opens an existing database for reading only: one pool of
+	// ReadConns connections (default 1) with query_only set, no writer
+	// connection, nothing created. A cold process that reads one game
+	// (`nbasim box`) then opens one connection (SQLite parses the schema
+	// once per connection) instead of two. Writes fail.
+	ReadOnly bool
 }
 
 // Store is a SQLite database file.
@@ -50,11 +56,14 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.BusyTimeout <= 0 {
 		opt.BusyTimeout = 5 * time.Second
 	}
-	if opt.ReadConns <= 0 {
-		opt.ReadConns = max(4, runtime.GOMAXPROCS(0))
-	}
 	if opt.BatchRows <= 0 {
 		opt.BatchRows = 5000
+	}
+	if opt.ReadOnly {
+		return openReadOnly(ctx, path, opt)
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = max(4, runtime.GOMAXPROCS(0))
 	}
 	memory := path == ":memory:"
 	if !memory {
@@ -98,6 +107,28 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.r = r
 	}
 	return s, nil
+}
+
+// openReadOnly is Open with Options.ReadOnly.
+func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(opt.BusyTimeout.Milliseconds(), 10)+")")
+	q.Add("_pragma", "query_only(1)")
+	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(1, opt.ReadConns)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
+	}
+	return &Store{path: path, w: db, r: db, batchRows: opt.BatchRows}, nil
 }
 
 // Path returns the database file path.
