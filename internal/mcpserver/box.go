@@ -2,10 +2,12 @@ package mcpserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"weak"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/gameref"
+	"github.com/nbasim/nbasim/internal/jsonx"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/moment"
@@ -448,3 +451,97 @@ func fillPlayersFromBoxes(ctx context.Context, q store.Querier, gameID string, g
 
 // CacheStats returns the counters of the compiled-game cache box_score uses.
 func (s *Server) CacheStats() gamecache.Stats { return s.games.Cache().Stats() }
+
+// AppendJSON appends the box's JSON to dst: byte for byte what
+// json.Marshal(b) gives (TestBoxJSONIsEncodingJSON), without reflection.
+func (b *BoxOut) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"game_id":`...)
+	dst = jsonx.AppendString(dst, b.GameID)
+	dst = append(dst, `,"game":`...)
+	dst = jsonx.AppendString(dst, b.Game)
+	dst = append(dst, `,"source":`...)
+	dst = jsonx.AppendString(dst, b.Source)
+	dst = append(dst, `,"moment":`...)
+	dst = jsonx.AppendString(dst, b.Moment)
+	dst = append(dst, `,"columns":`...)
+	dst = appendStrings(dst, b.Columns)
+	dst = append(dst, `,"home":`...)
+	dst = appendValues(dst, b.Home)
+	dst = append(dst, `,"away":`...)
+	dst = appendValues(dst, b.Away)
+	dst = append(dst, `,"players":`...)
+	if b.Players == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i, l := range b.Players {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendValues(dst, l)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"available_sources":`...)
+	dst = appendStrings(dst, b.Available)
+	if b.Note != "" {
+		dst = append(dst, `,"note":`...)
+		dst = jsonx.AppendString(dst, b.Note)
+	}
+	return append(dst, '}')
+}
+
+func appendStrings(dst []byte, ss []string) []byte {
+	if ss == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonx.AppendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// appendValues appends a box line (strings, a bool, a float, ints); any
+// other type goes through encoding/json.
+func appendValues(dst []byte, vs []any) []byte {
+	if vs == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, v := range vs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		switch x := v.(type) {
+		case string:
+			dst = jsonx.AppendString(dst, x)
+		case int:
+			dst = strconv.AppendInt(dst, int64(x), 10)
+		case float64:
+			dst = jsonx.AppendFloat(dst, x)
+		case bool:
+			dst = strconv.AppendBool(dst, x)
+		default:
+			b, err := json.Marshal(x)
+			if err != nil {
+				b = []byte("null")
+			}
+			dst = append(dst, b...)
+		}
+	}
+	return append(dst, ']')
+}
+
+// boxScoreJSON is box_score as registered (addJSONTool): boxScore's answer
+// written as JSON.
+func (s *Server) boxScoreJSON(ctx context.Context, req *mcp.CallToolRequest, in BoxIn) ([]byte, error) {
+	_, out, err := s.boxScore(ctx, req, in)
+	if err != nil {
+		return nil, err
+	}
+	return out.AppendJSON(make([]byte, 0, 4096)), nil
+}

@@ -2,12 +2,18 @@ package mcpserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/model"
+	"github.com/nbasim/nbasim/internal/readonly/readonlytest"
 	"github.com/nbasim/nbasim/internal/store"
 	"github.com/nbasim/nbasim/internal/testutil"
 )
@@ -91,4 +97,70 @@ VALUES ($1, '2016-17', 'regular', '2016-11-30', $2, $3, $4, $5, 126, 115, 'final
 		t.Fatal(err)
 	}
 	return h, g, gameID
+}
+
+// TestBoxScoreOutputMatchesSchema: box_score writes its JSON itself and
+// the server does not validate it on every call (addJSONTool), so this
+// test does: the structured content of the box after every minute of a
+// real overtime game, and of a stored final box, is valid against the
+// output schema tools/list advertises, and the text content holds the
+// same JSON. Bad arguments are still refused by the input schema.
+func TestBoxScoreOutputMatchesSchema(t *testing.T) {
+	t.Parallel()
+	h, g, gameID := realGameHarness(t)
+	cs := h.connect(t)
+	ctx := context.Background()
+	tools, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema *jsonschema.Resolved
+	for _, tl := range tools.Tools {
+		if tl.Name != "box_score" {
+			continue
+		}
+		b, _ := json.Marshal(tl.OutputSchema)
+		var s jsonschema.Schema
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		if schema, err = s.Resolve(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if schema == nil {
+		t.Fatal("no box_score in tools/list")
+	}
+	end := int(g.Events[len(g.Events)-1].Elapsed.Seconds())
+	calls := []map[string]any{{"game_id": readonlytest.GameID}} // the fixture's stored box
+	for at := 0; at <= end; at += 60 {
+		calls = append(calls, map[string]any{"game_id": gameID, "elapsed_seconds": at})
+	}
+	for _, args := range calls {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
+		if err != nil || res.IsError {
+			t.Fatalf("%v: %v %s", args, err, errText(res))
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(v); err != nil {
+			t.Fatalf("%v: the output breaks the advertised schema: %v\n%s", args, err, b)
+		}
+		var text any
+		if err := json.Unmarshal([]byte(errText(res)), &text); err != nil || !reflect.DeepEqual(text, v) {
+			t.Fatalf("%v: text content is not the structured content (%v)", args, err)
+		}
+	}
+	if len(calls) < 50 {
+		t.Fatalf("%d calls", len(calls))
+	}
+	for _, args := range []map[string]any{{"game_id": 21600270}, {"game_id": gameID, "minute": 3}, {}} {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
+		if err != nil || !res.IsError || !strings.Contains(errText(res), `validating "arguments"`) {
+			t.Errorf("%v: want the input schema's refusal, got %v %v %q", args, err, res != nil && res.IsError, errText(res))
+		}
+	}
 }
