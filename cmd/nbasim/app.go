@@ -156,18 +156,7 @@ func (a *app) Lake(ctx context.Context) (*lake.Lake, error) {
 
 // Store opens the configured store once and applies pending migrations.
 func (a *app) Store(ctx context.Context) (store.Store, error) {
-	if a.store != nil {
-		return a.store, nil
-	}
-	if a.cfg == nil {
-		return nil, errors.New("store: config not loaded")
-	}
-	s, err := storeopen.Open(ctx, a.cfg.Database, a.log)
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", a.databaseLocation(), err)
-	}
-	a.store = s
-	return s, nil
+	return a.openStore(ctx, storeopen.Open)
 }
 
 // StoreRead opens the configured store once for a command that only reads
@@ -175,13 +164,17 @@ func (a *app) Store(ctx context.Context) (store.Store, error) {
 // current). A later Store call returns the same store, so a command that
 // may write calls Store.
 func (a *app) StoreRead(ctx context.Context) (store.Store, error) {
+	return a.openStore(ctx, storeopen.OpenRead)
+}
+
+func (a *app) openStore(ctx context.Context, open func(context.Context, config.Database, *slog.Logger) (store.Store, error)) (store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
 	if a.cfg == nil {
 		return nil, errors.New("store: config not loaded")
 	}
-	s, err := storeopen.OpenRead(ctx, a.cfg.Database, a.log)
+	s, err := open(ctx, a.cfg.Database, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", a.databaseLocation(), err)
 	}
