@@ -93,3 +93,14 @@ func TestSeasons(t *testing.T) {
 		t.Errorf("SeasonTypeOfGameID = %q", got)
 	}
 }
+
+// TestLazyRegexpsCompile: the legacy file-name patterns compile on first
+// use, so a bad one would panic then, not at start-up: compile them all.
+func TestLazyRegexpsCompile(t *testing.T) {
+	for _, l := range []*lazyRE{espnGameFile, espnDateFile, nbaAPIPBPFile, nbaAPIIncrFile, nbaAPIGameFile, nbaAPISeasonFile, nbaAPISeasonDir,
+		hooprCSVFile, hooprStaticFile, hooprParquetFile, hooprIncrFile, bbrefSeasonFile, bbrefDateFile, bbrefGameFile, bbrefPBPDateFile, kaggleFile} {
+		if l.re().String() != l.expr {
+			t.Errorf("%s compiled as %s", l.expr, l.re())
+		}
+	}
+}

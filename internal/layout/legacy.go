@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -100,23 +101,25 @@ func init() {
 	legacyHandlers["kaggle"] = kaggle
 }
 
+// The nba_simulator file-name patterns compile on first use (lazyRegexp):
+// only adopting a legacy bucket needs them, not every process start.
 var (
-	espnGameFile     = regexp.MustCompile(`^(?:[a-z_]+_)?(\d{9})\.json$`)
-	espnDateFile     = regexp.MustCompile(`^(?:schedule_)?(\d{8})\.json$`)
-	nbaAPIPBPFile    = regexp.MustCompile(`^(?:play_by_play/)?(?:play_?by_?play_)?(\d{10})\.json$`)
-	nbaAPIIncrFile   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}/game_(\d{10})_(pbp|boxscore)\.json$`)
-	nbaAPIGameFile   = regexp.MustCompile(`^[a-z0-9_]+_(\d{10})\.json$`)
-	nbaAPISeasonFile = regexp.MustCompile(`^([a-z0-9_]+?)_(\d{4}-\d{2}|\d{4})\.json$`)
-	nbaAPISeasonDir  = regexp.MustCompile(`^(\d{4}-\d{2}|\d{4})/([A-Za-z0-9_]+)\.json$`)
-	hooprCSVFile     = regexp.MustCompile(`^(bulk_pbp|bulk_player_box|bulk_team_box|bulk_schedule|league_dashboards|standings|draft)/([a-z0-9_]+?)_(\d{4})\.csv$`)
-	hooprStaticFile  = regexp.MustCompile(`^static_reference/([A-Za-z0-9_]+)\.csv$`)
-	hooprParquetFile = regexp.MustCompile(`^(play_by_play|player_box|schedule|team_box)/nba_data_(\d{4})\.parquet$`)
-	hooprIncrFile    = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})/game_(\d{9})_pbp\.json$`)
-	bbrefSeasonFile  = regexp.MustCompile(`^(schedules|season_totals|advanced_totals|standings)/(\d{4}(?:-\d{2})?)/([a-z0-9_]+)\.json$`)
-	bbrefDateFile    = regexp.MustCompile(`^(player_box_scores|team_box_scores)/\d{4}(?:-\d{2})?/(\d{4})-(\d{2})-(\d{2})_(?:player|team)_box_scores\.json$`)
-	bbrefGameFile    = regexp.MustCompile(`^(box_scores|pbp)/\d{4}(?:-\d{2})?/(\d{8}0[A-Z]{3})(_pbp)?\.json$`)
-	bbrefPBPDateFile = regexp.MustCompile(`^play_by_play/\d{4}(?:-\d{2})?/(\d{4})-(\d{2})-(\d{2})_([A-Z]{2,4})_play_by_play\.json$`)
-	kaggleFile       = regexp.MustCompile(`^(?:basketball|basketball_database)/(?:(csv)/([A-Za-z0-9_]+)\.csv|([A-Za-z0-9_]+)\.(sqlite)|(play_by_play)/(part_\d{1,6})\.csv|([A-Za-z0-9_]+)\.csv)$`)
+	espnGameFile     = lazyRegexp(`^(?:[a-z_]+_)?(\d{9})\.json$`)
+	espnDateFile     = lazyRegexp(`^(?:schedule_)?(\d{8})\.json$`)
+	nbaAPIPBPFile    = lazyRegexp(`^(?:play_by_play/)?(?:play_?by_?play_)?(\d{10})\.json$`)
+	nbaAPIIncrFile   = lazyRegexp(`^\d{4}-\d{2}-\d{2}/game_(\d{10})_(pbp|boxscore)\.json$`)
+	nbaAPIGameFile   = lazyRegexp(`^[a-z0-9_]+_(\d{10})\.json$`)
+	nbaAPISeasonFile = lazyRegexp(`^([a-z0-9_]+?)_(\d{4}-\d{2}|\d{4})\.json$`)
+	nbaAPISeasonDir  = lazyRegexp(`^(\d{4}-\d{2}|\d{4})/([A-Za-z0-9_]+)\.json$`)
+	hooprCSVFile     = lazyRegexp(`^(bulk_pbp|bulk_player_box|bulk_team_box|bulk_schedule|league_dashboards|standings|draft)/([a-z0-9_]+?)_(\d{4})\.csv$`)
+	hooprStaticFile  = lazyRegexp(`^static_reference/([A-Za-z0-9_]+)\.csv$`)
+	hooprParquetFile = lazyRegexp(`^(play_by_play|player_box|schedule|team_box)/nba_data_(\d{4})\.parquet$`)
+	hooprIncrFile    = lazyRegexp(`^(\d{4}-\d{2}-\d{2})/game_(\d{9})_pbp\.json$`)
+	bbrefSeasonFile  = lazyRegexp(`^(schedules|season_totals|advanced_totals|standings)/(\d{4}(?:-\d{2})?)/([a-z0-9_]+)\.json$`)
+	bbrefDateFile    = lazyRegexp(`^(player_box_scores|team_box_scores)/\d{4}(?:-\d{2})?/(\d{4})-(\d{2})-(\d{2})_(?:player|team)_box_scores\.json$`)
+	bbrefGameFile    = lazyRegexp(`^(box_scores|pbp)/\d{4}(?:-\d{2})?/(\d{8}0[A-Z]{3})(_pbp)?\.json$`)
+	bbrefPBPDateFile = lazyRegexp(`^play_by_play/\d{4}(?:-\d{2})?/(\d{4})-(\d{2})-(\d{2})_([A-Z]{2,4})_play_by_play\.json$`)
+	kaggleFile       = lazyRegexp(`^(?:basketball|basketball_database)/(?:(csv)/([A-Za-z0-9_]+)\.csv|([A-Za-z0-9_]+)\.(sqlite)|(play_by_play)/(part_\d{1,6})\.csv|([A-Za-z0-9_]+)\.csv)$`)
 )
 
 // nbaAPIFolders maps the sub-folders of nba_simulator's nba_api_comprehensive/
@@ -413,3 +416,16 @@ func ESPNSeasonFirstID(s Season) int {
 	}
 	return 0
 }
+
+// lazyRE is a regexp compiled on first use.
+type lazyRE struct {
+	expr string
+	re   func() *regexp.Regexp
+}
+
+func lazyRegexp(expr string) *lazyRE {
+	return &lazyRE{expr: expr, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+}
+
+// FindStringSubmatch is regexp.Regexp's.
+func (l *lazyRE) FindStringSubmatch(s string) []string { return l.re().FindStringSubmatch(s) }
