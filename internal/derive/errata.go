@@ -15,7 +15,26 @@ type Erratum struct {
 	Correct      scorePair `yaml:"correct" json:"correct"`
 	SecondSource string    `yaml:"second_source,omitempty" json:"second_source,omitempty"` // a file of ../shared/data
 	BBRefID      string    `yaml:"bbref_id,omitempty" json:"bbref_id,omitempty"`
-	Evidence     string    `yaml:"evidence" json:"evidence"`
+	// SeasonTotals is set when the second source is a table of players'
+	// season totals (basketball-reference's player_season_totals_YYYY.csv)
+	// rather than a page with the game's score: the players who scored
+	// the points the reference lacks, each with his points in this game
+	// after the reference's score and his season total, which the second
+	// source gives and which the derived boxes of the season's games sum
+	// to (with the reference's score he would be short by those points).
+	SeasonTotals []PlayerSeasonTotal `yaml:"season_totals,omitempty" json:"season_totals,omitempty"`
+	Evidence     string              `yaml:"evidence" json:"evidence"`
+}
+
+// PlayerSeasonTotal is one player of an Erratum's SeasonTotals.
+type PlayerSeasonTotal struct {
+	PlayerID  string `yaml:"player_id" json:"player_id"`
+	BBRefSlug string `yaml:"bbref_slug" json:"bbref_slug"`
+	// PointsAfter are the player's points in the game after the last
+	// moment the running score equals the reference's.
+	PointsAfter int `yaml:"points_after_reference" json:"points_after_reference"`
+	// SeasonPoints is his regular-season total in the second source.
+	SeasonPoints int `yaml:"season_points" json:"season_points"`
 }
 
 type scorePair struct {
@@ -38,6 +57,9 @@ func GameInfoErrata() (map[string]Erratum, error) {
 		if e.GameID == "" || e.Evidence == "" {
 			return nil, fmt.Errorf("gameinfo_errata.yaml entry %d: game_id and evidence are required", i)
 		}
+		if len(e.SeasonTotals) > 0 && e.SecondSource == "" {
+			return nil, fmt.Errorf("gameinfo_errata.yaml: game %s has season_totals without their second_source", e.GameID)
+		}
 		if _, dup := out[e.GameID]; dup {
 			return nil, fmt.Errorf("gameinfo_errata.yaml: game %s listed twice", e.GameID)
 		}
@@ -56,7 +78,11 @@ func explain(r *ScoreResult, errata map[string]Erratum) (explained, confirmed bo
 		return false, false
 	}
 	if e.SecondSource != "" {
-		r.Explanation = "reference wrong (" + e.SecondSource + " " + e.BBRefID + "): " + e.Evidence
+		src := e.SecondSource
+		if e.BBRefID != "" {
+			src += " " + e.BBRefID
+		}
+		r.Explanation = "reference wrong (" + src + "): " + e.Evidence
 		return true, true
 	}
 	r.Explanation = "reference likely wrong, no second source: " + e.Evidence
