@@ -273,7 +273,16 @@ func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object,
 	var out []object
 	seen := map[string]bool{}
 	for _, p := range prefixes {
-		err := l.Lake.Walk(ctx, p, func(o lake.Object) error {
+		// a whole folder (the lake, a season): Scan, which reads a folder
+		// lake's tree directly (the page-by-page Walk of a folder lake reads
+		// every object's .attrs sidecar and re-walks the tree per page:
+		// 18 s of CPU for the 29,414 objects of the bulk archive); a key or
+		// a game's key prefix: Walk, whose prefix need not be a folder
+		walk := l.Lake.Walk
+		if p == "" || strings.HasSuffix(p, "/") {
+			walk = l.Lake.Scan
+		}
+		err := walk(ctx, p, func(o lake.Object) error {
 			if seen[o.Key] || (len(only) > 0 && !only[o.Key]) {
 				return nil
 			}
@@ -299,6 +308,8 @@ func (l *Loader) list(ctx context.Context, opt Options, sum *Summary) ([]object,
 			return nil, fmt.Errorf("load: list lake %q: %w", p, err)
 		}
 	}
+	// in key order whichever way the lake was listed
+	sort.Slice(out, func(i, j int) bool { return out[i].raw < out[j].raw })
 	return out, nil
 }
 
