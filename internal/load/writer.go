@@ -334,6 +334,15 @@ func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error 
 		w.collect(ctx, &chunk[i], b, sum)
 	}
 	return w.st.InTx(ctx, func(tx store.Tx) error {
+		if tx.Dialect() == store.Postgres {
+			// The commit does not wait for the WAL to reach the disk: a
+			// crash may lose the last chunks, which are then not in
+			// raw_objects either (same transaction), so the next load
+			// parses them again. Nothing is half-written.
+			if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
+		}
 		var seasons []store.SeasonRow
 		for _, s := range b.seasons {
 			seasons = append(seasons, s)
