@@ -173,6 +173,8 @@ func TestUserCatalog(t *testing.T) {
 // base URL of dir, plus extra environment.
 type replayBinary struct {
 	data, dir, lakeDir string
+	bin                string
+	env                []string // the environment run gives the binary
 	run                func(t *testing.T, extra []string, args ...string) string
 }
 
@@ -190,13 +192,14 @@ func newReplayBinary(t *testing.T) *replayBinary {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	rb := &replayBinary{data: data, dir: dir, lakeDir: filepath.Join(dir, "lake")}
+	rb := &replayBinary{data: data, dir: dir, lakeDir: filepath.Join(dir, "lake"), bin: bin}
 	env := append(os.Environ(),
 		"NBASIM_LAKE_URL=file://"+rb.lakeDir,
 		"NBASIM_DATABASE_SQLITE_PATH="+filepath.Join(dir, "nbasim.db"),
 		"NBASIM_SOURCES_NBA_STATS_BASE_URL="+replay.BaseURLs(hs.URL)["nba_stats"],
 		"NBASIM_SOURCES_NBA_STATS_RATE=50",
 	)
+	rb.env = env
 	rb.run = func(t *testing.T, extra []string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(bin, args...)

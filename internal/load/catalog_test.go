@@ -132,6 +132,7 @@ func testLoadCatalogEndpoints(t *testing.T, st store.Store) {
 	if got := count(`SELECT COUNT(*) FROM column_docs WHERE table_name IN ('stats_rows', 'stats_result_sets', 'shots')`); got != 30 {
 		t.Errorf("%d documented columns of the catalog tables, want 30", got)
 	}
+	checkTypedTables(t, st)
 	// a second load writes nothing
 	sum2, err := (&Loader{Lake: lk, Store: st}).Run(ctx, Options{})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/nbasim/nbasim/internal/parse"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -280,13 +281,23 @@ type batch struct {
 	statKeys []string
 	shots    []store.ShotRow
 	shotKeys []string
-	raws     []store.RawObject
-	quar     []store.QuarantineItem
-	keys     []string
-	qpos     map[string]map[string]bool // key -> positions quarantined now
+	// rows of typed tables of catalog endpoints, by table
+	tables map[string]*tableBatch
+	raws   []store.RawObject
+	quar   []store.QuarantineItem
+	keys   []string
+	qpos   map[string]map[string]bool // key -> positions quarantined now
 	// touched are the games whose plays or boxes this chunk rewrites from
 	// new or changed input (store.TouchGames moves their version on)
 	touched map[string]bool
+}
+
+// tableBatch is what a chunk writes to one typed table: the rows of the
+// objects keys, keyOf[i] the object of row i.
+type tableBatch struct {
+	rows  model.TableRows
+	keys  []string
+	keyOf []string
 }
 
 // changed says whether p's object was never parsed before, or its bytes
@@ -408,6 +419,18 @@ func (w *writer) write(ctx context.Context, chunk []parsed, sum *Summary) error 
 		if len(b.shotKeys) > 0 {
 			n, err := store.ReplaceShots(ctx, tx, b.shotKeys, b.shots)
 			if err := add("shots", n, err); err != nil {
+				return err
+			}
+		}
+		names := make([]string, 0, len(b.tables))
+		for name := range b.tables {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			tb := b.tables[name]
+			n, err := store.ReplaceTableRows(ctx, tx, tb.rows, tb.keys, tb.keyOf)
+			if err := add(name, n, err); err != nil {
 				return err
 			}
 		}
@@ -624,6 +647,26 @@ func (w *writer) collect(ctx context.Context, p *parsed, b *batch, sum *Summary)
 	}
 	if res.RowSets != nil {
 		rows += w.collectRowSets(p, b, itemGame)
+	}
+	for _, t := range res.Tables {
+		if b.tables == nil {
+			b.tables = map[string]*tableBatch{}
+		}
+		tb := b.tables[t.Table]
+		if tb == nil {
+			tb = &tableBatch{rows: model.TableRows{Table: t.Table, Key: t.Key, Columns: t.Columns}}
+			b.tables[t.Table] = tb
+		}
+		if !slices.Equal(tb.rows.Columns, t.Columns) {
+			b.quarantine(p, itemGame, t.Table, fmt.Sprintf("table %s: columns %v, another object of this load gave %v", t.Table, t.Columns, tb.rows.Columns))
+			continue
+		}
+		tb.keys = append(tb.keys, o.raw)
+		for _, r := range t.Rows {
+			tb.rows.Rows = append(tb.rows.Rows, r)
+			tb.keyOf = append(tb.keyOf, o.raw)
+		}
+		rows += int64(len(t.Rows))
 	}
 	if !nba {
 		for _, pr := range res.Players {

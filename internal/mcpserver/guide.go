@@ -40,8 +40,11 @@ describe_table <view> documents every column. Examples:
     SELECT team_code, AVG(pace), AVG(net_rtg) FROM team_games WHERE season = '2018-19' GROUP BY team_code ORDER BY 3 DESC;
     SELECT name, COUNT(*) AS games, AVG(pts) FROM player_games WHERE name LIKE '%Doncic%' GROUP BY name;
 
-Every other stats.nba.com endpoint (docs/catalog.md: dashboards, tracking, hustle, advanced boxes,
-player info, ...) is in stats_rows, one row per result-set row, the row as JSON in row_json:
+Advanced boxes are in player_box_advanced and team_box_advanced (ratings, percentages as
+fractions, pace, PIE); game summaries in game_summaries, game_team_summaries, line_scores,
+game_officials, game_inactive_players; player biographies in player_info and player_info_seasons.
+Every other stats.nba.com endpoint (docs/catalog.md: dashboards, tracking, hustle, ...) is in
+stats_rows, one row per result-set row, the row as JSON in row_json:
 SELECT result_set, headers FROM stats_result_sets lists them; read a field with
 json_extract(row_json, '$.PTS') (SQLite) or row_json::jsonb ->> 'PTS' (PostgreSQL). Shots with their
 location are in shots (event_num joins plays.event_num).

@@ -58,3 +58,17 @@ type Shot struct {
 	ZoneArea   string // SHOT_ZONE_AREA
 	ZoneRange  string // SHOT_ZONE_RANGE
 }
+
+// TableRows are rows of one typed table of the store that a parser fills
+// straight from a response (advanced boxes, game summaries, player
+// biographies). A migration creates the table with Columns and a key
+// column, the lake key of the object each row was read from, which the
+// loader adds. A parser names every table it fills even when the response
+// holds no row for it: the loader replaces the rows the object wrote
+// before with what it holds now.
+type TableRows struct {
+	Table   string
+	Key     []string // the table's primary key columns
+	Columns []string
+	Rows    [][]any // one value per column: nil, int64, float64 or string
+}

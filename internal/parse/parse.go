@@ -39,7 +39,10 @@ type Result struct {
 	// typed parser, as the generic decoder reads them (stats_rows).
 	RowSets []RowSet
 	Shots   []model.Shot // shots with their location (shotchartdetail)
-	Issues  []Issue
+	// Tables are rows of typed tables a catalog endpoint's parser fills
+	// (player_box_advanced, game_summaries, player_info, ...).
+	Tables []model.TableRows
+	Issues []Issue
 }
 
 // CellText renders cell i of a row set's row as text: a string as it is,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -125,6 +126,50 @@ func ReplaceShots(ctx context.Context, q Querier, keys []string, shots []ShotRow
 	n, err := q.Upsert(ctx, b)
 	if err != nil {
 		return 0, fmt.Errorf("store: shots: %w", err)
+	}
+	return n, nil
+}
+
+// ReplaceTableRows replaces the rows of the typed table t.Table read from
+// the objects keys with t.Rows (keyOf[i] is the lake key of row i). A row whose primary key another row of the batch
+// already holds is kept once: the first.
+func ReplaceTableRows(ctx context.Context, q Querier, t model.TableRows, keys []string, keyOf []string) (int64, error) {
+	if len(keyOf) != len(t.Rows) {
+		return 0, fmt.Errorf("store: %s: %d rows, %d keys", t.Table, len(t.Rows), len(keyOf))
+	}
+	if err := deleteByKeys(ctx, q, t.Table, keys); err != nil {
+		return 0, err
+	}
+	pk := make([]int, 0, len(t.Key))
+	for _, k := range t.Key {
+		i := slices.Index(t.Columns, k)
+		if i < 0 {
+			return 0, fmt.Errorf("store: %s: key column %s is not a column", t.Table, k)
+		}
+		pk = append(pk, i)
+	}
+	b := Batch{Table: t.Table, Columns: append(slices.Clip(t.Columns), "key"), Key: t.Key}
+	seen := map[string]bool{}
+	for i, r := range t.Rows {
+		if len(r) != len(t.Columns) {
+			return 0, fmt.Errorf("store: %s: row of %d values for %d columns", t.Table, len(r), len(t.Columns))
+		}
+		var id strings.Builder
+		for _, j := range pk {
+			fmt.Fprintf(&id, "%v\x00", r[j])
+		}
+		if seen[id.String()] {
+			continue
+		}
+		seen[id.String()] = true
+		b.Rows = append(b.Rows, append(slices.Clip(r), keyOf[i]))
+	}
+	if len(b.Rows) == 0 {
+		return 0, nil
+	}
+	n, err := q.Upsert(ctx, b)
+	if err != nil {
+		return 0, fmt.Errorf("store: %s: %w", t.Table, err)
 	}
 	return n, nil
 }

@@ -6,6 +6,7 @@
 //   MCP_TS_URL, MCP_TS_TOKEN                   for http
 //   MCP_TS_GAME    a game id with a stored box score and plays
 //   MCP_TS_KEY     a text object key in the lake
+//   MCP_TS_ONLY    typed_tables: only the checks of the catalog's typed tables
 // Prints "N passed, M failed" and exits 1 on any failure.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -59,6 +60,24 @@ async function call(name, args) {
 function ok(name, r, pred) {
   const s = r.structuredContent;
   check(name, !r.isError && s && pred(s), r.isError ? r.content : s);
+}
+
+if (env.MCP_TS_ONLY === "typed_tables") {
+  // the typed tables of the catalog endpoints (cmd/nbasim TestCatalogTypedTablesMCP)
+  const typed = ["game_inactive_players", "game_officials", "game_summaries", "game_team_summaries", "line_scores",
+    "player_box_advanced", "player_info", "player_info_seasons", "team_box_advanced"];
+  ok("list_tables: typed tables", await call("list_tables", {}),
+    (s) => typed.every((n) => s.tables.some((t) => t.name === n && t.rows > 0)));
+  for (const n of typed) {
+    ok(`describe_table ${n}`, await call("describe_table", { table: n }),
+      (s) => s.primary_key.length > 0 && s.columns.every((c) => !!c.comment));
+  }
+  ok("query: Mitchell's advanced line", await call("query", {
+    sql: "SELECT a.off_rating, i.birth_date FROM player_box_advanced a JOIN player_info i ON i.player_id = a.player_id WHERE a.game_id = '0022200552'",
+  }), (s) => s.rows.length === 1 && s.rows[0][0] === 139.2 && s.rows[0][1] === "1996-09-07");
+  await client.close();
+  console.log(`mcp-ts ${mode}: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
 }
 
 const game = env.MCP_TS_GAME;

@@ -64,18 +64,27 @@ var entries = sync.OnceValue(func() []Entry {
 
 // catalogEntries returns an entry for every endpoint of the catalog
 // without a typed parser above: the generic decoder (nbastats.ParseCatalog:
-// every result set into stats_rows), or the shot chart's (rows and shots).
+// every result set into stats_rows), or the shot chart's (rows and shots),
+// or the rows and typed tables of boxscoreadvancedv3, boxscoresummaryv2
+// and commonplayerinfo (version 2: version 1 wrote their rows only).
 func catalogEntries() []Entry {
 	typed := map[string]bool{"leaguegamelog": true, "playbyplayv3": true, "playbyplayv2": true, "boxscoretraditionalv3": true,
 		"boxscoretraditionalv2": true, "boxscoretraditionalv2_range": true, "gamerotation": true}
 	var out []Entry
 	for _, e := range layout.BuiltinCatalog().Endpoints {
 		if !typed[e.Name] {
-			f := nbastats.ParseCatalog
-			if e.Path == "shotchartdetail" {
+			f, v := nbastats.ParseCatalog, 1
+			switch {
+			case e.Path == "shotchartdetail":
 				f = nbastats.ParseShotChartDetail
+			case e.Name == "boxscoreadvancedv3":
+				f, v = nbastats.ParseBoxScoreAdvancedV3, 2
+			case e.Name == "boxscoresummaryv2":
+				f, v = nbastats.ParseBoxScoreSummaryV2, 2
+			case e.Name == "commonplayerinfo":
+				f, v = nbastats.ParseCommonPlayerInfo, 2
 			}
-			out = append(out, Entry{Source: layout.CatalogSource, Dataset: e.Name, Parse: f, Version: 1})
+			out = append(out, Entry{Source: layout.CatalogSource, Dataset: e.Name, Parse: f, Version: v})
 		}
 	}
 	return out
