@@ -178,8 +178,11 @@ func (im *Importer) importObjects(ctx context.Context, src *lake.Lake, u string,
 					return objs[i].Key < objs[j].Key
 				})
 				done := map[string]string{} // keys written in this group -> sha256
+				// keys whose current object a preferred copy of this
+				// group holds: another copy there is an earlier version
+				held := map[string]bool{}
 				for _, o := range objs {
-					res, err := im.adopt(ctx, src, origin, o, known, done)
+					res, err := im.adopt(ctx, src, origin, o, known, done, held)
 					mu.Lock()
 					if err != nil && first == nil {
 						first = err
@@ -305,8 +308,11 @@ func (k *known) has(key, etag string) bool {
 // adopt validates one legacy object and writes it under its nbasim key.
 // done holds the keys this import wrote for the object's game so far (with
 // their sha256), which the listing before the import cannot know.
-func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o bucketObject, kn *known, done map[string]string) (adoption, error) {
+func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o bucketObject, kn *known, done map[string]string, held map[string]bool) (adoption, error) {
 	if kn != nil && kn.has(o.key.String(), o.ETag) {
+		if kn.current[o.key.String()] == o.ETag {
+			held[o.key.String()] = true
+		}
 		return adoption{dataset: o.key.Source + "/" + o.key.Dataset, unchanged: true}, nil
 	}
 	body, sha, err := readHashed(ctx, src, o.Object, o.key.Ext == "json")
@@ -337,6 +343,7 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 		}
 	}
 	if exists && cur.Meta.SHA256 == sha {
+		held[key] = true
 		return adoption{dataset: ds, unchanged: true}, nil
 	}
 	hk := lake.HistoryKey(key, sha)
@@ -358,8 +365,11 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 	dst := key
 	res := adoption{dataset: ds, written: true}
 	switch {
-	case exists && o.rank > 0:
-		// a different object under an older name: an earlier version
+	case exists && (o.rank > 0 || held[key]):
+		// a different object under an older name, or under another name
+		// of the same rank after the preferred one (the scan's choice,
+		// reconcile.preferOrigin: the smaller key), whose copy is current:
+		// an earlier version
 		dst, res.archived = hk, true
 	case exists:
 		oldSHA := cur.Meta.SHA256
@@ -393,6 +403,7 @@ func (im *Importer) adopt(ctx context.Context, src *lake.Lake, origin string, o 
 		done[dst] = sha
 	} else {
 		done[key] = sha
+		held[key] = true
 	}
 	if k.Ext == "csv" && !res.archived {
 		if res.split, err = im.splitBulk(ctx, src, o.Key, origin+"/"+o.Key, sha, body); err != nil {

@@ -334,3 +334,61 @@ func TestImportKeys(t *testing.T) {
 		t.Fatalf("rerun: %s %v", rep2, err)
 	}
 }
+
+// TestImportLegacySameRankCopies: two names of the same rank for one item
+// (nba_api_comprehensive's league_dashboards/ and team_stats/ both hold
+// leaguedashteamstats of a season), with different bytes: the copy under
+// the smaller key (the one reconciliation's scan keeps, preferOrigin) is
+// current and the other is kept as an earlier version, counted as
+// archived; a second import writes nothing.
+func TestImportLegacySameRankCopies(t *testing.T) {
+	t.Parallel()
+	data := testutil.RealDataDir(t)
+	body, err := os.ReadFile(filepath.Join(data, "nba_stats", "leaguedashteamstats", "MeasureType-Base_PerMode-PerGame_Season-2024-25_SeasonType-Regular+Season.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	first, second := "nba_api_comprehensive/league_dashboards/leaguedashteamstats_2024-25.json", "nba_api_comprehensive/team_stats/2024-25/Base.json"
+	other := append(append([]byte(nil), body...), '\n') // another fetch of the same request
+	for k, b := range map[string][]byte{first: body, second: other} {
+		p := filepath.Join(src, filepath.FromSlash(k))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if layout.LegacyRank(first) != layout.LegacyRank(second) {
+		t.Fatalf("the two names have ranks %d and %d: not the case under test", layout.LegacyRank(first), layout.LegacyRank(second))
+	}
+	im := newImporter(t)
+	im.Profile = layout.NBASimulator
+	ctx := context.Background()
+	rep, err := im.Import(ctx, "file://"+src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written != 2 || rep.Archived != 1 || len(rep.Skipped) != 0 {
+		t.Fatalf("import: %s (archived %d, skipped %v); want 2 written, 1 kept as an earlier version", rep, rep.Archived, rep.Skipped)
+	}
+	const key = "nba_stats/leaguedashteamstats/2024-25/default.json"
+	st, err := im.Lake.Stat(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(st.Meta.Origin, "/"+first) || st.Meta.SHA256 != lake.SHA256(body) {
+		t.Errorf("current %s: origin %q; want the copy of %s", key, st.Meta.Origin, first)
+	}
+	if ok, err := im.Lake.Exists(ctx, lake.HistoryKey(key, lake.SHA256(other))); err != nil || !ok {
+		t.Errorf("the copy of %s is not an earlier version of %s (%v)", second, key, err)
+	}
+	rep2, err := im.Import(ctx, "file://"+src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Written != 0 || rep2.Unchanged != 2 {
+		t.Fatalf("second import: %s", rep2)
+	}
+}
