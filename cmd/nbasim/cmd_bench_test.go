@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/nbasim/nbasim/internal/testutil"
 )
 
 // TestBenchCommand runs `nbasim bench` through the built binary at tiny
@@ -46,6 +48,21 @@ func TestBenchCommand(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Errorf("temporary folders left: %v", ents)
+	}
+
+	// box-cli, end to end: this binary's `nbasim box` on a loaded store
+	out, errOut, code = runBox(t, bin, "bench", "box-cli", "--json", "--data", testutil.RealDataDir(t), "--games", "4",
+		"--processes", "2", "--tmp", tmp)
+	if code != 0 {
+		t.Fatalf("box-cli: exit %d: %s", code, errOut)
+	}
+	rep.Results = nil
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Results) != 1 || rep.Results[0].Scenario != "box-cli" ||
+		rep.Results[0].Items != 2 || rep.Results[0].Latency == nil || rep.Results[0].Latency.N != 2 {
+		t.Errorf("box-cli: %v %+v", err, rep.Results)
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("temporary folders left after box-cli: %v", ents)
 	}
 
 	// the summary table

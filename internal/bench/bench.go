@@ -32,6 +32,7 @@ const (
 	DefaultObjects        = 173_000
 	DefaultLakeObjects    = 2_000
 	DefaultSyntheticGames = 1_230
+	DefaultProcesses      = 50
 )
 
 // Options size the scenarios and name their inputs.
@@ -46,6 +47,10 @@ type Options struct {
 	Queries        int // box-at: queries (default 100,000)
 	Objects        int // reconcile: objects of the synthetic lake (default 173,000)
 	LakeObjects    int // lake: objects written then listed (default 2,000)
+	// Binary is the nbasim executable the end-to-end scenario runs
+	// (nbasim bench passes its own); empty: box-cli is skipped.
+	Binary    string
+	Processes int // box-cli: cold `nbasim box` processes (default 50)
 	// LakeURL is a lake benchmarked besides the temporary file:// one,
 	// under a fresh prefix that is deleted after.
 	LakeURL string
@@ -74,6 +79,9 @@ func (o *Options) defaults() {
 	}
 	if o.LakeObjects <= 0 {
 		o.LakeObjects = DefaultLakeObjects
+	}
+	if o.Processes <= 0 {
+		o.Processes = DefaultProcesses
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -138,6 +146,7 @@ type Scenario struct {
 // Scenarios returns every scenario, in the order they run.
 func Scenarios() []Scenario {
 	return []Scenario{
+		{Name: "box-cli", Doc: "end to end: cold `nbasim box GAME --at` processes on a SQLite store loaded from the 2018-19 archive", NeedsData: true, run: runBoxCLI},
 		{Name: "fold", Doc: "events folded per second on one core over the 2018-19 season (synthetic games without the data)", run: runFold},
 		{Name: "box-at", Doc: "latency of the box at a random moment of a random game, in memory", run: runBoxAt},
 		{Name: "parse", Doc: "parse the 2018-19 playbyplayv2 archive (1,204 games) on one core", NeedsData: true, run: runParse},

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +17,7 @@ import (
 
 // tiny sizes every scenario so that the whole run takes seconds.
 func tiny(t *testing.T) Options {
-	return Options{Games: 6, SyntheticGames: 4, Passes: 2, Queries: 300, Objects: 3000, LakeObjects: 40, TempDir: t.TempDir()}
+	return Options{Games: 6, SyntheticGames: 4, Passes: 2, Queries: 300, Objects: 3000, LakeObjects: 40, Processes: 3, TempDir: t.TempDir()}
 }
 
 // checkShape asserts what every measured result carries, not timings.
@@ -82,7 +85,7 @@ func TestRunSynthetic(t *testing.T) {
 	if got := strings.Join(prog.labels, ","); got != "compile,fold,box-at,lake write,reconcile scan" || prog.sets == 0 || prog.open {
 		t.Errorf("progress phases %s, %d updates, open at the end %v", got, prog.sets, prog.open)
 	}
-	want := []string{"fold", "box-at", "parse", "load", "lake/write", "lake/list", "reconcile"}
+	want := []string{"box-cli", "fold", "box-at", "parse", "load", "lake/write", "lake/list", "reconcile"}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
 		t.Fatalf("results %v, want %v", seen, want)
 	}
@@ -90,7 +93,7 @@ func TestRunSynthetic(t *testing.T) {
 	for _, n := range []string{"fold", "box-at", "lake/write", "lake/list", "reconcile"} {
 		checkShape(t, res[n])
 	}
-	for _, n := range []string{"parse", "load"} {
+	for _, n := range []string{"box-cli", "parse", "load"} {
 		if res[n].Skipped == "" || res[n].Error != "" {
 			t.Errorf("%s without data: skipped %q error %q", n, res[n].Skipped, res[n].Error)
 		}
@@ -160,8 +163,11 @@ func TestRunSynthetic(t *testing.T) {
 			}
 		}
 	}
-	if j.Results[1]["latency"] == nil {
-		t.Errorf("box-at json lacks latency: %v", j.Results[1])
+	if i := slices.Index(want, "box-at"); j.Results[i]["latency"] == nil {
+		t.Errorf("box-at json lacks latency: %v", j.Results[i])
+	}
+	if j.Results[0]["scenario"] != "box-cli" {
+		t.Errorf("the end-to-end scenario is not first: %v", j.Results[0]["scenario"])
 	}
 	// nothing left behind in the temp folder
 	if ents, _ := os.ReadDir(opt.TempDir); len(ents) != 0 {
@@ -174,6 +180,7 @@ func TestRunRealData(t *testing.T) {
 	t.Parallel()
 	opt := tiny(t)
 	opt.DataDir = testutil.RealDataDir(t)
+	opt.Binary = buildNBASim(t) // box-cli runs it
 	rep, err := Run(context.Background(), nil, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +188,9 @@ func TestRunRealData(t *testing.T) {
 	res := byName(rep)
 	for _, r := range rep.Results {
 		checkShape(t, r)
+	}
+	if b := res["box-cli"]; b.Items != 3 || b.Latency == nil || b.Latency.N != 3 || b.Latency.P50 > b.Latency.Max || !strings.Contains(b.Input, "6 games") {
+		t.Errorf("box-cli: items %d latency %+v input %q", b.Items, b.Latency, b.Input)
 	}
 	if f := res["fold"]; f.Synthetic || !strings.Contains(f.Input, "2018-19 season, 6 games") {
 		t.Errorf("fold input %q", f.Input)
@@ -289,4 +299,15 @@ func TestLakeTarget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildNBASim builds the nbasim command into a temporary folder.
+func buildNBASim(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nbasim")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/nbasim/nbasim/cmd/nbasim").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build ./cmd/nbasim: %v\n%s", err, out)
+	}
+	return bin
 }

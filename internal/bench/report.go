@@ -53,10 +53,11 @@ func (r Result) WriteBreakdown(w io.Writer) error {
 	return err
 }
 
-// EngineOnlyNote heads the summary: what nbasim bench measures is not
-// what a user waits for.
-const EngineOnlyNote = "engine-only and component figures (package APIs in a loop, in this process); " +
-	"end-to-end figures (a CLI call, an MCP call, a reconcile of a lake nbasim wrote): scripts/bench-e2e.sh, docs/benchmarks.md"
+// EngineOnlyNote heads the summary: which rows are what a user waits for
+// and which measure an engine.
+const EngineOnlyNote = "box-cli is end to end (cold nbasim box processes on a loaded store); every other row is an " +
+	"engine-only or component figure (package APIs in a loop, in this process). More end-to-end figures (an MCP call, " +
+	"a reconcile of a lake nbasim wrote): scripts/bench-e2e.sh, docs/benchmarks.md"
 
 // WriteTable writes the summary: one row per result.
 func (r *Report) WriteTable(w io.Writer) error {
@@ -222,6 +223,7 @@ type jsonOptions struct {
 	Queries        int    `json:"queries"`
 	Objects        int    `json:"objects"`
 	LakeObjects    int    `json:"lake_objects"`
+	Processes      int    `json:"processes"`
 	LakeURL        string `json:"lake_url,omitempty"`
 	Database       string `json:"database"`
 }
@@ -262,6 +264,6 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Results  []Result    `json:"results"`
 	}{r.Started, r.Finished,
 		jsonHost(h),
-		jsonOptions{o.DataDir, o.Games, o.SyntheticGames, o.Passes, o.Queries, o.Objects, o.LakeObjects, lakeURL, db},
+		jsonOptions{o.DataDir, o.Games, o.SyntheticGames, o.Passes, o.Queries, o.Objects, o.LakeObjects, o.Processes, lakeURL, db},
 		results})
 }

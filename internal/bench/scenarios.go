@@ -362,42 +362,60 @@ func (e *env) openStore(ctx context.Context, dir string) (store.Store, string, f
 	return st, "postgres (temporary schema " + schema + ")", func() { _ = st.Close(); drop() }, nil
 }
 
+// importArchive writes the archive's games into a file:// lake in
+// dir/lake (with their metadata sidecars, as `nbasim import` does): the
+// setup of load and box-cli.
+func (e *env) importArchive(ctx context.Context, dir string) (*lake.Lake, int, error) {
+	lk, err := lake.Open(ctx, "file://"+filepath.Join(dir, "lake"), "")
+	if err != nil {
+		return nil, 0, err
+	}
+	ms, err := e.readArchive()
+	if err != nil {
+		lk.Close()
+		return nil, 0, err
+	}
+	meta := lake.Meta{Source: "nba_stats", Endpoint: "playbyplayv2", FetchedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for i, mb := range ms {
+		key, err := layout.Make("nba_stats", "playbyplayv2", archiveSeason, mb.id)
+		if err == nil {
+			meta.Origin = "seasons/" + archiveSeason + "/playbyplayv2.tar.gz:" + mb.name
+			err = lk.Put(ctx, key, mb.data, meta)
+		}
+		if err != nil {
+			lk.Close()
+			return nil, i, fmt.Errorf("%s: %w", mb.name, err)
+		}
+	}
+	return lk, len(ms), nil
+}
+
+// archiveLake makes a scenario's temporary folder and imports the archive
+// into a lake there (a setup step of m); cleanup closes the lake and
+// removes the folder.
+func (e *env) archiveLake(ctx context.Context, m *meter, name string) (dir string, lk *lake.Lake, games int, cleanup func(), err error) {
+	dir, rm, err := e.tempDir(name)
+	if err != nil {
+		return "", nil, 0, func() {}, err
+	}
+	if err := m.setup("import archive into a file:// lake", func() (err error) {
+		lk, games, err = e.importArchive(ctx, dir)
+		return err
+	}); err != nil {
+		rm()
+		return "", nil, 0, func() {}, err
+	}
+	return dir, lk, games, func() { lk.Close(); rm() }, nil
+}
+
 func runLoad(ctx context.Context, e *env) ([]Result, error) {
 	m := newMeter("load", "")
 	fail := func(err error) ([]Result, error) { return []Result{m.done()}, err }
-	dir, rm, err := e.tempDir("load")
+	dir, lk, games, cleanLake, err := e.archiveLake(ctx, m, "load")
 	if err != nil {
 		return fail(err)
 	}
-	defer rm()
-	var lk *lake.Lake
-	games := 0
-	if err := m.setup("import archive into a file:// lake", func() error {
-		var err error
-		if lk, err = lake.Open(ctx, "file://"+filepath.Join(dir, "lake"), ""); err != nil {
-			return err
-		}
-		ms, err := e.readArchive()
-		if err != nil {
-			return err
-		}
-		meta := lake.Meta{Source: "nba_stats", Endpoint: "playbyplayv2", FetchedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-		for _, mb := range ms {
-			key, err := layout.Make("nba_stats", "playbyplayv2", archiveSeason, mb.id)
-			if err != nil {
-				return fmt.Errorf("%s: %w", mb.name, err)
-			}
-			meta.Origin = "seasons/" + archiveSeason + "/playbyplayv2.tar.gz:" + mb.name
-			if err := lk.Put(ctx, key, mb.data, meta); err != nil {
-				return err
-			}
-			games++
-		}
-		return nil
-	}); err != nil {
-		return fail(err)
-	}
-	defer lk.Close()
+	defer cleanLake()
 	var st store.Store
 	cleanup := func() {}
 	if err := m.setup("open and migrate the store", func() (err error) {
