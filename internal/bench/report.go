@@ -35,7 +35,7 @@ func (r Result) WriteBreakdown(w io.Writer) error {
 			commas(r.Items), r.Unit, fmtDur(r.Wall), fmtDur(r.CPU), rate(r.Throughput(), r.Unit), rate(r.PerCPUSecond(), r.Unit),
 			timing.FormatBytes(r.PeakRSS), timing.FormatBytes(r.PeakHeap))
 		if l := r.Latency; l != nil {
-			fmt.Fprintf(&b, "latency over %s queries: p50 %s, p99 %s, max %s\n", commas(int64(l.N)), fmtDur(l.P50), fmtDur(l.P99), fmtDur(l.Max))
+			fmt.Fprintf(&b, "latency over %s %s: p50 %s, p99 %s, max %s\n", commas(int64(l.N)), r.Unit, fmtDur(l.P50), fmtDur(l.P99), fmtDur(l.Max))
 		}
 		for _, m := range r.Metrics {
 			fmt.Fprintf(&b, "  %s: %s\n", m.Name, fmtMetric(m))
