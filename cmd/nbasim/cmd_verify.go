@@ -53,7 +53,10 @@ reference of final scores, for games (such as a bulk archive's) that have no
 official box: the legacy_pbp game_info files (game_info_all.jsonl.gz or a
 game_info/ folder; their home and away scores are swapped in the source and
 swapped back here). Every game either derives a box or is listed as failed
-with the reason; every miss is listed.`,
+with the reason; every miss is listed. With --save, the derived box of every
+game without an official box is stored too, so the games of a bulk archive
+get their rows in player_games and team_games:
+nbasim verify --all --scores game_info_all.jsonl.gz --save.`,
 		Example: `  nbasim verify --game 0021800001
   nbasim verify --game 401585607 --json
   nbasim verify --season 2018-19 --save --json-file verify.json
@@ -199,7 +202,14 @@ with the reason; every miss is listed.`,
 					rep.Games = append(rep.Games, res...)
 					if srep != nil {
 						fs, ok := ref[id]
-						srep.Add(derive.VerifyScoreStore(ctx, q, id, ov, fs, ok))
+						// a game without an official box (a bulk archive's)
+						// stores its derived box here; VerifyGame stored the
+						// others'
+						sr, serr := derive.VerifyScoreSave(ctx, q, id, ov, fs, ok, save && skip != "")
+						if serr != nil {
+							return fmt.Errorf("verify: %w", serr)
+						}
+						srep.Add(sr)
 					}
 					progress(i+1, len(ids))
 				}

@@ -164,24 +164,38 @@ type ScoreReport struct {
 // VerifyScoreStore derives the final box of a game from the store and
 // compares its points with ref (when ok). An engine failure is a result
 // with Error set, never a panic.
-func VerifyScoreStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, ref FinalScore, ok bool) (r ScoreResult) {
+func VerifyScoreStore(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, ref FinalScore, ok bool) ScoreResult {
+	r, _ := VerifyScoreSave(ctx, q, gameID, ov, ref, ok, false)
+	return r
+}
+
+// VerifyScoreSave is VerifyScoreStore that also stores the derived box
+// (source derived) when save is set: how a game of a bulk archive, which
+// has no official box, gets its lines into player_games and team_games
+// (nbasim verify --scores FILE --save). A failed write is the error.
+func VerifyScoreSave(ctx context.Context, q store.Querier, gameID string, ov *pbp.Overrides, ref FinalScore, ok, save bool) (r ScoreResult, err error) {
 	r = ScoreResult{GameID: gameID, HasRef: ok, RefHome: ref.Home, RefAway: ref.Away}
 	defer func() {
 		if p := recover(); p != nil {
 			r.Error = fmt.Sprintf("engine panic: %v", p)
 		}
 	}()
-	g, err := GameFromStore(ctx, q, gameID, "")
-	if err != nil {
-		r.Error = err.Error()
-		return r
+	g, gerr := GameFromStore(ctx, q, gameID, "")
+	if gerr != nil {
+		r.Error = gerr.Error()
+		return r, nil
 	}
 	c := pbp.Compile(g, ov)
 	d := c.Final()
+	if save {
+		if err := SaveDerived(ctx, q, d); err != nil {
+			return r, fmt.Errorf("game %s: save the derived box: %w", gameID, err)
+		}
+	}
 	r.DerivedHome, r.DerivedAway = d.Home.Stats.PTS, d.Away.Stats.PTS
 	r.Degraded = c.Degraded
 	r.Exact = ok && r.DerivedHome == ref.Home && r.DerivedAway == ref.Away
-	return r
+	return r, nil
 }
 
 // Add counts r in the report.

@@ -86,3 +86,54 @@ func TestVerifyThroughStore(t *testing.T) {
 		})
 	}
 }
+
+// A game with plays and no official box (a bulk archive's): VerifyScoreSave
+// stores its derived box only when asked, and player_games and team_games
+// then have its lines; without save nothing is written.
+func TestVerifyScoreSaveStoresDerivedBox(t *testing.T) {
+	t.Parallel()
+	dir := testutil.RealDataDir(t)
+	for _, eng := range []struct {
+		name string
+		open func(testing.TB) store.Store
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		t.Run(eng.name, func(t *testing.T) {
+			t.Parallel()
+			s := eng.open(t)
+			ctx := context.Background()
+			const id = "0021800001"
+			g, err := LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", id+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.ReplacePlays(ctx, s, id, g.Provider, g.Events); err != nil {
+				t.Fatal(err)
+			}
+			count := func(q string) int {
+				t.Helper()
+				var n int
+				if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return n
+			}
+			ref := FinalScore{GameID: id, Home: 105, Away: 87}
+			r, err := VerifyScoreSave(ctx, s, id, nil, ref, true, false)
+			if err != nil || !r.Exact || r.Error != "" {
+				t.Fatalf("without save: %+v, %v", r, err)
+			}
+			if n := count(`SELECT COUNT(*) FROM player_box`); n != 0 {
+				t.Fatalf("without save: %d player_box rows, want 0", n)
+			}
+			if r, err = VerifyScoreSave(ctx, s, id, nil, ref, true, true); err != nil || !r.Exact {
+				t.Fatalf("with save: %+v, %v", r, err)
+			}
+			if n := count(`SELECT COUNT(*) FROM team_games WHERE source = 'derived'`); n != 2 {
+				t.Errorf("team_games: %d derived rows, want 2", n)
+			}
+			if n := count(`SELECT SUM(pts) FROM player_games WHERE source = 'derived'`); n != 105+87 {
+				t.Errorf("player_games: %d points, want %d", n, 105+87)
+			}
+		})
+	}
+}
