@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // BacktestOptions set a backtest.
@@ -304,19 +306,24 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 				model, modelDate = m, date
 				lg.Fit()
 			}
+			// the day's games are simulated in parallel (each from its own
+			// seed), then scored in game order: the report does not depend
+			// on the number of workers
+			var day []*Game
 			for k := i; k < j; k++ {
-				g := &c.Games[k]
-				if !want[g.Season] {
-					continue
+				if want[c.Games[k].Season] {
+					day = append(day, &c.Games[k])
 				}
-				p, err := predictGame(model, g, opt, elo, home, lg)
-				if err != nil {
-					return nil, err
-				}
-				sr := bySeason[g.Season]
+			}
+			preds, err := predictDay(ctx, model, day, opt, elo, home, lg)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range preds {
+				sr := bySeason[p.Season]
 				if sr == nil {
-					sr = newSeasonReport(g.Season)
-					bySeason[g.Season] = sr
+					sr = newSeasonReport(p.Season)
+					bySeason[p.Season] = sr
 				}
 				sr.add(p)
 				rep.Predictions = append(rep.Predictions, *p)
@@ -362,13 +369,53 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 	return rep, nil
 }
 
-// predictGame predicts one game at every moment with every predictor.
-func predictGame(m *Model, g *Game, opt BacktestOptions, elo *Elo, home *HomeRate, lg *Logistic) (*Prediction, error) {
+// predictDay predicts one day's games: the baselines in order (Elo's
+// season carry-over writes), the simulations on up to GOMAXPROCS workers.
+func predictDay(ctx context.Context, m *Model, games []*Game, opt BacktestOptions, elo *Elo, home *HomeRate, lg *Logistic) ([]*Prediction, error) {
+	out := make([]*Prediction, len(games))
+	errs := make([]error, len(games))
+	pe := make([]float64, len(games))
+	for k, g := range games {
+		pe[k] = elo.Prob(g.HomeID, g.AwayID, g.Season)
+	}
+	ph := home.Prob()
+	workers := min(runtime.GOMAXPROCS(0), len(games))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				out[k], errs[k] = predictGame(m, games[k], opt, pe[k], ph, lg)
+			}
+		}()
+	}
+	for k := range games {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// predictGame predicts one game at every moment with every predictor (pe
+// and ph: the Elo and home-rate pregame probabilities).
+func predictGame(m *Model, g *Game, opt BacktestOptions, pe, ph float64, lg *Logistic) (*Prediction, error) {
 	p := &Prediction{GameID: g.ID, Season: g.Season, Date: g.Date, Home: g.HomeCode, Away: g.AwayCode, HomeWon: g.HomePts > g.AwayPts,
 		Probs: map[string][]float64{}}
 	x := m.NewMatchup(g.HomeID, g.AwayID, false)
-	pe := elo.Prob(g.HomeID, g.AwayID, g.Season)
-	ph := home.Prob()
 	for i, st := range g.Starts {
 		if opt.PregameOnly && i > 0 {
 			for _, k := range []string{PredSim, PredLogistic, PredElo, PredHome} {
