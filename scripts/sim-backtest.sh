@@ -10,12 +10,12 @@
 # an existing store there is reused. N is the number of simulations per
 # prediction (default 1000).
 #
-# The simulator orders games by games.game_date. On 2026-12-06 `nbasim load`
-# of the bulk archive left game_date empty for 2013-14..2016-17 and 2024-25
-# (their dates live only in legacy_pbp/game_info_all.jsonl.gz); games without
-# a date are listed as skipped, not predicted. The figures in docs were taken
-# on a store whose dates were filled from that file by a one-off SQL update
-# (/work/notes/ISSUE-16.md).
+# The simulator orders games by games.game_date: the store is the bulk
+# archive (`nbasim import archive/legacy_pbp`) with the games' dates from
+# legacy_pbp/game_info_all.jsonl.gz (`nbasim import` of that file), as
+# scripts/archive-full.sh builds it: 14,060 of its 14,061 games dated (one
+# 2014-15 game has no game_info row and is listed as skipped). A prebuilt
+# store can be reused: copy its nbasim.db to WORKDIR/data/nbasim.db.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/nbasim-sim}
@@ -26,7 +26,7 @@ cd "$work"
 (cd "$root" && go build -o "$work/nbasim" ./cmd/nbasim)
 if [ ! -f data/nbasim.db ]; then
 	./nbasim import "$data/archive/legacy_pbp"
-	./nbasim import "$data"
+	./nbasim import "$data/legacy_pbp/game_info_all.jsonl.gz"
 	./nbasim load
 fi
 seasons=2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2024-25

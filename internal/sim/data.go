@@ -52,6 +52,17 @@ type Game struct {
 	PossHome, PossAway           int // possessions each side ended
 	// Starts are the real states at the backtest Moments.
 	Starts []Start
+	// Box is every player's line of the engine's box score (players who
+	// were on the court), for the box-score prior of the player ratings.
+	Box []PlayerBox
+}
+
+// PlayerBox is one player's counting stats in a game.
+type PlayerBox struct {
+	Player                                                        int32 // index into Corpus.Players
+	Side                                                          model.Side
+	Seconds                                                       float32 // on the court
+	PTS, FGA, FG3A, FG3M, FTA, OREB, DREB, AST, STL, BLK, TOV, PF uint8
 }
 
 // Corpus is every finished game the store holds with play-by-play, in
@@ -197,6 +208,7 @@ func extractGame(c *Corpus, row store.Game, ok bool, evs []model.Event) (Game, s
 	}
 	g.Seconds = model.PeriodStart(g.Periods + 1).Seconds()
 	g.Poss = possessions(c, comp)
+	g.Box = playerBoxes(c, comp.Final())
 	tl := NewTimeline(comp)
 	for _, m := range Moments {
 		st, err := tl.At(m.Period, m.Clock)
@@ -423,5 +435,20 @@ func possessions(c *Corpus, comp *pbp.Compiled) []Poss {
 		}
 		prevScore = s.Score
 	})
+	return out
+}
+
+// playerBoxes reduces a box score to the lines of the players who played,
+// in the box's order.
+func playerBoxes(c *Corpus, b model.Box) []PlayerBox {
+	out := make([]PlayerBox, 0, len(b.Players))
+	for _, l := range b.Players {
+		if l.DNP || l.Seconds <= 0 || l.PlayerID == "" || (l.Side != model.Home && l.Side != model.Away) {
+			continue
+		}
+		out = append(out, PlayerBox{Player: c.player(l.PlayerID), Side: l.Side, Seconds: float32(l.Seconds.Seconds()),
+			PTS: sat8(l.PTS), FGA: sat8(l.FGA), FG3A: sat8(l.FG3A), FG3M: sat8(l.FG3M), FTA: sat8(l.FTA),
+			OREB: sat8(l.OREB), DREB: sat8(l.DREB), AST: sat8(l.AST), STL: sat8(l.STL), BLK: sat8(l.BLK), TOV: sat8(l.TOV), PF: sat8(l.PF)})
+	}
 	return out
 }

@@ -28,10 +28,19 @@ type PlayerConfig struct {
 	// KeepGarbage: possessions of garbage time (4th quarter, 7:00 or
 	// less, margin 18 or more) count in the ratings (benches decide them).
 	KeepGarbage bool
+	// BoxPrior: each player's rating is pulled toward a box-score
+	// estimate (a regression, refitted at every solve, of the ratings on
+	// his per-36-minute box-score rates and minutes per game) in place
+	// of PriorMean.
+	BoxPrior bool
+	// BoxPriorSeconds: a player's box-score rates are shrunk toward the
+	// league's with this many seconds of league-average play.
+	BoxPriorSeconds float64
 }
 
 // DefaultPlayerConfig is the configuration the backtests report.
-var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 2500, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7}
+var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
+	BoxPrior: true, BoxPriorSeconds: 30000}
 
 // activeDays: players who played within this many days are re-solved;
 // the others keep their last rating.
@@ -60,7 +69,31 @@ type playerRatings struct {
 	// so the result does not depend on the order players were first met
 	// (which games the store holds after the date must not matter).
 	ids []model.PlayerID
+	// box-score sums per player (grown weights): boxStats rates, seconds
+	// and games, for the box-score prior; prior is each player's prior
+	// mean (PriorMean without BoxPrior); beta the last fit of it.
+	box   [][numBox]float64
+	secs  []float64
+	gp    []float64
+	prior []float64
+	beta  []float64
 }
+
+// Box-score rates of the box-score prior.
+const (
+	bxPTS = iota
+	bxFGA
+	bxFG3A
+	bxFTA
+	bxOREB
+	bxDREB
+	bxAST
+	bxSTL
+	bxBLK
+	bxTOV
+	bxPF
+	numBox
+)
 
 func newPlayerRatings(cfg PlayerConfig, ids []model.PlayerID) *playerRatings {
 	return &playerRatings{cfg: cfg, d0: -1, solvedDn: -1, share: map[string]map[int32]float64{}, ids: ids}
@@ -73,6 +106,10 @@ func (r *playerRatings) grow(n int) {
 		r.w = append(r.w, 0)
 		r.last = append(r.last, -1)
 		r.x = append(r.x, r.cfg.PriorMean)
+		r.box = append(r.box, [numBox]float64{})
+		r.secs = append(r.secs, 0)
+		r.gp = append(r.gp, 0)
+		r.prior = append(r.prior, r.cfg.PriorMean)
 		r.n++
 	}
 	for i := range r.rows {
@@ -100,6 +137,25 @@ func (r *playerRatings) add(g *Game, dn int, players int) {
 	}
 	r.grow(players)
 	gw := math.Exp2(float64(dn-r.d0) / r.cfg.HalfLifeDays)
+	for _, b := range g.Box {
+		if int(b.Player) >= r.n {
+			continue
+		}
+		v := &r.box[b.Player]
+		v[bxPTS] += gw * float64(b.PTS)
+		v[bxFGA] += gw * float64(b.FGA)
+		v[bxFG3A] += gw * float64(b.FG3A)
+		v[bxFTA] += gw * float64(b.FTA)
+		v[bxOREB] += gw * float64(b.OREB)
+		v[bxDREB] += gw * float64(b.DREB)
+		v[bxAST] += gw * float64(b.AST)
+		v[bxSTL] += gw * float64(b.STL)
+		v[bxBLK] += gw * float64(b.BLK)
+		v[bxTOV] += gw * float64(b.TOV)
+		v[bxPF] += gw * float64(b.PF)
+		r.secs[b.Player] += gw * float64(b.Seconds)
+		r.gp[b.Player] += gw
+	}
 	byTen := map[[10]int32]*stint{}
 	var order [][10]int32
 	secs := map[int32]float64{}
@@ -215,6 +271,9 @@ func (r *playerRatings) solve(dn int) {
 	if len(act) == 0 {
 		return
 	}
+	if r.cfg.BoxPrior {
+		r.fitBoxPrior(act)
+	}
 	// (A + lam I) x = b + lam*mean, over the active players; inactive
 	// players are fixed at their last rating.
 	mv := func(v []float64, out []float64) { // out = (A+lam I) v on active, v indexed by player
@@ -241,7 +300,7 @@ func (r *playerRatings) solve(dn int) {
 		inact[i] = false
 	}
 	for k, i := range act {
-		s := r.b[i] + lam*r.cfg.PriorMean
+		s := r.b[i] + lam*r.prior[i]
 		row := r.rows[i]
 		for _, j := range order {
 			if inact[j] && row[j] != 0 {
@@ -331,4 +390,87 @@ func (r *playerRatings) values() map[string]float64 {
 		out[team] = v
 	}
 	return out
+}
+
+// boxFeatures are a player's standardised box-score features: per-36
+// rates shrunk toward the league's, and minutes per game.
+func (r *playerRatings) boxFeatures(i int, league *[numBox]float64, leagueSecs float64) [numBox + 1]float64 {
+	var f [numBox + 1]float64
+	m := r.cfg.BoxPriorSeconds
+	for k := 0; k < numBox; k++ {
+		lr := 0.0
+		if leagueSecs > 0 {
+			lr = league[k] / leagueSecs
+		}
+		f[k] = 2160 * (r.box[i][k] + m*lr) / (r.secs[i] + m)
+	}
+	f[numBox] = (r.secs[i] + 600*5) / (r.gp[i] + 5) / 60 // minutes per game, 5 games of 10 minutes
+	return f
+}
+
+// fitBoxPrior refits the box-score prior on the active players: the
+// ridge regression (unweighted: the prior's penalty is the same for every
+// player) of their current ratings on their box-score features, then sets
+// every active player's prior mean to its prediction.
+func (r *playerRatings) fitBoxPrior(act []int) {
+	const nf = numBox + 2 // features and the intercept
+	var league [numBox]float64
+	leagueSecs := 0.0
+	for _, i := range act {
+		for k := 0; k < numBox; k++ {
+			league[k] += r.box[i][k]
+		}
+		leagueSecs += r.secs[i]
+	}
+	feats := make([][numBox + 1]float64, len(act))
+	var mean, sd [numBox + 1]float64
+	for k, i := range act {
+		feats[k] = r.boxFeatures(i, &league, leagueSecs)
+		for j := range mean {
+			mean[j] += feats[k][j]
+		}
+	}
+	n := float64(len(act))
+	for j := range mean {
+		mean[j] /= n
+	}
+	for k := range feats {
+		for j := range sd {
+			d := feats[k][j] - mean[j]
+			sd[j] += d * d
+		}
+	}
+	for j := range sd {
+		sd[j] = math.Sqrt(sd[j]/n) + 1e-9
+	}
+	ata := make([]float64, nf*nf)
+	atb := make([]float64, nf)
+	row := make([]float64, nf)
+	for k, i := range act {
+		row[0] = 1
+		for j := 0; j < numBox+1; j++ {
+			row[1+j] = (feats[k][j] - mean[j]) / sd[j]
+		}
+		for a := 0; a < nf; a++ {
+			for b := 0; b < nf; b++ {
+				ata[a*nf+b] += row[a] * row[b]
+			}
+			atb[a] += row[a] * r.x[i]
+		}
+	}
+	for a := 1; a < nf; a++ {
+		ata[a*nf+a] += 10 // weak ridge on the standardised coefficients
+	}
+	beta, ok := solveDense(ata, atb, nf)
+	if !ok {
+		return
+	}
+	r.beta = beta
+	for k, i := range act {
+		v := beta[0]
+		for j := 0; j < numBox+1; j++ {
+			v += beta[1+j] * (feats[k][j] - mean[j]) / sd[j]
+		}
+		r.prior[i] = v
+	}
 }
