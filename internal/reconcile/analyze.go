@@ -37,6 +37,10 @@ type Inputs struct {
 	Now          time.Time
 	Schedule     Schedule
 	Teams        []Team
+	// Players are the NBA person ids of the players of each season (a box
+	// line or a play of one of its games), for per-player expectations
+	// (LoadPlayerSeasons); nil when none needs them.
+	Players map[string][]string
 	// Invalid maps lake keys that failed to parse (raw_objects.parse_status
 	// = failed, or quarantined whole) to the reason.
 	Invalid map[string]string
@@ -248,6 +252,43 @@ func analyzeCell(in Inputs, scan *ScanResult, x *Expectation, s layout.Season) *
 	case PerGameKnownCount:
 		knownCount()
 		return c
+	case PerPlayerSeason, PerPlayer:
+		var players []string
+		if x.Enumeration == PerPlayer {
+			seen := map[string]bool{}
+			for _, ids := range in.Players {
+				for _, id := range ids {
+					if !seen[id] {
+						seen[id] = true
+						players = append(players, id)
+					}
+				}
+			}
+			sort.Strings(players)
+		} else {
+			players = in.Players[season]
+		}
+		if len(players) == 0 {
+			// no player known: counted, never expected
+			c.Enumeration += " (no players in the store)"
+			for it, e := range items {
+				if invalidReasonLazy(in, func() string { return Key(d, season, it) }, e) == "" {
+					c.Extra++
+				} else {
+					c.Invalid++
+				}
+			}
+			c.Completeness = 1
+			return c
+		}
+		for _, id := range players {
+			it, err := x.PlayerItem(id)
+			if err != nil || !d.Item.MatchString(it) {
+				c.Unresolved++
+				continue
+			}
+			want = append(want, expectedItem{item: it})
+		}
 	case PerTeamSeason:
 		n := len(in.Teams)
 		if n == 0 {

@@ -40,6 +40,13 @@ const (
 	PerTeamSeason Enumeration = "per_team_season"
 	// PerDate: one key per game date of the season's schedule (YYYYMMDD).
 	PerDate Enumeration = "per_date"
+	// PerPlayerSeason: one key per player of the season the store knows
+	// (a box line or a play of one of its games; Inputs.Players). With no
+	// player known for the season, objects are counted, never expected.
+	PerPlayerSeason Enumeration = "per_player_season"
+	// PerPlayer: one key per player of any season reconciled, for a
+	// dataset tied to no season (a player's biography).
+	PerPlayer Enumeration = "per_player"
 	// None: objects are counted, never expected.
 	None Enumeration = "none"
 	// PerDump: the listed items of a dataset tied to no season (season
@@ -73,6 +80,29 @@ type Expectation struct {
 	AlsoFrom []string `yaml:"also_from"`
 
 	ds layout.Dataset
+	// itemOf gives the item of a player (per-player enumerations of a
+	// catalog endpoint: its key template); nil: the player id.
+	itemOf func(playerID string) (string, error)
+}
+
+// PlayerItem returns the item expected for playerID (per_player_season,
+// per_player).
+func (e Expectation) PlayerItem(playerID string) (string, error) {
+	if e.itemOf == nil {
+		return playerID, nil
+	}
+	return e.itemOf(playerID)
+}
+
+// NeedsPlayers reports whether an expectation enumerates players (the
+// caller loads Inputs.Players).
+func (e *Expectations) NeedsPlayers() bool {
+	for _, x := range e.Datasets {
+		if x.Enumeration == PerPlayerSeason || x.Enumeration == PerPlayer {
+			return true
+		}
+	}
+	return false
 }
 
 // ID returns "source/dataset".
@@ -236,6 +266,14 @@ func ParseExpectations(b []byte) (*Expectations, error) {
 					return nil, fmt.Errorf("%s: item %q does not match %s", where, it, d.Item)
 				}
 			}
+		case PerPlayerSeason:
+			if d.Per != layout.PerPlayer {
+				return nil, fmt.Errorf("%s: per_player_season needs a per-player dataset (this one is per %s)", where, d.Per)
+			}
+		case PerPlayer:
+			if d.Per != layout.PerDump {
+				return nil, fmt.Errorf("%s: per_player needs a dataset tied to no season (this one is per %s)", where, d.Per)
+			}
 		case PerTeamSeason, None:
 		case "":
 			return nil, fmt.Errorf("%s: enumeration is missing", where)
@@ -286,10 +324,11 @@ func (e *Expectations) addCatalog(c *layout.Catalog) error {
 
 // CatalogExpectation derives the expectation of a catalog endpoint from its
 // scope: per game from the schedule (known counts without one), per game
-// day, the season's items, a count per team and season, the 30 teams' ids
-// or the one item of an endpoint tied to no season. Endpoints fetched on
-// demand, and those per player (no player list to expect from yet), are
-// counted, never expected.
+// day, the season's items, a count per team and season, the 30 teams' ids,
+// one per player of the season (per player and season) or of the seasons
+// reconciled (per player, all seasons), or the one item of an endpoint
+// tied to no season. Endpoints fetched on demand are counted, never
+// expected.
 func CatalogExpectation(ep *layout.Endpoint) Expectation {
 	x := Expectation{Source: layout.CatalogSource, Dataset: ep.Name, Seasons: ep.Seasons, Required: ep.Required,
 		FreshnessDays: ep.FreshnessDays, Description: ep.Description, Enumeration: None}
@@ -314,6 +353,12 @@ func CatalogExpectation(ep *layout.Endpoint) Expectation {
 		}
 	case layout.ScopeTeamSeason:
 		x.Enumeration = PerTeamSeason
+	case layout.ScopePlayerSeason, layout.ScopePlayer:
+		x.Enumeration = PerPlayerSeason
+		if ep.Scope == layout.ScopePlayer {
+			x.Enumeration = PerPlayer
+		}
+		x.itemOf = func(id string) (string, error) { return ep.Item(layout.Entity{PlayerID: id}, nil) }
 	case layout.ScopeTeam:
 		x.Enumeration = PerDump
 		for _, t := range teams.All() {

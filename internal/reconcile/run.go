@@ -390,6 +390,16 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			if in.Invalid, err = LoadInvalid(ctx, r.Store); err != nil {
 				return err
 			}
+			if exp.NeedsPlayers() {
+				if in.Players, err = LoadPlayerSeasons(ctx, r.Store, rep.Seasons); err != nil {
+					return err
+				}
+				n := 0
+				for _, ids := range in.Players {
+					n += len(ids)
+				}
+				fmt.Fprintf(r.out(), "  %d player-seasons in the store (per-player expectations)\n", n)
+			}
 		}
 		if opts.Verify {
 			if r.Tail == nil {

@@ -5,10 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/store"
+	"github.com/nbasim/nbasim/internal/teams"
 	"github.com/nbasim/nbasim/internal/timing"
 )
 
@@ -60,6 +64,65 @@ func LoadTeams(ctx context.Context, q store.Querier) ([]Team, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// LoadPlayerSeasons reads the players of each of the given seasons: the
+// NBA person ids with a box line (not a DNP) or a play (as the actor or
+// coming in) in one of its games, for per-player expectations. Team ids
+// (team events) and other providers' ids are left out.
+func LoadPlayerSeasons(ctx context.Context, q store.Querier, seasons []layout.Season) (map[string][]string, error) {
+	if len(seasons) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(seasons))
+	ph := make([]string, len(seasons))
+	for i, s := range seasons {
+		args[i], ph[i] = s.String(), "$"+strconv.Itoa(i+1)
+	}
+	in := strings.Join(ph, ", ")
+	rows, err := q.Query(ctx, `SELECT g.season, b.player_id FROM player_box b JOIN games g ON g.game_id = b.game_id
+WHERE g.season IN (`+in+`) AND b.dnp = 0
+UNION SELECT g.season, p.player_id FROM plays p JOIN games g ON g.game_id = p.game_id
+WHERE g.season IN (`+in+`) AND p.player_id IS NOT NULL
+UNION SELECT g.season, p.sub_in_id FROM plays p JOIN games g ON g.game_id = p.game_id
+WHERE g.season IN (`+in+`) AND p.sub_in_id IS NOT NULL`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: read the players of the seasons: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var season, id string
+		if err := rows.Scan(&season, &id); err != nil {
+			return nil, fmt.Errorf("reconcile: read the players of the seasons: %w", err)
+		}
+		if !personID(id) {
+			continue
+		}
+		out[season] = append(out[season], id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reconcile: read the players of the seasons: %w", err)
+	}
+	for _, ids := range out {
+		sort.Strings(ids)
+	}
+	return out, nil
+}
+
+// personID reports whether id is an NBA person id: digits, not 0, not a
+// team's id (a team event's actor).
+func personID(id string) bool {
+	if id == "" || id == "0" {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	_, team := teams.ByNBAID(id)
+	return !team
 }
 
 // LoadInvalid reads the objects that failed to parse: raw_objects rows with
