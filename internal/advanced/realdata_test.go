@@ -557,7 +557,7 @@ func testRatingsMatchBasketballReference(t *testing.T, st store.Store) {
 	// equal, except the 137 players who used no possession (no shot, free
 	// throw, turnover, assist or offensive rebound), whose ORtg
 	// basketball-reference prints as 0 and the view leaves NULL (0 points
-	// per 0 possessions). Before migration 0019 bounded qAST's second ratio
+	// per 0 possessions). Before migration 0021 bounded qAST's second ratio
 	// to 0..1 as basketball-reference does, 4,117 were equal, 40 within 1.5
 	// and 44 further off (Josh Minott, 202312110NOP: -3,990 for 222).
 	if want := "off_rtg: 4338 cells, 4201 equal, 0 within 1.5, 137 no possession, 0 other; def_rtg: 4338 cells, 4338 equal, 0 within 1.5, 0 no possession, 0 other"; got != want {

@@ -1,4 +1,4 @@
--- 0019 player_games.off_rtg bounds qAST's second ratio, (team assists
+-- 0021 player_games.off_rtg bounds qAST's second ratio, (team assists
 -- expected in the player's minutes - his assists) / (team field goals
 -- expected in his minutes - his field goals), to 0..1, as basketball-reference
 -- does (docs/advanced.md, "Individual ratings"): 4,201 of the 4,338 ORtg of
