@@ -121,6 +121,9 @@ older parser version loaded; --force re-parses every selected object.`,
 			for _, s := range sts {
 				fmt.Fprintf(out, "  %-8s %d objects\n", s, sum.ByStatus[s])
 			}
+			if sum.Outdated > 0 {
+				fmt.Fprintf(out, "  outdated %d objects were loaded by an older parser version and keep their old rows: nbasim load --reparse re-parses them\n", sum.Outdated)
+			}
 			evs := float64(sum.Events) / max(sum.Elapsed.Seconds(), 1e-9)
 			fmt.Fprintf(out, "  events   %d (%.0f/s)\n  quarantined %d items (nbasim db query \"SELECT key, reason FROM quarantine\")\n", sum.Events, evs, sum.Quarantined)
 			fmt.Fprintf(out, "rows written this run / rows in the table:\n")

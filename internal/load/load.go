@@ -54,9 +54,13 @@ type Options struct {
 
 // Summary is what a load did.
 type Summary struct {
-	Scanned     int              `json:"scanned"`           // lake objects listed
-	Ignored     int              `json:"ignored"`           // keys outside the layout (history, foreign files)
-	Unchanged   int              `json:"unchanged"`         // already loaded by the current parser version
+	Scanned   int `json:"scanned"`   // lake objects listed
+	Ignored   int `json:"ignored"`   // keys outside the layout (history, foreign files)
+	Unchanged int `json:"unchanged"` // already loaded by the current parser version
+	// Outdated counts the objects among Unchanged that an older parser
+	// version loaded: they keep their rows until a load with Reparse (the
+	// CLI says so, naming `nbasim load --reparse`).
+	Outdated    int              `json:"outdated"`
 	Parsed      int              `json:"parsed"`            // objects parsed this run
 	ByStatus    map[string]int   `json:"objects_by_status"` // parse status of the objects parsed or skipped this run
 	Events      int              `json:"events"`            // play-by-play events written
@@ -349,6 +353,9 @@ func (l *Loader) select_(ctx context.Context, objs []object, opt Options, sum *S
 		}
 		if !need {
 			sum.Unchanged++
+			if ok && o.entry.Parse != nil && r.ParserVersion < o.entry.Version {
+				sum.Outdated++
+			}
 			continue
 		}
 		if ok {

@@ -133,10 +133,10 @@ func TestLoadOptions(t *testing.T) {
 	if _, err := st.Exec(ctx, `UPDATE raw_objects SET parser_version = 0 WHERE key = $1`, "nba_stats/playbyplayv3/2022-23/0022200552.json"); err != nil {
 		t.Fatal(err)
 	}
-	if sum, err = l.Run(ctx, Options{}); err != nil || sum.Parsed != 0 {
-		t.Fatalf("without --reparse: %+v, %v", sum, err)
+	if sum, err = l.Run(ctx, Options{}); err != nil || sum.Parsed != 0 || sum.Outdated != 1 {
+		t.Fatalf("without --reparse (want 0 parsed, 1 outdated): %+v, %v", sum, err)
 	}
-	if sum, err = l.Run(ctx, Options{Reparse: true}); err != nil || sum.Parsed != 1 {
+	if sum, err = l.Run(ctx, Options{Reparse: true}); err != nil || sum.Parsed != 1 || sum.Outdated != 0 {
 		t.Fatalf("--reparse: %+v, %v", sum, err)
 	}
 	v3, _ := registry.Lookup("nba_stats", "playbyplayv3")
