@@ -19,22 +19,13 @@ import (
 func TestVerifyThroughStore(t *testing.T) {
 	t.Parallel()
 	dir := testutil.RealDataDir(t)
-	for _, eng := range []struct {
-		name string
-		open func(testing.TB) store.Store
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+	for _, eng := range storeEngines {
 		t.Run(eng.name, func(t *testing.T) {
 			t.Parallel()
 			s := eng.open(t)
 			ctx := context.Background()
 			const id = "0021800001"
-			g, err := LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", id+".json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := store.ReplacePlays(ctx, s, id, g.Provider, g.Events); err != nil {
-				t.Fatal(err)
-			}
+			g := storeV2Plays(t, s, dir, id)
 			res, _, err := ReadFile(filepath.Join(dir, "bbref", "boxscores", "201810160BOS.html.gz"), "201810160BOS")
 			if err != nil {
 				t.Fatal(err)
@@ -93,22 +84,13 @@ func TestVerifyThroughStore(t *testing.T) {
 func TestVerifyScoreSaveStoresDerivedBox(t *testing.T) {
 	t.Parallel()
 	dir := testutil.RealDataDir(t)
-	for _, eng := range []struct {
-		name string
-		open func(testing.TB) store.Store
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+	for _, eng := range storeEngines {
 		t.Run(eng.name, func(t *testing.T) {
 			t.Parallel()
 			s := eng.open(t)
 			ctx := context.Background()
 			const id = "0021800001"
-			g, err := LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", id+".json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := store.ReplacePlays(ctx, s, id, g.Provider, g.Events); err != nil {
-				t.Fatal(err)
-			}
+			storeV2Plays(t, s, dir, id)
 			count := func(q string) int {
 				t.Helper()
 				var n int
@@ -136,4 +118,24 @@ func TestVerifyScoreSaveStoresDerivedBox(t *testing.T) {
 			}
 		})
 	}
+}
+
+// storeEngines are the two store engines the store tests run on.
+var storeEngines = []struct {
+	name string
+	open func(testing.TB) store.Store
+}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}}
+
+// storeV2Plays writes the plays of the recorded playbyplayv2 file of id
+// into s and returns the game read from it.
+func storeV2Plays(t *testing.T, s store.Store, dir, id string) *model.Game {
+	t.Helper()
+	g, err := LoadV2File(filepath.Join(dir, "nba_stats", "playbyplayv2", id+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReplacePlays(context.Background(), s, id, g.Provider, g.Events); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
