@@ -13,6 +13,10 @@ import (
 // apiFunc answers one API request with a JSON-encodable value or an error.
 type apiFunc func(r *http.Request) (any, error)
 
+// releaser is an answer that holds pooled memory: release hands it back
+// once the answer is written.
+type releaser interface{ release() }
+
 // apiRoute is one JSON endpoint.
 type apiRoute struct {
 	pattern string
@@ -76,13 +80,18 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			s.apiError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		pretty := r.URL.Query().Has("pretty")
+		if rel, ok := v.(releaser); ok {
+			defer rel.release()
+		}
+		h := w.Header()
+		for _, kv := range s.headers.json {
+			h[kv.key] = kv.value
+		}
+		pretty := strings.Contains(r.URL.RawQuery, "pretty") && r.URL.Query().Has("pretty")
 		if a, ok := v.(jsonAppender); ok && !pretty {
 			bp := bufPool.Get().(*[]byte)
 			buf := append(a.AppendJSON((*bp)[:0]), '\n')
-			w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
+			h["Content-Length"] = []string{strconv.Itoa(len(buf))}
 			if _, err := w.Write(buf); err != nil {
 				s.log.Debug("web: write response", "path", r.URL.Path, "err", err)
 			}

@@ -116,6 +116,8 @@ type BoxOut struct {
 	Teams           HomeAway[TeamBoxLine]     `json:"teams"`
 	Players         []PlayerBoxLine           `json:"players"`  // in the engine's order (as `nbasim box` prints them)
 	OnCourt         HomeAway[[]OnCourtPlayer] `json:"on_court"` // empty for a window
+
+	scratch *boxScratch // the pooled memory it lives in, if any
 }
 
 func sideName(s model.Side) string {
@@ -221,10 +223,14 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	}
 	last := lastPeriod(c)
 	end := model.PeriodStart(last) + model.PeriodLength(last)
-	out := &BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append([]string{}, c.Reasons...),
-		OnCourt: HomeAway[[]OnCourtPlayer]{Home: []OnCourtPlayer{}, Away: []OnCourtPlayer{}}}
-	sc := foldPool.Get().(*foldScratch)
-	defer foldPool.Put(sc)
+	sc := boxPool.Get().(*boxScratch)
+	answered := false
+	defer func() {
+		if !answered {
+			boxPool.Put(sc)
+		}
+	}()
+	out := sc.reset(id, c)
 	var (
 		b      = &sc.box
 		m      pbp.Moment
@@ -300,7 +306,6 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 	}
 	out.Score = HomeAway[int]{Home: b.Home.PTS, Away: b.Away.PTS}
 	out.Teams = HomeAway[TeamBoxLine]{Home: teamLine(b.Home), Away: teamLine(b.Away)}
-	out.Players = make([]PlayerBoxLine, 0, len(b.Players))
 	for _, l := range b.Players {
 		name := l.Name
 		if name == "" {
@@ -309,17 +314,44 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		out.Players = append(out.Players, PlayerBoxLine{PlayerID: string(l.PlayerID), Name: name, Side: sideName(l.Side), Starter: l.Starter,
 			DNP: l.DNP, StatLine: statLine(l.Stats)})
 	}
+	answered = true
 	return out, nil
 }
 
-// foldScratch is the state and box a box request folds into (pooled: a
-// State holds per-player arrays, a Box its lines).
-type foldScratch struct {
+// boxScratch is what a box request folds into and answers with, pooled: a
+// State holds per-player arrays, a Box its lines, the answer its player
+// lines and the fives. The answer goes back to the pool once written
+// (BoxOut.release, called by Server.api).
+type boxScratch struct {
 	st  pbp.State
 	box model.Box
+	out BoxOut
 }
 
-var foldPool = sync.Pool{New: func() any { return new(foldScratch) }}
+var boxPool = sync.Pool{New: func() any { return new(boxScratch) }}
+
+// reset empties the scratch's answer for game id, keeping its slices'
+// memory; the answer's lists are empty, never nil (JSON [], not null).
+func (sc *boxScratch) reset(id string, c *pbp.Compiled) *BoxOut {
+	o := &sc.out
+	if o.Players == nil {
+		o.Players = make([]PlayerBoxLine, 0, 32)
+		o.OnCourt.Home = make([]OnCourtPlayer, 0, 5)
+		o.OnCourt.Away = make([]OnCourtPlayer, 0, 5)
+		o.DegradedReasons = make([]string, 0, 4)
+	}
+	*o = BoxOut{GameID: id, Provider: c.Game.Provider, Degraded: c.Degraded, DegradedReasons: append(o.DegradedReasons[:0], c.Reasons...),
+		Players: o.Players[:0], OnCourt: HomeAway[[]OnCourtPlayer]{Home: o.OnCourt.Home[:0], Away: o.OnCourt.Away[:0]}, scratch: sc}
+	return o
+}
+
+// release hands a pooled answer back (the caller is done with it).
+func (b *BoxOut) release() {
+	if sc := b.scratch; sc != nil {
+		b.scratch = nil
+		boxPool.Put(sc)
+	}
+}
 
 func teamLine(t model.TeamLine) TeamBoxLine {
 	return TeamBoxLine{TeamID: t.TeamID, Code: t.Code, Side: sideName(t.Side), TeamOREB: t.TeamOREB, TeamDREB: t.TeamDREB, TeamTOV: t.TeamTOV,

@@ -3,13 +3,15 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,8 +55,9 @@ func (r loadResult) String() string {
 		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
 }
 
-// boxLoad runs clients x requests box requests against base.
-func boxLoad(base string, games []string, final map[string]float64, clients, requests int, seed uint64) loadResult {
+// boxLoad runs clients x requests box requests against base, each client
+// on its own connection (newLoadConn; kind "" is the raw client).
+func boxLoad(base, kind string, games []string, final map[string]float64, clients, requests int, seed uint64) loadResult {
 	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -62,38 +65,40 @@ func boxLoad(base string, games []string, final map[string]float64, clients, req
 	var mu sync.Mutex
 	var errs int
 	var first string
+	fail := func(bad string) {
+		mu.Lock()
+		errs++
+		if first == "" {
+			first = bad
+		}
+		mu.Unlock()
+	}
 	var wg sync.WaitGroup
 	start, cpu0 := time.Now(), timing.CPUTime()
 	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			conn, err := newLoadConn(kind, base, hc)
+			if err != nil {
+				fail(err.Error())
+				return
+			}
+			defer conn.close()
 			rng := rand.New(rand.NewPCG(seed, uint64(c)))
 			mine := make([]time.Duration, 0, requests)
 			for range requests {
 				g := games[rng.IntN(len(games))]
 				at := rng.IntN(int(final[g]) + 1)
 				t0 := time.Now()
-				resp, err := hc.Get(base + "/api/v1/games/" + g + "/box?elapsed=" + strconv.Itoa(at))
-				bad := ""
-				if err != nil {
-					bad = err.Error()
-				} else {
-					n, _ := io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 || n < 100 {
-						bad = fmt.Sprintf("%s: %d (%d bytes)", g, resp.StatusCode, n)
-					}
-				}
+				status, n, err := conn.get("/api/v1/games/" + g + "/box?elapsed=" + strconv.Itoa(at))
 				d := time.Since(t0)
 				mine = append(mine, d)
-				if bad != "" {
-					mu.Lock()
-					errs++
-					if first == "" {
-						first = bad
-					}
-					mu.Unlock()
+				switch {
+				case err != nil:
+					fail(fmt.Sprintf("%s: %v", g, err))
+				case status != 200 || n < 100:
+					fail(fmt.Sprintf("%s: %d (%d bytes)", g, status, n))
 				}
 			}
 			mu.Lock()
@@ -122,21 +127,22 @@ func TestBoxLoad(t *testing.T) {
 	}
 	f := newFixture(t, store.SQLite)
 	final := map[string]float64{fixtureGame: f.game.FinalState().Elapsed.Seconds()}
-	r := boxLoad(f.ts.URL, []string{fixtureGame}, final, 8, 25, 1)
+	r := boxLoad(f.ts.URL, "", []string{fixtureGame}, final, 8, 25, 1)
 	t.Log(r)
 	if r.Errors != 0 || r.Requests != 200 {
 		t.Fatalf("%s; first error: %s", r, r.FirstError)
 	}
 }
 
-// fullLoad is the benchmark of docs/benchmarks.md on a loaded database.
-func fullLoad(t *testing.T, path string) {
+// openLoadDB opens the database of a full-size load run read-only (a
+// PostgreSQL URL: a scratch database the season was loaded into as its
+// owner).
+func openLoadDB(t *testing.T, path string) *readonly.DB {
+	t.Helper()
 	ctx := context.Background()
-	season := os.Getenv("NBASIM_WEB_LOAD_SEASON")
 	var db *readonly.DB
 	var err error
 	if storeopen.IsPostgresURL(path) {
-		// a scratch database the season was loaded into as its owner
 		db, err = readonly.OpenPostgres(ctx, path, readonly.Options{MaxConns: 8, AllowPrivileged: true})
 	} else {
 		db, err = readonly.OpenSQLite(ctx, path, readonly.Options{MaxConns: 8})
@@ -144,14 +150,15 @@ func fullLoad(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	srv, err := New(Options{DB: db, Cache: gamecache.New(0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	rows, err := srv.rowsOf(ctx, 100_000, `SELECT DISTINCT p.game_id, MAX(p.elapsed) FROM plays p JOIN games g ON g.game_id = p.game_id
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// loadGames returns the games of season with plays and the elapsed
+// seconds of each one's last play (the range of its random moments).
+func loadGames(t *testing.T, srv *Server, season string) ([]string, map[string]float64) {
+	t.Helper()
+	rows, err := srv.rowsOf(context.Background(), 100_000, `SELECT DISTINCT p.game_id, MAX(p.elapsed) FROM plays p JOIN games g ON g.game_id = p.game_id
 WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 	if err != nil {
 		t.Fatal(err)
@@ -164,47 +171,153 @@ WHERE ($1 = '' OR g.season = $1) GROUP BY p.game_id ORDER BY p.game_id`, season)
 		final[id] = float64(asInt(r[1])) / 10
 	}
 	if len(games) == 0 {
-		t.Fatalf("no games with plays in %s (season %q)", path, season)
+		t.Fatalf("no games with plays in %s (season %q)", srv.db.Info().Location, season)
 	}
+	return games, final
+}
+
+// fullLoad is the benchmark of docs/benchmarks.md on a loaded database.
+// With NBASIM_WEB_LOAD_URL the server is another process (`nbasim serve`
+// on the same database, scripts/web-load.sh starts it) and this process
+// is only the clients: the end-to-end figure. Without it the server runs
+// in this process, on an httptest listener.
+func fullLoad(t *testing.T, path string) {
+	ctx := context.Background()
+	season := os.Getenv("NBASIM_WEB_LOAD_SEASON")
+	db := openLoadDB(t, path)
+	srv, err := New(Options{DB: db, Cache: gamecache.New(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, remote := os.Getenv("NBASIM_WEB_LOAD_URL"), true
+	serverPID, _ := strconv.Atoi(os.Getenv("NBASIM_WEB_LOAD_SERVER_PID"))
+	if base == "" {
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		base, remote, serverPID = ts.URL, false, 0
+	}
+	games, final := loadGames(t, srv, season)
 	clients, requests := envInt("NBASIM_WEB_LOAD_CLIENTS", 50), envInt("NBASIM_WEB_LOAD_REQUESTS", 200)
 	rounds := envInt("NBASIM_WEB_LOAD_WARM_ROUNDS", 3)
-	load0 := timing.LoadAvg()
-	cold := boxLoad(ts.URL, games, final, clients, requests, 1)
-	t.Logf("cold cache (each game read and compiled on its first request): %s", cold)
-	t.Logf("cache after the cold run: %+v", srv.cache.Stats())
-	results := []loadResult{cold}
-	errs := cold.Errors
-	for i := range rounds {
-		warm := boxLoad(ts.URL, games, final, clients, requests, uint64(2+i))
-		t.Logf("warm cache, round %d: %s", i+1, warm)
-		results = append(results, warm)
-		errs += warm.Errors
+	kind := os.Getenv("NBASIM_WEB_LOAD_CLIENT")
+	if kind == "" {
+		kind = "raw"
 	}
+	load0 := timing.LoadAvg()
+	var results []loadResult
+	var serverCPU []time.Duration
+	errs := 0
+	stopProfile := func() {}
+	for i := range rounds + 1 {
+		if i == 1 {
+			stopProfile = profileWarm(t)
+		}
+		s0 := procCPU(serverPID)
+		r := boxLoad(base, kind, games, final, clients, requests, uint64(1+i))
+		serverCPU = append(serverCPU, procCPU(serverPID)-s0)
+		if i == 0 {
+			t.Logf("cold cache (each game read and compiled on its first request): %s", r)
+		} else {
+			t.Logf("warm cache, round %d: %s", i, r)
+		}
+		results = append(results, r)
+		errs += r.Errors
+	}
+	stopProfile()
 	// the summary scripts/web-load.sh prints
+	where := "server in this process (httptest), clients in the same process"
+	if remote {
+		where = fmt.Sprintf("server: nbasim serve (pid %d) at %s; clients in another process", serverPID, base)
+	}
 	fmt.Printf("SUMMARY box-at-a-moment over HTTP, %s %s, season %q: %d games, %d clients x %d requests\n", db.Dialect(), db.Info().Location, season, len(games), clients, requests)
+	fmt.Printf("SUMMARY %s (%s client); GOMAXPROCS %d\n", where, kind, runtime.GOMAXPROCS(0))
 	fmt.Printf("SUMMARY load average (1 5 15 min) at start: %s; at end: %s\n", load0, timing.LoadAvg())
-	fmt.Printf("SUMMARY %-8s %8s %7s %9s %11s %11s %11s %12s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max", "CPU/request")
+	cpuHead := "CPU/request"
+	if remote {
+		cpuHead = "server CPU/req client CPU/req"
+	}
+	fmt.Printf("SUMMARY %-8s %8s %7s %9s %11s %11s %11s  %s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max", cpuHead)
+	under := 0
 	for i, r := range results {
 		name := "cold"
 		if i > 0 {
 			name = fmt.Sprintf("warm %d", i)
+			if r.P99 < 10*time.Millisecond {
+				under++
+			}
 		}
-		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %11s %11s %11s %12s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
-			ms(r.P50), ms(r.P99), ms(r.Max), fmt.Sprintf("%d µs", (r.CPU/time.Duration(max(r.Requests, 1))).Microseconds()))
+		n := time.Duration(max(r.Requests, 1))
+		cpu := fmt.Sprintf("%d µs", (r.CPU / n).Microseconds())
+		if remote {
+			cpu = fmt.Sprintf("%14s %14s", fmt.Sprintf("%d µs", (serverCPU[i]/n).Microseconds()), cpu)
+		}
+		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %11s %11s %11s  %s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
+			ms(r.P50), ms(r.P99), ms(r.Max), cpu)
 	}
-	fmt.Printf("SUMMARY (CPU/request: user+system time of the process, the %d clients' HTTP work included, per request; it does not depend on the machine's load)\n", clients)
-	// how long `nbasim serve --preload` takes to warm a fresh cache
-	pre, err := New(Options{DB: db, Cache: gamecache.New(0)})
+	fmt.Printf("SUMMARY warm rounds with p99 under 10 ms: %d of %d\n", under, rounds)
+	if remote {
+		fmt.Printf("SUMMARY (CPU/request: user+system time per request of the server process (/proc, 10 ms ticks) and of this client process; they share the machine's %d cores)\n", runtime.NumCPU())
+	} else {
+		fmt.Printf("SUMMARY (CPU/request: user+system time of the process, the %d clients' HTTP work included, per request; it does not depend on the machine's load)\n", clients)
+	}
+	if !remote {
+		// how long `nbasim serve --preload` takes to warm a fresh cache
+		pre, err := New(Options{DB: db, Cache: gamecache.New(0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, cpu0 := time.Now(), timing.CPUTime()
+		_, n, err := pre.Preload(ctx, season, 1)
+		fmt.Printf("SUMMARY preload (serve --preload %s, 1 worker, fresh cache): %d games compiled in %.1f s wall, %.1f s CPU; err %v\n",
+			season, n, time.Since(start).Seconds(), (timing.CPUTime() - cpu0).Seconds(), err)
+	}
+	if errs != 0 {
+		t.Fatalf("%d errors; first: cold %q, warm %q", errs, results[0].FirstError, results[len(results)-1].FirstError)
+	}
+}
+
+// profileWarm starts a CPU profile of this process into the file
+// NBASIM_WEB_LOAD_CPUPROFILE names (if any) and returns what stops it: the
+// warm rounds' profile, without the cold round's reads and compiles.
+func profileWarm(t *testing.T) func() {
+	path := os.Getenv("NBASIM_WEB_LOAD_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start, cpu0 := time.Now(), timing.CPUTime()
-	_, n, err := pre.Preload(ctx, season, 1)
-	fmt.Printf("SUMMARY preload (serve --preload %s, 1 worker, fresh cache): %d games compiled in %.1f s wall, %.1f s CPU; err %v\n",
-		season, n, time.Since(start).Seconds(), (timing.CPUTime() - cpu0).Seconds(), err)
-	if errs != 0 {
-		t.Fatalf("%d errors; first: cold %q, warm %q", errs, cold.FirstError, results[len(results)-1].FirstError)
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
 	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// procCPU is the user+system CPU time of process pid (0: none) from
+// /proc/PID/stat, in clock ticks of 10 ms (USER_HZ 100).
+func procCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// the fields after the command name (which may hold spaces) in parentheses
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
@@ -233,6 +346,38 @@ func BenchmarkBoxHandler(b *testing.B) {
 		if c := get(rng.IntN(end + 1)); c != 200 {
 			b.Fatalf("status %d", c)
 		}
+	}
+	b.ReportMetric(float64((timing.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// BenchmarkBoxServe is the warm path over real HTTP on loopback: the
+// server's whole request path (net/http, middleware, handler, writing the
+// answer) and a raw keep-alive client (a few µs and 2 allocations a
+// request) on random whole seconds of the fixture game, one request at a
+// time. allocs/op is the server's (plus the client's 2); cpu-µs/op is
+// both sides' CPU.
+//
+//	go test -run '^$' -bench BoxServe -benchmem -memprofile mem.out ./internal/web
+func BenchmarkBoxServe(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	end := int(f.game.FinalState().Elapsed.Seconds())
+	rng := rand.New(rand.NewPCG(1, 2))
+	conn, err := newLoadConn("raw", f.ts.URL, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.close()
+	get := func(at int) {
+		status, n, err := conn.get("/api/v1/games/" + fixtureGame + "/box?elapsed=" + strconv.Itoa(at))
+		if err != nil || status != 200 || n < 100 {
+			b.Fatalf("status %d, %d bytes, err %v", status, n, err)
+		}
+	}
+	get(0)
+	b.ReportAllocs()
+	cpu0 := timing.CPUTime()
+	for b.Loop() {
+		get(rng.IntN(end + 1))
 	}
 	b.ReportMetric(float64((timing.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,33 +68,30 @@ const (
 // given twice is an error too.
 type params struct {
 	v       url.Values
-	allowed map[string]bool
+	allowed []string
 	err     error
 }
 
 func newParams(r *http.Request, allowed ...string) *params {
-	p := &params{v: r.URL.Query(), allowed: map[string]bool{}}
-	for _, a := range allowed {
-		p.allowed[a] = true
-	}
-	names := make([]string, 0, len(p.v))
-	for k := range p.v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if !p.allowed[k] {
-			known := strings.Join(allowed, ", ")
-			if known == "" {
-				known = "none"
-			}
-			p.fail(badParam(k, "unknown parameter (this endpoint takes: %s)", known))
-			break
+	p := &params{v: r.URL.Query(), allowed: allowed}
+	// the first rejected parameter in name order (the same one whatever
+	// the map's order)
+	bad := ""
+	for k, vs := range p.v {
+		if (!slices.Contains(allowed, k) || len(vs) > 1) && (bad == "" || k < bad) {
+			bad = k
 		}
-		if len(p.v[k]) > 1 {
-			p.fail(badParam(k, "given %d times; give it once", len(p.v[k])))
-			break
+	}
+	switch {
+	case bad == "":
+	case !slices.Contains(allowed, bad):
+		known := strings.Join(allowed, ", ")
+		if known == "" {
+			known = "none"
 		}
+		p.fail(badParam(bad, "unknown parameter (this endpoint takes: %s)", known))
+	default:
+		p.fail(badParam(bad, "given %d times; give it once", len(p.v[bad])))
 	}
 	return p
 }

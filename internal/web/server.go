@@ -64,6 +64,43 @@ type Server struct {
 	now     func() time.Time
 	mux     *http.ServeMux
 	players *playerIndex
+	headers fixedHeaders
+}
+
+// headerValue is a response header whose value is the same on every
+// response: set by assigning the one slice (never modified; net/http copies
+// a response's headers when it writes them), not by a Header.Set that
+// allocates a slice per response.
+type headerValue struct {
+	key   string // canonical
+	value []string
+}
+
+// fixedHeaders are the headers every response, and every JSON answer, gets.
+type fixedHeaders struct {
+	security []headerValue
+	json     []headerValue
+}
+
+func newFixedHeaders() fixedHeaders {
+	kv := func(pairs ...string) []headerValue {
+		var out []headerValue
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, headerValue{key: http.CanonicalHeaderKey(pairs[i]), value: []string{pairs[i+1]}})
+		}
+		return out
+	}
+	return fixedHeaders{
+		security: kv(
+			"Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+			"X-Content-Type-Options", "nosniff",
+			"X-Frame-Options", "DENY",
+			"Referrer-Policy", "no-referrer",
+			"Cross-Origin-Opener-Policy", "same-origin",
+			"Cross-Origin-Resource-Policy", "same-origin",
+			"Vary", "Origin"),
+		json: kv("Content-Type", "application/json", "Cache-Control", "no-store"),
+	}
 }
 
 // NewServer returns the dashboard and API as one http.Handler. The
@@ -106,7 +143,7 @@ func New(o Options) (*Server, error) {
 		o.Games = g
 	}
 	s := &Server{db: o.DB, q: q, games: o.Games, cache: o.Games.Cache(), auth: o.Auth,
-		log: o.Logger, version: o.Version, now: o.Now, mux: http.NewServeMux()}
+		log: o.Logger, version: o.Version, now: o.Now, mux: http.NewServeMux(), headers: newFixedHeaders()}
 	s.players = &playerIndex{}
 	s.routes()
 	return s, nil
@@ -167,13 +204,9 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Vary", "Origin")
+		for _, kv := range s.headers.security {
+			h[kv.key] = kv.value
+		}
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 		case http.MethodOptions:
@@ -227,8 +260,10 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 			if sw.status >= 500 {
 				lvl = slog.LevelWarn
 			}
-			s.log.Log(r.Context(), lvl, "web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-				"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000)
+			if s.log.Enabled(r.Context(), lvl) { // the arguments cost allocations even when the level is off
+				s.log.Log(r.Context(), lvl, "web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000)
+			}
 		}()
 		next.ServeHTTP(sw, r)
 	})
