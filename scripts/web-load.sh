@@ -60,7 +60,8 @@ if [ "$mode" != inprocess ]; then
 	args=(--db "$db" serve --addr 127.0.0.1:0)
 	if [ -n "$pg" ]; then args+=(--allow-privileged-role); fi # the scratch database's owner
 	# in the temporary folder: no ./nbasim.yaml of the caller's is read
-	(cd "$tmp" && exec "$tmp/nbasim" "${args[@]}") 2>"$tmp/serve.log" &
+	# gctrace: the server's garbage collections are counted in the summary
+	(cd "$tmp" && GODEBUG=${GODEBUG:+$GODEBUG,}gctrace=1 exec "$tmp/nbasim" "${args[@]}") 2>"$tmp/serve.log" &
 	server=$!
 	url=""
 	for _ in $(seq 300); do
@@ -71,7 +72,7 @@ if [ "$mode" != inprocess ]; then
 	done
 	if [ -z "$url" ]; then echo "web-load.sh: nbasim serve did not start" >&2 && cat "$tmp/serve.log" >&2 && exit 1; fi
 	NBASIM_WEB_LOAD_URL=$url NBASIM_WEB_LOAD_SERVER_PID=$server run_clients "end to end: nbasim serve and the clients in two processes"
-	echo "server resident set at the end: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}')"
+	echo "server resident set at the end: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}'); garbage collections: $(grep -c '^gc ' "$tmp/serve.log" || true), the last: $(grep '^gc ' "$tmp/serve.log" | tail -1)"
 	kill "$server"
 	wait "$server" 2>/dev/null || true
 	server=""

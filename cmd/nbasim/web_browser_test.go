@@ -354,15 +354,27 @@ func TestWebPagesInChromium(t *testing.T) {
   step();
 })`, &n)
 		b.do(t, "box at the end of the drag", chromedp.WaitVisible(chromedp.CSS(`#box[data-elapsed="2880"]`)))
-		var lat []float64
+		var lat, draw []float64
 		b.eval(t, `window.__nbasimLatency`, &lat)
+		b.eval(t, `window.__nbasimRender`, &draw)
 		if len(lat) == 0 {
 			t.Fatal("no box rendered during the drag")
 		}
-		sorted := append([]float64(nil), lat...)
-		sort.Float64s(sorted)
-		t.Logf("LATENCY slider drag: %d input events over %d ms, %d boxes rendered (one request in flight at a time, always the latest position); input -> box rendered: median %.1f ms, p90 %.1f ms, max %.1f ms (load average %s)",
-			n, n*16, len(lat), sorted[len(sorted)/2], sorted[len(sorted)*9/10], sorted[len(sorted)-1], timing.LoadAvg())
+		last := lat[len(lat)-1] // the drag's end position: what the eye waits for
+		q := func(xs []float64, p float64) float64 {
+			s := append([]float64(nil), xs...)
+			sort.Float64s(s)
+			return s[min(len(s)-1, int(p*float64(len(s))))]
+		}
+		t.Logf("LATENCY slider drag: %d input events over %d ms, %d boxes drawn (one request in flight, always the latest position); input -> box on screen: median %.1f ms, p95 %.1f ms, max %.1f ms, the last position %.1f ms; drawing alone: median %.2f ms, max %.2f ms (load average %s)",
+			n, n*16, len(lat), q(lat, 0.5), q(lat, 0.95), q(lat, 1), last, q(draw, 0.5), q(draw, 1), timing.LoadAvg())
+		// "the box follows within 100 ms" (issue 13), asserted only on a
+		// machine the caller vouches for (a loaded CI machine would flake)
+		if os.Getenv("NBASIM_BENCH_WEB") == "1" {
+			if q(lat, 0.5) >= 100 || q(lat, 0.95) >= 100 || last >= 100 {
+				t.Errorf("the box follows the slider in median %.1f ms, p95 %.1f ms, last position %.1f ms: want each under 100 ms", q(lat, 0.5), q(lat, 0.95), last)
+			}
+		}
 	})
 
 	t.Run("games list filters by team", func(t *testing.T) {

@@ -5,62 +5,133 @@ const m = {}; // page state
 
 const statCols = ["MIN", "PTS", "FG", "3P", "FT", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF", "+/-"];
 
-function statCells(s, team) {
-  const v = [mmss(s.seconds_played), s.pts, `${s.fgm}-${s.fga}`, `${s.fg3m}-${s.fg3a}`, `${s.ftm}-${s.fta}`, s.oreb, s.dreb, s.reb, s.ast, s.stl, s.blk, s.tov, s.pf, team ? "" : signed(s.plus_minus)];
-  return v.map((x, i) => el("td", { class: "n", dataset: { col: statCols[i] } }, x));
+function statValues(s, team) {
+  return [mmss(s.seconds_played), s.pts, `${s.fgm}-${s.fga}`, `${s.fg3m}-${s.fg3a}`, `${s.ftm}-${s.fta}`, s.oreb, s.dreb, s.reb, s.ast, s.stl, s.blk, s.tov, s.pf, team ? "" : signed(s.plus_minus)].map(String);
 }
 
+function statCells(s, team) {
+  return statValues(s, team).map((x, i) => el("td", { class: "n", dataset: { col: statCols[i] } }, x));
+}
+
+function teamNote(t) {
+  const ppp = t.possessions > 0 ? `, ${(t.pts / t.possessions).toFixed(3)} points per possession` : "";
+  return `team rebounds ${t.team_oreb} off / ${t.team_dreb} def, team turnovers ${t.team_tov} (in TOV), possessions ${t.possessions}${ppp}`;
+}
+
+// boxTable builds one team's table and returns it with its view: the
+// cells of each row by player, so that the next box of the same game
+// updates them in place.
 function boxTable(box, side) {
   const t = box.teams[side];
-  const rows = box.players.filter((p) => p.side === side).map((p) =>
-    el("tr", { class: p.dnp ? "dnp" : "", dataset: { player: p.player_id } },
-      el("td", { class: p.starter ? "name starter" : "name" }, p.name), statCells(p, false)));
-  rows.push(el("tr", { class: "team", dataset: { player: "TEAM" } }, el("td", { class: "name" }, "TEAM"), statCells(t, true)));
-  const ppp = t.possessions > 0 ? `, ${(t.pts / t.possessions).toFixed(3)} points per possession` : "";
+  const view = { rows: new Map() };
+  const row = (key, cls, nameCls, name, s, team) => {
+    const cells = statCells(s, team);
+    const name_ = el("td", { class: nameCls }, name);
+    const tr = el("tr", { class: cls, dataset: { player: key } }, name_, cells);
+    view.rows.set(key, { tr, name: name_, cells });
+    return tr;
+  };
+  const rows = box.players.filter((p) => p.side === side).map((p) => row(p.player_id, p.dnp ? "dnp" : "", p.starter ? "name starter" : "name", p.name, p, false));
+  rows.push(row("TEAM", "team", "name", "TEAM", t, true));
   const five = box.on_court[side];
-  return el("div", { class: "teambox", id: `box-${side}`, dataset: { side, code: t.code } },
+  view.note = el("p", { class: "teamnote" }, teamNote(t));
+  view.five = five.length ? el("span", { class: "five" }, five.map((p) => p.name).join(", ")) : null;
+  const node = el("div", { class: "teambox", id: `box-${side}`, dataset: { side, code: t.code } },
     table([el("th", {}, t.code || side), ...statCols.map((c) => el("th", { class: "n" }, c))], rows),
-    el("p", { class: "teamnote" }, `team rebounds ${t.team_oreb} off / ${t.team_dreb} def, team turnovers ${t.team_tov} (in TOV), possessions ${t.possessions}${ppp}`),
-    five.length ? el("p", { class: "teamnote oncourt-line", dataset: { side } }, "on court: ", el("span", { class: "five" }, five.map((p) => p.name).join(", "))) : null);
+    view.note, view.five ? el("p", { class: "teamnote oncourt-line", dataset: { side } }, "on court: ", view.five) : null);
+  return { node, view };
+}
+
+// setText writes a node's text only when it changed (no layout work for
+// the cells a move of the slider leaves alone).
+function setText(n, v) {
+  if (n.textContent !== v) n.textContent = v;
+}
+
+function setClass(n, v) {
+  if (n.className !== v) n.className = v;
+}
+
+// boxShape is what the tables' structure depends on: the same shape is
+// updated in place, another one is built anew.
+function boxShape(box) {
+  const ids = (side) => box.players.filter((p) => p.side === side).map((p) => p.player_id).join(",");
+  return [box.game_id, box.provider, box.teams.away.code, box.teams.home.code, box.degraded ? box.degraded_reasons.join(";") : "",
+    ids("away"), ids("home"), box.on_court.away.length > 0, box.on_court.home.length > 0].join("|");
 }
 
 function renderBox(box) {
   m.scoreAway.textContent = box.score.away;
   m.scoreHome.textContent = box.score.home;
   m.momentLabel.textContent = box.moment.label;
-  m.box.replaceChildren(...[
-    box.degraded ? el("div", { class: "error" }, "degraded: " + box.degraded_reasons.join("; ")) : null,
-    boxTable(box, "away"), boxTable(box, "home")].filter(Boolean));
+  const shape = boxShape(box);
+  if (m.boxView && m.boxView.shape === shape) {
+    // the same players: only the numbers, the classes and the fives change
+    for (const side of ["away", "home"]) {
+      const v = m.boxView[side];
+      for (const p of box.players) {
+        if (p.side !== side) continue;
+        const r = v.rows.get(p.player_id);
+        setClass(r.tr, p.dnp ? "dnp" : "");
+        setClass(r.name, p.starter ? "name starter" : "name");
+        statValues(p, false).forEach((x, i) => setText(r.cells[i], x));
+      }
+      const t = box.teams[side];
+      statValues(t, true).forEach((x, i) => setText(v.rows.get("TEAM").cells[i], x));
+      setText(v.note, teamNote(t));
+      if (v.five) setText(v.five, box.on_court[side].map((p) => p.name).join(", "));
+    }
+  } else {
+    const away = boxTable(box, "away"), home = boxTable(box, "home");
+    m.box.replaceChildren(...[box.degraded ? el("div", { class: "error" }, "degraded: " + box.degraded_reasons.join("; ")) : null, away.node, home.node].filter(Boolean));
+    m.boxView = { shape, away: away.view, home: home.view };
+  }
   m.box.dataset.elapsed = String(box.moment.elapsed_seconds);
   m.box.dataset.label = box.moment.label;
 }
 
-// The slider: one request in flight at a time, always for the latest
-// position; the chart cursor moves at once, the box when its answer comes.
-let pending = null, busy = false;
+// The slider: at most one request in flight, always for the latest
+// position (a drag sends no request for the positions it passes while one
+// is out). When an answer comes and the slider has moved since, the next
+// request leaves first and the older answer is drawn while it travels, so
+// the box keeps moving during a drag and shows the last position one round
+// trip after the drag stops. No abort: with an input every frame and a
+// round trip longer than a frame, aborting would starve the box until the
+// drag pauses. The page URL follows once the slider rests (a history
+// update per answer would be throttled by the browser).
+// window.__nbasimLatency holds, per box drawn, the milliseconds from the
+// input of its position to the box on screen; __nbasimRender the drawing
+// time alone (the browser test reads them, docs/web.md has the figures).
+let pending = null, inflight = false, urlTimer = 0;
 window.__nbasimLatency = [];
+window.__nbasimRender = [];
 function seek(t, from) {
   t = Math.max(0, Math.min(m.game.final_elapsed_seconds, t));
   if (from !== "slider") m.slider.value = String(t);
   moveCursor(t);
   pending = { t, at: performance.now() };
-  if (!busy) pump();
+  if (!inflight) send();
 }
-async function pump() {
-  busy = true;
-  while (pending) {
-    const { t, at } = pending;
-    pending = null;
-    try {
-      const box = await api(`/api/v1/games/${m.game.game_id}/box?elapsed=${t}`);
-      renderBox(box);
-      window.__nbasimLatency.push(performance.now() - at);
-      history.replaceState(null, "", `/games/${m.game.game_id}?elapsed=${t}`);
-    } catch (e) {
-      m.box.replaceChildren(errorBox(e));
-    }
-  }
-  busy = false;
+function send() {
+  const req = pending;
+  pending = null;
+  inflight = true;
+  api(`/api/v1/games/${m.game.game_id}/box?elapsed=${req.t}`).then((box) => {
+    inflight = false;
+    if (pending) send(); // the latest position first, then draw this one
+    const r0 = performance.now();
+    renderBox(box);
+    const done = performance.now();
+    window.__nbasimRender.push(done - r0);
+    window.__nbasimLatency.push(done - req.at);
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => history.replaceState(null, "", `/games/${m.game.game_id}?elapsed=${req.t}`), 250);
+  }, (e) => {
+    inflight = false;
+    m.box.replaceChildren(errorBox(e));
+    m.boxView = null;
+    if (pending) send();
+  });
 }
 
 function moveCursor(t) {
@@ -164,6 +235,7 @@ async function load() {
       renderBox(b);
     } catch (e) {
       m.box.replaceChildren(errorBox(e));
+      m.boxView = null;
     }
   });
   m.box = el("div", { id: "box" });
