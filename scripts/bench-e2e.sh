@@ -4,10 +4,14 @@
 # .attrs sidecars), not an engine call in a loop.
 #
 #   scripts/bench-e2e.sh prepare WORK SRC   # copy SRC/nbasim.db and SRC/lake into WORK, migrate, build (nice 15)
+#   scripts/bench-e2e.sh build WORK         # only rebuild WORK/nbasim and WORK/mcpserver.test from this tree
 #   flock /work/timing.lock nice -n -5 scripts/bench-e2e.sh run WORK
 #
 # SRC is a data folder of `nbasim import` + `nbasim load` (nbasim.db and
 # lake/), e.g. the whole archive. It is only read; WORK gets the copies.
+# The binary is built as the release image builds it (Dockerfile:
+# CGO_ENABLED=0, -trimpath): a static binary; a default cgo build links the
+# C loader and libc, ~15 % more CPU for a cold process (docs/benchmarks.md).
 # "run" measures, printing the load average before and after each part:
 #   box-cli    100 cold processes `nbasim box GAME --at "Qn m:ss" --format json`
 #              on random games and moments: wall p50/p99/max, CPU per process
@@ -18,17 +22,25 @@
 # BENCH_E2E_SKIP: space-separated parts to skip.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cmd=${1:?usage: bench-e2e.sh prepare WORK SRC | run WORK}
-work=${2:?usage: bench-e2e.sh prepare WORK SRC | run WORK}
+cmd=${1:?usage: bench-e2e.sh prepare WORK SRC | build WORK | run WORK}
+work=${2:?usage: bench-e2e.sh prepare WORK SRC | build WORK | run WORK}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+build() {
+	CGO_ENABLED=0 nice -n 15 go build -C "$root" -trimpath -o "$work/nbasim" ./cmd/nbasim
+	CGO_ENABLED=0 nice -n 15 go test -C "$root" -trimpath -c -o "$work/mcpserver.test" ./internal/mcpserver
+}
+
 case $cmd in
+build)
+	work=$(realpath "$work")
+	build
+	;;
 prepare)
 	src=${3:?usage: bench-e2e.sh prepare WORK SRC}
 	mkdir -p "$work"
 	work=$(realpath "$work")
-	nice -n 15 go build -C "$root" -o "$work/nbasim" ./cmd/nbasim
-	nice -n 15 go test -C "$root" -c -o "$work/mcpserver.test" ./internal/mcpserver
+	build
 	rm -rf "$work/lake" "$work/nbasim.db"
 	nice -n 15 cp "$src/nbasim.db" "$work/nbasim.db"
 	nice -n 15 cp -a "$src/lake" "$work/lake"
@@ -75,7 +87,7 @@ run)
 	fi
 	;;
 *)
-	echo "usage: bench-e2e.sh prepare WORK SRC | run WORK" >&2
+	echo "usage: bench-e2e.sh prepare WORK SRC | build WORK | run WORK" >&2
 	exit 2
 	;;
 esac

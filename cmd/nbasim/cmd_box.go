@@ -46,6 +46,7 @@ summary).`,
   nbasim box 0022000001 --at "Q4 2:00" --file ../shared/data/nba_live/liveData/playbyplay/playbyplay_0022000001.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer shortLived()()
 			ctx := cmd.Context()
 			gameID := args[0]
 			var resolved *gameref.Resolved

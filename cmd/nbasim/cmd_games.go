@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -37,7 +38,7 @@ type gamesOutput struct {
 	Games  []gameRow         `json:"games"`
 }
 
-var reSeason = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+var reSeason = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{2})$`) })
 
 func newGamesCmd(a *app) *cobra.Command {
 	var season, team, date, from, to string
@@ -70,7 +71,7 @@ Exits 1 with a message when nothing matches.`,
 				where = append(where, fmt.Sprintf(cond, len(args)))
 			}
 			if season != "" {
-				m := reSeason.FindStringSubmatch(season)
+				m := reSeason().FindStringSubmatch(season)
 				if m == nil || (int(m[1][2]-'0')*10+int(m[1][3]-'0')+1)%100 != int(m[2][0]-'0')*10+int(m[2][1]-'0') {
 					return fmt.Errorf("games: --season %q: want a season like 2018-19", season)
 				}

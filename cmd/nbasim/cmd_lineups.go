@@ -85,7 +85,7 @@ func (f *lineupFlags) resolve(ctx context.Context, a *app, args []string) (*line
 		return nil, errors.New("give a GAME or --season S (not both)")
 	}
 	if f.season != "" {
-		if !reSeason.MatchString(f.season) {
+		if !reSeason().MatchString(f.season) {
 			return nil, fmt.Errorf("--season %q: want a season like 2018-19", f.season)
 		}
 		sel.Season = f.season

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -33,4 +34,22 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// shortLiveHeap is the heap a short-lived command may reach before the
+// garbage collector runs at all (shortLived).
+const shortLiveHeap = 256 << 20
+
+// shortLived turns the garbage collector off for a command that holds one
+// small piece of work and exits (a cold `nbasim box`: one game, a few MB),
+// up to a soft memory limit of shortLiveHeap, after which the GC runs as
+// usual. It returns the function that restores the previous settings (tests
+// run commands in their own process).
+func shortLived() (restore func()) {
+	pct := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(shortLiveHeap)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(pct)
+	}
 }

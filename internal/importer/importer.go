@@ -31,6 +31,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/lake"
@@ -350,11 +351,15 @@ func hasIndex(root string) bool {
 }
 
 var (
-	bbBox   = regexp.MustCompile(`^/boxscores/(\d{8}0[A-Z]{3})\.html$`)
-	bbPBP   = regexp.MustCompile(`^/boxscores/pbp/(\d{8}0[A-Z]{3})\.html$`)
-	bbSched = regexp.MustCompile(`^/leagues/NBA_(\d{4})_games-([a-z]+)\.html$`)
-	liveRe  = regexp.MustCompile(`^/static/json/liveData/(playbyplay|boxscore)/(?:playbyplay|boxscore)_(\d{10})\.json$`)
-	schedRe = regexp.MustCompile(`^/static/json/staticData/scheduleLeagueV2(_\d+)?\.json$`)
+	bbBox   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/boxscores/(\d{8}0[A-Z]{3})\.html$`) })
+	bbPBP   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/boxscores/pbp/(\d{8}0[A-Z]{3})\.html$`) })
+	bbSched = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/leagues/NBA_(\d{4})_games-([a-z]+)\.html$`) })
+	liveRe  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^/static/json/liveData/(playbyplay|boxscore)/(?:playbyplay|boxscore)_(\d{10})\.json$`)
+	})
+	schedRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^/static/json/staticData/scheduleLeagueV2(_\d+)?\.json$`)
+	})
 )
 
 // recogniseURL maps a recording's URL to a request of ours, or says why not.
@@ -404,11 +409,11 @@ func (im *Importer) recogniseURL(e *replay.Entry, read func() ([]byte, error)) (
 		}
 		return req("nba_stats", ce.Name, season, item)
 	case "cdn.nba.com":
-		if m := liveRe.FindStringSubmatch(e.Path); m != nil {
+		if m := liveRe().FindStringSubmatch(e.Path); m != nil {
 			s, _ := layout.SeasonOfGameID(m[2])
 			return req("nba_live", m[1], s.String(), m[2])
 		}
-		if schedRe.MatchString(e.Path) {
+		if schedRe().MatchString(e.Path) {
 			var p struct {
 				LeagueSchedule struct {
 					SeasonYear string `json:"seasonYear"`
@@ -433,13 +438,13 @@ func (im *Importer) recogniseURL(e *replay.Entry, read func() ([]byte, error)) (
 		}
 		return res(nil, "espn "+path.Base(e.Path)+": endpoint without a dataset in the lake layout")
 	case "www.basketball-reference.com":
-		if m := bbBox.FindStringSubmatch(e.Path); m != nil {
+		if m := bbBox().FindStringSubmatch(e.Path); m != nil {
 			return req("bbref", "boxscores", bbrefSeason(m[1]), m[1])
 		}
-		if m := bbPBP.FindStringSubmatch(e.Path); m != nil {
+		if m := bbPBP().FindStringSubmatch(e.Path); m != nil {
 			return req("bbref", "pbp", bbrefSeason(m[1]), m[1])
 		}
-		if m := bbSched.FindStringSubmatch(e.Path); m != nil {
+		if m := bbSched().FindStringSubmatch(e.Path); m != nil {
 			var y int
 			fmt.Sscan(m[1], &y)
 			return req("bbref", "schedule", layout.Season(y-1).String(), m[2])
@@ -474,9 +479,15 @@ func espnSeason(body []byte) string {
 }
 
 var (
-	legacyGame  = regexp.MustCompile(`(?:^|/)(espn_play_by_play|espn_box_scores|espn_team_stats|pbp|box_scores|team_stats|nba_pbp|nba_box_score|nba_team_stats)/(\d{9})\.json$`)
-	legacySched = regexp.MustCompile(`(?:^|/)(espn_schedules|schedule|nba_schedule_json)/(\d{8})\.json$`)
-	legacyNBA   = regexp.MustCompile(`(?:^|/)nba_api_incremental/(\d{4}-\d{2}-\d{2})/game_(\d{10})_(pbp|boxscore)\.json$`)
+	legacyGame = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|/)(espn_play_by_play|espn_box_scores|espn_team_stats|pbp|box_scores|team_stats|nba_pbp|nba_box_score|nba_team_stats)/(\d{9})\.json$`)
+	})
+	legacySched = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|/)(espn_schedules|schedule|nba_schedule_json)/(\d{8})\.json$`)
+	})
+	legacyNBA = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|/)nba_api_incremental/(\d{4}-\d{2}-\d{2})/game_(\d{10})_(pbp|boxscore)\.json$`)
+	})
 )
 
 // recogniseLegacy recognises a file by its legacy nba_simulator name.
@@ -485,8 +496,8 @@ func (im *Importer) recogniseLegacy(rel string, read func() ([]byte, error)) (*c
 	var body []byte
 	var err error
 	switch {
-	case legacyGame.MatchString(rel):
-		m := legacyGame.FindStringSubmatch(rel)
+	case legacyGame().MatchString(rel):
+		m := legacyGame().FindStringSubmatch(rel)
 		src, ds, item = "espn", "summary", m[2]
 		if body, err = read(); err != nil {
 			return nil, "", err
@@ -498,15 +509,15 @@ func (im *Importer) recogniseLegacy(rel string, read func() ([]byte, error)) (*c
 			}
 			return nil, "legacy " + m[1] + ": no header.season in the ESPN summary", nil
 		}
-	case legacySched.MatchString(rel):
-		m := legacySched.FindStringSubmatch(rel)
+	case legacySched().MatchString(rel):
+		m := legacySched().FindStringSubmatch(rel)
 		d, perr := time.Parse("20060102", m[2])
 		if perr != nil {
 			return nil, "legacy schedule: bad date " + m[2], nil
 		}
 		src, ds, season, item = "espn", "scoreboard", layout.SeasonOfDate(d).String(), m[2]
-	case legacyNBA.MatchString(rel):
-		m := legacyNBA.FindStringSubmatch(rel)
+	case legacyNBA().MatchString(rel):
+		m := legacyNBA().FindStringSubmatch(rel)
 		s, _ := layout.SeasonOfGameID(m[2])
 		src, season, item = "nba_stats", s.String(), m[2]
 		ds = map[string]string{"pbp": "playbyplayv2", "boxscore": "boxscoretraditionalv2"}[m[3]]

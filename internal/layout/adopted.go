@@ -1,6 +1,9 @@
 package layout
 
-import "regexp"
+import (
+	"regexp"
+	"sync"
+)
 
 // Datasets adopted from the nba_simulator bucket (Dataset.Adopted): nbasim
 // does not fetch them, but keeps them byte for byte under its own layout
@@ -8,14 +11,14 @@ import "regexp"
 // user had is lost and reconciliation can count it.
 
 var (
-	nameItem = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
-	partItem = regexp.MustCompile(`^part_\d{1,6}$`)
-	dateTeam = regexp.MustCompile(`^\d{8}_[A-Z]{2,4}$`)
+	nameItem = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`) })
+	partItem = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^part_\d{1,6}$`) })
+	dateTeam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{8}_[A-Z]{2,4}$`) })
 )
 
 func adoptedDatasets() []Dataset {
-	a := func(src, name, ext string, per Per, item *regexp.Regexp, idKind string) Dataset {
-		return Dataset{Source: src, Name: name, Ext: ext, Per: per, Item: item, IDKind: idKind, Adopted: true}
+	a := func(src, name, ext string, per Per, item func() *regexp.Regexp, idKind string) Dataset {
+		return Dataset{Source: src, Name: name, Ext: ext, Per: per, Item: item(), IDKind: idKind, Adopted: true}
 	}
 	out := []Dataset{
 		// ESPN web pages (www.espn.com/nba/{tab}/_/gameId/{id}?_xhr=1), the

@@ -294,8 +294,8 @@ func (c *Catalog) Datasets() []Dataset {
 }
 
 var (
-	nameRe      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	nameRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]*$`) })
+	paramNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 	// variantRe matches the _Name-Value pairs after a key's base.
 	variantRe = `(?:_[A-Za-z][A-Za-z0-9_]*-[A-Za-z0-9%+-]*)*`
 )
@@ -311,7 +311,7 @@ var placeholderPatterns = map[string]string{
 }
 
 func (e *Endpoint) init() error {
-	if !nameRe.MatchString(e.Name) {
+	if !nameRe().MatchString(e.Name) {
 		return fmt.Errorf("name %q: want lower case letters, digits and _", e.Name)
 	}
 	if e.Path == "" {
@@ -349,7 +349,7 @@ func (e *Endpoint) init() error {
 			continue
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		if !paramNameRe.MatchString(k) {
+		if !paramNameRe().MatchString(k) {
 			return fmt.Errorf("params: parameter name %q", k)
 		}
 		if seen[k] {
@@ -466,7 +466,7 @@ func parseTemplate(s string) ([]tmplPart, error) {
 			return nil, fmt.Errorf("unclosed { in %q", s)
 		}
 		name, pat, _ := strings.Cut(s[i+1:i+j], ":")
-		if !paramNameRe.MatchString(name) {
+		if !paramNameRe().MatchString(name) {
 			return nil, fmt.Errorf("placeholder {%s}", name)
 		}
 		if pat != "" {

@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The one grammar of game ids. Every package that recognises a game id
 // (keys, archive members, typed ids, the loop's items) asks these.
 var (
-	nbaGameID = regexp.MustCompile(`^00[1-6]\d{7}$`)   // 00 T YY NNNNN: T the season type
-	espnID    = regexp.MustCompile(`^\d{9}$`)          // an ESPN event id
-	bbrefID   = regexp.MustCompile(`^\d{8}0[A-Z]{3}$`) // YYYYMMDD 0 home team
+	nbaGameID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^00[1-6]\d{7}$`) })   // 00 T YY NNNNN: T the season type
+	espnID    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{9}$`) })          // an ESPN event id
+	bbrefID   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{8}0[A-Z]{3}$`) }) // YYYYMMDD 0 home team
 )
 
 // GameIDKind is the kind of a game id.
@@ -30,14 +31,14 @@ const GameIDSyntax = "an NBA id (0021800001), a short id (21800001), an ESPN id 
 
 // IsNBAGameID reports whether s is a 10-digit NBA game id 00TYYNNNNN
 // (T = 1 preseason .. 6 cup final).
-func IsNBAGameID(s string) bool { return nbaGameID.MatchString(s) }
+func IsNBAGameID(s string) bool { return nbaGameID().MatchString(s) }
 
 // IsESPNGameID reports whether s is a 9-digit ESPN event id.
-func IsESPNGameID(s string) bool { return espnID.MatchString(s) }
+func IsESPNGameID(s string) bool { return espnID().MatchString(s) }
 
 // IsBBRefGameID reports whether s is a basketball-reference game id
 // (201810160BOS, upper case).
-func IsBBRefGameID(s string) bool { return bbrefID.MatchString(s) }
+func IsBBRefGameID(s string) bool { return bbrefID().MatchString(s) }
 
 // NBAGameID returns the 10-digit NBA game id that s writes: the id itself
 // or its short form without the leading zeros, as spreadsheets and CSVs
@@ -49,7 +50,7 @@ func NBAGameID(s string) string {
 		return ""
 	}
 	id := strings.Repeat("0", 10-len(s)) + s
-	if !nbaGameID.MatchString(id) {
+	if !nbaGameID().MatchString(id) {
 		return ""
 	}
 	return id
@@ -63,15 +64,15 @@ func NBAGameID(s string) string {
 func ParseGameID(s string) (kind GameIDKind, canonical string, err error) {
 	in := strings.TrimSpace(s)
 	switch {
-	case nbaGameID.MatchString(in):
+	case nbaGameID().MatchString(in):
 		return NBAGame, in, nil
 	case len(in) == 8 && NBAGameID(in) != "":
 		return ShortNBAGame, NBAGameID(in), nil
-	case espnID.MatchString(in) && in[0] != '0':
+	case espnID().MatchString(in) && in[0] != '0':
 		// a typed 9-digit id with a leading 0 is an NBA id missing a digit
 		// more likely than an ESPN id of the 1980s
 		return ESPNGame, in, nil
-	case bbrefID.MatchString(strings.ToUpper(in)):
+	case bbrefID().MatchString(strings.ToUpper(in)):
 		return BBRefGame, strings.ToUpper(in), nil
 	}
 	return "", "", fmt.Errorf("game id %q: want %s", s, GameIDSyntax)

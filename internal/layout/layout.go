@@ -53,31 +53,36 @@ type Dataset struct {
 func (d Dataset) ID() string { return d.Source + "/" + d.Name }
 
 var (
-	dateItem  = regexp.MustCompile(`^\d{8}$`)
-	monthItem = regexp.MustCompile(`^(january|february|march|april|may|june|july|august|september|october|november|december)$`)
-	schedItem = regexp.MustCompile(`^schedule$`)
+	dateItem  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{8}$`) })
+	monthItem = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(january|february|march|april|may|june|july|august|september|october|november|december)$`)
+	})
+	schedItem = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^schedule$`) })
 )
 
-// fixedDatasets are the datasets of the sources that are not the catalog's.
-var fixedDatasets = []Dataset{
-	{Source: "nba_live", Name: "schedule", Ext: "json", Per: PerSeason, Item: schedItem},
-	{Source: "nba_live", Name: "playbyplay", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	{Source: "nba_live", Name: "boxscore", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
+// fixedDatasets are the datasets of the sources that are not the catalog's
+// (built on first use: their patterns compile then).
+func fixedDatasets() []Dataset {
+	return []Dataset{
+		{Source: "nba_live", Name: "schedule", Ext: "json", Per: PerSeason, Item: schedItem()},
+		{Source: "nba_live", Name: "playbyplay", Ext: "json", Per: PerGame, Item: nbaGameID(), IDKind: "nba"},
+		{Source: "nba_live", Name: "boxscore", Ext: "json", Per: PerGame, Item: nbaGameID(), IDKind: "nba"},
 
-	{Source: "espn", Name: "scoreboard", Ext: "json", Per: PerDate, Item: dateItem},
-	{Source: "espn", Name: "summary", Ext: "json", Per: PerGame, Item: espnID, IDKind: "espn"},
+		{Source: "espn", Name: "scoreboard", Ext: "json", Per: PerDate, Item: dateItem()},
+		{Source: "espn", Name: "summary", Ext: "json", Per: PerGame, Item: espnID(), IDKind: "espn"},
 
-	{Source: "bbref", Name: "schedule", Ext: "html", Per: PerMonth, Item: monthItem},
-	{Source: "bbref", Name: "boxscores", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
-	{Source: "bbref", Name: "pbp", Ext: "html", Per: PerGame, Item: bbrefID, IDKind: "bbref"},
+		{Source: "bbref", Name: "schedule", Ext: "html", Per: PerMonth, Item: monthItem()},
+		{Source: "bbref", Name: "boxscores", Ext: "html", Per: PerGame, Item: bbrefID(), IDKind: "bbref"},
+		{Source: "bbref", Name: "pbp", Ext: "html", Per: PerGame, Item: bbrefID(), IDKind: "bbref"},
 
-	// Bulk archives adopted by `nbasim import` (internal/archive): third-party
-	// copies, not responses nbasim fetched. playbyplayv2 = the PlayByPlay
-	// result set of stats.nba.com playbyplayv2 as a CSV, one object per game.
-	{Source: "archive", Name: "playbyplayv2", Ext: "csv", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
-	// game_info = the legacy_pbp archive's per-game descriptor (date,
-	// teams, players; its scores are swapped), one object per game.
-	{Source: "archive", Name: "game_info", Ext: "json", Per: PerGame, Item: nbaGameID, IDKind: "nba"},
+		// Bulk archives adopted by `nbasim import` (internal/archive): third-party
+		// copies, not responses nbasim fetched. playbyplayv2 = the PlayByPlay
+		// result set of stats.nba.com playbyplayv2 as a CSV, one object per game.
+		{Source: "archive", Name: "playbyplayv2", Ext: "csv", Per: PerGame, Item: nbaGameID(), IDKind: "nba"},
+		// game_info = the legacy_pbp archive's per-game descriptor (date,
+		// teams, players; its scores are swapped), one object per game.
+		{Source: "archive", Name: "game_info", Ext: "json", Per: PerGame, Item: nbaGameID(), IDKind: "nba"},
+	}
 }
 
 // Datasets lists every dataset of every source, in a stable order (shared:
@@ -87,8 +92,9 @@ func Datasets() []Dataset { return datasets() }
 var datasets = sync.OnceValue(func() []Dataset {
 	// the stats.nba.com datasets are the catalog's endpoints (catalog.yaml)
 	// (the seven collected first keep their place first)
-	live := fixedDatasets[:3]
-	rest := fixedDatasets[3:]
+	fixed := fixedDatasets()
+	live := fixed[:3]
+	rest := fixed[3:]
 	var stats []Dataset
 	cat := BuiltinCatalog()
 	for _, n := range []string{"leaguegamelog", "playbyplayv3", "playbyplayv2", "boxscoretraditionalv3",
@@ -211,11 +217,11 @@ func (s Season) String() string { return fmt.Sprintf("%d-%02d", int(s), (int(s)+
 // EndYear is the year the season ends (basketball-reference's NBA_<YYYY>).
 func (s Season) EndYear() int { return int(s) + 1 }
 
-var seasonRe = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+var seasonRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{2})$`) })
 
 // ParseSeason parses "2023-24".
 func ParseSeason(s string) (Season, error) {
-	m := seasonRe.FindStringSubmatch(s)
+	m := seasonRe().FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("season %q: want YYYY-YY, e.g. 2023-24", s)
 	}
@@ -232,7 +238,7 @@ func ParseSeason(s string) (Season, error) {
 
 // SeasonOfGameID returns the season of an NBA GAME_ID (00TYYNNNNN).
 func SeasonOfGameID(id string) (Season, error) {
-	if !nbaGameID.MatchString(id) {
+	if !nbaGameID().MatchString(id) {
 		return 0, fmt.Errorf("game id %q: want 10 digits 00TYYNNNNN", id)
 	}
 	yy, _ := strconv.Atoi(id[3:5])

@@ -16,9 +16,10 @@ import (
 
 type legacyHandler func(rest string) (source, dataset, season, item string, err error)
 
-var legacyHandlers = map[string]legacyHandler{}
-
-func init() {
+// legacyHandlers maps each top-level prefix to its handler (built on first
+// use).
+var legacyHandlers = sync.OnceValue(func() map[string]legacyHandler {
+	h := map[string]legacyHandler{}
 	espnGame := func(dataset string) legacyHandler {
 		return func(rest string) (string, string, string, string, error) {
 			m := espnGameFile.FindStringSubmatch(rest)
@@ -46,37 +47,37 @@ func init() {
 	// ESPN: the current names, the older ones (renamed on 2025-11-06) and
 	// the earliest (nba_*): the same data under up to three names.
 	for _, p := range []string{"espn_play_by_play", "pbp", "nba_pbp"} {
-		legacyHandlers[p] = espnGame("playbyplay")
+		h[p] = espnGame("playbyplay")
 	}
 	for _, p := range []string{"espn_box_scores", "box_scores", "nba_box_score"} {
-		legacyHandlers[p] = espnGame("boxscore")
+		h[p] = espnGame("boxscore")
 	}
 	for _, p := range []string{"espn_team_stats", "team_stats", "nba_team_stats"} {
-		legacyHandlers[p] = espnGame("matchup")
+		h[p] = espnGame("matchup")
 	}
 	for _, p := range []string{"espn_schedules", "schedule", "nba_schedule_json"} {
-		legacyHandlers[p] = espnDay
+		h[p] = espnDay
 	}
-	legacyHandlers["nba_api_comprehensive"] = nbaAPIComprehensive
-	legacyHandlers["nba_api_playbyplay"] = func(rest string) (string, string, string, string, error) {
+	h["nba_api_comprehensive"] = nbaAPIComprehensive
+	h["nba_api_playbyplay"] = func(rest string) (string, string, string, string, error) {
 		m := nbaAPIPBPFile.FindStringSubmatch(rest)
 		if m == nil {
 			return "", "", "", "", fmt.Errorf("want play_by_play/play_by_play_{GAME_ID}.json")
 		}
 		return nbaGame("playbyplayv2", m[1])
 	}
-	legacyHandlers["nba_api_incremental"] = func(rest string) (string, string, string, string, error) {
+	h["nba_api_incremental"] = func(rest string) (string, string, string, string, error) {
 		m := nbaAPIIncrFile.FindStringSubmatch(rest)
 		if m == nil {
 			return "", "", "", "", fmt.Errorf("want {YYYY-MM-DD}/game_{GAME_ID}_{pbp|boxscore}.json")
 		}
 		return nbaGame(map[string]string{"pbp": "playbyplayv2", "boxscore": "boxscoretraditionalv2"}[m[2]], m[1])
 	}
-	legacyHandlers["basketball_reference"] = basketballReference
+	h["basketball_reference"] = basketballReference
 	for _, p := range []string{"hoopr_phase1", "hoopr_phase1b", "hoopr_152"} {
-		legacyHandlers[p] = hooprCSV
+		h[p] = hooprCSV
 	}
-	legacyHandlers["hoopr_parquet"] = func(rest string) (string, string, string, string, error) {
+	h["hoopr_parquet"] = func(rest string) (string, string, string, string, error) {
 		m := hooprParquetFile.FindStringSubmatch(rest)
 		if m == nil {
 			return "", "", "", "", fmt.Errorf("want {play_by_play|player_box|schedule|team_box}/nba_data_{YYYY}.parquet")
@@ -87,7 +88,7 @@ func init() {
 		}
 		return "hoopr", m[1], s.String(), "nba_data", nil
 	}
-	legacyHandlers["hoopr_incremental"] = func(rest string) (string, string, string, string, error) {
+	h["hoopr_incremental"] = func(rest string) (string, string, string, string, error) {
 		m := hooprIncrFile.FindStringSubmatch(rest)
 		if m == nil {
 			return "", "", "", "", fmt.Errorf("want {YYYY-MM-DD}/game_{espn_game_id}_pbp.json")
@@ -98,8 +99,9 @@ func init() {
 		}
 		return "hoopr", "incremental_pbp", s.String(), m[2], nil
 	}
-	legacyHandlers["kaggle"] = kaggle
-}
+	h["kaggle"] = kaggle
+	return h
+})
 
 // The nba_simulator file-name patterns compile on first use (lazyRegexp):
 // only adopting a legacy bucket needs them, not every process start.
@@ -344,7 +346,7 @@ func mapLegacy(key string) (Key, Dataset, error) {
 	if r := NotDataPrefix(top); r != "" {
 		return Key{}, Dataset{}, &NotDataError{Key: key, Prefix: top + "/", Reason: r}
 	}
-	h, ok := legacyHandlers[top]
+	h, ok := legacyHandlers()[top]
 	if !ok {
 		return Key{}, Dataset{}, &ParseError{key, "prefix " + top + "/ is not in the nba_simulator layout"}
 	}
@@ -382,7 +384,7 @@ var espnSeasonStarts = []struct {
 // (131105001 is a game of 1993-11-05); 4xxxxxxxx ids (2013-14 on) are
 // placed by the table of each season's first id.
 func SeasonOfESPNID(id string) (Season, error) {
-	if !espnID.MatchString(id) {
+	if !espnID().MatchString(id) {
 		return 0, fmt.Errorf("espn id %q: want 9 digits", id)
 	}
 	if id[0] <= '3' {

@@ -132,8 +132,8 @@ func NotDataPrefix(top string) string {
 // LegacyPrefixes returns the top-level prefixes the nba_simulator profile
 // maps to data, sorted.
 func LegacyPrefixes() []string {
-	out := make([]string, 0, len(legacyHandlers))
-	for p := range legacyHandlers {
+	out := make([]string, 0, len(legacyHandlers()))
+	for p := range legacyHandlers() {
 		out = append(out, p+"/")
 	}
 	sort.Strings(out)

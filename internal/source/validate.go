@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // CheckContentType rejects a response whose Content-Type does not contain
@@ -25,7 +26,7 @@ func CheckContentType(r *Response, want ...string) error {
 	return Invalid(r.Request.URL, "content type %q, want %s", r.ContentType, strings.Join(want, " or "))
 }
 
-var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+var titleRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
 
 // errorPageMarkers are phrases of the error, block and captcha pages the
 // providers (and CDNs in front of them) serve, sometimes with status 200.
@@ -42,7 +43,7 @@ func ErrorPage(body []byte) string {
 	if len(head) > 4096 {
 		head = head[:4096]
 	}
-	m := titleRe.FindSubmatch(head)
+	m := titleRe().FindSubmatch(head)
 	if m == nil {
 		return ""
 	}

@@ -137,3 +137,17 @@ func TestCheckAppliedNamesTheFile(t *testing.T) {
 		}
 	}
 }
+
+// TestLatestVersionIsTheLastMigration: LatestVersion reads file names only
+// (a cold read-only open asks); it names the version Migrations ends with.
+func TestLatestVersionIsTheLastMigration(t *testing.T) {
+	for _, d := range Dialects {
+		ms, err := Migrations(d)
+		if err != nil || len(ms) == 0 {
+			t.Fatalf("%s: %d migrations, %v", d, len(ms), err)
+		}
+		if got, want := LatestVersion(d), ms[len(ms)-1].Version; got != want {
+			t.Errorf("%s: LatestVersion %d, last migration %d", d, got, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ package teams
 
 import (
 	"strings"
+	"sync"
 )
 
 // Team is one current NBA franchise.
@@ -64,8 +65,8 @@ var all = []Team{
 }
 
 // Index maps every code (NBA, ESPN, bbref, aliases), NBA id, full name and
-// nickname, upper-cased, to a team index in all.
-var index = func() map[string]int {
+// nickname, upper-cased, to a team index in all (built on first use).
+var index = sync.OnceValue(func() map[string]int {
 	m := map[string]int{}
 	add := func(k string, i int) {
 		k = strings.ToUpper(strings.TrimSpace(k))
@@ -104,7 +105,7 @@ var index = func() map[string]int {
 		add(t.Name, i)
 	}
 	return m
-}()
+})
 
 // All returns the 30 current franchises in NBA team id order (a copy).
 func All() []Team {
@@ -117,7 +118,7 @@ func All() []Team {
 // UTAH, ...), its NBA team id, its full name or its nickname,
 // case-insensitively.
 func Lookup(s string) (Team, bool) {
-	i, ok := index[strings.ToUpper(strings.TrimSpace(s))]
+	i, ok := index()[strings.ToUpper(strings.TrimSpace(s))]
 	if !ok {
 		return Team{}, false
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,7 +29,10 @@ var pages = map[string]string{
 	"quality":  "Data quality",
 }
 
-var shell = template.Must(template.ParseFS(assetFS, "assets/page.html"))
+// shell is parsed on first use.
+var shell = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(assetFS, "assets/page.html"))
+})
 
 func (s *Server) pageRoutes() {
 	static, _ := fs.Sub(assetFS, "assets")
@@ -54,7 +58,7 @@ func (s *Server) pageRoutes() {
 
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string) {
 	var buf bytes.Buffer
-	err := shell.Execute(&buf, map[string]any{"Page": name, "Title": pages[name], "Version": s.version,
+	err := shell().Execute(&buf, map[string]any{"Page": name, "Title": pages[name], "Version": s.version,
 		"Param": r.PathValue("game_id") + r.PathValue("player_id"), "Year": time.Now().Year()})
 	if err != nil {
 		problem(w, r, http.StatusInternalServerError, "page failed", err.Error(), "")

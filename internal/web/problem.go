@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -120,7 +121,7 @@ func (p *params) str(name string) string {
 	return s
 }
 
-var seasonRe = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+var seasonRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{2})$`) })
 
 // isCode says whether s is 1 to 60 of A-Z a-z 0-9 _ : . / - (a loop, not
 // the regexp `^[A-Za-z0-9_:./-]{1,60}$`, whose compile at start-up cost
@@ -144,7 +145,7 @@ func (p *params) season(name string) string {
 	if s == "" {
 		return ""
 	}
-	m := seasonRe.FindStringSubmatch(s)
+	m := seasonRe().FindStringSubmatch(s)
 	if m == nil {
 		p.fail(badParam(name, "%q is not a season: want YYYY-YY, e.g. 2018-19", s))
 		return ""

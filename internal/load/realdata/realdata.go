@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/archive"
@@ -48,12 +49,14 @@ type Options struct {
 }
 
 var (
-	reGame   = regexp.MustCompile(`^(00\d{8})\.json$`)
-	reRange  = regexp.MustCompile(`^(00\d{8})_.*EndRange-(\d+)_RangeType-2_.*StartRange-(\d+)\.json$`)
-	reSched  = regexp.MustCompile(`^NBA_(\d{4})_games-([a-z]+)\.html$`)
-	reBBRef  = regexp.MustCompile(`^(\d{8}0[A-Z]{3})\.html(\.gz)?$`)
-	reESPN   = regexp.MustCompile(`^summary_(\d{9})\.json$`)
-	reESPNSB = regexp.MustCompile(`^scoreboard_(\d{8})\.json$`)
+	reGame  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(00\d{8})\.json$`) })
+	reRange = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(00\d{8})_.*EndRange-(\d+)_RangeType-2_.*StartRange-(\d+)\.json$`)
+	})
+	reSched  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^NBA_(\d{4})_games-([a-z]+)\.html$`) })
+	reBBRef  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{8}0[A-Z]{3})\.html(\.gz)?$`) })
+	reESPN   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^summary_(\d{9})\.json$`) })
+	reESPNSB = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^scoreboard_(\d{8})\.json$`) })
 )
 
 // Import copies the data folder's files into lk.
@@ -88,9 +91,9 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 		for _, f := range names {
 			base, rel := filepath.Base(f), "nba_stats/"+ds+"/"+filepath.Base(f)
 			var key string
-			if g := reGame.FindStringSubmatch(base); g != nil {
+			if g := reGame().FindStringSubmatch(base); g != nil {
 				key = gameKey("nba_stats", ds, g[1])
-			} else if r := reRange.FindStringSubmatch(base); r != nil && ds == "boxscoretraditionalv2" {
+			} else if r := reRange().FindStringSubmatch(base); r != nil && ds == "boxscoretraditionalv2" {
 				s, _ := layout.SeasonOfGameID(r[1])
 				key = "nba_stats/boxscoretraditionalv2_range/" + s.String() + "/" + r[1] + "_" + r[3] + "-" + r[2] + ".json"
 			} else {
@@ -153,12 +156,12 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 		base, rel := filepath.Base(f), "espn/"+filepath.Base(f)
 		var key, ds string
 		switch {
-		case reESPN.MatchString(base):
+		case reESPN().MatchString(base):
 			// the summary's season: from its NBA game in INDEX (2023-24 for 401585607)
-			id := reESPN.FindStringSubmatch(base)[1]
+			id := reESPN().FindStringSubmatch(base)[1]
 			key, ds = "espn/summary/2023-24/"+id+".json", "summary"
-		case reESPNSB.MatchString(base):
-			d := reESPNSB.FindStringSubmatch(base)[1]
+		case reESPNSB().MatchString(base):
+			d := reESPNSB().FindStringSubmatch(base)[1]
 			t, _ := time.Parse("20060102", d)
 			key, ds = "espn/scoreboard/"+layout.SeasonOfDate(t).String()+"/"+d+".json", "scoreboard"
 		default:
@@ -178,7 +181,7 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 	sort.Strings(boxes)
 	for _, f := range boxes {
 		base, rel := filepath.Base(f), "bbref/boxscores/"+filepath.Base(f)
-		g := reBBRef.FindStringSubmatch(base)
+		g := reBBRef().FindStringSubmatch(base)
 		if g == nil {
 			m.Skipped = append(m.Skipped, Skipped{rel, "not a box score page"})
 			continue
@@ -205,7 +208,7 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 	sort.Strings(scheds)
 	for _, f := range scheds {
 		base, rel := filepath.Base(f), "bbref/schedules/"+filepath.Base(f)
-		g := reSched.FindStringSubmatch(base)
+		g := reSched().FindStringSubmatch(base)
 		if g == nil {
 			m.Skipped = append(m.Skipped, Skipped{rel, "a second recording (full page) of a month already imported"})
 			continue
@@ -225,7 +228,7 @@ func Import(ctx context.Context, lk *lake.Lake, dir string, opt Options) (Manife
 
 func importArchive(ctx context.Context, dir string, put func(rel, key string, data []byte, source, endpoint string) error) error {
 	return archive.Walk(ctx, filepath.Join(dir, "seasons", "2018-19", "playbyplayv2.tar.gz"), archive.Options{}, func(m *archive.Member) error {
-		g := reGame.FindStringSubmatch(filepath.Base(m.Name))
+		g := reGame().FindStringSubmatch(filepath.Base(m.Name))
 		if g == nil {
 			return nil
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -21,9 +22,9 @@ import (
 const BoxSource = "bbref/boxscores"
 
 var (
-	gameBasicRe   = regexp.MustCompile(`^box-([A-Z0-9]{2,4})-game-basic$`)
-	windowBasicRe = regexp.MustCompile(`^box-([A-Z0-9]{2,4})-(q|h|ot)(\d+)-basic$`)
-	h1DateRe      = regexp.MustCompile(`Box Score, ([A-Z][a-z]+ \d{1,2}, \d{4})`)
+	gameBasicRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^box-([A-Z0-9]{2,4})-game-basic$`) })
+	windowBasicRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^box-([A-Z0-9]{2,4})-(q|h|ot)(\d+)-basic$`) })
+	h1DateRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`Box Score, ([A-Z][a-z]+ \d{1,2}, \d{4})`) })
 )
 
 // basicStats lists the data-stat names of the counting columns of a basic
@@ -70,7 +71,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 
 	var codes []string
 	for _, id := range p.order {
-		if m := gameBasicRe.FindStringSubmatch(id); m != nil {
+		if m := gameBasicRe().FindStringSubmatch(id); m != nil {
 			codes = append(codes, m[1])
 		}
 	}
@@ -88,14 +89,14 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 
 	// The page's own date, from the title "... Box Score, March 17, 2024".
 	pageDate := ""
-	if m := h1DateRe.FindStringSubmatch(p.doc.Find("h1").First().Text()); m != nil {
+	if m := h1DateRe().FindStringSubmatch(p.doc.Find("h1").First().Text()); m != nil {
 		if t, err := time.Parse("January 2, 2006", m[1]); err == nil {
 			pageDate = t.Format("2006-01-02")
 		}
 	}
 
 	gameID := ""
-	if m := bbrefIDRe.FindStringSubmatch(h.Item); m != nil {
+	if m := bbrefIDRe().FindStringSubmatch(h.Item); m != nil {
 		gameID = h.Item
 		home := m[4]
 		switch {
@@ -144,7 +145,7 @@ func ParseBoxScore(data []byte, h parse.Hint) (*parse.Result, error) {
 	seen := map[window]bool{}
 	var windows []window
 	for _, id := range p.order {
-		m := windowBasicRe.FindStringSubmatch(id)
+		m := windowBasicRe().FindStringSubmatch(id)
 		if m == nil || (m[1] != homeB && m[1] != awayB) {
 			continue
 		}

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -35,7 +36,7 @@ import (
 const maxPage = 64 << 20
 
 // bbrefIDRe matches a bbref game id: YYYYMMDD0 + home team code.
-var bbrefIDRe = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})0([A-Z]{3})$`)
+var bbrefIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})0([A-Z]{3})$`) })
 
 // page is a parsed page with every table, visible or commented out, by id.
 type page struct {
@@ -153,7 +154,7 @@ func slugFromHref(href string) string {
 
 // gameDate returns YYYY-MM-DD from a bbref game id.
 func gameDate(id string) string {
-	m := bbrefIDRe.FindStringSubmatch(id)
+	m := bbrefIDRe().FindStringSubmatch(id)
 	if m == nil {
 		return ""
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -26,10 +27,12 @@ const (
 )
 
 var (
-	scoreRe       = regexp.MustCompile(`^(\d+)-(\d+)$`)
-	periodHeadRe  = regexp.MustCompile(`^(\d+)(?:st|nd|rd|th) (Q|OT|Quarter|Overtime)`)
-	periodIDRe    = regexp.MustCompile(`^q(\d+)$`)
-	pbpTitleRe    = regexp.MustCompile(`^(.+?) at (.+?) Play-By-Play, ([A-Z][a-z]+ \d{1,2}, \d{4})`)
+	scoreRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)-(\d+)$`) })
+	periodHeadRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)(?:st|nd|rd|th) (Q|OT|Quarter|Overtime)`) })
+	periodIDRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^q(\d+)$`) })
+	pbpTitleRe   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.+?) at (.+?) Play-By-Play, ([A-Z][a-z]+ \d{1,2}, \d{4})`)
+	})
 	errNotPBPPage = errors.New("no table pbp")
 )
 
@@ -56,7 +59,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	res := &parse.Result{}
 	game := &model.Game{GameID: h.Item, Provider: PBPProvider}
-	if !bbrefIDRe.MatchString(h.Item) {
+	if !bbrefIDRe().MatchString(h.Item) {
 		game.GameID = ""
 	}
 
@@ -64,21 +67,21 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	var codes []string
 	p.doc.Find(`.scorebox strong a[href*="/teams/"], .scorebox a[itemprop="name"]`).Each(func(_ int, a *goquery.Selection) {
 		href, _ := a.Attr("href")
-		if m := teamHrefRe.FindStringSubmatch(href); m != nil && (len(codes) == 0 || codes[len(codes)-1] != m[1]) {
+		if m := teamHrefRe().FindStringSubmatch(href); m != nil && (len(codes) == 0 || codes[len(codes)-1] != m[1]) {
 			codes = append(codes, m[1])
 		}
 	})
 	title := cleanText(p.doc.Find("h1").First().Text())
 	if len(codes) != 2 {
 		codes = nil
-		if m := pbpTitleRe.FindStringSubmatch(title); m != nil {
+		if m := pbpTitleRe().FindStringSubmatch(title); m != nil {
 			a, b := teams.BBRefCode(m[1]), teams.BBRefCode(m[2])
 			if a != "" && b != "" {
 				codes = []string{a, b}
 			}
 		}
 	}
-	if m := pbpTitleRe.FindStringSubmatch(title); m != nil {
+	if m := pbpTitleRe().FindStringSubmatch(title); m != nil {
 		if d, err := time.Parse("January 2, 2006", m[3]); err == nil {
 			game.Date = d.Format("2006-01-02")
 		}
@@ -87,7 +90,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 		game.Away = teamOf(codes[0])
 		game.Home = teamOf(codes[1])
 	}
-	if m := bbrefIDRe.FindStringSubmatch(h.Item); m != nil {
+	if m := bbrefIDRe().FindStringSubmatch(h.Item); m != nil {
 		if len(codes) == 2 && nbaCode(m[4]) != game.Home.Code {
 			return nil, parse.Errorf(h, "scorebox", "page is for %s @ %s, not game %s", game.Away.Code, game.Home.Code, h.Item)
 		}
@@ -106,12 +109,12 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 	t.Find("tr").Each(func(i int, row *goquery.Selection) {
 		pos := fmt.Sprintf("table pbp row %d", i)
 		if row.HasClass("thead") || row.ChildrenMatcher(tagMatcher("td")).Length() == 0 {
-			if id, _ := row.Attr("id"); periodIDRe.MatchString(id) {
-				n, _ := strconv.Atoi(periodIDRe.FindStringSubmatch(id)[1])
+			if id, _ := row.Attr("id"); periodIDRe().MatchString(id) {
+				n, _ := strconv.Atoi(periodIDRe().FindStringSubmatch(id)[1])
 				period = n
 				return
 			}
-			if m := periodHeadRe.FindStringSubmatch(cleanText(row.Text())); m != nil {
+			if m := periodHeadRe().FindStringSubmatch(cleanText(row.Text())); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				if m[2] == "OT" || m[2] == "Overtime" {
 					n += 4
@@ -145,7 +148,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 				return
 			}
 			st := cleanText(cells.Eq(3).Text())
-			m := scoreRe.FindStringSubmatch(st)
+			m := scoreRe().FindStringSubmatch(st)
 			if m == nil {
 				res.Issues = append(res.Issues, parse.Issue{Position: pos, Reason: fmt.Sprintf("score %q", st)})
 				return
@@ -157,7 +160,7 @@ func ParsePlayByPlay(data []byte, h parse.Hint) (*parse.Result, error) {
 			return
 		}
 		text := cleanText(play.Text())
-		if m := periodRe.FindStringSubmatch(text); m != nil && m[1] == "Start" {
+		if m := periodRe().FindStringSubmatch(text); m != nil && m[1] == "Start" {
 			n, _ := strconv.Atoi(m[2])
 			if m[3] == "overtime" {
 				n += 4
@@ -265,7 +268,7 @@ func ParseScraperPBP(data []byte, h parse.Hint) (*parse.Result, error) {
 	}
 	res := &parse.Result{Issues: issues}
 	game := &model.Game{Provider: ScraperPBPProvider}
-	if m := bbrefIDRe.FindStringSubmatch(h.Item); m != nil {
+	if m := bbrefIDRe().FindStringSubmatch(h.Item); m != nil {
 		game.GameID = h.Item
 		game.Date = gameDate(h.Item)
 	}
@@ -274,7 +277,7 @@ func ParseScraperPBP(data []byte, h parse.Hint) (*parse.Result, error) {
 		pos := fmt.Sprintf("row %d", i+1)
 		if i == 0 || game.Home.Code == "" {
 			game.Home, game.Away = teamByName(r.HomeTeam), teamByName(r.AwayTeam)
-			if m := bbrefIDRe.FindStringSubmatch(h.Item); m != nil && game.Home.Code != nbaCode(m[4]) {
+			if m := bbrefIDRe().FindStringSubmatch(h.Item); m != nil && game.Home.Code != nbaCode(m[4]) {
 				return nil, parse.Errorf(h, pos+" home_team", "%q is not the home team of %s", r.HomeTeam, h.Item)
 			}
 		}

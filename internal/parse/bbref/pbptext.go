@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/model"
 )
@@ -11,16 +12,26 @@ import (
 // The play texts of basketball-reference play-by-play, shared by the page
 // parser and the scraper-output parser (docs/pbp-model-espn-bbref.md).
 var (
-	shotRe   = regexp.MustCompile(`^(.+?) (makes|misses) ([23])-pt (.+?)(?: from (\d+) ft| at rim)?(?: \((assist|block) by (.+?)\))?$`)
-	ftRe     = regexp.MustCompile(`^(.+?) (makes|misses) (technical |flagrant |clear path )?free throw(?: (\d+) of (\d+))?$`)
-	rebRe    = regexp.MustCompile(`^(Offensive|Defensive) rebound by (.+)$`)
-	tovRe    = regexp.MustCompile(`^Turnover by ?(.*?) ?(?:\((.+?)(?:; steal by (.+?))?\))?$`)
-	subRe    = regexp.MustCompile(`^(.+?) enters the game for (.+)$`)
-	jumpRe   = regexp.MustCompile(`^Jump ball: ?(.*?) vs\.(?: (.*?))?(?: \((.+?) gains possession\))?$`)
-	violRe   = regexp.MustCompile(`^Violation by (.+?)(?: \((.+)\))?$`)
-	ejectRe  = regexp.MustCompile(`^(?:(.+?) )?ejected from game`)
-	periodRe = regexp.MustCompile(`^(Start|End) of (\d+)(?:st|nd|rd|th) (quarter|overtime)`)
-	drawnRe  = regexp.MustCompile(`^(.+?) \(drawn by (.+?)\)$`)
+	shotRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.+?) (makes|misses) ([23])-pt (.+?)(?: from (\d+) ft| at rim)?(?: \((assist|block) by (.+?)\))?$`)
+	})
+	ftRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.+?) (makes|misses) (technical |flagrant |clear path )?free throw(?: (\d+) of (\d+))?$`)
+	})
+	rebRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(Offensive|Defensive) rebound by (.+)$`) })
+	tovRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^Turnover by ?(.*?) ?(?:\((.+?)(?:; steal by (.+?))?\))?$`)
+	})
+	subRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?) enters the game for (.+)$`) })
+	jumpRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^Jump ball: ?(.*?) vs\.(?: (.*?))?(?: \((.+?) gains possession\))?$`)
+	})
+	violRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Violation by (.+?)(?: \((.+)\))?$`) })
+	ejectRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:(.+?) )?ejected from game`) })
+	periodRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(Start|End) of (\d+)(?:st|nd|rd|th) (quarter|overtime)`)
+	})
+	drawnRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?) \(drawn by (.+?)\)$`) })
 )
 
 // playerFunc maps a player name as written in a play text ("J. Tatum",
@@ -38,7 +49,7 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		}
 		return id(name)
 	}
-	if m := shotRe.FindStringSubmatch(text); m != nil {
+	if m := shotRe().FindStringSubmatch(text); m != nil {
 		ev.Player = who(m[1])
 		ev.Made = m[2] == "makes"
 		ev.Three = m[3] == "3"
@@ -60,7 +71,7 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		}
 		return true
 	}
-	if m := ftRe.FindStringSubmatch(text); m != nil {
+	if m := ftRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.FreeThrow
 		ev.Player = who(m[1])
 		ev.Made = m[2] == "makes"
@@ -83,7 +94,7 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		}
 		return true
 	}
-	if m := rebRe.FindStringSubmatch(text); m != nil {
+	if m := rebRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.Rebound
 		ev.Player = who(m[2])
 		ev.Team = isTeam(m[2])
@@ -94,7 +105,7 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		ev.Subtype = strings.ToLower(m[1]) + " rebound"
 		return true
 	}
-	if m := tovRe.FindStringSubmatch(text); m != nil {
+	if m := tovRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.Turnover
 		ev.Player = who(m[1])
 		ev.Team = m[1] == "" || isTeam(m[1]) // "Turnover by  (8 sec)": unnamed, the team's
@@ -104,13 +115,13 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		}
 		return true
 	}
-	if m := subRe.FindStringSubmatch(text); m != nil {
+	if m := subRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.Substitution
 		ev.SubIn, ev.SubOut = who(m[1]), who(m[2])
 		ev.Player = ev.SubIn
 		return true
 	}
-	if m := jumpRe.FindStringSubmatch(text); m != nil {
+	if m := jumpRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.JumpBall
 		ev.Player, ev.Jump2 = who(m[1]), who(m[2])
 		if m[3] != "" {
@@ -118,19 +129,19 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 		}
 		return true
 	}
-	if m := violRe.FindStringSubmatch(text); m != nil {
+	if m := violRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.Violation
 		ev.Player = who(m[1])
 		ev.Team = isTeam(m[1])
 		ev.Subtype = m[2]
 		return true
 	}
-	if m := ejectRe.FindStringSubmatch(text); m != nil {
+	if m := ejectRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.Ejection
 		ev.Player = who(m[1])
 		return true
 	}
-	if m := periodRe.FindStringSubmatch(text); m != nil {
+	if m := periodRe().FindStringSubmatch(text); m != nil {
 		ev.Type = model.PeriodBegin
 		if m[1] == "End" {
 			ev.Type = model.PeriodEnd
@@ -166,7 +177,7 @@ func describe(ev *model.Event, text string, id playerFunc) bool {
 			ev.Type = model.Foul
 			ev.Subtype = lk
 			ev.Foul = bbrefFoulKind(lk)
-			if m := drawnRe.FindStringSubmatch(rest); m != nil {
+			if m := drawnRe().FindStringSubmatch(rest); m != nil {
 				rest = m[1]
 				ev.Fouled = who(m[2])
 			}

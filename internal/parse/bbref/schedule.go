@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -16,9 +17,9 @@ import (
 )
 
 var (
-	teamHrefRe = regexp.MustCompile(`/teams/([A-Z0-9]{2,4})/\d{4}\.html`)
-	boxHrefRe  = regexp.MustCompile(`/boxscores/(\d{8}0[A-Z]{3})\.html`)
-	otRe       = regexp.MustCompile(`^(\d*)OT$`)
+	teamHrefRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/teams/([A-Z0-9]{2,4})/\d{4}\.html`) })
+	boxHrefRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/boxscores/(\d{8}0[A-Z]{3})\.html`) })
+	otRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d*)OT$`) })
 	// playoffsStart is the first day of the playoffs (after the play-in) by
 	// season; most schedule pages have no "Playoffs" header row.
 	playoffsStart = map[string]string{
@@ -130,7 +131,7 @@ func scheduleRow(row *goquery.Selection) (model.GameRow, error) {
 			return "", fmt.Errorf("field %s: missing", stat)
 		}
 		if href, ok := c.Find("a").Attr("href"); ok {
-			if m := teamHrefRe.FindStringSubmatch(href); m != nil {
+			if m := teamHrefRe().FindStringSubmatch(href); m != nil {
 				return nbaCode(m[1]), nil
 			}
 		}
@@ -160,13 +161,13 @@ func scheduleRow(row *goquery.Selection) (model.GameRow, error) {
 
 	if c := row.ChildrenMatcher(statMatcher("box_score_text")); c.Length() > 0 {
 		if href, ok := c.Find("a").Attr("href"); ok {
-			if m := boxHrefRe.FindStringSubmatch(href); m != nil {
+			if m := boxHrefRe().FindStringSubmatch(href); m != nil {
 				g.BBRefID = m[1]
 			}
 		}
 	}
 	if g.BBRefID == "" {
-		if csk, ok := dateCell.Attr("csk"); ok && bbrefIDRe.MatchString(csk) {
+		if csk, ok := dateCell.Attr("csk"); ok && bbrefIDRe().MatchString(csk) {
 			g.BBRefID = csk
 		}
 	}
@@ -185,7 +186,7 @@ func scheduleRow(row *goquery.Selection) (model.GameRow, error) {
 		g.AwayPts, g.HomePts, g.Final = a, b, true
 		g.Periods = 4
 		if ot, _ := cell(row, "overtimes"); ot != "" {
-			m := otRe.FindStringSubmatch(ot)
+			m := otRe().FindStringSubmatch(ot)
 			if m == nil {
 				return g, fmt.Errorf("field overtimes: %q", ot)
 			}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
@@ -25,20 +26,21 @@ import (
 // eastern is the US Eastern time zone used to turn ESPN's UTC start times
 // into the US local date the NBA and bbref use. When the zone database is
 // absent, a fixed UTC-5 offset gives the same date for every NBA start time
-// (no game starts between midnight and 1 a.m. Eastern).
-var eastern = func() *time.Location {
+// (no game starts between midnight and 1 a.m. Eastern). The zone file is
+// read on first use.
+var eastern = sync.OnceValue(func() *time.Location {
 	if loc, err := time.LoadLocation("America/New_York"); err == nil {
 		return loc
 	}
 	return time.FixedZone("EST", -5*3600)
-}()
+})
 
 // localDate turns an ESPN date ("2024-03-17T22:00Z") into the US Eastern
 // date "2024-03-17".
 func localDate(s string) string {
 	for _, layoutStr := range []string{"2006-01-02T15:04Z07:00", time.RFC3339, "2006-01-02T15:04Z"} {
 		if t, err := time.Parse(layoutStr, s); err == nil {
-			return t.In(eastern).Format("2006-01-02")
+			return t.In(eastern()).Format("2006-01-02")
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -47,11 +48,13 @@ type playContext struct {
 }
 
 var (
-	ftOfRe   = regexp.MustCompile(`(?i)free throw[^0-9]*(\d+) of (\d+)`)
-	enterRe  = regexp.MustCompile(`^(.+?) enters the game for (.+?)$`)
-	jumpRe   = regexp.MustCompile(`^(.+?) vs\.? (.+?)(?: \((.+?) gains possession\))?$`)
-	threeRe  = regexp.MustCompile(`(?i)three point|3-pt|3pt`)
-	timeoutR = regexp.MustCompile(`(?i)timeout`)
+	ftOfRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)free throw[^0-9]*(\d+) of (\d+)`) })
+	enterRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?) enters the game for (.+?)$`) })
+	jumpRe  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.+?) vs\.? (.+?)(?: \((.+?) gains possession\))?$`)
+	})
+	threeRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)three point|3-pt|3pt`) })
+	timeoutR = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)timeout`) })
 )
 
 // Play type ids of the ESPN NBA feed that the mapping relies on (the rest
@@ -117,10 +120,10 @@ func (c *playContext) event(p play) (model.Event, error) {
 			ev.Points = 1
 		}
 		ev.FTKind = parse.FreeThrowKindNamed(tt + " " + text)
-		if m := ftOfRe.FindStringSubmatch(ev.Description); m != nil {
+		if m := ftOfRe().FindStringSubmatch(ev.Description); m != nil {
 			ev.FTNum, _ = strconv.Atoi(m[1])
 			ev.FTOf, _ = strconv.Atoi(m[2])
-		} else if m := ftOfRe.FindStringSubmatch(p.Type.Text); m != nil {
+		} else if m := ftOfRe().FindStringSubmatch(p.Type.Text); m != nil {
 			ev.FTNum, _ = strconv.Atoi(m[1])
 			ev.FTOf, _ = strconv.Atoi(m[2])
 		} else if ev.FTKind == model.FTTechnical {
@@ -145,7 +148,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 		case ev.Made:
 			ev.Three = p.ScoreValue == 3
 		default:
-			ev.Three = threeRe.MatchString(text)
+			ev.Three = threeRe().MatchString(text)
 		}
 		if ev.Made && ev.Points == 0 {
 			ev.Points = 2
@@ -174,7 +177,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 		ev.SubIn, ev.SubOut = part(0), part(1)
 		// ESPN lists the entering player first; check it against the text
 		// "X enters the game for Y" and swap when the names say otherwise.
-		if m := enterRe.FindStringSubmatch(ev.Description); m != nil && ev.SubIn != "" && ev.SubOut != "" {
+		if m := enterRe().FindStringSubmatch(ev.Description); m != nil && ev.SubIn != "" && ev.SubOut != "" {
 			in, out := c.players[ev.SubIn].Name, c.players[ev.SubOut].Name
 			if in == m[2] && out == m[1] {
 				ev.SubIn, ev.SubOut = ev.SubOut, ev.SubIn
@@ -194,7 +197,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 			a, b = b, a
 		}
 		ev.Player, ev.Jump2, ev.JumpTo = a, b, part(2)
-		if m := jumpRe.FindStringSubmatch(ev.Description); m != nil && m[3] == "" {
+		if m := jumpRe().FindStringSubmatch(ev.Description); m != nil && m[3] == "" {
 			ev.JumpTo = ""
 		}
 	case strings.Contains(tt, "turnover") || isTurnoverType(typeID):
@@ -214,7 +217,7 @@ func (c *playContext) event(p play) (model.Event, error) {
 	case strings.Contains(tt, "ejection") || strings.Contains(text, "ejected"):
 		ev.Type = model.Ejection
 		ev.Player = part(0)
-	case timeoutR.MatchString(tt):
+	case timeoutR().MatchString(tt):
 		ev.Type = model.Timeout
 		if strings.Contains(tt, "official") {
 			ev.Side = model.NoSide

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/parse"
 )
 
-var dateItemRe = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+var dateItemRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`) })
 
 type scoreboardDoc struct {
 	Events *[]json.RawMessage `json:"events"`
@@ -42,7 +43,7 @@ func ParseScoreboard(data []byte, h parse.Hint) (*parse.Result, error) {
 	seenTeam := map[string]bool{}
 	onDate := 0
 	want := ""
-	if m := dateItemRe.FindStringSubmatch(h.Item); m != nil {
+	if m := dateItemRe().FindStringSubmatch(h.Item); m != nil {
 		want = m[1] + "-" + m[2] + "-" + m[3]
 	}
 	for i, raw := range *doc.Events {

@@ -6,6 +6,7 @@ package legacypbp
 import (
 	"encoding/json"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/layout"
@@ -33,7 +34,7 @@ type side struct {
 
 // logoTeam is the NBA team id in a cdn.nba.com logo URL
 // (.../logos/nba/1610612754/primary/L/logo.svg).
-var logoTeam = regexp.MustCompile(`/logos/nba/(16106127\d\d)/`)
+var logoTeam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/logos/nba/(16106127\d\d)/`) })
 
 // ParseGameInfo parses one game_info file into the game's row: the date
 // (US local date, as the NBA lists the game) and the home and away teams
@@ -65,7 +66,7 @@ func ParseGameInfo(data []byte, h parse.Hint) (*parse.Result, error) {
 		s        side
 		id, code *string
 	}{{"homeTeam.logo", gi.HomeTeam, &g.HomeTeamID, &g.HomeCode}, {"awayTeam.logo", gi.AwayTeam, &g.AwayTeamID, &g.AwayCode}} {
-		m := logoTeam.FindStringSubmatch(t.s.Logo)
+		m := logoTeam().FindStringSubmatch(t.s.Logo)
 		if m == nil {
 			return nil, parse.Errorf(h, t.where, "no NBA team id in the logo URL %q (team %q)", t.s.Logo, t.s.Name)
 		}

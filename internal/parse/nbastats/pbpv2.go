@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -337,11 +338,11 @@ func (p v2Person) player(g *model.Game) model.PlayerID {
 }
 
 var (
-	reKofN  = regexp.MustCompile(`(\d+) of (\d+)`)
-	reScore = regexp.MustCompile(`^\s*(\d+)\s*-\s*(\d+)\s*$`)
+	reKofN  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+) of (\d+)`) })
+	reScore = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(\d+)\s*-\s*(\d+)\s*$`) })
 	// reMiss finds the MISS marker of a missed free throw; case-sensitive
 	// so that a name such as "Missi" does not match.
-	reMiss = regexp.MustCompile(`(^|[\s|])MISS\s`)
+	reMiss = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[\s|])MISS\s`) })
 )
 
 func v2Events(g *model.Game, rows []v2Row) {
@@ -400,7 +401,7 @@ func v2Events(g *model.Game, rows []v2Row) {
 			e.Subtype = shotSubtype(r, e.Description)
 		case 3:
 			e.Type = model.FreeThrow
-			e.Made = !reMiss.MatchString(e.Description)
+			e.Made = !reMiss().MatchString(e.Description)
 			if e.Made {
 				e.Points = 1
 			} else {
@@ -493,7 +494,7 @@ func v2Events(g *model.Game, rows []v2Row) {
 			e.Type = model.Unknown
 			e.Subtype = "eventmsgtype_" + strconv.Itoa(r.msgType)
 		}
-		if m := reScore.FindStringSubmatch(r.score); m != nil {
+		if m := reScore().FindStringSubmatch(r.score); m != nil {
 			a, _ := strconv.Atoi(m[1])
 			h, _ := strconv.Atoi(m[2])
 			// A made free throw worth 2 or 3 (the G League's one-shot
@@ -578,7 +579,7 @@ func ftDetail(action int, upper string) (k, n int, kind model.FreeThrowKind) {
 		kind = model.FTTechnical
 	}
 	if i := strings.Index(upper, "FREE THROW"); i >= 0 {
-		if m := reKofN.FindStringSubmatch(upper[i:]); m != nil {
+		if m := reKofN().FindStringSubmatch(upper[i:]); m != nil {
 			a, _ := strconv.Atoi(m[1])
 			b, _ := strconv.Atoi(m[2])
 			if a >= 1 && a <= b && b <= 3 {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/parse"
@@ -80,9 +81,9 @@ func (n nameIndex) lookup(team, name string) string {
 }
 
 var (
-	reV3Assist = regexp.MustCompile(`\(([^()]+?) \d+ AST\)`)
-	reV3Sub    = regexp.MustCompile(`^SUB: (.+?) FOR (.+)$`)
-	reV3Jump   = regexp.MustCompile(`^Jump Ball (.+?) vs\. (.+?)(?:: Tip to (.+))?$`)
+	reV3Assist = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(([^()]+?) \d+ AST\)`) })
+	reV3Sub    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^SUB: (.+?) FOR (.+)$`) })
+	reV3Jump   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Jump Ball (.+?) vs\. (.+?)(?:: Tip to (.+))?$`) })
 )
 
 // ParsePlayByPlayV3 parses a stats.nba.com playbyplayv3 response. Steals
@@ -217,7 +218,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 				if e.Three {
 					e.Points = 3
 				}
-				if m := reV3Assist.FindStringSubmatch(a.Description); m != nil {
+				if m := reV3Assist().FindStringSubmatch(a.Description); m != nil {
 					e.Assist = resolve(side, m[1])
 					if e.Assist == "" {
 						g.Warnings = append(g.Warnings, fmt.Sprintf("%s: assister %q not resolved to an id", poss[i], m[1]))
@@ -229,7 +230,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			e.Subtype = strings.ToLower(a.SubType)
 		case "free throw":
 			e.Type = model.FreeThrow
-			e.Made = !reMiss.MatchString(a.Description)
+			e.Made = !reMiss().MatchString(a.Description)
 			if a.ShotResult != "" {
 				e.Made = strings.EqualFold(a.ShotResult, "made")
 			}
@@ -269,7 +270,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 		case "substitution":
 			e.Type = model.Substitution
 			e.SubOut, e.Player = e.Player, ""
-			if m := reV3Sub.FindStringSubmatch(e.Description); m != nil {
+			if m := reV3Sub().FindStringSubmatch(e.Description); m != nil {
 				e.SubIn = resolve(side, m[1])
 				if e.SubIn == "" {
 					g.Warnings = append(g.Warnings, fmt.Sprintf("%s: player coming in %q not resolved to an id", poss[i], m[1]))
@@ -280,7 +281,7 @@ func ParsePlayByPlayV3(data []byte, h parse.Hint) (*parse.Result, error) {
 			e.Subtype = strings.ToLower(a.SubType)
 		case "jump ball":
 			e.Type = model.JumpBall
-			if m := reV3Jump.FindStringSubmatch(e.Description); m != nil {
+			if m := reV3Jump().FindStringSubmatch(e.Description); m != nil {
 				// the first jumper is the action's player; the second is of the other team
 				other := side.Other()
 				e.Jump2 = resolve(other, m[2])

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -88,7 +89,7 @@ func (s *Source) Request(dataset, season, item string) (*source.Request, error) 
 	return req, nil
 }
 
-var boxLinkRe = regexp.MustCompile(`/boxscores/(\d{8})0[A-Z]{3}\.html`)
+var boxLinkRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/boxscores/(\d{8})0[A-Z]{3}\.html`) })
 
 func validate(r *source.Response, dataset, season, item, table string) error {
 	if err := source.CheckHTML(r, table); err != nil {
@@ -105,7 +106,7 @@ func validate(r *source.Response, dataset, season, item, table string) error {
 		if !bytes.Contains(r.Body, []byte(month+" Schedule")) {
 			return source.WrongItem(u, "page is not the %s schedule", month)
 		}
-		if m := boxLinkRe.FindSubmatch(r.Body); m != nil {
+		if m := boxLinkRe().FindSubmatch(r.Body); m != nil {
 			if d, err := time.Parse("20060102", string(m[1])); err == nil && layout.SeasonOfDate(d).String() != season {
 				return source.WrongItem(u, "schedule lists games of %s, asked %s", layout.SeasonOfDate(d), season)
 			}
