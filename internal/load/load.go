@@ -197,6 +197,14 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 			sum.Unchanged -= len(ch)
 		}
 	}
+	// games loaded before play_packs (or by a build with another pack
+	// format) get their packs: one query when there are none
+	if n, err := store.BackfillPlayPacks(ctx, l.Store); err != nil {
+		return sum, err
+	} else if n > 0 {
+		sum.Rows["play_packs"] += int64(n)
+		log.Info("load: packed the plays of games loaded before play packs", "games", n)
+	}
 	if sum.Events > 10000 || sum.Parsed > 500 {
 		// a bulk load: refresh the planner's statistics
 		if err := store.Analyze(ctx, l.Store, "games", "players", "plays", "player_box", "team_box", "raw_objects"); err != nil {

@@ -1,6 +1,7 @@
 package readonly
 
 import (
+	"encoding/base64"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -39,6 +40,8 @@ func jsonLen(row []any) (n int, ok bool) {
 			n += len(jsonx.AppendFloat(buf[:0], x))
 		case string:
 			n += jsonStringLen(x)
+		case []byte: // base64 in quotes
+			n += 2 + base64.StdEncoding.EncodedLen(len(x))
 		default:
 			return 0, false
 		}

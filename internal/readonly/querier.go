@@ -15,7 +15,7 @@ var ErrReadOnly = errors.New("readonly: this handle cannot write")
 
 // trustedLimits bound the server's own queries (typed helpers reading a
 // game's plays, boxes, ...): far above what a user gets, still bounded.
-var trustedLimits = Limits{Rows: 200_000, Bytes: 256 << 20}
+var trustedLimits = Limits{Rows: 200_000, Bytes: 256 << 20, raw: true}
 
 // Querier adapts db to store.Querier so that the typed helpers of package
 // store (GetGame, LoadPlays, LoadBox, ...) run through the read-only
@@ -129,6 +129,8 @@ func assign(dst, src any) error {
 		switch x := src.(type) {
 		case string:
 			v.SetString(x)
+		case []byte:
+			v.SetString(string(x))
 		default:
 			v.SetString(fmt.Sprint(x))
 		}

@@ -155,6 +155,10 @@ type Limits struct {
 	Rows    int
 	Bytes   int
 	Timeout time.Duration
+	// raw keeps byte values as the driver returns them ([]byte) instead
+	// of text or base64: the server's own typed reads (a game's play pack)
+	// set it; a user's query cannot.
+	raw bool
 }
 
 func (db *DB) limits(l Limits) Limits {
@@ -218,6 +222,10 @@ func (c *collector) add(vals []any) (bool, error) {
 	}
 	row := make([]any, len(vals))
 	for i, v := range vals {
+		if b, ok := v.([]byte); ok && c.l.raw {
+			row[i] = b
+			continue
+		}
 		row[i] = JSONValue(v)
 	}
 	size, ok := jsonLen(row)

@@ -40,8 +40,9 @@ type Migration struct {
 // The one schema source: each migration is one file for both dialects
 // (migrations/NNNN_name.sql), rendered per dialect by RenderMigration:
 //
-//   - {{float}} is REAL in SQLite and DOUBLE PRECISION in PostgreSQL (the
-//     only column type the dialects spell differently);
+//   - {{float}} is REAL in SQLite and DOUBLE PRECISION in PostgreSQL, and
+//     {{blob}} BLOB and BYTEA (the column types the dialects spell
+//     differently);
 //   - lines between "-- nbasim:postgres" (or "-- nbasim:sqlite") and
 //     "-- nbasim:end" belong to that dialect only, and never create or
 //     change a table, column, index or view (TestDialectsHaveOneSchema
@@ -51,8 +52,8 @@ type Migration struct {
 // Any other {{...}} or "-- nbasim:" line is an error naming the file and
 // line, so a typo cannot silently render into one dialect.
 var migrationPlaceholders = map[Dialect]map[string]string{
-	SQLite:   {"float": "REAL"},
-	Postgres: {"float": "DOUBLE PRECISION"},
+	SQLite:   {"float": "REAL", "blob": "BLOB"},
+	Postgres: {"float": "DOUBLE PRECISION", "blob": "BYTEA"},
 }
 
 const migrationMarker = "-- nbasim:"
@@ -103,7 +104,7 @@ func RenderMigration(name string, src []byte, d Dialect) (string, error) {
 			key := line[open+2 : open+closeAt]
 			val, ok := ph[key]
 			if !ok {
-				return "", fmt.Errorf("store: migration %s:%d: unknown placeholder {{%s}} (known: {{float}})", name, n, key)
+				return "", fmt.Errorf("store: migration %s:%d: unknown placeholder {{%s}} (known: {{float}}, {{blob}})", name, n, key)
 			}
 			b.WriteString(line[:open])
 			b.WriteString(val)

@@ -499,6 +499,27 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 		if err := groups.delete(ctx, tx, "plays", "provider"); err != nil {
 			return fmt.Errorf("delete old plays: %w", err)
 		}
+		if err := groups.delete(ctx, tx, "play_packs", "provider"); err != nil {
+			return fmt.Errorf("delete old play packs: %w", err)
+		}
+		// each (game, provider)'s pack, written with its rows (playpack.go)
+		packs := Batch{Table: "play_packs", Columns: playPackColumns}
+		for _, g := range games {
+			if len(g.Events) > 0 {
+				packs.Rows = append(packs.Rows, playPackRow(g.GameID, g.Provider, g.Events))
+			}
+			if len(packs.Rows) == 500 {
+				if _, err := tx.Insert(ctx, packs); err != nil {
+					return fmt.Errorf("play packs: %w", err)
+				}
+				packs.Rows = packs.Rows[:0]
+			}
+		}
+		if len(packs.Rows) > 0 {
+			if _, err := tx.Insert(ctx, packs); err != nil {
+				return fmt.Errorf("play packs: %w", err)
+			}
+		}
 		// Rows are rendered and sent in chunks through one reused buffer:
 		// a season (550,000 events) never sits in memory as 17 million
 		// boxed values.
@@ -538,8 +559,18 @@ func ReplacePlaysBatch(ctx context.Context, q Querier, games []GamePlays) (int64
 }
 
 // LoadPlays reads the plays of gameID from provider in order, as events
-// (Event.GameID is gameID). An empty result is not an error.
+// (Event.GameID is gameID): from the game's play pack when it has one of
+// this build's format (one read and a decode), else from the plays rows.
+// An empty result is not an error.
 func LoadPlays(ctx context.Context, q Querier, gameID, provider string) ([]model.Event, error) {
+	if evs, ok, err := loadPlayPack(ctx, q, gameID, provider); ok || err != nil {
+		return evs, err
+	}
+	return loadPlayRows(ctx, q, gameID, provider)
+}
+
+// loadPlayRows is LoadPlays from the plays rows.
+func loadPlayRows(ctx context.Context, q Querier, gameID, provider string) ([]model.Event, error) {
 	rows, err := q.Query(ctx, `SELECT `+strings.Join(PlayColumns[2:], ", ")+` FROM plays WHERE game_id = $1 AND provider = $2 ORDER BY ord`, gameID, provider)
 	if err != nil {
 		return nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, provider, err)
@@ -580,9 +611,16 @@ func scanPlay(r interface{ Scan(...any) error }, e *model.Event, lead ...any) er
 	return nil
 }
 
-// PlayProviders lists the providers that have plays for gameID.
+// PlayProviders lists the providers that have plays for gameID: from the
+// game's play packs (a pack is written with every provider's plays, of any
+// format), else from the plays rows.
 func PlayProviders(ctx context.Context, q Querier, gameID string) ([]string, error) {
-	return queryStrings(ctx, q, `SELECT DISTINCT provider FROM plays WHERE game_id = $1 ORDER BY provider`, gameID)
+	if have, err := queryStrings(ctx, q, `SELECT provider FROM play_packs WHERE game_id = $1 ORDER BY provider`, gameID); err == nil && len(have) > 0 {
+		return have, nil
+	} else if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return playRowProviders(ctx, q, gameID)
 }
 
 // BoxScope returns the scope column of a box: "game" for a full-game box,

@@ -3,7 +3,9 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -287,5 +289,77 @@ var _ = register("TouchGames", false, func(t *testing.T, b *bundle) {
 	}
 	if n := must[int64](t)(store.TouchGames(b.ctx, b.s, nil)); n != 0 {
 		t.Errorf("touched %d games of none", n)
+	}
+})
+
+var _ = register("PlayPacks", false, func(t *testing.T, b *bundle) {
+	const game, prov = "0021800003", "nba_stats/playbyplayv2"
+	evs := sampleEvents(game, 400)
+	shuffled := append([]model.Event(nil), evs...)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: game, Season: "2018-19", SeasonType: "regular", Date: "2018-10-17"}}))
+	must[int64](t)(store.ReplacePlays(b.ctx, b.s, game, prov, shuffled))
+	must[int64](t)(store.ReplacePlays(b.ctx, b.s, game, "espn/summary", evs[:5]))
+	if n := count(t, b, "play_packs"); n != 2 {
+		t.Fatalf("play_packs: %d rows, want 2 (one per game and provider)", n)
+	}
+	// the pack reads back exactly what the rows read back (in ord order)
+	fromPack := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, prov))
+	if !reflect.DeepEqual(fromPack, evs) {
+		t.Fatalf("pack: %d events, not the %d written, in order", len(fromPack), len(evs))
+	}
+	dropPacks := func() {
+		if _, err := b.s.Exec(b.ctx, `DELETE FROM play_packs`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropPacks()
+	if fromRows := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, prov)); !reflect.DeepEqual(fromRows, fromPack) {
+		t.Fatal("the rows and the pack read back different events")
+	}
+	if provs := must[[]string](t)(store.PlayProviders(b.ctx, b.s, game)); !reflect.DeepEqual(provs, []string{"espn/summary", prov}) {
+		t.Fatalf("providers without packs: %v", provs)
+	}
+	// the loader's backfill packs every provider of the game, once
+	if n := must[int](t)(store.BackfillPlayPacks(b.ctx, b.s)); n != 1 {
+		t.Fatalf("backfill packed %d games, want 1", n)
+	}
+	if n := must[int](t)(store.BackfillPlayPacks(b.ctx, b.s)); n != 0 {
+		t.Fatalf("second backfill packed %d games, want 0", n)
+	}
+	if n := count(t, b, "play_packs"); n != 2 {
+		t.Fatalf("play_packs after backfill: %d rows, want 2", n)
+	}
+	if got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, "espn/summary")); !reflect.DeepEqual(got, evs[:5]) {
+		t.Fatal("backfilled pack of espn/summary does not read back its plays")
+	}
+	// a pack of another format is not read (rows instead) and is rewritten
+	if _, err := b.s.Exec(b.ctx, `UPDATE play_packs SET format = 99`); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, prov)); !reflect.DeepEqual(got, evs) {
+		t.Fatal("plays under a pack of another format")
+	}
+	if n := must[int](t)(store.BackfillPlayPacks(b.ctx, b.s)); n != 1 {
+		t.Fatalf("backfill of another format packed %d games, want 1", n)
+	}
+	// replacing the plays replaces the pack; no plays, no pack
+	must[int64](t)(store.ReplacePlays(b.ctx, b.s, game, prov, evs[:3]))
+	if got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, prov)); !reflect.DeepEqual(got, evs[:3]) {
+		t.Fatalf("after a replace the pack read %d events, want 3", len(got))
+	}
+	must[int64](t)(store.ReplacePlays(b.ctx, b.s, game, "espn/summary", nil))
+	if n := count(t, b, "play_packs"); n != 1 {
+		t.Fatalf("play_packs after emptying a provider: %d rows, want 1", n)
+	}
+	if provs := must[[]string](t)(store.PlayProviders(b.ctx, b.s, game)); !reflect.DeepEqual(provs, []string{prov}) {
+		t.Fatalf("providers: %v", provs)
+	}
+	// a corrupt pack is an error, not a silently different game
+	if _, err := b.s.Exec(b.ctx, `UPDATE play_packs SET pack = $1`, []byte("not a pack")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.LoadPlays(b.ctx, b.s, game, prov); err == nil || !strings.Contains(err.Error(), "corrupt play pack") {
+		t.Fatalf("corrupt pack: err = %v", err)
 	}
 })
