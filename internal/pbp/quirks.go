@@ -233,6 +233,9 @@ func (c *Compiled) applyQuirks(evs []model.Event) []model.Event {
 }
 
 func (c *Compiled) fixPeriodBoundaries(evs []model.Event) []model.Event {
+	if periodsBounded(evs) {
+		return evs // nothing to add or move: no copy
+	}
 	out := make([]model.Event, 0, len(evs)+4)
 	i := 0
 	for i < len(evs) {
@@ -281,6 +284,26 @@ func (c *Compiled) fixPeriodBoundaries(evs []model.Event) []model.Event {
 		i = j
 	}
 	return out
+}
+
+// periodsBounded says whether every period's block of events (periods
+// >= 1) starts with its period start and holds its period end, so that
+// fixPeriodBoundaries would return the events as they are.
+func periodsBounded(evs []model.Event) bool {
+	for i := 0; i < len(evs); {
+		p := evs[i].Period
+		j := i
+		hasEnd := false
+		for j < len(evs) && evs[j].Period == p {
+			hasEnd = hasEnd || evs[j].Type == model.PeriodEnd
+			j++
+		}
+		if p >= 1 && (evs[i].Type != model.PeriodBegin || !hasEnd) {
+			return false
+		}
+		i = j
+	}
+	return true
 }
 
 func isMiss(e *model.Event) bool {
