@@ -1,11 +1,16 @@
 package mcpserver_test
 
 import (
+	"container/list"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,23 +21,46 @@ import (
 	"github.com/nbasim/nbasim/internal/readonly"
 )
 
-// BenchmarkBoxScoreSession: 10,000 box_score calls at random (game, moment)
-// over one MCP session (in-memory transport) against a full database
-// (NBASIM_MCP_BOX_DB=path/to/nbasim.db, e.g. the 14,061 archived games of
-// scripts/archive-full.sh). NBASIM_MCP_BOX_GAMES bounds the games drawn
-// from (default all); the cache holds them all, so after the first call of
-// a game the cost is a fold. Reports p50/p99 of all calls and of cache hits.
-func BenchmarkBoxScoreSession(b *testing.B) {
+// The box-mcp benchmarks: 10,000 box_score calls at random (game, moment)
+// over one MCP session against a full database (NBASIM_MCP_BOX_DB=path to
+// a loaded SQLite database, e.g. the 14,061 archived games of
+// scripts/archive-full.sh). Games are drawn from all the database's games
+// (NBASIM_MCP_BOX_GAMES bounds them to that many, drawn at random), moments
+// from 0 to 48:00. The server's cache holds NBASIM_MCP_BOX_CACHE games
+// (default gamecache.DefaultCapacity, what `nbasim mcp` keeps). A call is
+// a hit when its game is in the server's LRU, which the client replays
+// (one session, one cache: the same sequence of games), else a miss (read
+// + compile). Reported: p50, p99 and max of all calls, of misses and of
+// hits, in ms.
+//
+//   - BenchmarkBoxScoreSession: the go-sdk client and server in one process
+//     (in-memory transport): the engine-side figure.
+//   - BenchmarkBoxScoreSessionStdio: the go-sdk client driving a real
+//     `nbasim mcp` process over stdio (mcp.CommandTransport; the binary is
+//     NBASIM_MCP_BOX_BIN): the end-to-end figure, JSON-RPC over pipes
+//     included.
+
+// boxCalls is the number of calls of a session (NBASIM_MCP_BOX_CALLS
+// overrides it for a quick profile).
+func boxCalls() int {
+	if n := envInt("NBASIM_MCP_BOX_CALLS"); n > 0 {
+		return n
+	}
+	return 10000
+}
+
+func boxDB(b *testing.B) string {
 	path := os.Getenv("NBASIM_MCP_BOX_DB")
 	if path == "" {
 		b.Skip("NBASIM_MCP_BOX_DB not set (a loaded SQLite database)")
 	}
+	return path
+}
+
+// boxGames lists the database's games in a random order (seeded), at most
+// NBASIM_MCP_BOX_GAMES of them.
+func boxGames(b *testing.B, db *readonly.DB) []string {
 	ctx := context.Background()
-	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	rows, err := readonly.Querier(db).Query(ctx, `SELECT game_id FROM games ORDER BY game_id`)
 	if err != nil {
 		b.Fatal(err)
@@ -40,7 +68,9 @@ func BenchmarkBoxScoreSession(b *testing.B) {
 	var ids []string
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			b.Fatal(err)
+		}
 		ids = append(ids, id)
 	}
 	rows.Close()
@@ -49,7 +79,101 @@ func BenchmarkBoxScoreSession(b *testing.B) {
 	if n := envInt("NBASIM_MCP_BOX_GAMES"); n > 0 && n < len(ids) {
 		ids = ids[:n]
 	}
-	srv, err := mcpserver.New(mcpserver.Options{DB: db, Cache: gamecache.New(len(ids) + 10)})
+	return ids
+}
+
+func boxCache() int {
+	if n := envInt("NBASIM_MCP_BOX_CACHE"); n > 0 {
+		return n
+	}
+	return gamecache.DefaultCapacity
+}
+
+// lru replays the server's cache: whether a game is in it when asked for.
+type lru struct {
+	cap   int
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+func (c *lru) touch(id string) (hit bool) {
+	if el, ok := c.items[id]; ok {
+		c.ll.MoveToFront(el)
+		return true
+	}
+	c.items[id] = c.ll.PushFront(id)
+	if c.ll.Len() > c.cap {
+		last := c.ll.Back()
+		c.ll.Remove(last)
+		delete(c.items, last.Value.(string))
+	}
+	return false
+}
+
+// runBoxSession makes the calls and reports the figures.
+func runBoxSession(b *testing.B, cs *mcp.ClientSession, ids []string, capacity int) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	var all, hits, misses []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		all, hits, misses = all[:0], hits[:0], misses[:0]
+		cache := &lru{cap: capacity, ll: list.New(), items: map[string]*list.Element{}}
+		for range boxCalls() {
+			id := ids[rng.IntN(len(ids))]
+			args := map[string]any{"game_id": id, "elapsed_seconds": float64(rng.IntN(2880))}
+			t0 := time.Now()
+			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
+			d := time.Since(t0)
+			if err != nil || res.IsError {
+				b.Fatalf("%v: %v %v", args, err, res)
+			}
+			all = append(all, d)
+			if cache.touch(id) {
+				hits = append(hits, d)
+			} else {
+				misses = append(misses, d)
+			}
+		}
+	}
+	b.StopTimer()
+	for _, r := range []struct {
+		name string
+		ds   []time.Duration
+	}{{"", all}, {"-miss", misses}, {"-hit", hits}} {
+		s := append([]time.Duration(nil), r.ds...)
+		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		q := func(p float64) float64 {
+			if len(s) == 0 {
+				return 0
+			}
+			return float64(s[min(len(s)-1, int(p*float64(len(s))))].Microseconds()) / 1000
+		}
+		b.ReportMetric(q(0.5), "p50"+r.name+"-ms")
+		b.ReportMetric(q(0.99), "p99"+r.name+"-ms")
+		b.ReportMetric(q(1), "max"+r.name+"-ms")
+	}
+	b.ReportMetric(float64(len(hits)), "hits")
+	b.ReportMetric(float64(len(misses)), "misses")
+	b.ReportMetric(float64(len(ids)), "games")
+	b.ReportMetric(float64(capacity), "cache")
+}
+
+func BenchmarkBoxScoreSession(b *testing.B) {
+	path := boxDB(b)
+	ctx := context.Background()
+	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ids := boxGames(b, db)
+	capacity := boxCache()
+	srv, err := mcpserver.New(mcpserver.Options{DB: db, Cache: gamecache.New(capacity)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu0, err := cpuTime()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,41 +184,53 @@ func BenchmarkBoxScoreSession(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer cs.Close()
-	seen := map[string]bool{}
-	var all, hits []time.Duration
-	b.ResetTimer()
-	for range b.N {
-		all, hits = all[:0], hits[:0]
-		for range 10000 {
-			id := ids[rng.IntN(len(ids))]
-			args := map[string]any{"game_id": id, "elapsed_seconds": float64(rng.IntN(2880))}
-			t0 := time.Now()
-			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
-			d := time.Since(t0)
-			if err != nil || res.IsError {
-				b.Fatalf("%v: %v %v", args, err, res)
-			}
-			all = append(all, d)
-			if seen[id] {
-				hits = append(hits, d)
-			}
-			seen[id] = true
-		}
+	runBoxSession(b, cs, ids, capacity)
+	if cpu1, err := cpuTime(); err == nil {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N*boxCalls()), "cpu-ms/call")
 	}
-	b.StopTimer()
-	q := func(ds []time.Duration, p float64) float64 {
-		if len(ds) == 0 {
-			return 0
-		}
-		s := append([]time.Duration(nil), ds...)
-		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-		return float64(s[min(len(s)-1, int(p*float64(len(s))))].Microseconds()) / 1000
+	if st := srv.CacheStats(); st.Loads == 0 {
+		b.Fatalf("no game loaded: %+v", st)
 	}
-	b.ReportMetric(q(all, 0.5), "p50-ms")
-	b.ReportMetric(q(all, 0.99), "p99-ms")
-	b.ReportMetric(q(hits, 0.99), "p99-hit-ms")
-	b.ReportMetric(float64(len(hits)), "hits")
-	b.ReportMetric(float64(len(ids)), "games")
+}
+
+func BenchmarkBoxScoreSessionStdio(b *testing.B) {
+	path := boxDB(b)
+	bin := os.Getenv("NBASIM_MCP_BOX_BIN")
+	if bin == "" {
+		b.Skip("NBASIM_MCP_BOX_BIN not set (an nbasim binary)")
+	}
+	ctx := context.Background()
+	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := boxGames(b, db)
+	db.Close()
+	capacity := boxCache()
+	dir := b.TempDir()
+	cmd := exec.Command(bin, "--db", path, "--lake", "file://"+filepath.Join(dir, "lake"), "--log-level", "warn",
+		"mcp", "--cache-games", strconv.Itoa(capacity), "--audit-log", filepath.Join(dir, "audit.jsonl"))
+	cmd.Stderr = os.Stderr
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		b.Fatal(fmt.Errorf("start %s mcp: %w", bin, err))
+	}
+	runBoxSession(b, cs, ids, capacity)
+	if err := cs.Close(); err != nil {
+		b.Logf("close: %v", err)
+	}
+	if ps := cmd.ProcessState; ps != nil {
+		b.ReportMetric(float64((ps.UserTime()+ps.SystemTime()).Microseconds())/1000/float64(b.N*boxCalls()), "server-cpu-ms/call")
+	}
+}
+
+// cpuTime is the process's CPU time (user + system) so far.
+func cpuTime() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, err
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
 }
 
 func envInt(name string) int {
