@@ -79,6 +79,8 @@ run)
 				NR, w[int(NR * 0.5 + 0.5)], w[int(NR * 0.99 + 0.5)], w[NR], c / NR, before, after }'
 	fi
 	if [[ $skip != *" box-mcp "* ]]; then
+		# a WORK prepared before play packs gets them here, once (not timed)
+		"${nb[@]}" load >/dev/null
 		cat nbasim.db >/dev/null # a serving process's database is in the page cache
 		for bench in BoxScoreSessionStdio BoxScoreSession; do
 			before=$(load)
