@@ -19,6 +19,18 @@ import (
 // this long after the load committed.
 const DefaultRevalidate = time.Second
 
+// Watch's two kinds of pass. Most passes read only the games stamped since
+// the newest stamp seen before, less RecentMargin (a load that committed
+// late, or a writer whose clock is behind): one small query, whatever the
+// number of cached games. Every FullRevalidate a pass compares every cached
+// game's version (Revalidate), so a change the recent pass cannot see (a
+// writer's clock more than RecentMargin behind, a deleted game) is seen
+// within that long.
+const (
+	RecentMargin   = 10 * time.Minute
+	FullRevalidate = 30 * time.Second
+)
+
 // Prepare completes a game read from the store before it is compiled
 // (e.g. names from stored boxes).
 type Prepare func(ctx context.Context, q store.Querier, g *model.Game) error
@@ -50,6 +62,12 @@ type Source struct {
 	ov      *pbp.Overrides
 	variant string // Key.Overrides: overrides version (+ prepare name)
 	prepare Prepare
+
+	rv struct {
+		sync.Mutex
+		mark     string    // newest updated_at seen by the last pass
+		lastFull time.Time // when the last full pass (Revalidate) ran
+	}
 }
 
 // NewSource returns a Source.
@@ -142,6 +160,80 @@ func (s *Source) version(ctx context.Context, gameID string) (string, error) {
 // 500 games) and drops the games whose version changed since they were
 // compiled, of every provider and variant. It returns how many it dropped.
 func (s *Source) Revalidate(ctx context.Context) (int, error) {
+	s.rv.Lock()
+	defer s.rv.Unlock()
+	// the newest stamp before the versions are read: a load committing
+	// meanwhile is stamped after it and seen by the next recent pass
+	var mark *string
+	if err := s.q.QueryRow(ctx, `SELECT MAX(updated_at) FROM games`).Scan(&mark); err != nil {
+		return 0, fmt.Errorf("gamecache: revalidate: newest stamp: %w", err)
+	}
+	n, err := s.revalidateAll(ctx)
+	if err != nil {
+		return n, err
+	}
+	s.rv.mark, s.rv.lastFull = "", time.Now()
+	if mark != nil {
+		s.rv.mark = *mark
+	}
+	return n, nil
+}
+
+// RevalidateRecent drops the cached games whose version changed, reading
+// only the games stamped since the last pass (less RecentMargin); it runs
+// a full pass (Revalidate) first, and then every FullRevalidate. Watch
+// calls it: when nothing was loaded it costs one query returning no row,
+// not a read of every cached game's version. It returns how many games it
+// dropped.
+func (s *Source) RevalidateRecent(ctx context.Context) (int, error) {
+	s.rv.Lock()
+	full := s.rv.mark == "" || time.Since(s.rv.lastFull) >= FullRevalidate
+	mark := s.rv.mark
+	s.rv.Unlock()
+	if full {
+		return s.Revalidate(ctx)
+	}
+	since := mark
+	if t, err := time.Parse("2006-01-02T15:04:05.000Z", mark); err == nil {
+		since = store.FormatTime(t.Add(-RecentMargin))
+	}
+	rows, err := s.q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE updated_at > $1`, since)
+	if err != nil {
+		return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
+	}
+	cur := map[string]string{}
+	newest := mark
+	for rows.Next() {
+		var id, at string
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
+		}
+		cur[id] = at
+		newest = max(newest, at)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
+	}
+	n := 0
+	if len(cur) > 0 {
+		for _, v := range s.cache.Versions() {
+			if at, ok := cur[v.Key.GameID]; ok && at != v.Version && s.cache.RemoveIf(v.Key, v.Version) {
+				n++
+			}
+		}
+	}
+	s.rv.Lock()
+	if s.rv.mark == mark { // no full pass meanwhile
+		s.rv.mark = newest
+	}
+	s.rv.Unlock()
+	return n, nil
+}
+
+// revalidateAll compares every cached game's version with the store.
+func (s *Source) revalidateAll(ctx context.Context) (int, error) {
 	cached := s.cache.Versions()
 	if len(cached) == 0 {
 		return 0, nil
@@ -233,7 +325,9 @@ feed:
 }
 
 // Watch revalidates the cache every interval (DefaultRevalidate when
-// <= 0) until ctx ends, logging failures (the cache keeps serving).
+// <= 0; RevalidateRecent: the games loaded since, and all of them every
+// FullRevalidate) until ctx ends, logging failures (the cache keeps
+// serving).
 func (s *Source) Watch(ctx context.Context, every time.Duration, log *slog.Logger) {
 	if every <= 0 {
 		every = DefaultRevalidate
@@ -249,7 +343,7 @@ func (s *Source) Watch(ctx context.Context, every time.Duration, log *slog.Logge
 			return
 		case <-t.C:
 		}
-		n, err := s.Revalidate(ctx)
+		n, err := s.RevalidateRecent(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("gamecache: revalidate", "err", err)
 		} else if n > 0 {

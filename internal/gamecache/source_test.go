@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
@@ -17,16 +18,8 @@ import (
 func TestSourceRevalidate(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.SQLite(t)
-	g, _ := pbp.SyntheticGame(7)
 	ids := []string{"0021800001", "0021800002"}
-	for _, id := range ids {
-		if _, err := store.UpsertGames(ctx, st, []model.GameRow{{GameID: id, Season: "2018-19", SeasonType: "regular"}}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.ReplacePlays(ctx, st, id, "nba_stats/playbyplayv2", g.Events); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storeGames(t, st, ids)
 	var prepared int
 	src, err := NewSource(SourceOptions{Querier: st, Cache: New(8), PrepareName: "count",
 		Prepare: func(context.Context, store.Querier, *model.Game) error { prepared++; return nil }})
@@ -97,5 +90,78 @@ func TestRemoveIfKeepsNewerVersion(t *testing.T) {
 	}
 	if _, err := c.GetVersioned(ctx, k, func(context.Context) (*pbp.Compiled, string, error) { return nil, "", errors.New("x") }); err == nil {
 		t.Error("error not returned")
+	}
+}
+
+// RevalidateRecent: its first pass is a full one; then it drops a game the
+// loader touched, reading only the games stamped since; a change stamped
+// further back than RecentMargin (a writer whose clock is behind) is not
+// seen by a recent pass but by the next full pass.
+func TestSourceRevalidateRecent(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	ids := []string{"0021800001", "0021800002", "0021800003"}
+	storeGames(t, st, ids)
+	src, err := NewSource(SourceOptions{Querier: st, Cache: New(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if _, err := src.Get(ctx, id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cached := func() (in []string) {
+		for _, id := range ids {
+			if _, ok := src.Lookup(id, ""); ok {
+				in = append(in, id)
+			}
+		}
+		return in
+	}
+	if n, err := src.RevalidateRecent(ctx); err != nil || n != 0 || src.rv.mark == "" {
+		t.Fatalf("first pass: %d, %v, mark %q", n, err, src.rv.mark)
+	}
+	if n, err := src.RevalidateRecent(ctx); err != nil || n != 0 {
+		t.Fatalf("pass with nothing loaded: %d, %v", n, err)
+	}
+	if _, err := store.TouchGames(ctx, st, ids[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := src.RevalidateRecent(ctx); err != nil || n != 1 {
+		t.Fatalf("pass after touching one game: %d, %v", n, err)
+	}
+	if got := cached(); len(got) != 2 || got[0] != ids[1] {
+		t.Fatalf("cached after the touch: %v", got)
+	}
+	// a writer an hour behind: older than the recent window
+	if _, err := st.Exec(ctx, `UPDATE games SET updated_at = $1 WHERE game_id = $2`,
+		store.FormatTime(time.Now().Add(-time.Hour)), ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := src.RevalidateRecent(ctx); err != nil || n != 0 {
+		t.Fatalf("recent pass saw a change older than the window: %d, %v", n, err)
+	}
+	src.rv.lastFull = time.Now().Add(-FullRevalidate) // the full pass is due
+	if n, err := src.RevalidateRecent(ctx); err != nil || n != 1 {
+		t.Fatalf("full pass: %d, %v", n, err)
+	}
+	if got := cached(); len(got) != 1 || got[0] != ids[1] {
+		t.Fatalf("cached after the full pass: %v", got)
+	}
+}
+
+// storeGames stores a synthetic game's plays under each of ids.
+func storeGames(t *testing.T, st store.Querier, ids []string) {
+	t.Helper()
+	ctx := context.Background()
+	g, _ := pbp.SyntheticGame(7)
+	for _, id := range ids {
+		if _, err := store.UpsertGames(ctx, st, []model.GameRow{{GameID: id, Season: "2018-19", SeasonType: "regular"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.ReplacePlays(ctx, st, id, "nba_stats/playbyplayv2", g.Events); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
