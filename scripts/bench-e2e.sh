@@ -9,8 +9,8 @@
 #
 # SRC is a data folder of `nbasim import` + `nbasim load` (nbasim.db and
 # lake/), e.g. the whole archive. It is only read; WORK gets the copies.
-# The binary is built as the release image builds it (Dockerfile:
-# CGO_ENABLED=0, -trimpath): a static binary; a default cgo build links the
+# The binary is built static, as the release image builds it (Dockerfile:
+# CGO_ENABLED=0): a default cgo build links the
 # C loader and libc, ~15 % more CPU for a cold process (docs/benchmarks.md).
 # "run" measures, printing the load average before and after each part:
 #   box-cli    100 cold processes `nbasim box GAME --at "Qn m:ss" --format json`
@@ -33,8 +33,8 @@ work=${2:?usage: bench-e2e.sh prepare WORK SRC | build WORK | run WORK}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 build() {
-	CGO_ENABLED=0 nice -n 15 go build -C "$root" -trimpath -o "$work/nbasim" ./cmd/nbasim
-	CGO_ENABLED=0 nice -n 15 go test -C "$root" -trimpath -c -o "$work/mcpserver.test" ./internal/mcpserver
+	CGO_ENABLED=0 nice -n 15 go build -C "$root" -o "$work/nbasim" ./cmd/nbasim
+	CGO_ENABLED=0 nice -n 15 go test -C "$root" -c -o "$work/mcpserver.test" ./internal/mcpserver
 }
 
 case $cmd in
