@@ -4,14 +4,14 @@
 # .attrs sidecars), not an engine call in a loop.
 #
 #   scripts/bench-e2e.sh prepare WORK SRC   # copy SRC/nbasim.db and SRC/lake into WORK, migrate, build (nice 15)
-#   scripts/bench-e2e.sh build WORK         # only rebuild WORK/nbasim and WORK/mcpserver.test from this tree
+#   scripts/bench-e2e.sh build WORK         # rebuild WORK/nbasim and WORK/mcpserver.test from this tree, migrate, pack
 #   flock /work/timing.lock nice -n -5 scripts/bench-e2e.sh run WORK
 #
 # SRC is a data folder of `nbasim import` + `nbasim load` (nbasim.db and
 # lake/), e.g. the whole archive. It is only read; WORK gets the copies.
 # The binary is built static, as the release image builds it (Dockerfile:
-# CGO_ENABLED=0): a default cgo build links the
-# C loader and libc, ~15 % more CPU for a cold process (docs/benchmarks.md).
+# CGO_ENABLED=0): a default cgo build links the C loader and libc, ~15 %
+# more CPU for a cold process (docs/benchmarks.md).
 # "run" measures, printing the load average before and after each part:
 #   box-cli    100 cold processes `nbasim box GAME --at "Qn m:ss" --format json`
 #              on random games and moments: wall p50/p99/max, CPU per process
@@ -37,10 +37,19 @@ build() {
 	CGO_ENABLED=0 nice -n 15 go test -C "$root" -c -o "$work/mcpserver.test" ./internal/mcpserver
 }
 
+# ready migrates WORK's database to this tree's schema and packs the plays
+# of games loaded before play_packs (docs/store.md, "Play packs"), once:
+# nothing to parse.
+ready() {
+	(cd "$work" && ./nbasim --db nbasim.db --lake "file://$work/lake" db migrate --log-level warn &&
+		nice -n 15 ./nbasim --db nbasim.db --lake "file://$work/lake" load --log-level warn >/dev/null)
+}
+
 case $cmd in
 build)
 	work=$(realpath "$work")
 	build
+	ready
 	;;
 prepare)
 	src=${3:?usage: bench-e2e.sh prepare WORK SRC}
@@ -50,11 +59,8 @@ prepare)
 	rm -rf "$work/lake" "$work/nbasim.db"
 	nice -n 15 cp "$src/nbasim.db" "$work/nbasim.db"
 	nice -n 15 cp -a "$src/lake" "$work/lake"
+	ready
 	cd "$work"
-	./nbasim --db nbasim.db --lake "file://$work/lake" db migrate --log-level warn
-	# nothing to parse; packs the plays of games loaded before play_packs
-	# (docs/store.md, "Play packs"), once
-	nice -n 15 ./nbasim --db nbasim.db --lake "file://$work/lake" load --log-level warn >/dev/null
 	echo "prepared $work: $(find lake -type f | wc -l) lake files ($(find lake -name '*.attrs' | wc -l) .attrs sidecars), $(du -sh nbasim.db | cut -f1) database"
 	;;
 run)
