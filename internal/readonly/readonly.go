@@ -116,10 +116,11 @@ type Info struct {
 
 // DB is a read-only database handle.
 type DB struct {
-	opts Options
-	info Info
-	pg   *pgxpool.Pool
-	sq   *sql.DB
+	opts  Options
+	info  Info
+	pg    *pgxpool.Pool
+	sq    *sql.DB
+	stmts stmtCache // SQLite: the server's own statements, prepared once
 }
 
 // Info describes the handle.
@@ -145,6 +146,7 @@ func (db *DB) Close() error {
 		db.pg.Close()
 	}
 	if db.sq != nil {
+		db.stmts.close()
 		return db.sq.Close()
 	}
 	return nil
