@@ -12,6 +12,9 @@ type BlendConfig struct {
 	// Prior: ridge weight (in games) pulling each coefficient to its
 	// prior (1 for the rating features, 0 for the others).
 	Prior float64
+	// WinIntercept: the margin-to-probability mapping Φ(M/s + c) gets a
+	// fitted intercept c besides its spread s (0: c = 0).
+	WinIntercept bool
 }
 
 // DefaultBlendConfig is the configuration the backtests report.
@@ -49,6 +52,9 @@ type blendFit struct {
 	// winSD is the spread s for which Φ(M/s) fits the home wins of the
 	// earlier games best (maximum likelihood, decayed like the fit).
 	winSD float64
+	// winC is the fitted probit intercept c of Φ(M/winSD + winC) (0
+	// without BlendConfig.WinIntercept).
+	winC float64
 }
 
 // blendPrior is the coefficient prior: the rating features at face value,
@@ -137,34 +143,55 @@ func (b *blendFit) fitWinSD() {
 			from++
 		}
 	}
-	a := 1 / b.winSD
+	a, c := 1/b.winSD, b.winC
 	for it := 0; it < 4; it++ {
-		var g, h float64
+		var ga, gc, haa, hac, hcc float64
 		for i := from; i < len(b.pred); i++ {
 			w := 1.0
 			if b.cfg.HalfLifeDays > 0 {
 				w = math.Exp2(-float64(b.lastDn-b.day[i]) / b.cfg.HalfLifeDays)
 			}
 			m := b.pred[i]
-			z := a * m
+			z := a*m + c
 			p := 0.5 * math.Erfc(-z/math.Sqrt2)
 			p = math.Min(math.Max(p, 1e-9), 1-1e-9)
 			phi := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-			// d/da log L and the expected information (Fisher scoring)
+			// the score and the expected information (Fisher scoring)
 			y := 0.0
 			if b.won[i] {
 				y = 1
 			}
-			g += w * (y - p) * phi * m / (p * (1 - p))
-			h += w * phi * phi * m * m / (p * (1 - p))
+			k := w * phi / (p * (1 - p))
+			ga += k * (y - p) * m
+			gc += k * (y - p)
+			haa += k * phi * m * m
+			hac += k * phi * m
+			hcc += k * phi
 		}
-		if h <= 0 {
+		if haa <= 0 {
 			return
 		}
-		a += g / h
+		if b.cfg.WinIntercept {
+			det := haa*hcc - hac*hac
+			if det <= 0 {
+				return
+			}
+			a += (hcc*ga - hac*gc) / det
+			c += (haa*gc - hac*ga) / det
+			c = math.Min(math.Max(c, -0.5), 0.5)
+		} else {
+			a += ga / haa
+		}
 		a = math.Min(math.Max(a, 1/30.0), 1/6.0)
 	}
 	b.winSD = 1 / a
+	b.winC = c
+}
+
+// winProb is the home win probability of an expected margin m under the
+// fitted mapping Φ(m/winSD + winC).
+func (b *blendFit) winProb(m float64) float64 {
+	return 0.5 * math.Erfc(-(m/b.winSD+b.winC)/math.Sqrt2)
 }
 
 // sigma is the walk-forward residual standard deviation of the margin

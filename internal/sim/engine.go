@@ -71,8 +71,10 @@ type matchTables struct {
 	dur    [NumClasses][256]int32 // possession lengths (tenths) by class, pace-scaled
 }
 
-// noiseLevels are the standard-normal quantiles of the rating draws.
-var noiseLevels = []float64{-1.5341, -0.8871, -0.4888, -0.1573, 0.1573, 0.4888, 0.8871, 1.5341}
+// noiseLevels are the rating draws: the standard-normal quantiles at
+// (k + 1/2)/8, scaled by 1/0.9225 to unit variance (the quantiles alone
+// have variance 0.851: they drew 8% less rating spread than NetSD).
+var noiseLevels = []float64{-1.663, -0.9617, -0.5298, -0.1705, 0.1705, 0.5298, 0.9617, 1.663}
 
 // Matchup is a prepared game between two teams under a model.
 type Matchup struct {
@@ -131,7 +133,14 @@ func (m *Model) NewMatchup(homeID, awayID string, neutral bool) *Matchup {
 	if pace <= 0 {
 		pace = 100
 	}
-	shift := (margin*100/pace*k - (x.HomePer100 - x.AwayPer100)) / 2
+	// the simulator's own game spread beyond the fitted win spread: the
+	// strength difference is stretched so that the simulated win
+	// probability is still Φ(M/WinSD) (docs/sim.md, "Rating uncertainty")
+	tilt := margin
+	if m.cfg.Stretch && m.WinSD > 0 && m.GameSD > m.WinSD {
+		tilt = margin * m.GameSD / m.WinSD
+	}
+	shift := (tilt*100/pace*k - (x.HomePer100 - x.AwayPer100)) / 2
 	x.HomePer100 += shift
 	x.AwayPer100 -= shift
 	noise := math.Sqrt(math.Max(m.WinSD*m.WinSD-m.GameSD*m.GameSD, 0))

@@ -26,6 +26,12 @@ type Config struct {
 	// efficiencies, which the score effect pulls toward the league, so a
 	// team's efficiency at an even score is further from it.
 	StrengthScale float64
+	// Stretch: when the simulator's own game spread (GameSD) exceeds the
+	// fitted win spread (WinSD), the teams' strength difference is
+	// stretched by GameSD/WinSD so that the simulated pregame win
+	// probability stays Φ(M/WinSD) (without it the simulator is
+	// under-confident: no rating noise can narrow the spread).
+	Stretch bool
 	// Players sets the player ratings and expected lineups; Blend the
 	// regression that turns the features into an expected margin.
 	Players PlayerConfig
@@ -34,7 +40,7 @@ type Config struct {
 
 // DefaultConfig is the configuration the backtests report.
 var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1, ScoreEffect: 0.005, StrengthScale: 1.4,
-	Players: DefaultPlayerConfig, Blend: DefaultBlendConfig}
+	Stretch: true, Players: DefaultPlayerConfig, Blend: DefaultBlendConfig}
 
 // Estimator walks a corpus forward in date order and gives the model as it
 // stood before any date: only games played on earlier dates are ever

@@ -36,11 +36,15 @@ type PlayerConfig struct {
 	// BoxPriorSeconds: a player's box-score rates are shrunk toward the
 	// league's with this many seconds of league-average play.
 	BoxPriorSeconds float64
+	// BoxPriorScaled: BoxPriorSeconds and the minutes-per-game shrinkage
+	// are on the scale of the decayed weights (multiplied by the weights'
+	// growth at each solve), so they shrink alike in every season.
+	BoxPriorScaled bool
 }
 
 // DefaultPlayerConfig is the configuration the backtests report.
-var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
-	BoxPrior: true, BoxPriorSeconds: 30000}
+var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 500, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
+	BoxPrior: true, BoxPriorSeconds: 200000, BoxPriorScaled: true}
 
 // activeDays: players who played within this many days are re-solved;
 // the others keep their last rating.
@@ -272,7 +276,11 @@ func (r *playerRatings) solve(dn int) {
 		return
 	}
 	if r.cfg.BoxPrior {
-		r.fitBoxPrior(act)
+		g := 1.0
+		if r.cfg.BoxPriorScaled {
+			g = math.Exp2(float64(dn-r.d0) / r.cfg.HalfLifeDays)
+		}
+		r.fitBoxPrior(act, g)
 	}
 	// (A + lam I) x = b + lam*mean, over the active players; inactive
 	// players are fixed at their last rating.
@@ -394,9 +402,9 @@ func (r *playerRatings) values() map[string]float64 {
 
 // boxFeatures are a player's standardised box-score features: per-36
 // rates shrunk toward the league's, and minutes per game.
-func (r *playerRatings) boxFeatures(i int, league *[numBox]float64, leagueSecs float64) [numBox + 1]float64 {
+func (r *playerRatings) boxFeatures(i int, league *[numBox]float64, leagueSecs, g float64) [numBox + 1]float64 {
 	var f [numBox + 1]float64
-	m := r.cfg.BoxPriorSeconds
+	m := r.cfg.BoxPriorSeconds * g
 	for k := 0; k < numBox; k++ {
 		lr := 0.0
 		if leagueSecs > 0 {
@@ -404,7 +412,7 @@ func (r *playerRatings) boxFeatures(i int, league *[numBox]float64, leagueSecs f
 		}
 		f[k] = 2160 * (r.box[i][k] + m*lr) / (r.secs[i] + m)
 	}
-	f[numBox] = (r.secs[i] + 600*5) / (r.gp[i] + 5) / 60 // minutes per game, 5 games of 10 minutes
+	f[numBox] = (r.secs[i] + 600*5*g) / (r.gp[i] + 5*g) / 60 // minutes per game, 5 games of 10 minutes
 	return f
 }
 
@@ -412,7 +420,7 @@ func (r *playerRatings) boxFeatures(i int, league *[numBox]float64, leagueSecs f
 // ridge regression (unweighted: the prior's penalty is the same for every
 // player) of their current ratings on their box-score features, then sets
 // every active player's prior mean to its prediction.
-func (r *playerRatings) fitBoxPrior(act []int) {
+func (r *playerRatings) fitBoxPrior(act []int, g float64) {
 	const nf = numBox + 2 // features and the intercept
 	var league [numBox]float64
 	leagueSecs := 0.0
@@ -425,7 +433,7 @@ func (r *playerRatings) fitBoxPrior(act []int) {
 	feats := make([][numBox + 1]float64, len(act))
 	var mean, sd [numBox + 1]float64
 	for k, i := range act {
-		feats[k] = r.boxFeatures(i, &league, leagueSecs)
+		feats[k] = r.boxFeatures(i, &league, leagueSecs, g)
 		for j := range mean {
 			mean[j] += feats[k][j]
 		}

@@ -1,0 +1,376 @@
+package sim
+
+import (
+	"context"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nbasim/nbasim/internal/store/sqlite"
+)
+
+// The tuning loop (docs/sim.md, "Tuning"): the pregame model's analytic
+// win probability Φ((M + shift)/WinSD), the same walk-forward as the
+// backtest but without simulations, for named model variants, on the
+// store of scripts/sim-backtest.sh. Off unless NBASIM_SIM_TUNE_DB names
+// that store's nbasim.db:
+//
+//	NBASIM_SIM_TUNE_DB=/tmp/simbt/data/nbasim.db \
+//	NBASIM_SIM_TUNE_CACHE=/tmp/simtune/corpus.gob \
+//	NBASIM_SIM_TUNE=base,intercept NBASIM_SIM_TUNE_SEASONS=2014-15,2015-16,2016-17 \
+//	nice -n 15 go test ./internal/sim/ -run TestTune -v -timeout 2h
+//
+// TestTuneSimCheck compares the simulator with the analytic probability
+// game by game; TestTuneBacktest runs the real backtest of a variant
+// (NBASIM_SIM_TUNE_N simulations, default 300).
+
+// tuneBase is the configuration before the tuning of 2026-12-07 (main
+// 1e3113e): every variant below changes it.
+func tuneBase() Config {
+	c := DefaultConfig
+	c.Stretch = false
+	c.Ratings.HalfLifeDays = 75
+	c.Players.HalfLifeDays, c.Players.BoxPriorSeconds, c.Players.BoxPriorScaled = 365, 30000, false
+	return c
+}
+
+// tuneVariants are the model variants the tuning loop knows, as changes
+// of tuneBase ("default" is DefaultConfig).
+var tuneVariants = map[string]func(*Config){
+	"default":     func(c *Config) { *c = DefaultConfig },
+	"base":        func(*Config) {},
+	"intercept":   func(c *Config) { c.Blend.WinIntercept = true },
+	"k75":         func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.0075, 1.6 },
+	"k10":         func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.01, 1.8 },
+	"bxscaled":    func(c *Config) { c.Players.BoxPriorScaled = true },
+	"bxscaled6":   func(c *Config) { c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds = true, 6000 },
+	"bxscaled100": func(c *Config) { c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds = true, 100000 },
+	"solve1":      func(c *Config) { c.Players.SolveEveryDays = 1 },
+	"solve3":      func(c *Config) { c.Players.SolveEveryDays = 3 },
+	"phl250":      func(c *Config) { c.Players.HalfLifeDays = 250 },
+	"phl500":      func(c *Config) { c.Players.HalfLifeDays = 500 },
+	"thl50":       func(c *Config) { c.Ratings.HalfLifeDays = 50 },
+	"thl110":      func(c *Config) { c.Ratings.HalfLifeDays = 110 },
+	"bhl200":      func(c *Config) { c.Blend.HalfLifeDays = 200 },
+	"bhl700":      func(c *Config) { c.Blend.HalfLifeDays = 700 },
+	"share5":      func(c *Config) { c.Players.ShareDecay = 0.5 },
+	"share7":      func(c *Config) { c.Players.ShareDecay = 0.7 },
+	"bxscaled300": func(c *Config) { c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds = true, 300000 },
+	"thl90":       func(c *Config) { c.Ratings.HalfLifeDays = 90 },
+	"thl150":      func(c *Config) { c.Ratings.HalfLifeDays = 150 },
+	"combo": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays = true, 100000, 110
+	},
+	"combo2": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays = true, 100000, 110, 500
+	},
+	"combo3": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays = true, 200000, 130, 500
+	},
+	"combo2l3": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays, c.Players.Prior = true, 100000, 110, 500, 3000
+	},
+	"combo2l6": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays, c.Players.Prior = true, 100000, 110, 500, 6000
+	},
+	"combo2p700": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays = true, 100000, 110, 700
+	},
+	"combo3s": func(c *Config) {
+		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays = true, 200000, 130, 500
+		c.Stretch = true
+	},
+	"stretch": func(c *Config) { c.Stretch = true },
+	"k75s":    func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.0075, 1.67 },
+	"k85s":    func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.0085, 1.78 },
+}
+
+func tuneCorpus(t *testing.T) *Corpus {
+	db := os.Getenv("NBASIM_SIM_TUNE_DB")
+	cache := os.Getenv("NBASIM_SIM_TUNE_CACHE")
+	if cache != "" {
+		if f, err := os.Open(cache); err == nil {
+			defer f.Close()
+			var c Corpus
+			if err := gob.NewDecoder(f).Decode(&c); err != nil {
+				t.Fatal(err)
+			}
+			return &c
+		}
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t0 := time.Now()
+	c, err := LoadCorpus(ctx, st, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("corpus: %d games in %s", len(c.Games), time.Since(t0))
+	if cache != "" {
+		f, err := os.Create(cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gob.NewEncoder(f).Encode(c); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// standIn walks the corpus and predicts every game of the seasons with
+// the analytic pregame probability.
+func standIn(c *Corpus, cfg Config, seasons map[string]bool) (map[string]*Score, map[string]Calibration, error) {
+	last := ""
+	for i := range c.Games {
+		if seasons[c.Games[i].Season] {
+			last = c.Games[i].Date
+		}
+	}
+	est := NewEstimator(c, cfg)
+	scores := map[string]*Score{"overall": {}}
+	cals := map[string]Calibration{"overall": newCalibration()}
+	for i := 0; i < len(c.Games); {
+		date := c.Games[i].Date
+		if date > last {
+			break
+		}
+		j := i
+		for j < len(c.Games) && c.Games[j].Date == date {
+			j++
+		}
+		var day []*Game
+		for k := i; k < j; k++ {
+			if seasons[c.Games[k].Season] {
+				day = append(day, &c.Games[k])
+			}
+		}
+		i = j
+		if len(day) == 0 {
+			continue
+		}
+		if err := est.AdvanceTo(date); err != nil {
+			return nil, nil, err
+		}
+		r, err := est.ratings.snapshot()
+		if err != nil {
+			return nil, nil, err
+		}
+		dn, err := dayNumber(date)
+		if err != nil {
+			return nil, nil, err
+		}
+		est.players.solve(dn)
+		pv := est.players.values()
+		for _, g := range day {
+			f := features(&r, pv, g.HomeID, g.AwayID, false, dn)
+			p := est.blend.winProb(est.blend.predict(f))
+			won := g.HomePts > g.AwayPts
+			if scores[g.Season] == nil {
+				scores[g.Season] = &Score{}
+				cals[g.Season] = newCalibration()
+			}
+			for _, k := range []string{g.Season, "overall"} {
+				scores[k].add(p, won)
+				cals[k].add(p, won)
+			}
+		}
+	}
+	return scores, cals, nil
+}
+
+func TestTune(t *testing.T) {
+	if os.Getenv("NBASIM_SIM_TUNE_DB") == "" {
+		t.Skip("the tuning loop runs with NBASIM_SIM_TUNE_DB=path/to/nbasim.db (docs/sim.md, \"Tuning\")")
+	}
+	c := tuneCorpus(t)
+	seasons := map[string]bool{}
+	for _, s := range strings.Split(os.Getenv("NBASIM_SIM_TUNE_SEASONS"), ",") {
+		if s != "" {
+			seasons[s] = true
+		}
+	}
+	if len(seasons) == 0 {
+		seasons = map[string]bool{"2014-15": true, "2015-16": true, "2016-17": true}
+	}
+	names := strings.Split(os.Getenv("NBASIM_SIM_TUNE"), ",")
+	if names[0] == "" {
+		names = []string{"base"}
+	}
+	out := make([]string, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for vi, name := range names {
+		set, ok := tuneVariants[name]
+		if !ok {
+			t.Fatalf("no variant %q", name)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			cfg := tuneBase()
+			set(&cfg)
+			t0 := time.Now()
+			sc, cal, err := standIn(c, cfg, seasons)
+			if err != nil {
+				out[vi] = fmt.Sprintf("%s: %v", name, err)
+				return
+			}
+			var b strings.Builder
+			o := sc["overall"]
+			fmt.Fprintf(&b, "%-24s overall n=%d brier=%.5f logloss=%.5f acc=%.4f maxgap(>=100)=%.1f pp (%s)\n", name, o.N, o.brier/float64(o.N), o.logloss/float64(o.N), o.Accuracy, cal["overall"].MaxGapPP(100), time.Since(t0).Round(time.Second))
+			for s := range seasons {
+				if x := sc[s]; x != nil {
+					fmt.Fprintf(&b, "    %s n=%d brier=%.5f logloss=%.5f gap=%.1f\n", s, x.N, x.brier/float64(x.N), x.logloss/float64(x.N), cal[s].MaxGapPP(100))
+				}
+			}
+			for _, bin := range cal["overall"] {
+				if bin.N > 0 {
+					fmt.Fprintf(&b, "    %s n=%d pred=%.3f obs=%.3f gap=%.1f\n", bin.Range, bin.N, bin.Predicted, bin.Observed, bin.GapPP)
+				}
+			}
+			out[vi] = b.String()
+			t.Log("\n" + out[vi])
+		}()
+	}
+	wg.Wait()
+	if f := os.Getenv("NBASIM_SIM_TUNE_OUT"); f != "" {
+		fh, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintf(fh, "== %s seasons=%v\n%s", time.Now().UTC().Format(time.RFC3339), os.Getenv("NBASIM_SIM_TUNE_SEASONS"), strings.Join(out, ""))
+			fh.Close()
+		}
+	}
+}
+
+// TestTuneSimCheck compares the simulator's pregame win probability with
+// the analytic one, game by game, on a sample of dates.
+func TestTuneSimCheck(t *testing.T) {
+	if os.Getenv("NBASIM_SIM_TUNE_DB") == "" {
+		t.Skip("the tuning loop runs with NBASIM_SIM_TUNE_DB=path/to/nbasim.db (docs/sim.md, \"Tuning\")")
+	}
+	c := tuneCorpus(t)
+	season := os.Getenv("NBASIM_SIM_TUNE_SEASONS")
+	if season == "" {
+		season = "2016-17"
+	}
+	names := strings.Split(os.Getenv("NBASIM_SIM_TUNE"), ",")
+	cfg := tuneBase()
+	for _, n := range names {
+		if set, ok := tuneVariants[n]; ok {
+			set(&cfg)
+		}
+	}
+	est := NewEstimator(c, cfg)
+	var bins [10]struct{ n, pa, ps, dm float64 }
+	var sa, ss Score
+	nd := 0
+	for i := 0; i < len(c.Games); {
+		date := c.Games[i].Date
+		j := i
+		for j < len(c.Games) && c.Games[j].Date == date {
+			j++
+		}
+		var day []*Game
+		for k := i; k < j; k++ {
+			if c.Games[k].Season == season {
+				day = append(day, &c.Games[k])
+			}
+		}
+		i = j
+		if len(day) == 0 {
+			continue
+		}
+		nd++
+		if nd%4 != 0 {
+			continue
+		}
+		if err := est.AdvanceTo(date); err != nil {
+			t.Fatal(err)
+		}
+		m, err := est.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nd%40 == 0 {
+			t.Logf("%s WinSD=%.2f GameSD=%.2f MarginSD=%.2f", date, m.WinSD, m.GameSD, m.MarginSD)
+		}
+		for _, g := range day {
+			x := m.NewMatchup(g.HomeID, g.AwayID, false)
+			pa := est.blend.winProb(x.ExpectedMargin)
+			o, err := x.Simulate(Tip(), Options{N: 4000, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := Summarize(o, 0)
+			sa.add(pa, g.HomePts > g.AwayPts)
+			ss.add(s.HomeWinProb, g.HomePts > g.AwayPts)
+			b := &bins[min(int(pa*10), 9)]
+			b.n++
+			b.pa += pa
+			b.ps += s.HomeWinProb
+			b.dm += s.Margin.Mean - x.ExpectedMargin
+		}
+	}
+	t.Logf("%v n=%d brier analytic=%.5f sim=%.5f", names, sa.N, sa.brier/float64(sa.N), ss.brier/float64(ss.N))
+	for k, b := range bins {
+		if b.n > 0 {
+			t.Logf("%.1f n=%.0f analytic=%.3f sim=%.3f sim-analytic=%+.3f margin sim-M=%+.2f", float64(k)/10, b.n, b.pa/b.n, b.ps/b.n, (b.ps-b.pa)/b.n, b.dm/b.n)
+		}
+	}
+}
+
+// TestTuneBacktest runs the real (simulated) backtest of a variant on
+// NBASIM_SIM_TUNE_SEASONS with NBASIM_SIM_TUNE_N simulations.
+func TestTuneBacktest(t *testing.T) {
+	if os.Getenv("NBASIM_SIM_TUNE_DB") == "" {
+		t.Skip("the tuning loop runs with NBASIM_SIM_TUNE_DB=path/to/nbasim.db (docs/sim.md, \"Tuning\")")
+	}
+	c := tuneCorpus(t)
+	var seasons []string
+	for _, s := range strings.Split(os.Getenv("NBASIM_SIM_TUNE_SEASONS"), ",") {
+		if s != "" {
+			seasons = append(seasons, s)
+		}
+	}
+	cfg := tuneBase()
+	names := strings.Split(os.Getenv("NBASIM_SIM_TUNE"), ",")
+	for _, n := range names {
+		if set, ok := tuneVariants[n]; ok {
+			set(&cfg)
+		}
+	}
+	n := 300
+	fmt.Sscan(os.Getenv("NBASIM_SIM_TUNE_N"), &n)
+	t0 := time.Now()
+	rep, err := Backtest(context.Background(), c, BacktestOptions{Seasons: seasons, N: n, Seed: 1, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Overall
+	pre := o.Scores[Moments[0].Name][PredSim]
+	t.Logf("%v seasons=%v n=%d (%s): pregame brier=%.4f logloss=%.4f cal=%.1f pp; in-game time-avg=%.4f (logistic %.4f) cal=%.1f pp",
+		names, seasons, n, time.Since(t0).Round(time.Second), pre.Brier, pre.LogLoss, o.Calibration["pregame"].MaxGapPP(100),
+		o.TimeAveraged[PredSim], o.TimeAveraged[PredLogistic], o.Calibration["in_game"].MaxGapPP(100))
+	for _, m := range Moments {
+		t.Logf("  %-12s brier=%.4f", m.Name, o.Scores[m.Name][PredSim].Brier)
+	}
+	for _, k := range []string{"pregame", "in_game"} {
+		for _, b := range o.Calibration[k] {
+			t.Logf("  %s %s n=%d pred=%.3f obs=%.3f gap=%.1f", k, b.Range, b.N, b.Predicted, b.Observed, b.GapPP)
+		}
+	}
+}
