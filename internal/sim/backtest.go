@@ -335,6 +335,13 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 		}
 		i = j
 	}
+	rep.finish(bySeason)
+	return rep, nil
+}
+
+// finish scores the seasons' reports in season order and pools them into
+// the overall report.
+func (rep *Report) finish(bySeason map[string]*SeasonReport) {
 	seasons := make([]string, 0, len(bySeason))
 	for s := range bySeason {
 		seasons = append(seasons, s)
@@ -366,7 +373,6 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 	}
 	overall.finish()
 	rep.Overall = overall
-	return rep, nil
 }
 
 // predictDay predicts one day's games: the baselines in order (Elo's

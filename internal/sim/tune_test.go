@@ -3,7 +3,9 @@ package sim
 import (
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -360,6 +362,37 @@ func TestTuneBacktest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if f := os.Getenv("NBASIM_SIM_TUNE_PRED"); f != "" {
+		// every prediction (NaN: no prediction at that moment), for
+		// merging backtests run season by season (the predictions do not
+		// depend on which seasons a run predicts)
+		type row struct {
+			Game, Season string
+			HomeWon      bool
+			Probs        map[string][]*float64
+		}
+		rows := make([]row, 0, len(rep.Predictions))
+		for _, p := range rep.Predictions {
+			r := row{Game: p.GameID, Season: p.Season, HomeWon: p.HomeWon, Probs: map[string][]*float64{}}
+			for k, v := range p.Probs {
+				for i := range v {
+					if math.IsNaN(v[i]) {
+						r.Probs[k] = append(r.Probs[k], nil)
+					} else {
+						r.Probs[k] = append(r.Probs[k], &v[i])
+					}
+				}
+			}
+			rows = append(rows, r)
+		}
+		b, err := json.Marshal(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	o := rep.Overall
 	pre := o.Scores[Moments[0].Name][PredSim]
 	t.Logf("%v seasons=%v n=%d (%s): pregame brier=%.4f logloss=%.4f cal=%.1f pp; in-game time-avg=%.4f (logistic %.4f) cal=%.1f pp",
@@ -373,4 +406,56 @@ func TestTuneBacktest(t *testing.T) {
 			t.Logf("  %s %s n=%d pred=%.3f obs=%.3f gap=%.1f", k, b.Range, b.N, b.Predicted, b.Observed, b.GapPP)
 		}
 	}
+}
+
+// TestTuneMerge pools the predictions of TestTuneBacktest runs
+// (NBASIM_SIM_TUNE_MERGE: their NBASIM_SIM_TUNE_PRED files, comma
+// separated, seasons in order) into one report, scored by the backtest's
+// own code, and writes it with WriteBacktestFiles to
+// NBASIM_SIM_TUNE_MERGE_OUT.
+func TestTuneMerge(t *testing.T) {
+	files := os.Getenv("NBASIM_SIM_TUNE_MERGE")
+	if files == "" {
+		t.Skip("merges TestTuneBacktest predictions: NBASIM_SIM_TUNE_MERGE=a.json,b.json NBASIM_SIM_TUNE_MERGE_OUT=DIR")
+	}
+	rep := &Report{Simulations: 1000, Seed: 1}
+	bySeason := map[string]*SeasonReport{}
+	for _, f := range strings.Split(files, ",") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []struct {
+			Game, Season string
+			HomeWon      bool
+			Probs        map[string][]*float64
+		}
+		if err := json.Unmarshal(b, &rows); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			p := &Prediction{GameID: r.Game, Season: r.Season, HomeWon: r.HomeWon, Probs: map[string][]float64{}}
+			for k, v := range r.Probs {
+				for _, q := range v {
+					if q == nil {
+						p.Probs[k] = append(p.Probs[k], math.NaN())
+					} else {
+						p.Probs[k] = append(p.Probs[k], *q)
+					}
+				}
+			}
+			sr := bySeason[p.Season]
+			if sr == nil {
+				sr = newSeasonReport(p.Season)
+				bySeason[p.Season] = sr
+			}
+			sr.add(p)
+		}
+	}
+	rep.finish(bySeason)
+	if err := WriteBacktestFiles(os.Getenv("NBASIM_SIM_TUNE_MERGE_OUT"), rep); err != nil {
+		t.Fatal(err)
+	}
+	pre := rep.Overall.Scores[Moments[0].Name][PredSim]
+	t.Logf("%d games: pregame brier %.4f log loss %.4f, %d seasons better than Elo", rep.Overall.Games, pre.Brier, pre.LogLoss, rep.SeasonsBeatingElo)
 }
