@@ -43,8 +43,8 @@ type PlayerConfig struct {
 }
 
 // DefaultPlayerConfig is the configuration the backtests report.
-var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 500, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
-	BoxPrior: true, BoxPriorSeconds: 200000, BoxPriorScaled: true}
+var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
+	BoxPrior: true, BoxPriorSeconds: 30000}
 
 // activeDays: players who played within this many days are re-solved;
 // the others keep their last rating.

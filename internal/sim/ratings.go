@@ -17,7 +17,7 @@ type RatingConfig struct {
 }
 
 // DefaultRatingConfig is the configuration the backtests report.
-var DefaultRatingConfig = RatingConfig{HalfLifeDays: 130, Prior: 6}
+var DefaultRatingConfig = RatingConfig{HalfLifeDays: 75, Prior: 6}
 
 // ridge is a decayed, ridge-regularised least-squares system A x = b.
 type ridge struct {

@@ -31,12 +31,11 @@ import (
 // (NBASIM_SIM_TUNE_N simulations, default 300).
 
 // tuneBase is the configuration before the tuning of 2026-12-07 (main
-// 1e3113e): every variant below changes it.
+// 1e3113e; DefaultConfig without the stretch): every variant below
+// changes it.
 func tuneBase() Config {
 	c := DefaultConfig
 	c.Stretch = false
-	c.Ratings.HalfLifeDays = 75
-	c.Players.HalfLifeDays, c.Players.BoxPriorSeconds, c.Players.BoxPriorScaled = 365, 30000, false
 	return c
 }
 
