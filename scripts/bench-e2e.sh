@@ -92,7 +92,7 @@ run)
 			before=$(load)
 			NBASIM_MCP_BOX_DB="$work/nbasim.db" NBASIM_MCP_BOX_BIN="$work/nbasim" ./mcpserver.test -test.run '^$' \
 				-test.bench "^Benchmark$bench\$" -test.benchtime 1x >box-mcp.txt 2>&1 || { cat box-mcp.txt; exit 1; }
-			echo "box-mcp: $(grep -E '^Benchmark' box-mcp.txt | tr -s ' \t' ' ') load $before -> $(load)"
+			echo "box-mcp: $(grep -E '^Benchmark' box-mcp.txt | tr -s ' \t' ' ')load $before -> $(load)"
 		done
 	fi
 	if [[ $skip != *" reconcile "* ]]; then

@@ -151,3 +151,17 @@ func TestLatestVersionIsTheLastMigration(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxSourcesMigrationIsTheRefresh: migration 0023 backfilled the tables
+// of the canonical views with the statements RefreshBoxSources runs per
+// game (and RebuildBoxSources over every game): one implementation.
+func TestBoxSourcesMigrationIsTheRefresh(t *testing.T) {
+	src, err := migrationFS.ReadFile("migrations/0023_box_sources.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join(boxSourcesRefresh("")[3:], ";\n\n") + ";\n"
+	if !strings.Contains(string(src), want) {
+		t.Errorf("0023_box_sources.sql does not hold the refresh statements over every game:\n%s", want)
+	}
+}

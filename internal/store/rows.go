@@ -672,7 +672,9 @@ func teamKey(t model.TeamLine, side model.Side) string {
 
 // UpsertBox writes box as the (game, source, scope) box: it replaces that
 // box's player and team lines (so a player dropped from a corrected box
-// does not linger), in one transaction.
+// does not linger), in one transaction, and refreshes the game's rows of
+// game_box_sources, team_game_lines and player_game_lines
+// (RefreshBoxSources). A box without lines deletes the stored one.
 func UpsertBox(ctx context.Context, q Querier, box model.Box) (int64, error) {
 	return UpsertBoxes(ctx, q, []model.Box{box})
 }
@@ -733,7 +735,15 @@ func UpsertBoxes(ctx context.Context, q Querier, boxes []model.Box) (int64, erro
 			}
 			n += w
 		}
-		return nil
+		// the canonical views read each game's chosen sources and lines
+		// from game_box_sources, team_game_lines and player_game_lines
+		var games []string
+		for _, k := range keys {
+			if k.scope == "game" {
+				games = append(games, k.game)
+			}
+		}
+		return RefreshBoxSources(ctx, tx, games...)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: write %d box(es): %w", len(boxes), err)
