@@ -66,6 +66,22 @@ func AppendString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
+// AppendStrings appends ss as encoding/json writes a []string (null when
+// ss is nil).
+func AppendStrings(dst []byte, ss []string) []byte {
+	if ss == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
 // AppendFloat appends f as encoding/json writes a float64 (shortest
 // representation, exponent form outside [1e-6, 1e21)). f must be finite.
 func AppendFloat(dst []byte, f float64) []byte {

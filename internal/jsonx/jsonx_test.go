@@ -21,6 +21,12 @@ func TestAppendStringAndFloatAreEncodingJSON(t *testing.T) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	}
+	for _, ss := range [][]string{nil, {}, {"a"}, {"Dončić", "\"q\"", "<&>"}} {
+		want, _ := json.Marshal(ss)
+		if got := AppendStrings(nil, ss); !bytes.Equal(got, want) {
+			t.Errorf("%q: got %s, want %s", ss, got, want)
+		}
+	}
 	for _, f := range []float64{0, -0.0, 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		want, _ := json.Marshal(f)
 		if got := AppendFloat(nil, f); !bytes.Equal(got, want) {

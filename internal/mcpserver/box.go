@@ -464,7 +464,7 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"moment":`...)
 	dst = jsonx.AppendString(dst, b.Moment)
 	dst = append(dst, `,"columns":`...)
-	dst = appendStrings(dst, b.Columns)
+	dst = jsonx.AppendStrings(dst, b.Columns)
 	dst = append(dst, `,"home":`...)
 	dst = appendValues(dst, b.Home)
 	dst = append(dst, `,"away":`...)
@@ -483,26 +483,12 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 		dst = append(dst, ']')
 	}
 	dst = append(dst, `,"available_sources":`...)
-	dst = appendStrings(dst, b.Available)
+	dst = jsonx.AppendStrings(dst, b.Available)
 	if b.Note != "" {
 		dst = append(dst, `,"note":`...)
 		dst = jsonx.AppendString(dst, b.Note)
 	}
 	return append(dst, '}')
-}
-
-func appendStrings(dst []byte, ss []string) []byte {
-	if ss == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = jsonx.AppendString(dst, s)
-	}
-	return append(dst, ']')
 }
 
 // appendValues appends a box line (strings, a bool, a float, ints); any

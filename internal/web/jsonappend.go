@@ -126,19 +126,7 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 	dst = strconv.AppendInt(appendKey(append(appendKey(dst, "score", false), '{'), "away", true), int64(b.Score.Away), 10)
 	dst = append(appendIntField(dst, "home", b.Score.Home), '}')
 	dst = appendJSONBool(appendKey(dst, "degraded", false), b.Degraded)
-	dst = appendKey(dst, "degraded_reasons", false)
-	if b.DegradedReasons == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, r := range b.DegradedReasons {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = jsonx.AppendString(dst, r)
-		}
-		dst = append(dst, ']')
-	}
+	dst = jsonx.AppendStrings(appendKey(dst, "degraded_reasons", false), b.DegradedReasons)
 	dst = b.Teams.Away.appendJSON(appendKey(append(appendKey(dst, "teams", false), '{'), "away", true))
 	dst = append(b.Teams.Home.appendJSON(appendKey(dst, "home", false)), '}')
 	dst = appendKey(dst, "players", false)
