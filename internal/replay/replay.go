@@ -549,12 +549,27 @@ func (s *Server) arrive(le LogEntry) int {
 	return len(s.log) - 1
 }
 
-func (s *Server) complete(idx int, le LogEntry) {
+// fill writes what is known of a request (status, file, fault) into its
+// arrival entry; entryWriter calls it when the answer starts, so a client
+// that has read its answer finds its request complete in Log.
+func (s *Server) fill(idx int, le LogEntry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.setEntry(idx, le)
+}
+
+// setEntry replaces the entry idx with le (s.mu held), unless ResetLog
+// cleared the log meanwhile.
+func (s *Server) setEntry(idx int, le LogEntry) {
 	if idx < len(s.log) && s.log[idx].Time.Equal(le.Time) && s.log[idx].Path == le.Path {
 		s.log[idx] = le
 	}
+}
+
+func (s *Server) complete(idx int, le LogEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.setEntry(idx, le)
 	if s.logW != nil {
 		b, _ := json.Marshal(le)
 		_, _ = s.logW.Write(append(b, '\n'))
@@ -615,11 +630,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	host, path := route(r)
 	le := LogEntry{Time: start, Host: host, Method: r.Method, Path: path, Query: r.URL.RawQuery}
-	idx := s.arrive(le) // logged on arrival, completed when the handler returns
+	idx := s.arrive(le) // logged on arrival, filled when the answer starts, completed when the handler returns
 	defer func() {
 		le.Duration = time.Since(start)
 		s.complete(idx, le)
 	}()
+	w = &entryWriter{ResponseWriter: w, fill: func() { s.fill(idx, le) }}
 	if strings.HasPrefix(path, "/_replay/") && !knownHosts[host] {
 		le.Status = s.control(w, r, path)
 		return
@@ -700,9 +716,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if _, err := w.Write(body[i:j]); err != nil {
 				return
 			}
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
-			}
+			_ = http.NewResponseController(w).Flush()
 			select {
 			case <-r.Context().Done():
 				return
@@ -757,13 +771,36 @@ func garble(body []byte) []byte {
 	return b
 }
 
+// entryWriter calls fill once, when the handler starts its answer (before
+// the status line or the first byte), so that the request's log entry
+// holds its status and file by the time the client can read the answer;
+// the handler sets them before it writes. Unwrap lets
+// http.ResponseController reach Flush and Hijack.
+type entryWriter struct {
+	http.ResponseWriter
+	fill    func()
+	started bool
+}
+
+func (w *entryWriter) start() {
+	if !w.started {
+		w.started = true
+		w.fill()
+	}
+}
+
+// WriteHeader fills the entry, then writes the status line.
+func (w *entryWriter) WriteHeader(code int) { w.start(); w.ResponseWriter.WriteHeader(code) }
+
+// Write fills the entry, then writes b.
+func (w *entryWriter) Write(b []byte) (int, error) { w.start(); return w.ResponseWriter.Write(b) }
+
+// Unwrap returns the server's writer.
+func (w *entryWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // hijackClose closes the client connection without a response.
 func hijackClose(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}

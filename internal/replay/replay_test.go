@@ -392,3 +392,26 @@ func TestStickyFaults(t *testing.T) {
 		t.Errorf("a request no sticky fault matches: %v %v (%d bytes, want %d)", err, r, len(b), len(full))
 	}
 }
+
+// A request's log entry holds its status and file as soon as the answer
+// starts, not only when the handler returns: a client that has read (part
+// of) its answer finds them in Log. A slow answer keeps the handler running
+// for seconds while the first bytes are already read.
+func TestLogFilledWhenTheAnswerStarts(t *testing.T) {
+	t.Parallel()
+	rs, hs := start(t)
+	rs.SetFaults(Faults{SlowFor: 4 * time.Second})
+	rs.Stick("201810160BOS", FaultSlow)
+	resp, err := http.Get(hs.URL + "/www.basketball-reference.com/boxscores/201810160BOS.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.ReadFull(resp.Body, make([]byte, 16)); err != nil {
+		t.Fatal(err)
+	}
+	log := rs.Log()
+	if len(log) != 1 || log[0].Status != http.StatusOK || log[0].File == "" || log[0].Fault != FaultSlow || log[0].Duration != 0 {
+		t.Fatalf("log while the answer streams: %+v", log)
+	}
+}
