@@ -23,50 +23,68 @@ var ProviderPreference = []string{
 // GameFromStore reads a game's plays (from provider, or the preferred one
 // the store holds) and names from the store.
 func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*model.Game, error) {
-	if provider == "" {
-		have, err := store.PlayProviders(ctx, q, gameID)
-		if err != nil {
-			return nil, err
-		}
-		if len(have) == 0 {
-			return nil, fmt.Errorf("game %s: no plays in the store (run nbasim load, or pass --file)", gameID)
-		}
-		provider = have[0]
-		for _, p := range ProviderPreference {
-			if contains(have, p) {
-				provider = p
-				break
-			}
-		}
+	g, _, err := GameAndVersionFromStore(ctx, q, gameID, provider)
+	return g, err
+}
+
+// GameAndVersionFromStore is GameFromStore that also returns the version of
+// the game's stored data (its games row's updated_at; "" when the game has
+// no row), read before its plays: a reload committed in between leaves an
+// old version with new plays (which a cache drops at its next
+// revalidation), never new plays passed off as the old version's. Three
+// queries: the games row, the plays (one read of the game's play packs,
+// store.LoadPreferredPlays) and the names.
+func GameAndVersionFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*model.Game, string, error) {
+	row, err := store.GetGame(ctx, q, gameID)
+	if err != nil && !errors.Is(err, store.ErrNoRows) {
+		return nil, "", err
 	}
-	evs, err := store.LoadPlays(ctx, q, gameID, provider)
+	var evs []model.Event
+	if provider == "" {
+		provider, evs, err = store.LoadPreferredPlays(ctx, q, gameID, preferred)
+		if err == nil && provider == "" {
+			return nil, "", fmt.Errorf("game %s: no plays in the store (run nbasim load, or pass --file)", gameID)
+		}
+	} else {
+		evs, err = store.LoadPlays(ctx, q, gameID, provider)
+	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(evs) == 0 {
-		return nil, fmt.Errorf("game %s: no plays from %s in the store", gameID, provider)
+		return nil, "", fmt.Errorf("game %s: no plays from %s in the store", gameID, provider)
 	}
 	g := &model.Game{GameID: gameID, Provider: provider, Events: evs, Players: map[model.PlayerID]model.PlayerInfo{}}
-	if row, err := store.GetGame(ctx, q, gameID); err == nil {
+	if row.GameID != "" {
 		g.Date = row.Date
 		g.Home = model.Team{ID: row.HomeTeamID, Code: row.HomeCode, Pts: row.HomePts}
 		g.Away = model.Team{ID: row.AwayTeamID, Code: row.AwayCode, Pts: row.AwayPts}
-	} else if !errors.Is(err, store.ErrNoRows) {
-		return nil, err
 	}
 	// names of the players the plays mention
 	ids := map[string]bool{}
-	for _, e := range evs {
-		for _, id := range []model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
+	for i := range evs {
+		e := &evs[i]
+		for _, id := range [...]model.PlayerID{e.Player, e.Assist, e.Block, e.Steal, e.Fouled, e.SubIn, e.SubOut, e.Jump2, e.JumpTo} {
 			if id != "" {
 				ids[string(id)] = true
 			}
 		}
 	}
 	if err := playerNames(ctx, q, ids, g.Players); err != nil {
-		return nil, fmt.Errorf("game %s: players: %w", gameID, err)
+		return nil, "", fmt.Errorf("game %s: players: %w", gameID, err)
 	}
-	return g, nil
+	return g, row.UpdatedAt, nil
+}
+
+// preferred is the provider of ProviderPreference that have lists first,
+// else have's first.
+func preferred(have []string) string {
+	for _, p := range ProviderPreference {
+		if contains(have, p) {
+			return p
+		}
+	}
+	return have[0]
 }
 
 // playerNames reads the names of ids (primary-key lookups, 500 ids a

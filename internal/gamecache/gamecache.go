@@ -32,9 +32,10 @@ import (
 )
 
 // DefaultCapacity is the number of games a cache holds when New is given 0:
-// a whole regular season (1,230 games) plus playoffs, about 570 MB (a
-// compiled game of the archive holds ~380 kB: its events twice, as read
-// and in engine order, ~400 bytes each, plus the checkpoints).
+// a whole regular season (1,230 games) plus playoffs, about 350 MB (a
+// compiled game of the archive holds ~230 kB: its events once, in engine
+// order, ~400 bytes each, the compiled events and the checkpoints; Source
+// compiles in place, pbp.CompileOwned).
 const DefaultCapacity = 1500
 
 // Key names one compiled game.

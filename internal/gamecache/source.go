@@ -123,14 +123,10 @@ func (s *Source) Lookup(gameID, provider string) (*pbp.Compiled, bool) {
 // reading and compiling it on a miss.
 func (s *Source) Get(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
 	return s.cache.GetVersioned(ctx, s.key(gameID, provider), func(ctx context.Context) (*pbp.Compiled, string, error) {
-		// the version first: a reload between this read and the plays'
-		// leaves an old version with new plays (dropped at the next
-		// revalidation, read again), never the reverse
-		ver, err := s.version(ctx, gameID)
-		if err != nil {
-			return nil, "", err
-		}
-		g, err := derive.GameFromStore(ctx, s.q, gameID, provider)
+		// the version is read first (GameAndVersionFromStore): a reload
+		// between it and the plays leaves an old version with new plays
+		// (dropped at the next revalidation, read again), never the reverse
+		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider)
 		if err != nil {
 			return nil, "", err
 		}
@@ -139,21 +135,10 @@ func (s *Source) Get(ctx context.Context, gameID, provider string) (*pbp.Compile
 				return nil, "", err
 			}
 		}
-		return pbp.Compile(g, s.ov), ver, nil
+		// the game was read for the cache alone: its events are compiled
+		// in place and kept once
+		return pbp.CompileOwned(g, s.ov), ver, nil
 	})
-}
-
-// version is the game's updated_at ("" when it has no games row).
-func (s *Source) version(ctx context.Context, gameID string) (string, error) {
-	var v string
-	err := s.q.QueryRow(ctx, `SELECT updated_at FROM games WHERE game_id = $1`, gameID).Scan(&v)
-	if errors.Is(err, store.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("gamecache: version of game %s: %w", gameID, err)
-	}
-	return v, nil
 }
 
 // Revalidate reads the current version of every cached game (one query per

@@ -266,7 +266,7 @@ func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
 	game := c.Game
 	prov := game.Provider
 	var t model.Tenths
-	last := lastPeriod(game)
+	last := lastPeriod(c)
 	switch {
 	case in.ElapsedSeconds != nil:
 		e := *in.ElapsedSeconds
@@ -319,10 +319,12 @@ func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
 	return out, nil
 }
 
-// lastPeriod is the last period of the game's play-by-play (at least 4).
-func lastPeriod(g *model.Game) int {
+// lastPeriod is the last period of the game's compiled play-by-play (at
+// least 4). The compiled events, not c.Game's: a game of the cache was
+// compiled in place (pbp.CompileOwned) and its Game keeps no events.
+func lastPeriod(c *pbp.Compiled) int {
 	last := 4
-	for _, e := range g.Events {
+	for _, e := range c.Events {
 		if e.Period > last {
 			last = e.Period
 		}

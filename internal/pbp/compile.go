@@ -75,13 +75,32 @@ func (c *Compiled) degrade(format string, args ...any) {
 // Compile prepares g for folding. It never fails: what it cannot resolve
 // is recorded in Notes, and guesses mark the game Degraded. ov may be nil.
 func Compile(g *model.Game, ov *Overrides) *Compiled {
-	c := &Compiled{Game: g, index: map[model.PlayerID]pidx{}, disabled: disabledRules()}
 	if g == nil {
-		c.Game = &model.Game{}
-		g = c.Game
+		g = &model.Game{}
 	}
 	evs := make([]model.Event, len(g.Events))
 	copy(evs, g.Events)
+	return compile(g, evs, ov)
+}
+
+// CompileOwned is Compile for a game the caller hands over and no longer
+// reads (a game just read from the store for a cache): its events are
+// rewritten and put in engine order in place instead of being copied, and
+// the compiled game keeps them once, as Compiled.Events; g.Events is set to
+// nil. A cached game then holds one copy of its events, not two (half the
+// memory the garbage collector scans), and a compile allocates none.
+func CompileOwned(g *model.Game, ov *Overrides) *Compiled {
+	if g == nil {
+		g = &model.Game{}
+	}
+	evs := g.Events
+	g.Events = nil
+	return compile(g, evs, ov)
+}
+
+// compile compiles g whose events (owned by the compile) are evs.
+func compile(g *model.Game, evs []model.Event, ov *Overrides) *Compiled {
+	c := &Compiled{Game: g, index: map[model.PlayerID]pidx{}, disabled: disabledRules()}
 	var gov *GameOverrides
 	if ov != nil {
 		gov = ov.Game(g.GameID)

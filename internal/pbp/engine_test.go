@@ -1,6 +1,7 @@
 package pbp
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -186,5 +187,34 @@ func TestCompileOddInput(t *testing.T) {
 		_ = c.Window(BeforeElapsed(0), AtElapsed(99999))
 		_ = c.Stints()
 		t.Logf("%s: %d notes, degraded %v", name, len(c.Notes), c.Degraded)
+	}
+}
+
+// CompileOwned compiles the caller's events in place: the same compiled
+// game as Compile (events, boxes at every minute, notes), one copy of the
+// events (the compiled events are the input's array) and g.Events cleared.
+func TestCompileOwnedIsCompileWithoutTheCopy(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 50; seed++ {
+		g, _ := SyntheticGame(seed)
+		want := Compile(g, nil)
+		own := *g
+		own.Events = append([]model.Event(nil), g.Events...)
+		first := &own.Events[0]
+		got := CompileOwned(&own, nil)
+		if own.Events != nil {
+			t.Fatalf("seed %d: g.Events not cleared", seed)
+		}
+		if &got.Events[0] != first {
+			t.Fatalf("seed %d: the events were copied", seed)
+		}
+		if !reflect.DeepEqual(got.Events, want.Events) || !reflect.DeepEqual(got.Notes, want.Notes) || !reflect.DeepEqual(got.Players, want.Players) {
+			t.Fatalf("seed %d: CompileOwned and Compile differ", seed)
+		}
+		for at := model.Tenths(0); at <= want.FinalState().Elapsed; at += 600 {
+			if a, b := got.BoxAt(AtElapsed(at)), want.BoxAt(AtElapsed(at)); !reflect.DeepEqual(a, b) {
+				t.Fatalf("seed %d at %s: boxes differ", seed, at)
+			}
+		}
 	}
 }

@@ -611,6 +611,64 @@ func scanPlay(r interface{ Scan(...any) error }, e *model.Event, lead ...any) er
 	return nil
 }
 
+// LoadPreferredPlays reads the plays of gameID from the provider choose
+// picks among those PlayProviders lists (choose is called only when there
+// is at least one), in order: what PlayProviders then LoadPlays read, in
+// one read of the game's play packs when it has them (a game read for a
+// cache miss: one query, not two), else from the plays rows. It returns
+// the provider and its events; provider is "" when the game has no plays.
+func LoadPreferredPlays(ctx context.Context, q Querier, gameID string, choose func(have []string) string) (string, []model.Event, error) {
+	type pack struct {
+		format int64
+		data   []byte
+	}
+	var have []string
+	var packs []pack
+	rows, err := q.Query(ctx, `SELECT provider, format, pack FROM play_packs WHERE game_id = $1 ORDER BY provider`, gameID)
+	if err == nil {
+		for rows.Next() {
+			var p string
+			var k pack
+			if err = rows.Scan(&p, &k.format, &k.data); err != nil {
+				break
+			}
+			have, packs = append(have, p), append(packs, k)
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+	}
+	if ctx.Err() != nil {
+		return "", nil, ctx.Err()
+	}
+	if err != nil || len(have) == 0 {
+		// no play_packs table (a database not migrated, read through a
+		// read-only handle) or no pack: the rows
+		if have, err = playRowProviders(ctx, q, gameID); err != nil {
+			return "", nil, fmt.Errorf("store: play providers of game %s: %w", gameID, err)
+		}
+		if len(have) == 0 {
+			return "", nil, nil
+		}
+		p := choose(have)
+		evs, err := loadPlayRows(ctx, q, gameID, p)
+		return p, evs, err
+	}
+	p := choose(have)
+	for i, h := range have {
+		if h == p && packs[i].format == PlayPackFormat {
+			evs, err := DecodePlayPack(gameID, packs[i].data)
+			if err != nil {
+				return p, nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, p, err)
+			}
+			return p, evs, nil
+		}
+	}
+	evs, err := loadPlayRows(ctx, q, gameID, p)
+	return p, evs, err
+}
+
 // PlayProviders lists the providers that have plays for gameID: from the
 // game's play packs (a pack is written with every provider's plays, of any
 // format), else from the plays rows.

@@ -308,6 +308,27 @@ var _ = register("PlayPacks", false, func(t *testing.T, b *bundle) {
 	if !reflect.DeepEqual(fromPack, evs) {
 		t.Fatalf("pack: %d events, not the %d written, in order", len(fromPack), len(evs))
 	}
+	// LoadPreferredPlays: the providers PlayProviders lists, the plays of
+	// the one chosen (from its pack, or its rows), in one read of the packs
+	preferred := func(pick string, want []model.Event) {
+		t.Helper()
+		var saw []string
+		p, got, err := store.LoadPreferredPlays(b.ctx, b.s, game, func(have []string) string { saw = have; return pick })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p != pick || !reflect.DeepEqual(got, want) {
+			t.Fatalf("preferred %s: %s, %d events, want %d", pick, p, len(got), len(want))
+		}
+		if provs := must[[]string](t)(store.PlayProviders(b.ctx, b.s, game)); !reflect.DeepEqual(saw, provs) {
+			t.Fatalf("preferred chose among %v, the providers are %v", saw, provs)
+		}
+	}
+	preferred(prov, evs)
+	preferred("espn/summary", evs[:5])
+	if p, got, err := store.LoadPreferredPlays(b.ctx, b.s, "0021800999", func([]string) string { panic("no providers to choose from") }); err != nil || p != "" || got != nil {
+		t.Fatalf("a game without plays: %q, %d events, %v", p, len(got), err)
+	}
 	dropPacks := func() {
 		if _, err := b.s.Exec(b.ctx, `DELETE FROM play_packs`); err != nil {
 			t.Fatal(err)
@@ -320,6 +341,8 @@ var _ = register("PlayPacks", false, func(t *testing.T, b *bundle) {
 	if provs := must[[]string](t)(store.PlayProviders(b.ctx, b.s, game)); !reflect.DeepEqual(provs, []string{"espn/summary", prov}) {
 		t.Fatalf("providers without packs: %v", provs)
 	}
+	preferred(prov, evs)
+	preferred("espn/summary", evs[:5])
 	// the loader's backfill packs every provider of the game, once
 	if n := must[int](t)(store.BackfillPlayPacks(b.ctx, b.s)); n != 1 {
 		t.Fatalf("backfill packed %d games, want 1", n)
@@ -340,6 +363,7 @@ var _ = register("PlayPacks", false, func(t *testing.T, b *bundle) {
 	if got := must[[]model.Event](t)(store.LoadPlays(b.ctx, b.s, game, prov)); !reflect.DeepEqual(got, evs) {
 		t.Fatal("plays under a pack of another format")
 	}
+	preferred(prov, evs)
 	if n := must[int](t)(store.BackfillPlayPacks(b.ctx, b.s)); n != 1 {
 		t.Fatalf("backfill of another format packed %d games, want 1", n)
 	}
@@ -361,5 +385,8 @@ var _ = register("PlayPacks", false, func(t *testing.T, b *bundle) {
 	}
 	if _, err := store.LoadPlays(b.ctx, b.s, game, prov); err == nil || !strings.Contains(err.Error(), "corrupt play pack") {
 		t.Fatalf("corrupt pack: err = %v", err)
+	}
+	if _, _, err := store.LoadPreferredPlays(b.ctx, b.s, game, func(have []string) string { return have[0] }); err == nil || !strings.Contains(err.Error(), "corrupt play pack") {
+		t.Fatalf("corrupt pack, preferred: err = %v", err)
 	}
 })
