@@ -38,7 +38,8 @@ type Options struct {
 // down gracefully (requests in flight get 5 seconds). ready, when not nil,
 // receives the bound address (port 0 picks a free one). Headers must come
 // within 10 s, a request body within 30 s; idle connections close after
-// 2 minutes; headers are capped at 64 KiB.
+// 2 minutes; headers are capped at 64 KiB. Its connections are corkable
+// (Corkable, ConnOf).
 func ListenAndServe(ctx context.Context, addr string, h http.Handler, o Options, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -46,11 +47,12 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler, o Options,
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: o.WriteTimeout, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	cln := Corkable(hs, ln)
 	if ready != nil {
 		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(cln) }()
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {

@@ -1,11 +1,18 @@
 package httpserve
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 	"testing"
+
+	"github.com/nbasim/nbasim/internal/httpserve/httpservetest"
 )
 
 func TestIsLoopback(t *testing.T) {
@@ -25,15 +32,20 @@ func TestIsLoopback(t *testing.T) {
 	}
 }
 
-// The server answers on the address it reports and stops when the
-// context ends.
+// The server answers on the address it reports, its connections are
+// corkable, and it stops when the context ends.
 func TestListenAndServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- ListenAndServe(ctx, "127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hi") }),
-			Options{}, func(a net.Addr) { addrc <- a })
+		done <- ListenAndServe(ctx, "127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if ConnOf(r.Context()) == nil {
+				io.WriteString(w, "not corkable")
+				return
+			}
+			io.WriteString(w, "hi")
+		}), Options{}, func(a net.Addr) { addrc <- a })
 	}()
 	resp, err := http.Get("http://" + (<-addrc).String() + "/")
 	if err != nil {
@@ -50,5 +62,80 @@ func TestListenAndServe(t *testing.T) {
 	}
 	if err := ListenAndServe(context.Background(), "127.0.0.1", nil, Options{}, nil); err == nil {
 		t.Error("an address without a port was accepted")
+	}
+}
+
+// A corked answer leaves in one write to the connection, whatever its
+// size up to maxCorked; the same answer not corked takes net/http's
+// several (its 4 KiB connection buffer); past maxCorked the answer is
+// written out in pieces; every answer arrives whole, on one keep-alive
+// connection.
+func TestCorkOneWrite(t *testing.T) {
+	var writes atomic.Int64
+	body := func(n int) []byte { return bytes.Repeat([]byte("0123456789abcdef"), n/16) }
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		b := body(n)
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		c := ConnOf(r.Context())
+		if c == nil {
+			t.Error("ConnOf: nil on a corkable server")
+		}
+		if r.URL.Path == "/corked" {
+			c.Cork()
+			defer func() {
+				if err := c.Uncork(); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Error(err)
+		}
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			t.Error(err)
+		}
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hs.Serve(Corkable(hs, httpservetest.CountWrites(ln, &writes))) }()
+	defer hs.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	for _, tc := range []struct {
+		path       string
+		n          int
+		minW, maxW int64
+	}{
+		{"/corked", 10 << 10, 1, 1},
+		{"/plain", 10 << 10, 2, 10},
+		{"/corked", 6 << 10, 1, 1},
+		{"/plain", 6 << 10, 2, 10},
+		{"/corked", 100, 1, 1},
+		{"/corked", 600 << 10, 2, 4}, // past maxCorked: written out as it comes
+		{"/corked", 10 << 10, 1, 1},
+	} {
+		w0 := writes.Load()
+		if _, err := fmt.Fprintf(conn, "GET %s?n=%d HTTP/1.1\r\nHost: x\r\n\r\n", tc.path, tc.n); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || !bytes.Equal(got, body(tc.n)) {
+			t.Fatalf("%s n=%d: %d bytes, err %v", tc.path, tc.n, len(got), err)
+		}
+		if w := writes.Load() - w0; w < tc.minW || w > tc.maxW {
+			t.Errorf("%s n=%d: %d writes to the connection, want %d to %d", tc.path, tc.n, w, tc.minW, tc.maxW)
+		}
 	}
 }

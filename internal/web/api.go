@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/nbasim/nbasim/internal/httpserve"
 )
 
 // apiFunc answers one API request with a JSON-encodable value or an error.
@@ -92,7 +94,19 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			bp := bufPool.Get().(*[]byte)
 			buf := append(a.AppendJSON((*bp)[:0]), '\n')
 			h["Content-Length"] = []string{strconv.Itoa(len(buf))}
-			if _, err := w.Write(buf); err != nil {
+			// the headers and the whole answer in one write to the
+			// connection, not net/http's 4 KiB pieces: held while
+			// net/http writes and flushes them (httpserve.Conn.Cork)
+			c := httpserve.ConnOf(r.Context())
+			c.Cork()
+			_, err := w.Write(buf)
+			if f, ok := w.(http.Flusher); ok && err == nil {
+				f.Flush() // what net/http still buffers, into the cork
+			}
+			if uerr := c.Uncork(); err == nil {
+				err = uerr
+			}
+			if err != nil {
 				s.log.Debug("web: write response", "path", r.URL.Path, "err", err)
 			}
 			if cap(buf) <= 1<<20 {

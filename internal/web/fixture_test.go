@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nbasim/nbasim/internal/derive"
 	"github.com/nbasim/nbasim/internal/gamecache"
+	"github.com/nbasim/nbasim/internal/httpserve"
+	"github.com/nbasim/nbasim/internal/httpserve/httpservetest"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 	"github.com/nbasim/nbasim/internal/queue"
@@ -32,8 +35,9 @@ type fixture struct {
 	store   store.Store
 	db      *readonly.DB
 	srv     *Server
-	ts      *httptest.Server
-	game    *pbp.Compiled // the fixture game compiled the way the server does
+	ts      *httptest.Server // corkable (httpserve.Corkable), as nbasim serve's
+	writes  *atomic.Int64    // the writes to ts's connections
+	game    *pbp.Compiled    // the fixture game compiled the way the server does
 }
 
 // newFixture seeds a database of the given engine ("sqlite" or
@@ -51,14 +55,17 @@ func newFixture(t testing.TB, dialect store.Dialect) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	writes := new(atomic.Int64)
+	ts.Listener = httpserve.Corkable(ts.Config, httpservetest.CountWrites(ts.Listener, writes))
+	ts.Start()
 	t.Cleanup(ts.Close)
 	g, err := derive.GameFromStore(ctx, s, fixtureGame, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ov, _ := pbp.DefaultOverrides()
-	return &fixture{dialect: dialect, store: s, db: db, srv: srv, ts: ts, game: pbp.Compile(g, ov)}
+	return &fixture{dialect: dialect, store: s, db: db, srv: srv, ts: ts, writes: writes, game: pbp.Compile(g, ov)}
 }
 
 // newDatabase returns an empty migrated database of the engine with its

@@ -54,3 +54,25 @@ func TestBoxJSONIsEncodingJSON(t *testing.T) {
 		t.Fatalf("AppendJSON differs:\n got %s\nwant %s", got, want)
 	}
 }
+
+// A box answer (its headers and 7-11 KB of JSON) leaves in one write to the
+// connection, not net/http's 4 KiB pieces (httpserve.Conn.Cork); the next
+// answer on the same keep-alive connection too.
+func TestBoxAnswerInOneWrite(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	conn, err := newLoadConn("raw", f.ts.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.close()
+	for _, q := range []string{"elapsed=1738", "", "at=Q1+0:01", "from=0&to=2000"} {
+		w0 := f.writes.Load()
+		status, n, err := conn.get("/api/v1/games/" + fixtureGame + "/box?" + q)
+		if err != nil || status != 200 || n < 5<<10 { // more than net/http's 4 KiB buffer
+			t.Fatalf("%s: status %d, %d bytes, err %v", q, status, n, err)
+		}
+		if w := f.writes.Load() - w0; w != 1 {
+			t.Errorf("%s: %d bytes in %d writes to the connection, want 1", q, n, w)
+		}
+	}
+}
