@@ -84,7 +84,20 @@ func AppendStrings(dst []byte, ss []string) []byte {
 
 // AppendFloat appends f as encoding/json writes a float64 (shortest
 // representation, exponent form outside [1e-6, 1e21)). f must be finite.
+// A whole number of tenths (seconds played, a moment's clock: most of a
+// box's floats) is written without the general float formatting.
 func AppendFloat(dst []byte, f float64) []byte {
+	// f == t/10 for an integer t below 1e14: the double nearest N.d, whose
+	// shortest form is N.d (N when d is 0): at that size doubles are
+	// 0.002 apart at most, so no shorter decimal rounds to f
+	if t := math.Round(f * 10); t >= 0 && t < 1e14 && t/10 == f && !math.Signbit(f) {
+		n := int64(t)
+		dst = strconv.AppendInt(dst, n/10, 10)
+		if d := n % 10; d != 0 {
+			dst = append(dst, '.', byte('0'+d))
+		}
+		return dst
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

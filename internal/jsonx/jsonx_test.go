@@ -27,7 +27,14 @@ func TestAppendStringAndFloatAreEncodingJSON(t *testing.T) {
 			t.Errorf("%q: got %s, want %s", ss, got, want)
 		}
 	}
-	for _, f := range []float64{0, -0.0, 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+	floats := []float64{0, math.Copysign(0, -1), 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64,
+		math.SmallestNonzeroFloat64, -0.5, 1e13 + 0.1, 1e14 - 0.1, 1e14 + 0.5, 0.30000000000000004, 99999999999999.9}
+	for range 20000 { // whole tenths (the fast path) and their neighbours
+		t := rng.Int64N(1 << uint(1+rng.IntN(62)))
+		f := float64(t) / 10
+		floats = append(floats, f, math.Nextafter(f, 0), math.Nextafter(f, math.Inf(1)), -f)
+	}
+	for _, f := range floats {
 		want, _ := json.Marshal(f)
 		if got := AppendFloat(nil, f); !bytes.Equal(got, want) {
 			t.Errorf("%v: got %s, want %s", f, got, want)

@@ -40,29 +40,41 @@ func appendKey(dst []byte, key string, first bool) []byte {
 }
 
 func appendIntField(dst []byte, key string, v int) []byte {
-	return strconv.AppendInt(appendKey(dst, key, false), int64(v), 10)
+	return appendInt(appendKey(dst, key, false), v)
+}
+
+// appendInt appends v in decimal: 0 to 99 (most of a box's numbers)
+// without strconv.
+func appendInt(dst []byte, v int) []byte {
+	switch {
+	case uint(v) < 10:
+		return append(dst, byte('0'+v))
+	case uint(v) < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	}
+	return strconv.AppendInt(dst, int64(v), 10)
 }
 
 // appendStatLine appends the fields of a StatLine (embedded: no braces,
-// each field after a comma).
+// each field after a comma; the keys written whole).
 func appendStatLine(dst []byte, s *StatLine) []byte {
-	dst = jsonx.AppendFloat(appendKey(dst, "seconds_played", false), s.SecondsPlayed)
-	dst = appendIntField(dst, "pts", s.PTS)
-	dst = appendIntField(dst, "fgm", s.FGM)
-	dst = appendIntField(dst, "fga", s.FGA)
-	dst = appendIntField(dst, "fg3m", s.FG3M)
-	dst = appendIntField(dst, "fg3a", s.FG3A)
-	dst = appendIntField(dst, "ftm", s.FTM)
-	dst = appendIntField(dst, "fta", s.FTA)
-	dst = appendIntField(dst, "oreb", s.OREB)
-	dst = appendIntField(dst, "dreb", s.DREB)
-	dst = appendIntField(dst, "reb", s.REB)
-	dst = appendIntField(dst, "ast", s.AST)
-	dst = appendIntField(dst, "stl", s.STL)
-	dst = appendIntField(dst, "blk", s.BLK)
-	dst = appendIntField(dst, "tov", s.TOV)
-	dst = appendIntField(dst, "pf", s.PF)
-	return appendIntField(dst, "plus_minus", s.PlusMinus)
+	dst = jsonx.AppendFloat(append(dst, `,"seconds_played":`...), s.SecondsPlayed)
+	dst = appendInt(append(dst, `,"pts":`...), s.PTS)
+	dst = appendInt(append(dst, `,"fgm":`...), s.FGM)
+	dst = appendInt(append(dst, `,"fga":`...), s.FGA)
+	dst = appendInt(append(dst, `,"fg3m":`...), s.FG3M)
+	dst = appendInt(append(dst, `,"fg3a":`...), s.FG3A)
+	dst = appendInt(append(dst, `,"ftm":`...), s.FTM)
+	dst = appendInt(append(dst, `,"fta":`...), s.FTA)
+	dst = appendInt(append(dst, `,"oreb":`...), s.OREB)
+	dst = appendInt(append(dst, `,"dreb":`...), s.DREB)
+	dst = appendInt(append(dst, `,"reb":`...), s.REB)
+	dst = appendInt(append(dst, `,"ast":`...), s.AST)
+	dst = appendInt(append(dst, `,"stl":`...), s.STL)
+	dst = appendInt(append(dst, `,"blk":`...), s.BLK)
+	dst = appendInt(append(dst, `,"tov":`...), s.TOV)
+	dst = appendInt(append(dst, `,"pf":`...), s.PF)
+	return appendInt(append(dst, `,"plus_minus":`...), s.PlusMinus)
 }
 
 func (t *TeamBoxLine) appendJSON(dst []byte) []byte {
@@ -77,11 +89,11 @@ func (t *TeamBoxLine) appendJSON(dst []byte) []byte {
 }
 
 func (p *PlayerBoxLine) appendJSON(dst []byte) []byte {
-	dst = jsonx.AppendString(appendKey(append(dst, '{'), "player_id", true), p.PlayerID)
-	dst = jsonx.AppendString(appendKey(dst, "name", false), p.Name)
-	dst = jsonx.AppendString(appendKey(dst, "side", false), p.Side)
-	dst = appendJSONBool(appendKey(dst, "starter", false), p.Starter)
-	dst = appendJSONBool(appendKey(dst, "dnp", false), p.DNP)
+	dst = jsonx.AppendString(append(dst, `{"player_id":`...), p.PlayerID)
+	dst = jsonx.AppendString(append(dst, `,"name":`...), p.Name)
+	dst = jsonx.AppendString(append(dst, `,"side":`...), p.Side)
+	dst = appendJSONBool(append(dst, `,"starter":`...), p.Starter)
+	dst = appendJSONBool(append(dst, `,"dnp":`...), p.DNP)
 	return append(appendStatLine(dst, &p.StatLine), '}')
 }
 

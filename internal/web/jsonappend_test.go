@@ -76,3 +76,24 @@ func TestBoxAnswerInOneWrite(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBoxJSON is the box answer's JSON alone (AppendJSON of the box
+// at Q3 7:02 of the fixture game into a reused buffer).
+//
+//	go test -run '^$' -bench BoxJSON -benchmem ./internal/web
+func BenchmarkBoxJSON(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	req := httptest.NewRequest("GET", "/api/v1/games/"+fixtureGame+"/box?at=Q3+7:02", nil)
+	req.SetPathValue("game_id", fixtureGame)
+	v, err := f.srv.apiBox(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	box := v.(*BoxOut)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = box.AppendJSON(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+}
