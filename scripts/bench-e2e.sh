@@ -17,7 +17,7 @@
 #              on random games and moments: wall p50/p99/max, CPU per process
 #   box-mcp    10,000 MCP box_score calls over one session at random (game,
 #              moment), games drawn from all the database's games, the server's
-#              default cache (1,500 games): p50/p99/max of all calls, of misses
+#              default cache (mcpserver.DefaultCacheGames): p50/p99/max of all calls, of misses
 #              (read + compile) and of hits, with the database in the page
 #              cache. BenchmarkBoxScoreSessionStdio: the go-sdk client driving
 #              a real `nbasim mcp` over stdio (the headline figure);

@@ -99,7 +99,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 	f.StringVar(&o.http, "http", "", "serve streamable HTTP on HOST:PORT (e.g. 127.0.0.1:8765) instead of stdio")
 	f.StringVar(&o.token, "token", "", "require this bearer token over HTTP (prefer env NBASIM_MCP_TOKEN or mcp.token)")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --http address (requires a token)")
-	f.IntVar(&o.cacheGames, "cache-games", gamecache.DefaultCapacity, "compiled games kept in memory for box_score at a moment (LRU)")
+	f.IntVar(&o.cacheGames, "cache-games", mcpserver.DefaultCacheGames, "compiled games kept in memory for box_score at a moment (LRU, ~50 kB each)")
 	f.BoolVar(&o.stateful, "stateful", false, "keep HTTP sessions (Mcp-Session-Id) instead of stateless requests")
 	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role for queries (mcp.database_url, NBASIM_MCP_DATABASE_URL; default: the database URL)")
 	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser or server-file role for the read-only pool (not recommended)")

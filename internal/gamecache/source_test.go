@@ -3,6 +3,8 @@ package gamecache
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,5 +165,73 @@ func storeGames(t *testing.T, st store.Querier, ids []string) {
 		if _, err := store.ReplacePlays(ctx, st, id, "nba_stats/playbyplayv2", g.Events); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A FoldOnly source's games keep no events and fold to the same boxes as
+// the games of a source that keeps them; the two sources share a cache
+// without handing each other's games out (FoldOnly is in the key).
+func TestSourceFoldOnly(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	storeGames(t, st, []string{"0021800001"})
+	cache := New(8)
+	full, err := NewSource(SourceOptions{Querier: st, Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fold, err := NewSource(SourceOptions{Querier: st, Cache: cache, FoldOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Variant() == fold.Variant() {
+		t.Fatalf("one variant %q for both sources", full.Variant())
+	}
+	cf, err := full.Get(ctx, "0021800001", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := fold.Get(ctx, "0021800001", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cf.Events) == 0 || co.Events != nil {
+		t.Fatalf("events: %d kept by the full source, %d by the fold-only one", len(cf.Events), len(co.Events))
+	}
+	if cf.Game.Events != nil {
+		t.Error("the cached game keeps a second copy of its events (Game.Events)")
+	}
+	for at := model.Tenths(0); at <= cf.FinalState().Elapsed; at += 300 {
+		if a, b := co.BoxAt(pbp.AtElapsed(at)), cf.BoxAt(pbp.AtElapsed(at)); !reflect.DeepEqual(a, b) {
+			t.Fatalf("at %s the fold-only game's box differs", at)
+		}
+	}
+	if n := cache.Len(); n != 2 {
+		t.Errorf("%d games cached, want 2 (one per variant)", n)
+	}
+}
+
+// Watch's query every second reads a range of the index on
+// games.updated_at, not the whole games table (14,061 rows on the archive:
+// ~25 ms of CPU a pass).
+func TestRecentQueryUsesTheIndex(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	rows, err := st.Query(ctx, `EXPLAIN QUERY PLAN `+recentQuery, "2026-01-01T00:00:00.000Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "USING INDEX games_updated_at") && !strings.Contains(plan[0], "USING COVERING INDEX games_updated_at") {
+		t.Fatalf("plan %q: not a read of games_updated_at", plan)
 	}
 }

@@ -320,16 +320,10 @@ func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
 }
 
 // lastPeriod is the last period of the game's compiled play-by-play (at
-// least 4). The compiled events, not c.Game's: a game of the cache was
-// compiled in place (pbp.CompileOwned) and its Game keeps no events.
+// least 4): its periods, not its events, which a game of box_score's cache
+// does not keep (gamecache.SourceOptions.FoldOnly).
 func lastPeriod(c *pbp.Compiled) int {
-	last := 4
-	for _, e := range c.Events {
-		if e.Period > last {
-			last = e.Period
-		}
-	}
-	return last
+	return max(4, len(c.Periods))
 }
 
 func describeMoment(t model.Tenths) string {

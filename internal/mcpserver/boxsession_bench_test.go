@@ -27,7 +27,7 @@ import (
 // scripts/archive-full.sh). Games are drawn from all the database's games
 // (NBASIM_MCP_BOX_GAMES bounds them to that many, drawn at random), moments
 // from 0 to 48:00. The server's cache holds NBASIM_MCP_BOX_CACHE games
-// (default gamecache.DefaultCapacity, what `nbasim mcp` keeps). A call is
+// (default mcpserver.DefaultCacheGames, what `nbasim mcp` keeps). A call is
 // a hit when its game is in the server's LRU, which the client replays
 // (one session, one cache: the same sequence of games), else a miss (read
 // + compile). Reported: p50, p99 and max of all calls, of misses and of
@@ -86,7 +86,7 @@ func boxCache() int {
 	if n := envInt("NBASIM_MCP_BOX_CACHE"); n > 0 {
 		return n
 	}
-	return gamecache.DefaultCapacity
+	return mcpserver.DefaultCacheGames
 }
 
 // lru replays the server's cache: whether a game is in it when asked for.

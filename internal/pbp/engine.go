@@ -45,6 +45,7 @@ const (
 type cev struct {
 	elapsed model.Tenths
 	src     int32 // index in Compiled.Events
+	num     int32 // the event's EventNum
 	typ     model.EventType
 	side    model.Side
 	team    bool

@@ -218,3 +218,46 @@ func TestCompileOwnedIsCompileWithoutTheCopy(t *testing.T) {
 		}
 	}
 }
+
+// A compiled game without its events folds as before: every reading of a
+// compiled game gives what it gave with them (a reading that still used
+// Events would fail here, indexing a nil slice).
+func TestReleasedEventsFoldTheSame(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 50; seed++ {
+		g, _ := SyntheticGame(seed)
+		want := Compile(g, nil)
+		got := Compile(g, nil).ReleaseEvents()
+		if got.Events != nil {
+			t.Fatalf("seed %d: events kept", seed)
+		}
+		end := want.FinalState().Elapsed
+		for _, c := range []struct {
+			name      string
+			got, want any
+		}{
+			{"final", got.Final(), want.Final()},
+			{"events", got.NumEvents(), want.NumEvents()},
+			{"stints", got.Stints(), want.Stints()},
+			{"possessions", got.Possessions(), want.Possessions()},
+			{"window", got.Window(BeforeElapsed(end/4), AtElapsed(end/2)), want.Window(BeforeElapsed(end/4), AtElapsed(end/2))},
+			{"periods", got.PeriodWindow(2, 3), want.PeriodWindow(2, 3)},
+		} {
+			if !reflect.DeepEqual(c.got, c.want) {
+				t.Fatalf("seed %d: %s differs without the events", seed, c.name)
+			}
+		}
+		for at := model.Tenths(0); at <= end; at += 600 {
+			if a, b := got.BoxAt(AtElapsed(at)), want.BoxAt(AtElapsed(at)); !reflect.DeepEqual(a, b) {
+				t.Fatalf("seed %d at %s: boxes differ", seed, at)
+			}
+		}
+		for i := 0; i < len(want.Events); i += 37 {
+			h1, a1 := got.LineupAt(i)
+			h2, a2 := want.LineupAt(i)
+			if h1 != h2 || a1 != a2 {
+				t.Fatalf("seed %d: lineup after event %d differs", seed, i)
+			}
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (c *Compiled) Possessions() []Possession {
 		}
 		s := e.possEnd
 		out = append(out, Possession{Number: len(out) + 1, Offense: s, Period: int(e.period), From: start, To: e.elapsed,
-			Points: score[s] - startScore[s], EndEvent: c.Events[e.src].EventNum})
+			Points: score[s] - startScore[s], EndEvent: int(e.num)})
 		start = e.elapsed
 		startScore = score
 	}
