@@ -12,6 +12,16 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII says which ASCII bytes a string keeps as they are (all but
+// ", \, <, >, & and the control characters): one table load a byte on the hot
+// path of the box JSON's names and ids.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string the way encoding/json does
 // with HTML escaping: <, > and & as \u003c..., control characters, U+2028
 // and U+2029 escaped, invalid UTF-8 as \ufffd.
@@ -20,7 +30,7 @@ func AppendString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if plainASCII[b] {
 				i++
 				continue
 			}

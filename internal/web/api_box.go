@@ -262,7 +262,8 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		e := c.Events[idx]
 		m = pbp.Moment{Event: idx}
 		out.Moment = s.momentOut("event", e.Elapsed, last)
-		out.Moment.EventNum = &event
+		sc.event = event // in the scratch: a local whose address is taken would be allocated on every request
+		out.Moment.EventNum = &sc.event
 		out.Moment.Label = fmt.Sprintf("after event %d (%s %s): %s", event, periodName(e.Period), clockString(e.Clock), e.Description)
 	case window:
 		if toT > end {
@@ -323,9 +324,10 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 // lines and the fives. The answer goes back to the pool once written
 // (BoxOut.release, called by Server.api).
 type boxScratch struct {
-	st  pbp.State
-	box model.Box
-	out BoxOut
+	st    pbp.State
+	box   model.Box
+	out   BoxOut
+	event int // the answer's moment.event_num
 }
 
 var boxPool = sync.Pool{New: func() any { return new(boxScratch) }}
