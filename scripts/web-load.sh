@@ -72,7 +72,9 @@ if [ "$mode" != inprocess ]; then
 	done
 	if [ -z "$url" ]; then echo "web-load.sh: nbasim serve did not start" >&2 && cat "$tmp/serve.log" >&2 && exit 1; fi
 	NBASIM_WEB_LOAD_URL=$url NBASIM_WEB_LOAD_SERVER_PID=$server run_clients "end to end: nbasim serve and the clients in two processes"
-	echo "server resident set at the end: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}'); garbage collections: $(grep -c '^gc ' "$tmp/serve.log" || true), the last: $(grep '^gc ' "$tmp/serve.log" | tail -1)"
+	echo "server resident set at the end: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}'); garbage collections: $(grep -c '^gc ' "$tmp/serve.log" || true)"
+	# each: the server's age (compare the rounds' "server age at start"), its mark phase's wall time, heap MB before -> after -> live
+	echo "  $(grep '^gc ' "$tmp/serve.log" | awk '{split($5, c, "+"); printf "%s %.0f ms %s MB; ", $3, c[2], $11}')"
 	kill "$server"
 	wait "$server" 2>/dev/null || true
 	server=""

@@ -206,6 +206,7 @@ func fullLoad(t *testing.T, path string) {
 	load0 := timing.LoadAvg()
 	var results []loadResult
 	var serverCPU []time.Duration
+	var serverAge []float64 // the server's age at each round's start (gctrace's @ times)
 	errs := 0
 	stopProfile := func() {}
 	for i := range rounds + 1 {
@@ -213,6 +214,7 @@ func fullLoad(t *testing.T, path string) {
 			stopProfile = profileWarm(t)
 		}
 		s0 := procCPU(serverPID)
+		serverAge = append(serverAge, procAge(serverPID))
 		r := boxLoad(base, kind, games, final, clients, requests, uint64(1+i))
 		serverCPU = append(serverCPU, procCPU(serverPID)-s0)
 		if i == 0 {
@@ -234,7 +236,7 @@ func fullLoad(t *testing.T, path string) {
 	fmt.Printf("SUMMARY load average (1 5 15 min) at start: %s; at end: %s\n", load0, timing.LoadAvg())
 	cpuHead := "CPU/request"
 	if remote {
-		cpuHead = "server CPU/req client CPU/req"
+		cpuHead = "server CPU/req client CPU/req  server age at start"
 	}
 	fmt.Printf("SUMMARY %-8s %8s %7s %9s %11s %11s %11s  %s\n", "run", "requests", "errors", "req/s", "p50", "p99", "max", cpuHead)
 	under := 0
@@ -249,7 +251,7 @@ func fullLoad(t *testing.T, path string) {
 		n := time.Duration(max(r.Requests, 1))
 		cpu := fmt.Sprintf("%d µs", (r.CPU / n).Microseconds())
 		if remote {
-			cpu = fmt.Sprintf("%14s %14s", fmt.Sprintf("%d µs", (serverCPU[i]/n).Microseconds()), cpu)
+			cpu = fmt.Sprintf("%14s %14s %10.1f s", fmt.Sprintf("%d µs", (serverCPU[i]/n).Microseconds()), cpu, serverAge[i])
 		}
 		fmt.Printf("SUMMARY %-8s %8d %7d %9.0f %11s %11s %11s  %s\n", name, r.Requests, r.Errors, float64(r.Requests)/r.Wall.Seconds(),
 			ms(r.P50), ms(r.P99), ms(r.Max), cpu)
@@ -318,6 +320,28 @@ func procCPU(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// procAge is how long process pid (0: none) has been running, in
+// seconds (/proc/uptime less the start time in /proc/PID/stat): the clock
+// of the server's gctrace lines.
+func procAge(pid int) float64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	u, uerr := os.ReadFile("/proc/uptime")
+	if err != nil || uerr != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 20 {
+		return 0
+	}
+	start, _ := strconv.ParseFloat(f[19], 64) // field 22: start time, clock ticks (USER_HZ 100) after boot
+	up, _ := strconv.ParseFloat(strings.Fields(string(u))[0], 64)
+	return up - start/100
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
