@@ -111,7 +111,7 @@ func printSim(w io.Writer, r *sim.Result) {
 func newSimBacktestCmd(a *app) *cobra.Command {
 	var (
 		seasons      []string
-		n            int
+		n, pregameN  int
 		seed         uint64
 		asJSON       bool
 		out, predOut string
@@ -155,7 +155,7 @@ writes report.json, calibration.svg and calibration.png.`,
 			readTime := time.Since(t0)
 			t1 := time.Now()
 			prog.Begin("predicting", 0)
-			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, Seed: seed, Config: cfg, PregameOnly: pregameOnly,
+			rep, err := sim.Backtest(ctx, corpus, sim.BacktestOptions{Seasons: seasons, N: n, PregameN: pregameN, Seed: seed, Config: cfg, PregameOnly: pregameOnly,
 				Progress: func(d, t int) {
 					if prog.total == 0 {
 						prog.End()
@@ -190,6 +190,7 @@ writes report.json, calibration.svg and calibration.png.`,
 	}
 	cmd.Flags().StringSliceVar(&seasons, "season", nil, "season to predict (repeat or comma-separate)")
 	cmd.Flags().IntVar(&n, "n", 2000, "simulations per prediction")
+	cmd.Flags().IntVar(&pregameN, "pregame-n", 0, "simulations per pregame prediction (0: --n)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().StringVar(&out, "out", "", "folder for report.json and the calibration plot (SVG and PNG)")

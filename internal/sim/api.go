@@ -233,7 +233,7 @@ func Run(ctx context.Context, q store.Querier, req Request) (*Result, error) {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("no earlier game of %s: rated as an average team", t.Code))
 		}
 	}
-	x := m.NewMatchup(res.Home.ID, res.Away.ID, false)
+	x := m.NewMatchup(res.Home.ID, res.Away.ID, m.cfg.neutral(res.Date))
 	o, err := x.Simulate(start, Options{N: req.N, Seed: req.Seed})
 	if err != nil {
 		return nil, err
@@ -295,7 +295,7 @@ func RunWinProb(ctx context.Context, q store.Querier, gameID string, n int, seed
 	if err != nil {
 		return nil, err
 	}
-	x := m.NewMatchup(row.HomeTeamID, row.AwayTeamID, false)
+	x := m.NewMatchup(row.HomeTeamID, row.AwayTeamID, m.cfg.neutral(row.Date))
 	wp := &WinProb{GameID: gameID, Date: row.Date, Home: Team{row.HomeTeamID, row.HomeCode}, Away: Team{row.AwayTeamID, row.AwayCode},
 		Model: ref, Simulations: n, Seed: seed}
 	wp.Final[0], wp.Final[1] = tl.Final()

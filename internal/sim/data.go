@@ -452,3 +452,9 @@ func playerBoxes(c *Corpus, b model.Box) []PlayerBox {
 	}
 	return out
 }
+
+// NeutralSite reports whether the games of a date were played at a
+// neutral site: the restart of 2019-20 in the Orlando bubble (seeding
+// games from 2020-07-30, the playoffs to 2020-10-11), a fact of the
+// schedule known before the games.
+func NeutralSite(date string) bool { return date >= "2020-07-30" && date <= "2020-10-11" }

@@ -36,11 +36,14 @@ type Config struct {
 	// regression that turns the features into an expected margin.
 	Players PlayerConfig
 	Blend   BlendConfig
+	// Neutral: the games NeutralSite names are played without a home
+	// team (features, team ratings, matchups).
+	Neutral bool
 }
 
 // DefaultConfig is the configuration the backtests report.
 var DefaultConfig = Config{Ratings: DefaultRatingConfig, SituationHalfLifeDays: 180, LineupSeconds: 240, RatingNoise: 1, ScoreEffect: 0.005, StrengthScale: 1.4,
-	Stretch: true, Players: DefaultPlayerConfig, Blend: DefaultBlendConfig}
+	Stretch: true, Players: DefaultPlayerConfig, Blend: DefaultBlendConfig, Neutral: true}
 
 // Estimator walks a corpus forward in date order and gives the model as it
 // stood before any date: only games played on earlier dates are ever
@@ -64,6 +67,10 @@ func NewEstimator(c *Corpus, cfg Config) *Estimator {
 	return &Estimator{cfg: cfg, corpus: c, ratings: newTeamRatings(cfg.Ratings), players: newPlayerRatings(cfg.Players, c.Players),
 		blend: newBlendFit(cfg.Blend), lastDn: -1}
 }
+
+// neutral reports whether a game of the date is played at a neutral site
+// under the configuration.
+func (c *Config) neutral(date string) bool { return c.Neutral && NeutralSite(date) }
 
 // dayNumber converts a YYYY-MM-DD date to days since 1970-01-01.
 func dayNumber(date string) (int, error) {
@@ -115,11 +122,11 @@ func (e *Estimator) learnBlend(games []Game, day string) error {
 		return err
 	}
 	e.players.solve(dn)
-	pv := e.players.values()
+	pv := e.players.values(dn)
 	e.blend.decayTo(dn)
 	for i := range games {
 		g := &games[i]
-		f := features(&r, pv, g.HomeID, g.AwayID, false, dn)
+		f := features(&r, pv, g.HomeID, g.AwayID, e.cfg.neutral(g.Date), dn)
 		e.blend.add(f, float64(g.HomePts-g.AwayPts))
 	}
 	e.blend.refit()
@@ -167,7 +174,7 @@ func (e *Estimator) fold(g *Game, asOf string) error {
 	if dn > e.lastDn {
 		e.lastDn = dn
 	}
-	e.ratings.add(g, dn)
+	e.ratings.add(g, dn, e.cfg.neutral(g.Date))
 	e.players.add(g, dn, len(e.corpus.Players))
 	for i := range g.Poss {
 		p := &g.Poss[i]
@@ -229,7 +236,7 @@ func (e *Estimator) Model() (*Model, error) {
 	}
 	e.players.solve(dn)
 	m := &Model{AsOf: e.asOf, LatestGame: e.latest, Games: e.folded, Ratings: r, cfg: e.cfg, asOfDn: dn,
-		PlayerValues: e.players.values(), Blend: map[string]float64{}, MarginSD: round4(e.blend.sigma()), WinSD: round4(e.blend.winSD), blendBeta: e.blend.beta}
+		PlayerValues: e.players.values(dn), Blend: map[string]float64{}, MarginSD: round4(e.blend.sigma()), WinSD: round4(e.blend.winSD), blendBeta: e.blend.beta}
 	for i, name := range featureNames {
 		m.Blend[name] = round4(e.blend.beta[i])
 	}

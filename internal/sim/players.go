@@ -40,11 +40,27 @@ type PlayerConfig struct {
 	// are on the scale of the decayed weights (multiplied by the weights'
 	// growth at each solve), so they shrink alike in every season.
 	BoxPriorScaled bool
+	// Availability: a player's expected share is his usual share when he
+	// plays (an exponential average over the team's games he played, with
+	// AvailDecay) times the probability that he plays, estimated from the
+	// earlier games by his run of missed team games, his role and whether
+	// he has played for the team this season (docs/sim.md, "Availability").
+	// Off: the single exponential average with ShareDecay.
+	Availability bool
+	// AvailDecay: each game he plays, a player's usual share moves
+	// (1-AvailDecay) of the way to his share in that game.
+	AvailDecay float64
+	// ReplacementFill: with Availability, the minutes the expected
+	// shares leave empty (they sum to less than a whole game when
+	// players are likely out) go to players of rating Replacement, in
+	// place of scaling every listed player's share up.
+	ReplacementFill bool
+	Replacement     float64
 }
 
 // DefaultPlayerConfig is the configuration the backtests report.
 var DefaultPlayerConfig = PlayerConfig{HalfLifeDays: 365, Prior: 4000, PriorMean: -1, ShareDecay: 0.6, SolveEveryDays: 7,
-	BoxPrior: true, BoxPriorSeconds: 30000}
+	BoxPrior: true, BoxPriorSeconds: 30000, Availability: true, AvailDecay: 0.85, ReplacementFill: true, Replacement: -1}
 
 // activeDays: players who played within this many days are re-solved;
 // the others keep their last rating.
@@ -56,9 +72,8 @@ const activeDays = 400
 // solved by conjugate gradients on the normal equations.
 type playerRatings struct {
 	cfg  PlayerConfig
-	n    int       // players (coefficients)
-	a    []float64 // normal matrix, weights grown by 2^((day-d0)/half-life), n*n (row-major, allocated lazily by rows)
-	rows [][]float64
+	n    int         // players (coefficients)
+	rows [][]float64 // normal matrix by rows, weights grown by 2^((day-d0)/half-life) (allocated as players appear)
 	b    []float64
 	w    []float64 // diagonal data weight per player (grown)
 	last []int     // day number of each player's latest game (-1: none)
@@ -81,6 +96,14 @@ type playerRatings struct {
 	gp    []float64
 	prior []float64
 	beta  []float64
+	// av[team][player]: the availability model's state (Availability);
+	// avail its counts.
+	av    map[string]map[int32]*availEntry
+	avail availCounts
+	// teamLast is the day number of each team's latest game.
+	teamLast map[string]int
+	// teamSeason is the season of each team's latest game.
+	teamSeason map[string]string
 }
 
 // Box-score rates of the box-score prior.
@@ -100,7 +123,8 @@ const (
 )
 
 func newPlayerRatings(cfg PlayerConfig, ids []model.PlayerID) *playerRatings {
-	return &playerRatings{cfg: cfg, d0: -1, solvedDn: -1, share: map[string]map[int32]float64{}, ids: ids}
+	return &playerRatings{cfg: cfg, d0: -1, solvedDn: -1, share: map[string]map[int32]float64{}, ids: ids,
+		av: map[string]map[int32]*availEntry{}, avail: newAvailCounts(), teamLast: map[string]int{}, teamSeason: map[string]string{}}
 }
 
 func (r *playerRatings) grow(n int) {
@@ -251,6 +275,7 @@ func (r *playerRatings) add(g *Game, dn int, players int) {
 				delete(sh, pl)
 			}
 		}
+		r.addAvailability(team, g.Season, played, secs, total, dn)
 	}
 }
 
@@ -365,8 +390,11 @@ func dot(a, b []float64) float64 {
 // teamValue is the team's expected lineup worth: the sum over its players
 // of expected share times rating (points per 100 above an average team),
 // and the expected players in order of share (for reports).
-func (r *playerRatings) teamValue(team string) (float64, []int32) {
+func (r *playerRatings) teamValue(team string, dn int) (float64, []int32) {
 	sh := r.share[team]
+	if r.cfg.Availability {
+		sh = r.expectedShares(team, dn)
+	}
 	v, tot := 0.0, 0.0
 	ids := make([]int32, 0, len(sh))
 	for pl := range sh {
@@ -384,6 +412,15 @@ func (r *playerRatings) teamValue(team string) (float64, []int32) {
 	if tot <= 0 {
 		return 0, nil
 	}
+	if r.cfg.Availability && r.cfg.ReplacementFill {
+		// the five slots sum to 25 shares: what the listed players leave
+		// empty is played at the replacement level
+		for _, pl := range ids {
+			v += sh[pl] * r.x[pl]
+		}
+		v += math.Max(25-tot, 0) * r.cfg.Replacement
+		return 5 * v / math.Max(tot, 25), ids
+	}
 	for _, pl := range ids {
 		v += 5 * sh[pl] / tot * r.x[pl]
 	}
@@ -391,10 +428,10 @@ func (r *playerRatings) teamValue(team string) (float64, []int32) {
 }
 
 // values is every team's expected lineup worth.
-func (r *playerRatings) values() map[string]float64 {
+func (r *playerRatings) values(dn int) map[string]float64 {
 	out := make(map[string]float64, len(r.share))
 	for team := range r.share {
-		v, _ := r.teamValue(team)
+		v, _ := r.teamValue(team, dn)
 		out[team] = v
 	}
 	return out

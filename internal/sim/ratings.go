@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math"
+
+	"github.com/nbasim/nbasim/internal/model"
 )
 
 // maxTeams bounds the teams a rating system tracks (30 franchises; NBA
@@ -14,10 +16,13 @@ const maxTeams = 40
 type RatingConfig struct {
 	HalfLifeDays float64 // weight of a game halves every HalfLifeDays
 	Prior        float64 // ridge weight (in games) pulling each team rating to 0
+	// DropGarbage: the efficiencies leave out the possessions of garbage
+	// time (4th quarter, 7:00 or less, margin 18 or more: benches).
+	DropGarbage bool
 }
 
 // DefaultRatingConfig is the configuration the backtests report.
-var DefaultRatingConfig = RatingConfig{HalfLifeDays: 75, Prior: 6}
+var DefaultRatingConfig = RatingConfig{HalfLifeDays: 75, Prior: 6, DropGarbage: true}
 
 // ridge is a decayed, ridge-regularised least-squares system A x = b.
 type ridge struct {
@@ -178,8 +183,9 @@ func (t *teamRatings) b2b(team string, dn int) float64 {
 	return 0
 }
 
-// add adds a finished game of day dn (the caller has aged the data to it).
-func (t *teamRatings) add(g *Game, dn int) {
+// add adds a finished game of day dn (the caller has aged the data to it;
+// neutral: played at a neutral site).
+func (t *teamRatings) add(g *Game, dn int, neutral bool) {
 	rh, ra := t.b2b(g.HomeID, dn), t.b2b(g.AwayID, dn)
 	t.played[g.HomeID], t.played[g.AwayID] = dn, dn
 	h, a := t.team(g.HomeID), t.team(g.AwayID)
@@ -190,10 +196,29 @@ func (t *teamRatings) add(g *Game, dn int) {
 	if poss <= 0 {
 		return
 	}
+	hp, ap, ep := float64(g.HomePts), float64(g.AwayPts), poss
+	if t.cfg.DropGarbage {
+		var pts, n [3]float64
+		for i := range g.Poss {
+			p := &g.Poss[i]
+			if Classify(int(p.Period), p.Clock, int(p.Margin)) == Garbage {
+				continue
+			}
+			pts[p.Off] += float64(p.Pts)
+			n[p.Off]++
+		}
+		if m := (n[model.Home] + n[model.Away]) / 2; m > 0 {
+			hp, ap, ep = pts[model.Home], pts[model.Away], m
+		}
+	}
+	hc := 0.5
+	if neutral {
+		hc = 0
+	}
 	T := maxTeams
-	w := poss / 100
-	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + h, effTeams + T + a}, []float64{1, 0.5, rh, ra, 1, 1}, 100*float64(g.HomePts)/poss, w)
-	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + a, effTeams + T + h}, []float64{1, -0.5, ra, rh, 1, 1}, 100*float64(g.AwayPts)/poss, w)
+	w := ep / 100
+	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + h, effTeams + T + a}, []float64{1, hc, rh, ra, 1, 1}, 100*hp/ep, w)
+	t.eff.add([]int{effMu, effHome, effB2BOff, effB2BDef, effTeams + a, effTeams + T + h}, []float64{1, -hc, ra, rh, 1, 1}, 100*ap/ep, w)
 	t.pace.add([]int{0, 1 + h, 1 + a}, []float64{1, 1, 1}, poss*2880/g.Seconds, 1)
 	t.games[h]++
 	t.games[a]++

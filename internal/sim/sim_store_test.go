@@ -216,13 +216,15 @@ func TestBacktestFigures(t *testing.T) {
 		return // the full-size figures are in docs/sim.md
 	}
 	// figures of 2018-19 before 2018-12-08 (2026-12-07, box-score prior,
-	// stretch to the win spread): the first weeks of
+	// stretch to the win spread, availability model, garbage time out of
+	// the team ratings; before the last two: sim Brier 0.2321, time
+	// average 0.1446, calibration gap 8.66): the first weeks of
 	// a season have no earlier season in the test store, so Elo and the
 	// simulator both start from scratch (no player has a rating, the blend
 	// and its spread are at their priors for the first 200 games): the
 	// simulator trails Elo here and leads it on whole seasons (docs/sim.md)
-	want := map[string]float64{"games": 367, "sim_brier": 0.2321, "sim_log_loss": 0.657, "elo_brier": 0.2281, "elo_log_loss": 0.6475,
-		"time_avg_brier": 0.1446, "logistic_brier": 0.1528, "pregame_cal_gap": 8.66}
+	want := map[string]float64{"games": 367, "sim_brier": 0.2323, "sim_log_loss": 0.657, "elo_brier": 0.2281, "elo_log_loss": 0.6475,
+		"time_avg_brier": 0.1459, "logistic_brier": 0.1528, "pregame_cal_gap": 6.99}
 	for k, w := range want {
 		// rounded figures: allow one unit of the last digit
 		if math.Abs(got[k]-w) > 1.5e-4*math.Max(1, w) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -31,11 +32,13 @@ import (
 // (NBASIM_SIM_TUNE_N simulations, default 300).
 
 // tuneBase is the configuration before the tuning of 2026-12-07 (main
-// 1e3113e; DefaultConfig without the stretch): every variant below
-// changes it.
+// 1e3113e; DefaultConfig without the stretch, the availability model,
+// garbage time left out of the team ratings and the neutral site):
+// every variant below changes it.
 func tuneBase() Config {
 	c := DefaultConfig
-	c.Stretch = false
+	c.Stretch, c.Neutral, c.Ratings.DropGarbage = false, false, false
+	c.Players.Availability, c.Players.ReplacementFill = false, false
 	return c
 }
 
@@ -85,7 +88,37 @@ var tuneVariants = map[string]func(*Config){
 		c.Players.BoxPriorScaled, c.Players.BoxPriorSeconds, c.Ratings.HalfLifeDays, c.Players.HalfLifeDays = true, 200000, 130, 500
 		c.Stretch = true
 	},
-	"stretch": func(c *Config) { c.Stretch = true },
+	"stretch":       func(c *Config) { c.Stretch = true },
+	"avail6":        func(c *Config) { c.Players.Availability, c.Players.AvailDecay = true, 0.6 },
+	"avail75":       func(c *Config) { c.Players.Availability, c.Players.AvailDecay = true, 0.75 },
+	"avail85":       func(c *Config) { c.Players.Availability, c.Players.AvailDecay = true, 0.85 },
+	"neutral":       func(c *Config) { c.Neutral = true },
+	"nogarb":        func(c *Config) { c.Ratings.DropGarbage = true },
+	"nogarbneutral": func(c *Config) { c.Ratings.DropGarbage, c.Neutral = true, true },
+	"all1": func(c *Config) {
+		c.Ratings.DropGarbage, c.Neutral = true, true
+		c.Players.Availability, c.Players.AvailDecay = true, 0.85
+	},
+	"rep1": func(c *Config) {
+		c.Players.Availability, c.Players.AvailDecay, c.Players.ReplacementFill, c.Players.Replacement = true, 0.85, true, -1
+	},
+	"rep2": func(c *Config) {
+		c.Players.Availability, c.Players.AvailDecay, c.Players.ReplacementFill, c.Players.Replacement = true, 0.85, true, -2
+	},
+	"rep3": func(c *Config) {
+		c.Players.Availability, c.Players.AvailDecay, c.Players.ReplacementFill, c.Players.Replacement = true, 0.85, true, -3
+	},
+	"all2s": func(c *Config) {
+		c.Ratings.DropGarbage, c.Neutral, c.Stretch = true, true, true
+		c.Players.Availability, c.Players.AvailDecay, c.Players.ReplacementFill, c.Players.Replacement = true, 0.85, true, -1
+	},
+
+	"all2": func(c *Config) {
+		c.Ratings.DropGarbage, c.Neutral = true, true
+		c.Players.Availability, c.Players.AvailDecay, c.Players.ReplacementFill, c.Players.Replacement = true, 0.85, true, -1
+	},
+	"oracle":  func(*Config) {},                                                              // base, with who really played (a ceiling, never a model)
+	"oracle2": func(c *Config) { c.Players.Availability, c.Players.AvailDecay = true, 0.85 }, // who plays, at usual shares
 	"k75s":    func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.0075, 1.67 },
 	"k85s":    func(c *Config) { c.ScoreEffect, c.StrengthScale = 0.0085, 1.78 },
 }
@@ -132,7 +165,11 @@ func tuneCorpus(t *testing.T) *Corpus {
 
 // standIn walks the corpus and predicts every game of the seasons with
 // the analytic pregame probability.
-func standIn(c *Corpus, cfg Config, seasons map[string]bool) (map[string]*Score, map[string]Calibration, error) {
+//
+// oracle (a diagnostic, never a model: it reads who played in the
+// predicted game) replaces the expected lineups by the real minutes of
+// the game, to measure how much a better availability model could gain.
+func standIn(c *Corpus, cfg Config, seasons map[string]bool, oracle bool, kg map[string][]Score) (map[string]*Score, map[string]Calibration, error) {
 	last := ""
 	for i := range c.Games {
 		if seasons[c.Games[i].Season] {
@@ -173,16 +210,81 @@ func standIn(c *Corpus, cfg Config, seasons map[string]bool) (map[string]*Score,
 			return nil, nil, err
 		}
 		est.players.solve(dn)
-		pv := est.players.values()
+		pv := est.players.values(dn)
 		for _, g := range day {
-			f := features(&r, pv, g.HomeID, g.AwayID, false, dn)
+			f := features(&r, pv, g.HomeID, g.AwayID, cfg.neutral(g.Date), dn)
+			if oracle && cfg.Players.Availability {
+				var v [3]float64
+				for side, team := range [3]string{"", g.HomeID, g.AwayID} {
+					if side == 0 {
+						continue
+					}
+					list := est.players.av[team]
+					num, den := 0.0, 0.0
+					for _, b := range g.Box {
+						if int(b.Side) != side {
+							continue
+						}
+						sh := 5 * float64(b.Seconds) / 2880
+						if e := list[b.Player]; e != nil {
+							sh = e.play
+						}
+						num += sh * est.players.x[b.Player]
+						den += sh
+					}
+					if den > 0 {
+						v[side] = 5 * num / den
+					}
+				}
+				h, a := r.Teams[g.HomeID], r.Teams[g.AwayID]
+				f[featPlayers] = (v[1] - v[2]) * (r.Pace + h.Pace + a.Pace) / 100
+			} else if oracle {
+				var v, w [3]float64
+				for _, b := range g.Box {
+					if int(b.Player) < len(est.players.x) {
+						v[b.Side] += float64(b.Seconds) * est.players.x[b.Player]
+						w[b.Side] += float64(b.Seconds)
+					}
+				}
+				if w[1] > 0 && w[2] > 0 {
+					h, a := r.Teams[g.HomeID], r.Teams[g.AwayID]
+					f[featPlayers] = 5 * (v[1]/w[1] - v[2]/w[2]) * (r.Pace + h.Pace + a.Pace) / 100
+				}
+			}
 			p := est.blend.winProb(est.blend.predict(f))
 			won := g.HomePts > g.AwayPts
+			if kg != nil {
+				ph := "regular"
+				switch {
+				case g.SeasonType != "regular":
+					ph = "playoffs"
+				case g.Date[5:7] == "10" || g.Date[5:7] == "11":
+					ph = "oct-nov"
+				case g.Date[5:7] == "04":
+					ph = "april"
+				}
+				if kg[ph] == nil {
+					kg[ph] = make([]Score, 9)
+				}
+				z := est.blend.predict(f) / est.blend.winSD
+				for i := range kg[ph] {
+					k := 0.8 + 0.05*float64(i)
+					kg[ph][i].add(0.5*math.Erfc(-k*z/math.Sqrt2), won)
+				}
+			}
 			if scores[g.Season] == nil {
 				scores[g.Season] = &Score{}
 				cals[g.Season] = newCalibration()
 			}
-			for _, k := range []string{g.Season, "overall"} {
+			keys := []string{g.Season, "overall"}
+			if os.Getenv("NBASIM_SIM_TUNE_MONTHS") != "" {
+				keys = append(keys, g.Season+" "+g.Date[5:7])
+			}
+			for _, k := range keys {
+				if scores[k] == nil {
+					scores[k] = &Score{}
+					cals[k] = newCalibration()
+				}
 				scores[k].add(p, won)
 				cals[k].add(p, won)
 			}
@@ -225,15 +327,54 @@ func TestTune(t *testing.T) {
 			cfg := tuneBase()
 			set(&cfg)
 			t0 := time.Now()
-			sc, cal, err := standIn(c, cfg, seasons)
+			var kg map[string][]Score
+			if os.Getenv("NBASIM_SIM_TUNE_SPREAD") != "" {
+				kg = map[string][]Score{}
+			}
+			sc, cal, err := standIn(c, cfg, seasons, strings.HasPrefix(name, "oracle"), kg)
 			if err != nil {
 				out[vi] = fmt.Sprintf("%s: %v", name, err)
 				return
 			}
 			var b strings.Builder
+			if os.Getenv("NBASIM_SIM_TUNE_AVAIL") != "" && cfg.Players.Availability {
+				est := NewEstimator(c, cfg)
+				if err := est.AdvanceTo("2017-06-30"); err == nil {
+					a := est.players.avail
+					for k := range a.n {
+						fmt.Fprintf(&b, "avail key seen=%d miss=%d role=%d ctx=%d n=%.0f p=%.3f\n", k/availCtx/availRoles/(availMaxMiss+1), (k/availCtx/availRoles)%(availMaxMiss+1), (k/availCtx)%availRoles, k%availCtx, a.n[k], a.prob(k))
+					}
+				}
+			}
+			if os.Getenv("NBASIM_SIM_TUNE_AVAIL") != "" && cfg.Players.Availability {
+				est := NewEstimator(c, cfg)
+				if err := est.AdvanceTo("2017-01-15"); err == nil {
+					for team := range est.players.av {
+						tot := 0.0
+						for _, v := range est.players.expectedShares(team, 17200) {
+							tot += v
+						}
+						fmt.Fprintf(&b, "team %s expected shares sum %.2f\n", team, tot)
+					}
+				}
+			}
+			for ph, v := range kg {
+				fmt.Fprintf(&b, "spread scale %s:", ph)
+				for i := range v {
+					fmt.Fprintf(&b, " %.2f:%.5f", 0.8+0.05*float64(i), v[i].brier/float64(v[i].N))
+				}
+				fmt.Fprintf(&b, " (n=%d)\n", v[0].N)
+			}
 			o := sc["overall"]
 			fmt.Fprintf(&b, "%-24s overall n=%d brier=%.5f logloss=%.5f acc=%.4f maxgap(>=100)=%.1f pp (%s)\n", name, o.N, o.brier/float64(o.N), o.logloss/float64(o.N), o.Accuracy, cal["overall"].MaxGapPP(100), time.Since(t0).Round(time.Second))
-			for s := range seasons {
+			var keys []string
+			for s := range sc {
+				if s != "overall" {
+					keys = append(keys, s)
+				}
+			}
+			sort.Strings(keys)
+			for _, s := range keys {
 				if x := sc[s]; x != nil {
 					fmt.Fprintf(&b, "    %s n=%d brier=%.5f logloss=%.5f gap=%.1f\n", s, x.N, x.brier/float64(x.N), x.logloss/float64(x.N), cal[s].MaxGapPP(100))
 				}
@@ -356,8 +497,11 @@ func TestTuneBacktest(t *testing.T) {
 	}
 	n := 300
 	fmt.Sscan(os.Getenv("NBASIM_SIM_TUNE_N"), &n)
+	pn := 0
+	fmt.Sscan(os.Getenv("NBASIM_SIM_TUNE_PREGAME_N"), &pn)
 	t0 := time.Now()
-	rep, err := Backtest(context.Background(), c, BacktestOptions{Seasons: seasons, N: n, Seed: 1, Config: cfg})
+	rep, err := Backtest(context.Background(), c, BacktestOptions{Seasons: seasons, N: n, PregameN: pn, Seed: 1, Config: cfg,
+		PregameOnly: os.Getenv("NBASIM_SIM_TUNE_PREGAME_ONLY") != ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +561,8 @@ func TestTuneMerge(t *testing.T) {
 	if files == "" {
 		t.Skip("merges TestTuneBacktest predictions: NBASIM_SIM_TUNE_MERGE=a.json,b.json NBASIM_SIM_TUNE_MERGE_OUT=DIR")
 	}
-	rep := &Report{Simulations: 1000, Seed: 1}
+	rep := &Report{Simulations: 1000, PregameSimulations: 1000, Seed: 1}
+	fmt.Sscan(os.Getenv("NBASIM_SIM_TUNE_PREGAME_N"), &rep.PregameSimulations)
 	bySeason := map[string]*SeasonReport{}
 	for _, f := range strings.Split(files, ",") {
 		b, err := os.ReadFile(f)
