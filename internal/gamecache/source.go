@@ -20,12 +20,12 @@ import (
 const DefaultRevalidate = time.Second
 
 // Watch's two kinds of pass. Most passes read only the games stamped since
-// the newest stamp seen before, less RecentMargin (a load that committed
-// late, or a writer whose clock is behind): one small query, whatever the
-// number of cached games. Every FullRevalidate a pass compares every cached
-// game's version (Revalidate), so a change the recent pass cannot see (a
-// writer's clock more than RecentMargin behind, a deleted game) is seen
-// within that long.
+// the newest stamp seen before, or in the last RecentMargin of the clock
+// (a load that committed late, or a writer whose clock is behind): one
+// small query, whatever the number of cached games. Every FullRevalidate a
+// pass compares every cached game's version (Revalidate), so a change the
+// recent pass cannot see (a writer's clock more than RecentMargin behind,
+// a deleted game) is seen within that long.
 const (
 	RecentMargin   = 10 * time.Minute
 	FullRevalidate = 30 * time.Second
@@ -184,6 +184,18 @@ func (s *Source) Revalidate(ctx context.Context) (int, error) {
 // loaded, instead of a read of the whole games table every second.
 const recentQuery = `SELECT game_id, updated_at FROM games WHERE updated_at > $1`
 
+// recentSince is where a recent pass reads from: the earlier of the
+// newest stamp the last pass saw (mark) and now less RecentMargin. A stamp
+// older than both was written more than RecentMargin ago and seen by a
+// pass since; a load that committed late or a writer whose clock is behind
+// write stamps within the margin of now. Not mark less RecentMargin: after
+// a bulk load (the whole archive stamped within minutes) that window held
+// every game, and every pass read them all (14,061 rows a second) for as
+// long as nothing newer was loaded.
+func recentSince(mark string, now time.Time) string {
+	return min(mark, store.FormatTime(now.Add(-RecentMargin)))
+}
+
 // RevalidateRecent drops the cached games whose version changed, reading
 // only the games stamped since the last pass (less RecentMargin); it runs
 // a full pass (Revalidate) first, and then every FullRevalidate. Watch
@@ -198,11 +210,7 @@ func (s *Source) RevalidateRecent(ctx context.Context) (int, error) {
 	if full {
 		return s.Revalidate(ctx)
 	}
-	since := mark
-	if t, err := time.Parse("2006-01-02T15:04:05.000Z", mark); err == nil {
-		since = store.FormatTime(t.Add(-RecentMargin))
-	}
-	rows, err := s.q.Query(ctx, recentQuery, since)
+	rows, err := s.q.Query(ctx, recentQuery, recentSince(mark, time.Now()))
 	if err != nil {
 		return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
 	}

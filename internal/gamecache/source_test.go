@@ -235,3 +235,24 @@ func TestRecentQueryUsesTheIndex(t *testing.T) {
 		t.Fatalf("plan %q: not a read of games_updated_at", plan)
 	}
 }
+
+// A recent pass reads the stamps newer than the last pass's newest, and
+// those of the last RecentMargin: after a bulk load an hour old it reads
+// nothing, not the whole load (every game stamped within the margin of the
+// newest stamp).
+func TestRecentSince(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) string { return store.FormatTime(now.Add(d)) }
+	for _, c := range []struct {
+		name       string
+		mark, want string
+	}{
+		{"a load an hour ago", at(-time.Hour), at(-time.Hour)},
+		{"a load a minute ago", at(-time.Minute), at(-RecentMargin)},
+		{"a writer whose clock is ahead", at(time.Hour), at(-RecentMargin)},
+	} {
+		if got := recentSince(c.mark, now); got != c.want {
+			t.Errorf("%s: since %s, want %s", c.name, got, c.want)
+		}
+	}
+}

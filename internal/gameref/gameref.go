@@ -64,18 +64,22 @@ func Resolve(ctx context.Context, q store.Querier, s string) (Resolved, error) {
 		return Resolved{Ref: ref}, err
 	}
 	col := map[Kind]string{NBA: "game_id", Short: "game_id", ESPN: "espn_id", BBRef: "bbref_id"}[ref.Kind]
-	var id string
-	err = q.QueryRow(ctx, `SELECT game_id FROM games WHERE `+col+` = $1 ORDER BY game_id LIMIT 1`, ref.ID).Scan(&id)
-	if errors.Is(err, store.ErrNoRows) {
-		return Resolved{Ref: ref}, fmt.Errorf("game %q (%s): %w in the database (no games.%s = %s; load the game first: nbasim load)",
-			s, kindName(ref.Kind), ErrNotFound, col, ref.ID)
-	}
-	if err != nil {
+	fail := func(err error) (Resolved, error) {
+		if errors.Is(err, store.ErrNoRows) {
+			return Resolved{Ref: ref}, fmt.Errorf("game %q (%s): %w in the database (no games.%s = %s; load the game first: nbasim load)",
+				s, kindName(ref.Kind), ErrNotFound, col, ref.ID)
+		}
 		return Resolved{Ref: ref}, fmt.Errorf("game %q: %w", s, err)
+	}
+	id := ref.ID
+	if col != "game_id" { // an NBA id is the key itself: one read of the row
+		if err := q.QueryRow(ctx, `SELECT game_id FROM games WHERE `+col+` = $1 ORDER BY game_id LIMIT 1`, ref.ID).Scan(&id); err != nil {
+			return fail(err)
+		}
 	}
 	g, err := store.GetGame(ctx, q, id)
 	if err != nil {
-		return Resolved{Ref: ref}, err
+		return fail(err)
 	}
 	return Resolved{Ref: ref, GameID: id, Game: g}, nil
 }

@@ -57,16 +57,23 @@ func TestResolve(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			for _, tc := range []struct{ in, game, says string }{
-				{"0021800001", "0021800001", "0021800001 2018-10-16 PHI 87 at BOS 105"},
-				{"21800001", "0021800001", "(from short id 21800001)"},
-				{"401070213", "0021800001", "(from ESPN id 401070213)"},
-				{"201810160BOS", "0021800001", "(from basketball-reference id 201810160BOS)"},
-				{"401585607", "0022300979", "0022300979 2024-02-14 DET 111 at LAL 125 (from ESPN id 401585607)"},
+			for _, tc := range []struct {
+				in, game, says string
+				reads          int // an NBA id is the games row's key: one read
+			}{
+				{"0021800001", "0021800001", "0021800001 2018-10-16 PHI 87 at BOS 105", 1},
+				{"21800001", "0021800001", "(from short id 21800001)", 1},
+				{"401070213", "0021800001", "(from ESPN id 401070213)", 2},
+				{"201810160BOS", "0021800001", "(from basketball-reference id 201810160BOS)", 2},
+				{"401585607", "0022300979", "0022300979 2024-02-14 DET 111 at LAL 125 (from ESPN id 401585607)", 2},
 			} {
-				r, err := Resolve(ctx, s, tc.in)
+				q := &countReads{Store: s}
+				r, err := Resolve(ctx, q, tc.in)
 				if err != nil || r.GameID != tc.game || !strings.Contains(r.Describe(), tc.says) {
 					t.Errorf("Resolve(%q) = %s, %v; want %s saying %q", tc.in, r.Describe(), err, tc.game, tc.says)
+				}
+				if q.reads != tc.reads {
+					t.Errorf("Resolve(%q): %d reads, want %d", tc.in, q.reads, tc.reads)
 				}
 			}
 			for _, in := range []string{"0029900001", "401000000", "201810160NYK"} {
@@ -80,4 +87,20 @@ func TestResolve(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countReads counts the statements run through a real store.
+type countReads struct {
+	store.Store
+	reads int
+}
+
+func (c *countReads) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+	c.reads++
+	return c.Store.Query(ctx, query, args...)
+}
+
+func (c *countReads) QueryRow(ctx context.Context, query string, args ...any) store.Row {
+	c.reads++
+	return c.Store.QueryRow(ctx, query, args...)
 }
