@@ -143,17 +143,15 @@ a session cookie. docs/web.md has the pages and the API.`,
 }
 
 // cacheGC trades memory for CPU in `nbasim serve`, whose heap is mostly
-// its cache of compiled games (~230 kB each; ~300 MB for a season): the
-// garbage collector runs when the heap has grown by 400% over what is
-// live, not 100%, within a soft limit of 2 GiB of Go memory (3 x
-// cacheGames x 400 kB when that is more, so that a full cache never comes
-// near it). Each collection marks the whole cache (~100 ms of CPU for a
-// season's); under the web load (~4 KB allocated a request, mostly
-// net/http's) the default setting ran one every ~70,000 requests, a p99
-// spike in the round it fell in, 400% one every ~300,000
-// (docs/benchmarks.md "Web"). GOGC or GOMEMLIMIT in the environment win.
-// It returns the function that restores the previous settings (tests run
-// commands in their own process).
+// its cache of compiled games: the garbage collector runs when the heap
+// has grown by 400% over what is live, not 100%, within a soft limit of 2
+// GiB of Go memory (3 x cacheGames x 400 kB when that is more, so that a
+// full cache never comes near it). Under the web load (~4 KB allocated a
+// request, mostly net/http's; a season's slider games live, ~65 MB) the
+// default setting ran a collection every ~15,000 requests, 400% one every
+// ~60,000 (docs/benchmarks.md "Web"). GOGC or GOMEMLIMIT in the
+// environment win. It returns the function that restores the previous
+// settings (tests run commands in their own process).
 func cacheGC(cacheGames int) (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/model"
 	"github.com/nbasim/nbasim/internal/pbp"
 )
@@ -18,7 +19,12 @@ import (
 // compiling it on a miss. provider "" is the preferred provider the store
 // holds (derive.ProviderPreference), the same game `nbasim box` derives.
 func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
-	c, err := s.games.Get(ctx, gameID, provider)
+	return s.compiledFrom(ctx, s.games, gameID, provider)
+}
+
+// compiledFrom is compiled with the games of src (s.games or s.folds).
+func (s *Server) compiledFrom(ctx context.Context, src *gamecache.Source, gameID, provider string) (*pbp.Compiled, error) {
+	c, err := src.Get(ctx, gameID, provider)
 	if err != nil && strings.Contains(err.Error(), "no plays") {
 		if provider != "" {
 			return nil, notFound("provider", "%v", err)
@@ -28,12 +34,13 @@ func (s *Server) compiled(ctx context.Context, gameID, provider string) (*pbp.Co
 	return c, err
 }
 
-// gameFor resolves a typed game id and returns its compiled game. A
-// canonical NBA id whose game is cached costs no database read at all: a
-// box at a moment is then a fold.
-func (s *Server) gameFor(ctx context.Context, raw, provider string) (string, *pbp.Compiled, error) {
+// gameFor resolves a typed game id and returns its compiled game from
+// src (s.games, or s.folds for a caller that only folds it). A canonical
+// NBA id whose game is cached costs no database read at all: a box at a
+// moment is then a fold.
+func (s *Server) gameFor(ctx context.Context, src *gamecache.Source, raw, provider string) (string, *pbp.Compiled, error) {
 	if len(raw) == 10 && isDigits(raw) {
-		if c, ok := s.games.Lookup(raw, provider); ok {
+		if c, ok := src.Lookup(raw, provider); ok {
 			return raw, c, nil
 		}
 	}
@@ -41,7 +48,7 @@ func (s *Server) gameFor(ctx context.Context, raw, provider string) (string, *pb
 	if err != nil {
 		return "", nil, err
 	}
-	c, err := s.compiled(ctx, id, provider)
+	c, err := s.compiledFrom(ctx, src, id, provider)
 	return id, c, err
 }
 
@@ -217,7 +224,11 @@ func (s *Server) apiBox(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
+	src := s.folds // only the box after an event number reads the events
+	if p.has("event") {
+		src = s.games
+	}
+	id, c, err := s.gameFor(ctx, src, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +419,7 @@ func (s *Server) apiStints(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
+	id, c, err := s.gameFor(ctx, s.folds, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}
@@ -498,7 +509,7 @@ func (s *Server) apiScoreFlow(r *http.Request) (any, error) {
 		return nil, p.err
 	}
 	ctx := r.Context()
-	id, c, err := s.gameFor(ctx, r.PathValue("game_id"), prov)
+	id, c, err := s.gameFor(ctx, s.games, r.PathValue("game_id"), prov)
 	if err != nil {
 		return nil, err
 	}

@@ -97,3 +97,34 @@ func BenchmarkBoxJSON(b *testing.B) {
 	}
 	b.SetBytes(int64(len(buf)))
 }
+
+// A box at a moment, at the end or over a window, and the stints, take
+// the game compiled without its events (the fold-only variant, small and
+// nearly pointer-free in the cache); a box after an event number and the
+// score flow, which read the events, the whole game.
+func TestBoxFoldsOnly(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	for _, tc := range []struct {
+		path        string
+		fold, whole bool // cached afterwards
+	}{
+		{"/box?elapsed=1738", true, false},
+		{"/box", true, false},
+		{"/box?from=0&to=100", true, false},
+		{"/stints", true, false},
+		{"/box?event=" + strconv.Itoa(f.game.Events[50].EventNum), true, true},
+		{"/scoreflow", true, true},
+	} {
+		if status, _ := getJSON(t, f.ts.URL, "/api/v1/games/"+fixtureGame+tc.path, nil); status != 200 {
+			t.Fatalf("%s: %d", tc.path, status)
+		}
+		c, fold := f.srv.folds.Lookup(fixtureGame, "")
+		_, whole := f.srv.games.Lookup(fixtureGame, "")
+		if fold != tc.fold || whole != tc.whole {
+			t.Errorf("after %s: fold-only game cached %v, whole game %v; want %v, %v", tc.path, fold, whole, tc.fold, tc.whole)
+		}
+		if fold && c.Events != nil {
+			t.Errorf("after %s: the fold-only game has its events", tc.path)
+		}
+	}
+}

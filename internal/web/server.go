@@ -54,9 +54,18 @@ type Options struct {
 
 // Server is the dashboard and API.
 type Server struct {
-	db      *readonly.DB
-	q       store.Querier
-	games   *gamecache.Source
+	db    *readonly.DB
+	q     store.Querier
+	games *gamecache.Source
+	// folds is where a box at a moment, at the end or over a window gets
+	// its game: only folded, compiled without its events
+	// (gamecache.SourceOptions.FoldOnly), ~50 kB and nearly free of
+	// pointers instead of ~230 kB, so that a cache full of the slider's
+	// games costs the garbage collector next to nothing to mark. It
+	// shares games' cache (and its revalidation); games serves what reads
+	// the events (a box after an event number, the score flow, a game's
+	// page).
+	folds   *gamecache.Source
 	cache   *gamecache.Cache
 	auth    *Auth
 	log     *slog.Logger
@@ -135,14 +144,18 @@ func New(o Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	q := readonly.Querier(o.DB)
+	folds := o.Games
 	if o.Games == nil {
 		g, err := gamecache.NewSource(gamecache.SourceOptions{Querier: q, Cache: o.Cache, Overrides: o.Overrides})
 		if err != nil {
 			return nil, fmt.Errorf("web: %w", err)
 		}
 		o.Games = g
+		if folds, err = gamecache.NewSource(gamecache.SourceOptions{Querier: q, Cache: g.Cache(), Overrides: g.Overrides(), FoldOnly: true}); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
 	}
-	s := &Server{db: o.DB, q: q, games: o.Games, cache: o.Games.Cache(), auth: o.Auth,
+	s := &Server{db: o.DB, q: q, games: o.Games, folds: folds, cache: o.Games.Cache(), auth: o.Auth,
 		log: o.Logger, version: o.Version, now: o.Now, mux: http.NewServeMux(), headers: newFixedHeaders()}
 	s.players = &playerIndex{}
 	s.routes()
@@ -179,7 +192,7 @@ AND EXISTS (SELECT 1 FROM plays p WHERE p.game_id = g.game_id) ORDER BY g.game_d
 	for i, r := range rows {
 		ids[i] = asString(r[0])
 	}
-	n, err := s.games.Preload(ctx, ids, workers)
+	n, err := s.folds.Preload(ctx, ids, workers) // the slider's boxes
 	if err != nil {
 		return season, n, fmt.Errorf("web: preload %s: %w", season, err)
 	}
