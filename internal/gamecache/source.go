@@ -70,6 +70,10 @@ type Source struct {
 	variant string // Key.Overrides: overrides version (+ prepare name, + "fold")
 	prepare Prepare
 	fold    bool // FoldOnly
+	// names remembers players' names across misses; reset by every
+	// revalidation pass that drops games (a load happened) and every full
+	// pass, so a renamed player is read again within FullRevalidate
+	names derive.NameMemo
 
 	rv struct {
 		sync.Mutex
@@ -137,7 +141,7 @@ func (s *Source) Get(ctx context.Context, gameID, provider string) (*pbp.Compile
 		// the version is read first (GameAndVersionFromStore): a reload
 		// between it and the plays leaves an old version with new plays
 		// (dropped at the next revalidation, read again), never the reverse
-		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider)
+		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider, &s.names)
 		if err != nil {
 			return nil, "", err
 		}
@@ -168,6 +172,7 @@ func (s *Source) Revalidate(ctx context.Context) (int, error) {
 	if err := s.q.QueryRow(ctx, `SELECT MAX(updated_at) FROM games`).Scan(&mark); err != nil {
 		return 0, fmt.Errorf("gamecache: revalidate: newest stamp: %w", err)
 	}
+	s.names.Reset()
 	n, err := s.revalidateAll(ctx)
 	if err != nil {
 		return n, err
@@ -236,6 +241,9 @@ func (s *Source) RevalidateRecent(ctx context.Context) (int, error) {
 				n++
 			}
 		}
+	}
+	if n > 0 || newest != mark {
+		s.names.Reset() // something was loaded: names too, perhaps
 	}
 	s.rv.Lock()
 	if s.rv.mark == mark { // no full pass meanwhile

@@ -256,3 +256,51 @@ func TestRecentSince(t *testing.T) {
 		}
 	}
 }
+
+// The source remembers players' names across misses (one read of the
+// players table per player, not per game) and reads them again after a
+// full revalidation: a renamed player keeps the remembered name in the
+// games read before it, the new one after.
+func TestSourceRemembersNamesUntilRevalidation(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	ids := []string{"0021800001", "0021800002", "0021800003"}
+	storeGames(t, st, ids)
+	g, _ := pbp.SyntheticGame(7)
+	pid := string(g.Events[1].Player)
+	if pid == "" {
+		t.Fatal("the synthetic game's second event has no player")
+	}
+	rename := func(to string) {
+		t.Helper()
+		if _, err := store.UpsertPlayers(ctx, st, []model.PlayerRow{{PlayerID: pid, Name: to}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("Old Name")
+	src, err := NewSource(SourceOptions{Querier: st, Cache: New(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameIn := func(id string) string {
+		t.Helper()
+		c, err := src.Get(ctx, id, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Players[c.Index(model.PlayerID(pid))].Name
+	}
+	if got := nameIn(ids[0]); got != "Old Name" {
+		t.Fatalf("first game: %q", got)
+	}
+	rename("New Name")
+	if got := nameIn(ids[1]); got != "Old Name" {
+		t.Fatalf("second game, before a revalidation: %q, want the remembered name", got)
+	}
+	if _, err := src.Revalidate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := nameIn(ids[2]); got != "New Name" {
+		t.Fatalf("third game, after a revalidation: %q, want the new name", got)
+	}
+}
