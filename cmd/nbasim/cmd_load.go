@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime/debug"
 	"sort"
 	"time"
 
@@ -165,8 +164,5 @@ func tableCounts(cmd *cobra.Command, st store.Store) ([]store.TableCount, error)
 // CPU in collections (docs/benchmarks.md). GOGC or GOMEMLIMIT in the
 // environment win.
 func bulkGC() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(640 << 20)
-	}
+	gcPolicy(400, 640<<20)
 }

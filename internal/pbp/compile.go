@@ -118,13 +118,44 @@ func compile(g *model.Game, evs []model.Event, ov *Overrides) *Compiled {
 // returns c, for a game kept only to be folded: what folds and reads a
 // compiled game (Final, BoxAt, BoxInto, StateAt, Fold, Window,
 // PeriodWindow, LineupAt, Stints, Possessions, NumEvents, Index) reads the
-// compiled events, never Events. A game of the archive then holds ~50 kB,
-// nearly all of it without pointers, instead of ~230 kB of which the
-// events (~13 strings each) are what a garbage collection marks: a cache
-// of such games costs the collector almost nothing. Call it before the
-// game is shared.
+// compiled events, never Events. The player ids the game keeps (Players,
+// Periods, Game.Players, the index) are copied out of the events' memory,
+// which they may share with every other string of the feed (a decoded
+// play pack's descriptions: store.DecodePlayPack). A game of the archive
+// then holds ~40 kB, nearly all of it without pointers, instead of ~230
+// kB of which the events (~13 strings each) are what a garbage collection
+// marks: a cache of such games costs the collector little. Call it before
+// the game is shared.
 func (c *Compiled) ReleaseEvents() *Compiled {
 	c.Events = nil
+	index := make(map[model.PlayerID]pidx, len(c.Players))
+	for i := range c.Players {
+		p := &c.Players[i]
+		p.ID = model.PlayerID(strings.Clone(string(p.ID)))
+		index[p.ID] = pidx(i)
+	}
+	c.index = index
+	own := func(id model.PlayerID) model.PlayerID {
+		if p, ok := index[id]; ok {
+			return c.Players[p].ID
+		}
+		return model.PlayerID(strings.Clone(string(id)))
+	}
+	for i := range c.Periods {
+		for s := range c.Periods[i].Starters {
+			for j, id := range c.Periods[i].Starters[s] {
+				c.Periods[i].Starters[s][j] = own(id)
+			}
+		}
+	}
+	if c.Game != nil && c.Game.Players != nil {
+		players := make(map[model.PlayerID]model.PlayerInfo, len(c.Game.Players))
+		for id, p := range c.Game.Players {
+			p.ID = own(p.ID)
+			players[own(id)] = p
+		}
+		c.Game.Players = players
+	}
 	return c
 }
 

@@ -2,7 +2,9 @@ package pbp
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/nbasim/nbasim/internal/model"
 )
@@ -260,4 +262,75 @@ func TestReleasedEventsFoldTheSame(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A game without its events keeps no string that points into the events'
+// memory (a decoded play pack's ids are substrings of one string that
+// holds every description of the game): here every player id of the feed
+// is a substring of one string, and none of the ids the game keeps may be.
+func TestReleasedEventsKeepNoEventMemory(t *testing.T) {
+	g, _ := SyntheticGame(3)
+	var b strings.Builder
+	for id := range g.Players {
+		b.WriteString(string(id))
+	}
+	roster := b.Len()
+	for i := range g.Events {
+		for _, id := range eventIDs(&g.Events[i]) {
+			b.WriteString(string(*id))
+		}
+	}
+	all := b.String()
+	off := roster
+	for i := range g.Events {
+		for _, id := range eventIDs(&g.Events[i]) {
+			n := len(*id)
+			*id = model.PlayerID(all[off : off+n])
+			off += n
+		}
+	}
+	players := map[model.PlayerID]model.PlayerInfo{}
+	for id, p := range g.Players {
+		players[model.PlayerID(all[strings.Index(all, string(id)):][:len(id)])] = p
+	}
+	g.Players = players
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(all)))
+	in := func(s model.PlayerID) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(string(s))))
+		return s != "" && p >= lo && p < lo+uintptr(len(all))
+	}
+	want := Compile(g, nil).Final()
+	c := CompileOwned(g, nil).ReleaseEvents()
+	if !reflect.DeepEqual(c.Final(), want) {
+		t.Fatal("the game with shared ids folds to another box")
+	}
+	for _, p := range c.Players {
+		if in(p.ID) {
+			t.Fatalf("player %s shares the events' memory", p.ID)
+		}
+	}
+	for id := range c.index {
+		if in(id) {
+			t.Fatalf("index key %s shares the events' memory", id)
+		}
+	}
+	for id, p := range c.Game.Players {
+		if in(id) || in(p.ID) {
+			t.Fatalf("game player %s shares the events' memory", id)
+		}
+	}
+	for _, pi := range c.Periods {
+		for _, side := range pi.Starters {
+			for _, id := range side {
+				if in(id) {
+					t.Fatalf("period %d starter %s shares the events' memory", pi.Period, id)
+				}
+			}
+		}
+	}
+}
+
+// eventIDs are the player id fields of an event.
+func eventIDs(e *model.Event) []*model.PlayerID {
+	return []*model.PlayerID{&e.Player, &e.Assist, &e.Block, &e.Steal, &e.Fouled, &e.SubIn, &e.SubOut, &e.Jump2, &e.JumpTo}
 }
