@@ -177,6 +177,11 @@ func standIn(c *Corpus, cfg Config, seasons map[string]bool, oracle bool, kg map
 		}
 	}
 	est := NewEstimator(c, cfg)
+	dump, err := newTuneDump(c, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer dump.close()
 	scores := map[string]*Score{"overall": {}}
 	cals := map[string]Calibration{"overall": newCalibration()}
 	for i := 0; i < len(c.Games); {
@@ -253,6 +258,9 @@ func standIn(c *Corpus, cfg Config, seasons map[string]bool, oracle bool, kg map
 			}
 			p := est.blend.winProb(est.blend.predict(f))
 			won := g.HomePts > g.AwayPts
+			if err := dump.write(c, est, &r, g, f, p, dn); err != nil {
+				return nil, nil, err
+			}
 			if kg != nil {
 				ph := "regular"
 				switch {
@@ -291,6 +299,95 @@ func standIn(c *Corpus, cfg Config, seasons map[string]bool, oracle bool, kg map
 		}
 	}
 	return scores, cals, nil
+}
+
+// tuneDump writes, for analyses outside Go (docs/sim.md, "Tuning,
+// fourth session"), one CSV line per predicted game (NBASIM_SIM_TUNE_DUMP
+// = FILE): id, season, season type, date, home, away, the five blend
+// features, the expected margin M, the win spread, the probability, the
+// points of both sides, and a last column that is 0 unless
+// NBASIM_SIM_TUNE_FUTURE is set: then it is the players feature under the
+// player ratings of the end of the game's season (a leaky diagnostic:
+// those ratings saw the game and the rest of the season; never a model).
+// FILE.games lists every game of the corpus (id, season, season type,
+// date, home, away, points), for schedule features.
+type tuneDump struct {
+	w   *os.File
+	fut *Estimator           // the estimator of the season's end (NBASIM_SIM_TUNE_FUTURE)
+	fx  map[string][]float64 // the player ratings at each season's end
+}
+
+// newTuneDump opens the dump of NBASIM_SIM_TUNE_DUMP (nil when unset).
+func newTuneDump(c *Corpus, cfg Config) (*tuneDump, error) {
+	fn := os.Getenv("NBASIM_SIM_TUNE_DUMP")
+	if fn == "" {
+		return nil, nil
+	}
+	var b strings.Builder
+	for i := range c.Games {
+		g := &c.Games[i]
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%d,%d\n", g.ID, g.Season, g.SeasonType, g.Date, g.HomeCode, g.AwayCode, g.HomePts, g.AwayPts)
+	}
+	if err := os.WriteFile(fn+".games", []byte(b.String()), 0o644); err != nil {
+		return nil, err
+	}
+	w, err := os.Create(fn)
+	if err != nil {
+		return nil, err
+	}
+	d := &tuneDump{w: w, fx: map[string][]float64{}}
+	if os.Getenv("NBASIM_SIM_TUNE_FUTURE") != "" {
+		d.fut = NewEstimator(c, cfg)
+	}
+	return d, nil
+}
+
+// write dumps one predicted game (f its features, p its probability).
+func (d *tuneDump) write(c *Corpus, est *Estimator, r *Ratings, g *Game, f [numFeatures]float64, p float64, dn int) error {
+	if d == nil {
+		return nil
+	}
+	future := 0.0
+	if d.fut != nil {
+		if d.fx[g.Season] == nil {
+			end := ""
+			for k := range c.Games {
+				if c.Games[k].Season == g.Season {
+					end = c.Games[k].Date
+				}
+			}
+			t, err := time.Parse("2006-01-02", end)
+			if err != nil {
+				return err
+			}
+			next := t.AddDate(0, 0, 1).Format("2006-01-02")
+			if err := d.fut.AdvanceTo(next); err != nil {
+				return err
+			}
+			ndn, err := dayNumber(next)
+			if err != nil {
+				return err
+			}
+			d.fut.players.solve(ndn)
+			d.fx[g.Season] = append([]float64(nil), d.fut.players.x...)
+		}
+		saved := est.players.x
+		est.players.x = append(append([]float64(nil), d.fx[g.Season]...), make([]float64, max(len(saved)-len(d.fx[g.Season]), 0))...)
+		pv := est.players.values(dn)
+		est.players.x = saved
+		h, a := r.Teams[g.HomeID], r.Teams[g.AwayID]
+		future = (pv[g.HomeID] - pv[g.AwayID]) * (r.Pace + h.Pace + a.Pace) / 100
+	}
+	_, err := fmt.Fprintf(d.w, "%s,%s,%s,%s,%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%d,%d,%g\n", g.ID, g.Season, g.SeasonType, g.Date, g.HomeCode, g.AwayCode,
+		f[0], f[1], f[2], f[3], f[4], est.blend.predict(f), est.blend.winSD, p, g.HomePts, g.AwayPts, future)
+	return err
+}
+
+// close closes the dump (a nil dump is a no-op).
+func (d *tuneDump) close() {
+	if d != nil {
+		d.w.Close()
+	}
 }
 
 func TestTune(t *testing.T) {
