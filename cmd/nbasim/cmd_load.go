@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -164,5 +165,8 @@ func tableCounts(cmd *cobra.Command, st store.Store) ([]store.TableCount, error)
 // CPU in collections (docs/benchmarks.md). GOGC or GOMEMLIMIT in the
 // environment win.
 func bulkGC() {
-	gcPolicy(400, 640<<20)
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(640 << 20)
+	}
 }

@@ -47,7 +47,6 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 			cfg := a.Config()
 			log := a.Logger()
 			mc := cfg.MCP
-			defer gcPolicy(mcpGCPercent, mcpMemoryLimit)()
 			token := firstSet(o.token, os.Getenv("NBASIM_MCP_TOKEN"), mc.Token)
 			addr := o.http
 			if addr != "" {
@@ -107,21 +106,6 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 	f.StringVar(&o.audit, "audit-log", "", `audit log path (default mcp.audit_log, ./data/mcp-audit.jsonl; "off" disables)`)
 	return cmd
 }
-
-// The MCP server's garbage collection (gcPolicy; GOGC or GOMEMLIMIT in the
-// environment win). It is a long-lived process whose live heap is mostly
-// its box_score cache (up to ~400 MB: mcpserver.DefaultCacheGames), and a
-// cache miss makes ~0.5 MB of garbage (the game's decoded plays): at the
-// default 100 % it collected every ~700 misses, and each collection took
-// one of the machine's cores for 50-140 ms, slowing the calls of that
-// moment (docs/benchmarks.md, the MCP box_score session). At 400 % within
-// a soft limit of 1.5 GiB it collects a quarter as often; with a small
-// cache the limit is never reached and the heap stays at five times the
-// live one.
-const (
-	mcpGCPercent   = 400
-	mcpMemoryLimit = 1536 << 20
-)
 
 func firstSet(vals ...string) string {
 	for _, v := range vals {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -35,23 +34,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// gcPolicy makes the garbage collector run when the heap has grown by
-// percent (GOGC), within a soft limit of limit bytes of Go memory
-// (GOMEMLIMIT), unless GOGC or GOMEMLIMIT is set in the environment (which
-// win). It returns the function that restores the previous settings (tests
-// run commands in their own process).
-func gcPolicy(percent int, limit int64) (restore func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	pct := debug.SetGCPercent(percent)
-	lim := debug.SetMemoryLimit(limit)
-	return func() {
-		debug.SetMemoryLimit(lim)
-		debug.SetGCPercent(pct)
-	}
 }
 
 // shortLiveHeap is the heap a short-lived command may reach before the
