@@ -23,13 +23,16 @@ import (
 const maxCorked = 256 << 10
 
 // Conn is a served connection whose writes can be held back (Cork) and
-// sent as one (Uncork). ConnOf returns a request's.
+// sent as one (Uncork). ConnOf returns a request's. Cork, Uncork and the
+// writes they hold come from the goroutine serving the request: net/http
+// writes an HTTP/1 connection's answers from it, and a handler uncorks
+// before it returns. Close is the connection's own: it interrupts a
+// blocked write, and what a cork still holds is dropped with the
+// connection.
 type Conn struct {
 	net.Conn
-	mu     sync.Mutex
-	corked bool
-	held   *[]byte // while corked: what was written since Cork
-	err    error   // the first failed write of held bytes, returned by every later Write
+	held *[]byte // while corked: what was written since Cork
+	err  error   // the first failed write of held bytes, returned by every later Write
 }
 
 // corkedBufs are the buffers of corked connections (a box is ~10 KB).
@@ -39,62 +42,52 @@ var corkedBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); retur
 // a no-op on a nil Conn (a request that did not come through a listener
 // of Corkable).
 func (c *Conn) Cork() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	if !c.corked {
-		c.corked = true
+	if c != nil && c.held == nil {
 		c.held = corkedBufs.Get().(*[]byte)
 	}
-	c.mu.Unlock()
 }
 
 // Uncork writes what was held since Cork in one write and lets later
 // writes through. It returns that write's error (also returned by every
-// later Write: the connection is then broken). No-op on a nil Conn.
+// later Write: the connection is then broken). No-op on a nil Conn, and
+// on one that is not corked.
 func (c *Conn) Uncork() error {
-	if c == nil {
+	if c == nil || c.held == nil {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.corked {
-		return c.err
-	}
-	c.corked = false
-	err := c.flushLocked()
-	if cap(*c.held) <= 2*maxCorked {
-		*c.held = (*c.held)[:0]
-		corkedBufs.Put(c.held)
-	}
+	held := c.held
 	c.held = nil
+	err := c.writeHeld(held)
+	if cap(*held) <= 2*maxCorked {
+		*held = (*held)[:0]
+		corkedBufs.Put(held)
+	}
 	return err
 }
 
-// flushLocked writes the held bytes out; c.mu is held.
-func (c *Conn) flushLocked() error {
-	if c.err == nil && len(*c.held) > 0 {
-		if _, err := c.Conn.Write(*c.held); err != nil {
+// writeHeld writes the held bytes out and empties them, remembering a
+// failure.
+func (c *Conn) writeHeld(held *[]byte) error {
+	if c.err == nil && len(*held) > 0 {
+		if _, err := c.Conn.Write(*held); err != nil {
 			c.err = err
 		}
 	}
-	*c.held = (*c.held)[:0]
+	*held = (*held)[:0]
 	return c.err
 }
 
-// Write writes p, or holds it while the connection is corked.
+// Write writes p, or holds it while the connection is corked (past
+// maxCorked held bytes, what is held is written out first).
 func (c *Conn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.err != nil {
 		return 0, c.err
 	}
-	if !c.corked {
+	if c.held == nil {
 		return c.Conn.Write(p)
 	}
 	if len(*c.held)+len(p) > maxCorked {
-		if err := c.flushLocked(); err != nil {
+		if err := c.writeHeld(c.held); err != nil {
 			return 0, err
 		}
 		if len(p) > maxCorked {
@@ -109,25 +102,12 @@ func (c *Conn) Write(p []byte) (int, error) {
 // (*net.TCPConn); net/http uses it to close a connection politely.
 type closeWriter interface{ CloseWrite() error }
 
-// CloseWrite shuts down the writing side of the connection, once what
-// is held is written.
+// CloseWrite shuts down the writing side of the connection.
 func (c *Conn) CloseWrite() error {
-	if err := c.Uncork(); err != nil {
-		return err
-	}
 	if cw, ok := c.Conn.(closeWriter); ok {
 		return cw.CloseWrite()
 	}
 	return nil
-}
-
-// Close writes what is held, then closes the connection.
-func (c *Conn) Close() error {
-	uerr := c.Uncork()
-	if err := c.Conn.Close(); err != nil {
-		return err
-	}
-	return uerr
 }
 
 type corkListener struct{ net.Listener }

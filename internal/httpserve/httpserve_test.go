@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/nbasim/nbasim/internal/httpserve/httpservetest"
 )
@@ -137,5 +138,49 @@ func TestCorkOneWrite(t *testing.T) {
 		if w := writes.Load() - w0; w < tc.minW || w > tc.maxW {
 			t.Errorf("%s n=%d: %d writes to the connection, want %d to %d", tc.path, tc.n, w, tc.minW, tc.maxW)
 		}
+	}
+}
+
+// Closing the server interrupts a write blocked on a client that does not
+// read, corked or not (no lock of the cork is held across a write).
+func TestCloseInterruptsBlockedWrite(t *testing.T) {
+	for _, corked := range []bool{false, true} {
+		started, done := make(chan struct{}), make(chan error, 1)
+		hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := ConnOf(r.Context())
+			if corked {
+				c.Cork()
+				defer c.Uncork()
+			}
+			close(started)
+			chunk := make([]byte, 1<<20)
+			var err error
+			for i := 0; i < 256 && err == nil; i++ { // far more than the sockets' buffers and maxCorked
+				_, err = w.Write(chunk)
+			}
+			done <- err
+		})}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = hs.Serve(Corkable(hs, ln)) }()
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") // and never read the answer
+		<-started
+		time.Sleep(100 * time.Millisecond) // the write blocks
+		go hs.Close()                      // (it would block too, were the cork locked across the write)
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Errorf("corked %v: the write did not fail", corked)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("corked %v: the write is still blocked 10 s after Close", corked)
+		}
+		conn.Close()
 	}
 }

@@ -99,6 +99,7 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			// net/http writes and flushes them (httpserve.Conn.Cork)
 			c := httpserve.ConnOf(r.Context())
 			c.Cork()
+			defer c.Uncork() // if the write panicked (a no-op after the Uncork below)
 			_, err := w.Write(buf)
 			if f, ok := w.(http.Flusher); ok && err == nil {
 				f.Flush() // what net/http still buffers, into the cork
