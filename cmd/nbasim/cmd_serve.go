@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -108,7 +107,6 @@ a session cookie. docs/web.md has the pages and the API.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			defer cacheGC(o.cacheGames)()
 			srv, db, auth, err := webServer(ctx, a, &o, addr)
 			if err != nil {
 				return err
@@ -140,28 +138,6 @@ a session cookie. docs/web.md has the pages and the API.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (non-loopback needs --token)")
 	o.register(cmd)
 	return cmd
-}
-
-// cacheGC trades memory for CPU in `nbasim serve`, whose heap is mostly
-// its cache of compiled games: the garbage collector runs when the heap
-// has grown by 400% over what is live, not 100%, within a soft limit of 2
-// GiB of Go memory (3 x cacheGames x 400 kB when that is more, so that a
-// full cache never comes near it). Under the web load (~4 KB allocated a
-// request, mostly net/http's; a season's slider games live, ~65 MB) the
-// default setting ran a collection every ~15,000 requests, 400% one every
-// ~60,000 (docs/benchmarks.md "Web"). GOGC or GOMEMLIMIT in the
-// environment win. It returns the function that restores the previous
-// settings (tests run commands in their own process).
-func cacheGC(cacheGames int) (restore func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	pct := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(max(2<<30, 3*int64(cacheGames)*(400<<10)))
-	return func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(pct)
-	}
 }
 
 // serveRunHTTP serves `nbasim run --http`: the loop's /metrics, /healthz

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -73,37 +72,5 @@ func TestServeRunHTTP(t *testing.T) {
 				t.Errorf("no dashboard off loopback without a token: %d, want 404", code)
 			}
 		})
-	}
-}
-
-// serve's garbage collector setting: 400% and a soft limit scaled to the
-// cache, unless GOGC or GOMEMLIMIT is set; restored afterwards.
-func TestCacheGC(t *testing.T) {
-	for _, tc := range []struct {
-		gogc, memlimit string
-		games          int
-		pct            int
-		limit          int64
-	}{
-		{"", "", 1500, 400, 2 << 30},
-		{"", "", 5000, 400, 3 * 5000 * 400 << 10},
-		{"100", "", 1500, -1, -1},
-		{"", "3GiB", 1500, -1, -1},
-	} {
-		t.Setenv("GOGC", tc.gogc)
-		t.Setenv("GOMEMLIMIT", tc.memlimit)
-		pct0, limit0 := debug.SetGCPercent(77), debug.SetMemoryLimit(1<<40)
-		restore := cacheGC(tc.games)
-		pct, limit := debug.SetGCPercent(77), debug.SetMemoryLimit(1<<40)
-		if tc.pct < 0 { // untouched
-			tc.pct, tc.limit = 77, 1<<40
-		}
-		if pct != tc.pct || limit != tc.limit {
-			t.Errorf("GOGC=%q GOMEMLIMIT=%q %d games: GC percent %d, limit %d; want %d, %d", tc.gogc, tc.memlimit, tc.games, pct, limit, tc.pct, tc.limit)
-		}
-		restore()
-		if p, l := debug.SetGCPercent(pct0), debug.SetMemoryLimit(limit0); p != 77 || l != 1<<40 {
-			t.Errorf("not restored: %d, %d", p, l)
-		}
 	}
 }
