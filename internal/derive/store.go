@@ -135,7 +135,9 @@ func (n *NameMemo) read(ctx context.Context, q store.Querier, ids map[string]boo
 	}
 	for id := range unseen {
 		p, ok := read[model.PlayerID(id)]
-		n.m[id] = memoName{name: p.Name, ok: ok}
+		// the id's own copy: it may be a substring of the game's decoded
+		// play pack, which the memo would otherwise keep alive
+		n.m[strings.Clone(id)] = memoName{name: p.Name, ok: ok}
 		if ok {
 			out[p.ID] = p
 		}

@@ -115,7 +115,8 @@ func compile(g *model.Game, evs []model.Event, ov *Overrides) *Compiled {
 }
 
 // ReleaseEvents drops the compiled game's events (Events becomes nil) and
-// returns c, for a game kept only to be folded: what folds and reads a
+// the notes about them (Notes, ~15 strings a game; Degraded and Reasons
+// stay) and returns c, for a game kept only to be folded: what folds and reads a
 // compiled game (Final, BoxAt, BoxInto, StateAt, Fold, Window,
 // PeriodWindow, LineupAt, Stints, Possessions, NumEvents, Index) reads the
 // compiled events, never Events. The player ids the game keeps (Players,
@@ -127,7 +128,7 @@ func compile(g *model.Game, evs []model.Event, ov *Overrides) *Compiled {
 // marks: a cache of such games costs the collector little. Call it before
 // the game is shared.
 func (c *Compiled) ReleaseEvents() *Compiled {
-	c.Events = nil
+	c.Events, c.Notes = nil, nil
 	index := make(map[model.PlayerID]pidx, len(c.Players))
 	for i := range c.Players {
 		p := &c.Players[i]

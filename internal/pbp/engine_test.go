@@ -230,8 +230,11 @@ func TestReleasedEventsFoldTheSame(t *testing.T) {
 		g, _ := SyntheticGame(seed)
 		want := Compile(g, nil)
 		got := Compile(g, nil).ReleaseEvents()
-		if got.Events != nil {
-			t.Fatalf("seed %d: events kept", seed)
+		if got.Events != nil || got.Notes != nil {
+			t.Fatalf("seed %d: events or notes kept", seed)
+		}
+		if got.Degraded != want.Degraded || !reflect.DeepEqual(got.Reasons, want.Reasons) {
+			t.Fatalf("seed %d: degraded reasons differ", seed)
 		}
 		end := want.FinalState().Elapsed
 		for _, c := range []struct {
