@@ -70,6 +70,7 @@ type Source struct {
 	variant string // Key.Overrides: overrides version (+ prepare name, + "fold")
 	prepare Prepare
 	fold    bool // FoldOnly
+	scanAt  int  // scanAllAt (tests lower it)
 	// names remembers players' names across misses; reset by every
 	// revalidation pass that drops games (a load happened) and every full
 	// pass, so a renamed player is read again within FullRevalidate
@@ -110,7 +111,7 @@ func NewSource(o SourceOptions) (*Source, error) {
 	if o.FoldOnly {
 		ver += "+fold"
 	}
-	return &Source{cache: o.Cache, q: o.Querier, ov: o.Overrides, variant: ver, prepare: o.Prepare, fold: o.FoldOnly}, nil
+	return &Source{cache: o.Cache, q: o.Querier, ov: o.Overrides, variant: ver, prepare: o.Prepare, fold: o.FoldOnly, scanAt: scanAllAt}, nil
 }
 
 // Cache returns the source's cache (for its counters).
@@ -215,24 +216,13 @@ func (s *Source) RevalidateRecent(ctx context.Context) (int, error) {
 	if full {
 		return s.Revalidate(ctx)
 	}
-	rows, err := s.q.Query(ctx, recentQuery, recentSince(mark, time.Now()))
-	if err != nil {
-		return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
-	}
 	cur := map[string]string{}
-	newest := mark
-	for rows.Next() {
-		var id, at string
-		if err := rows.Scan(&id, &at); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
-		}
-		cur[id] = at
-		newest = max(newest, at)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := s.versions(ctx, cur, recentQuery, recentSince(mark, time.Now())); err != nil {
 		return 0, fmt.Errorf("gamecache: revalidate recent games: %w", err)
+	}
+	newest := mark
+	for _, at := range cur {
+		newest = max(newest, at)
 	}
 	n := 0
 	if len(cur) > 0 {
@@ -253,6 +243,30 @@ func (s *Source) RevalidateRecent(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// scanAllAt is the number of cached games from which a full pass reads
+// every game's version in one scan of the games table instead of the
+// cached games' by id, 500 a statement: on the 14,061-game archive the
+// scan costs ~18 ms, 7,000 cached ids in chunks 35-72 ms (SQLite prepares
+// each 500-id IN list again on every run: sqlite_stat4).
+const scanAllAt = 1000
+
+// versions reads (game_id, updated_at) rows of query into cur.
+func (s *Source) versions(ctx context.Context, cur map[string]string, query string, args ...any) error {
+	rows, err := s.q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at string
+		if err := rows.Scan(&id, &at); err != nil {
+			return err
+		}
+		cur[id] = at
+	}
+	return rows.Err()
+}
+
 // revalidateAll compares every cached game's version with the store.
 func (s *Source) revalidateAll(ctx context.Context) (int, error) {
 	cached := s.cache.Versions()
@@ -268,21 +282,14 @@ func (s *Source) revalidateAll(ctx context.Context) (int, error) {
 		}
 	}
 	cur := make(map[string]string, len(ids))
-	err := store.InChunks(ids, 1, nil, func(in string, args []any) error {
-		rows, err := s.q.Query(ctx, `SELECT game_id, updated_at FROM games WHERE game_id IN (`+in+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, at string
-			if err := rows.Scan(&id, &at); err != nil {
-				return err
-			}
-			cur[id] = at
-		}
-		return rows.Err()
-	})
+	var err error
+	if len(ids) >= s.scanAt {
+		err = s.versions(ctx, cur, `SELECT game_id, updated_at FROM games`)
+	} else {
+		err = store.InChunks(ids, 1, nil, func(in string, args []any) error {
+			return s.versions(ctx, cur, `SELECT game_id, updated_at FROM games WHERE game_id IN (`+in+`)`, args...)
+		})
+	}
 	if err != nil {
 		return 0, fmt.Errorf("gamecache: revalidate: %w", err)
 	}

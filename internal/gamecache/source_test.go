@@ -3,6 +3,7 @@ package gamecache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,18 +17,28 @@ import (
 
 // A game whose version moves (the loader touched it) is dropped by
 // Revalidate and read again; the other cached games stay; a game loaded
-// again meanwhile at the new version is not dropped.
+// again meanwhile at the new version is not dropped. Both ways a full pass
+// reads the versions: the cached games' by id, and (from scanAllAt cached
+// games) every game's in one scan.
 func TestSourceRevalidate(t *testing.T) {
+	for _, scanAt := range []int{scanAllAt, 1} {
+		t.Run(fmt.Sprintf("scan from %d games", scanAt), func(t *testing.T) { testSourceRevalidate(t, scanAt) })
+	}
+}
+
+func testSourceRevalidate(t *testing.T, scanAt int) {
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	ids := []string{"0021800001", "0021800002"}
 	storeGames(t, st, ids)
+	storeGames(t, st, []string{"0021800003"}) // in the store, never cached
 	var prepared int
 	src, err := NewSource(SourceOptions{Querier: st, Cache: New(8), PrepareName: "count",
 		Prepare: func(context.Context, store.Querier, *model.Game) error { prepared++; return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	src.scanAt = scanAt
 	for _, id := range ids {
 		if _, err := src.Get(ctx, id, ""); err != nil {
 			t.Fatal(err)
