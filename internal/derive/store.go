@@ -24,7 +24,7 @@ var ProviderPreference = []string{
 // GameFromStore reads a game's plays (from provider, or the preferred one
 // the store holds) and names from the store.
 func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string) (*model.Game, error) {
-	g, _, err := GameAndVersionFromStore(ctx, q, gameID, provider, nil)
+	g, _, err := GameAndVersionFromStore(ctx, q, gameID, provider, ReadOptions{})
 	return g, err
 }
 
@@ -34,11 +34,13 @@ func GameFromStore(ctx context.Context, q store.Querier, gameID, provider string
 // old version with new plays (which a cache drops at its next
 // revalidation), never new plays passed off as the old version's. Three
 // queries: the games row, the plays (one read of the game's play packs,
-// store.LoadPreferredPlays) and the names, which names (when not nil)
-// remembers: then only the players it has not seen are read.
-func GameAndVersionFromStore(ctx context.Context, q store.Querier, gameID, provider string, names *NameMemo) (*model.Game, string, error) {
-	row, err := store.GetGame(ctx, q, gameID)
-	if err != nil && !errors.Is(err, store.ErrNoRows) {
+// store.LoadPreferredPlays) and the names; fewer with o.
+func GameAndVersionFromStore(ctx context.Context, q store.Querier, gameID, provider string, o ReadOptions) (*model.Game, string, error) {
+	var row store.Game
+	var err error
+	if o.Row != nil {
+		row = *o.Row
+	} else if row, err = store.GetGame(ctx, q, gameID); err != nil && !errors.Is(err, store.ErrNoRows) {
 		return nil, "", err
 	}
 	var evs []model.Event
@@ -72,10 +74,22 @@ func GameAndVersionFromStore(ctx context.Context, q store.Querier, gameID, provi
 			}
 		}
 	}
-	if err := names.read(ctx, q, ids, g.Players); err != nil {
+	if err := o.Names.read(ctx, q, ids, g.Players); err != nil {
 		return nil, "", fmt.Errorf("game %s: players: %w", gameID, err)
 	}
 	return g, row.UpdatedAt, nil
+}
+
+// ReadOptions spare GameAndVersionFromStore reads.
+type ReadOptions struct {
+	// Row is the game's games row when the caller has just read it (a
+	// box_score call resolved the id): it is not read again, and its
+	// updated_at is the version, so it must have been read before the
+	// plays are, as GameAndVersionFromStore reads it.
+	Row *store.Game
+	// Names, when set, remembers players' names across games: only the
+	// players it has not seen are read.
+	Names *NameMemo
 }
 
 // NameMemo remembers the players' names GameAndVersionFromStore read from

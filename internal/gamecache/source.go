@@ -138,11 +138,22 @@ func (s *Source) Lookup(gameID, provider string) (*pbp.Compiled, bool) {
 // the preferred provider the store holds, derive.ProviderPreference),
 // reading and compiling it on a miss.
 func (s *Source) Get(ctx context.Context, gameID, provider string) (*pbp.Compiled, error) {
+	return s.get(ctx, gameID, provider, nil)
+}
+
+// GetRead is Get for a game whose games row the caller has just read (it
+// resolved the id the user typed, gameref.Resolve): on a miss the row is
+// not read again (its updated_at is the version, read before the plays).
+func (s *Source) GetRead(ctx context.Context, row store.Game, provider string) (*pbp.Compiled, error) {
+	return s.get(ctx, row.GameID, provider, &row)
+}
+
+func (s *Source) get(ctx context.Context, gameID, provider string, row *store.Game) (*pbp.Compiled, error) {
 	return s.cache.GetVersioned(ctx, s.key(gameID, provider), func(ctx context.Context) (*pbp.Compiled, string, error) {
 		// the version is read first (GameAndVersionFromStore): a reload
 		// between it and the plays leaves an old version with new plays
 		// (dropped at the next revalidation, read again), never the reverse
-		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider, &s.names)
+		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider, derive.ReadOptions{Row: row, Names: &s.names})
 		if err != nil {
 			return nil, "", err
 		}

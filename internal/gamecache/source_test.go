@@ -315,3 +315,39 @@ func TestSourceRemembersNamesUntilRevalidation(t *testing.T) {
 		t.Fatalf("third game, after a revalidation: %q, want the new name", got)
 	}
 }
+
+// GetRead takes the games row its caller read: the row is not read again,
+// its updated_at is the cached game's version, and the game is the one Get
+// compiles.
+func TestSourceGetRead(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	storeGames(t, st, []string{"0021800001"})
+	row, err := store.GetGame(ctx, st, "0021800001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.UpdatedAt = "as the caller read it"
+	src, err := NewSource(SourceOptions{Querier: st, Cache: New(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := src.GetRead(ctx, row, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs := src.Cache().Versions(); len(vs) != 1 || vs[0].Version != row.UpdatedAt {
+		t.Fatalf("versions %+v, want the caller's row's", vs)
+	}
+	other, err := NewSource(SourceOptions{Querier: st, Cache: New(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := other.Get(ctx, "0021800001", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Final(), want.Final()) {
+		t.Fatal("GetRead and Get compile different games")
+	}
+}

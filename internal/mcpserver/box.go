@@ -58,8 +58,8 @@ type BoxOut struct {
 // reloaded) or read from the store (plays, names and sides from stored
 // boxes) and compiled on a miss; an engine panic becomes an error naming
 // the game.
-func (s *Server) compiled(ctx context.Context, gameID string) (*pbp.Compiled, error) {
-	c, err := s.games.Get(ctx, gameID, "")
+func (s *Server) compiled(ctx context.Context, r gameref.Resolved) (*pbp.Compiled, error) {
+	c, err := s.games.GetRead(ctx, r.Game, "")
 	if err != nil && strings.Contains(err.Error(), "no plays") {
 		return nil, fmt.Errorf("%w (a box at a moment needs the game's play-by-play in the database)", err)
 	}
@@ -135,7 +135,7 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 	var out BoxOut
 	if atMoment {
 		if c == nil {
-			if c, err = s.compiled(ctx, in.GameID); err != nil {
+			if c, err = s.compiled(ctx, r); err != nil {
 				return nil, BoxOut{}, err
 			}
 			s.meta.put(r.GameID, c, metaEntry{r: r, sources: sources})
