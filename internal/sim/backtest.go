@@ -284,10 +284,7 @@ func Backtest(ctx context.Context, c *Corpus, opt BacktestOptions) (*Report, err
 	done := 0
 	for i := 0; i < len(c.Games); {
 		date := c.Games[i].Date
-		j := i
-		for j < len(c.Games) && c.Games[j].Date == date {
-			j++
-		}
+		j := dayEnd(c.Games, i)
 		// baselines learn every game before this date
 		for ; learnt < i; learnt++ {
 			g := &c.Games[learnt]
@@ -459,4 +456,14 @@ func predictGame(m *Model, g *Game, opt BacktestOptions, pe, ph float64, lg *Log
 		}
 	}
 	return p, nil
+}
+
+// dayEnd returns the index after the last game of games (ordered by date)
+// played on the date of games[i].
+func dayEnd(games []Game, i int) int {
+	j := i
+	for j < len(games) && games[j].Date == games[i].Date {
+		j++
+	}
+	return j
 }

@@ -189,10 +189,7 @@ func standIn(c *Corpus, cfg Config, seasons map[string]bool, oracle bool, kg map
 		if date > last {
 			break
 		}
-		j := i
-		for j < len(c.Games) && c.Games[j].Date == date {
-			j++
-		}
+		j := dayEnd(c.Games, i)
 		var day []*Game
 		for k := i; k < j; k++ {
 			if seasons[c.Games[k].Season] {
@@ -519,10 +516,7 @@ func TestTuneSimCheck(t *testing.T) {
 	nd := 0
 	for i := 0; i < len(c.Games); {
 		date := c.Games[i].Date
-		j := i
-		for j < len(c.Games) && c.Games[j].Date == date {
-			j++
-		}
+		j := dayEnd(c.Games, i)
 		var day []*Game
 		for k := i; k < j; k++ {
 			if c.Games[k].Season == season {
