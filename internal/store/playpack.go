@@ -190,6 +190,13 @@ func loadPlayPack(ctx context.Context, q Querier, gameID, provider string) (evs 
 		}
 		return nil, false, nil
 	}
+	return decodeStoredPack(gameID, provider, format, pack)
+}
+
+// decodeStoredPack decodes a play_packs row of gameID and provider; ok is
+// false when the pack is of another format than this build's (the plays
+// rows are then read instead).
+func decodeStoredPack(gameID, provider string, format int64, pack []byte) (evs []model.Event, ok bool, err error) {
 	if format != PlayPackFormat {
 		return nil, false, nil
 	}

@@ -657,12 +657,10 @@ func LoadPreferredPlays(ctx context.Context, q Querier, gameID string, choose fu
 	}
 	p := choose(have)
 	for i, h := range have {
-		if h == p && packs[i].format == PlayPackFormat {
-			evs, err := DecodePlayPack(gameID, packs[i].data)
-			if err != nil {
-				return p, nil, fmt.Errorf("store: plays of game %s from %s: %w", gameID, p, err)
+		if h == p {
+			if evs, ok, err := decodeStoredPack(gameID, p, packs[i].format, packs[i].data); ok || err != nil {
+				return p, evs, err
 			}
-			return p, evs, nil
 		}
 	}
 	evs, err := loadPlayRows(ctx, q, gameID, p)
