@@ -92,6 +92,18 @@ func AppendStrings(dst []byte, ss []string) []byte {
 	return append(dst, ']')
 }
 
+// AppendInt appends v in decimal, as encoding/json writes an int: 0 to 99
+// (most of a box's numbers) without strconv.
+func AppendInt(dst []byte, v int) []byte {
+	switch {
+	case uint(v) < 10:
+		return append(dst, byte('0'+v))
+	case uint(v) < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	}
+	return strconv.AppendInt(dst, int64(v), 10)
+}
+
 // AppendFloat appends f as encoding/json writes a float64 (shortest
 // representation, exponent form outside [1e-6, 1e21)). f must be finite.
 // A whole number of tenths (seconds played, a moment's clock: most of a

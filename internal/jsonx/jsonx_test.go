@@ -27,6 +27,16 @@ func TestAppendStringAndFloatAreEncodingJSON(t *testing.T) {
 			t.Errorf("%q: got %s, want %s", ss, got, want)
 		}
 	}
+	ints := []int{0, 9, 10, 99, 100, -1, -10, -99, -100, math.MaxInt, math.MinInt}
+	for range 2000 {
+		ints = append(ints, rng.IntN(2000)-1000)
+	}
+	for _, v := range ints {
+		want, _ := json.Marshal(v)
+		if got := AppendInt(nil, v); !bytes.Equal(got, want) {
+			t.Errorf("%d: got %s, want %s", v, got, want)
+		}
+	}
 	floats := []float64{0, math.Copysign(0, -1), 1, 0.1, 1738.5, 2880, 1e-6, 9.99e-7, 1e21, 1e20, -3.25e-9, 123456789.125, math.MaxFloat64,
 		math.SmallestNonzeroFloat64, -0.5, 1e13 + 0.1, 1e14 - 0.1, 1e14 + 0.5, 0.30000000000000004, 99999999999999.9}
 	for range 20000 { // whole tenths (the fast path) and their neighbours

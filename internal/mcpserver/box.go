@@ -502,7 +502,7 @@ func appendValues(dst []byte, vs []any) []byte {
 		case string:
 			dst = jsonx.AppendString(dst, x)
 		case int:
-			dst = strconv.AppendInt(dst, int64(x), 10)
+			dst = jsonx.AppendInt(dst, x)
 		case float64:
 			dst = jsonx.AppendFloat(dst, x)
 		case bool:

@@ -40,41 +40,29 @@ func appendKey(dst []byte, key string, first bool) []byte {
 }
 
 func appendIntField(dst []byte, key string, v int) []byte {
-	return appendInt(appendKey(dst, key, false), v)
-}
-
-// appendInt appends v in decimal: 0 to 99 (most of a box's numbers)
-// without strconv.
-func appendInt(dst []byte, v int) []byte {
-	switch {
-	case uint(v) < 10:
-		return append(dst, byte('0'+v))
-	case uint(v) < 100:
-		return append(dst, byte('0'+v/10), byte('0'+v%10))
-	}
-	return strconv.AppendInt(dst, int64(v), 10)
+	return jsonx.AppendInt(appendKey(dst, key, false), v)
 }
 
 // appendStatLine appends the fields of a StatLine (embedded: no braces,
 // each field after a comma; the keys written whole).
 func appendStatLine(dst []byte, s *StatLine) []byte {
 	dst = jsonx.AppendFloat(append(dst, `,"seconds_played":`...), s.SecondsPlayed)
-	dst = appendInt(append(dst, `,"pts":`...), s.PTS)
-	dst = appendInt(append(dst, `,"fgm":`...), s.FGM)
-	dst = appendInt(append(dst, `,"fga":`...), s.FGA)
-	dst = appendInt(append(dst, `,"fg3m":`...), s.FG3M)
-	dst = appendInt(append(dst, `,"fg3a":`...), s.FG3A)
-	dst = appendInt(append(dst, `,"ftm":`...), s.FTM)
-	dst = appendInt(append(dst, `,"fta":`...), s.FTA)
-	dst = appendInt(append(dst, `,"oreb":`...), s.OREB)
-	dst = appendInt(append(dst, `,"dreb":`...), s.DREB)
-	dst = appendInt(append(dst, `,"reb":`...), s.REB)
-	dst = appendInt(append(dst, `,"ast":`...), s.AST)
-	dst = appendInt(append(dst, `,"stl":`...), s.STL)
-	dst = appendInt(append(dst, `,"blk":`...), s.BLK)
-	dst = appendInt(append(dst, `,"tov":`...), s.TOV)
-	dst = appendInt(append(dst, `,"pf":`...), s.PF)
-	return appendInt(append(dst, `,"plus_minus":`...), s.PlusMinus)
+	dst = jsonx.AppendInt(append(dst, `,"pts":`...), s.PTS)
+	dst = jsonx.AppendInt(append(dst, `,"fgm":`...), s.FGM)
+	dst = jsonx.AppendInt(append(dst, `,"fga":`...), s.FGA)
+	dst = jsonx.AppendInt(append(dst, `,"fg3m":`...), s.FG3M)
+	dst = jsonx.AppendInt(append(dst, `,"fg3a":`...), s.FG3A)
+	dst = jsonx.AppendInt(append(dst, `,"ftm":`...), s.FTM)
+	dst = jsonx.AppendInt(append(dst, `,"fta":`...), s.FTA)
+	dst = jsonx.AppendInt(append(dst, `,"oreb":`...), s.OREB)
+	dst = jsonx.AppendInt(append(dst, `,"dreb":`...), s.DREB)
+	dst = jsonx.AppendInt(append(dst, `,"reb":`...), s.REB)
+	dst = jsonx.AppendInt(append(dst, `,"ast":`...), s.AST)
+	dst = jsonx.AppendInt(append(dst, `,"stl":`...), s.STL)
+	dst = jsonx.AppendInt(append(dst, `,"blk":`...), s.BLK)
+	dst = jsonx.AppendInt(append(dst, `,"tov":`...), s.TOV)
+	dst = jsonx.AppendInt(append(dst, `,"pf":`...), s.PF)
+	return jsonx.AppendInt(append(dst, `,"plus_minus":`...), s.PlusMinus)
 }
 
 func (t *TeamBoxLine) appendJSON(dst []byte) []byte {
