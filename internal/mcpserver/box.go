@@ -72,14 +72,16 @@ func boxNames(ctx context.Context, q store.Querier, g *model.Game) error {
 	return fillPlayersFromBoxes(ctx, q, g.GameID, g)
 }
 
-// boxAtTime folds c to t; an engine panic becomes an error naming the game.
-func boxAtTime(c *pbp.Compiled, t model.Tenths) (b model.Box, err error) {
+// boxAtTime folds c to t into sc.box; an engine panic becomes an error
+// naming the game.
+func boxAtTime(c *pbp.Compiled, t model.Tenths, sc *boxScratch) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("game %s: play-by-play engine failed: %v", c.Game.GameID, p)
 		}
 	}()
-	return c.BoxAt(pbp.AtElapsed(t)), nil
+	c.BoxInto(&sc.st, pbp.AtElapsed(t), &sc.box)
+	return nil
 }
 
 func line(id, name string, side model.Side, starter bool, st model.Stats) []any {
@@ -108,9 +110,13 @@ func boxOut(b model.Box) BoxOut {
 	return out
 }
 
-func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn) (*mcp.CallToolResult, BoxOut, error) {
+// boxScore answers box_score: the header of the answer (every BoxOut field
+// but the lines) and, for a box at a moment, the folded box in sc, whose
+// lines appendJSON writes straight from it; for a stored box (box nil) out
+// holds the lines too.
+func (s *Server) boxScore(ctx context.Context, in BoxIn, sc *boxScratch) (out BoxOut, box *model.Box, err error) {
 	if in.GameID == "" {
-		return nil, BoxOut{}, errors.New("game_id is required")
+		return BoxOut{}, nil, errors.New("game_id is required")
 	}
 	q := readonly.Querier(s.opts.DB)
 	atMoment := in.Moment != "" || in.Period != 0 || in.Clock != "" || in.ElapsedSeconds != nil
@@ -118,39 +124,57 @@ func (s *Server) boxScore(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn)
 		r       gameref.Resolved
 		sources []string
 		c       *pbp.Compiled
-		err     error
 	)
 	if atMoment {
 		r, sources, c = s.cachedMeta(ctx, in.GameID)
 	}
 	if c == nil {
 		if r, err = gameref.Resolve(ctx, q, in.GameID); err != nil {
-			return nil, BoxOut{}, err
+			return BoxOut{}, nil, err
 		}
 		if sources, err = boxSources(ctx, q, r.GameID); err != nil {
-			return nil, BoxOut{}, err
+			return BoxOut{}, nil, err
 		}
 	}
 	in.GameID = r.GameID
-	var out BoxOut
+	rows := 0
 	if atMoment {
 		if c == nil {
 			if c, err = s.compiled(ctx, r); err != nil {
-				return nil, BoxOut{}, err
+				return BoxOut{}, nil, err
 			}
 			s.meta.put(r.GameID, c, metaEntry{r: r, sources: sources})
 		}
-		out, err = s.boxAt(in, c)
+		if out, err = s.boxAt(in, c, sc); err != nil {
+			return BoxOut{}, nil, err
+		}
+		box = &sc.box
+		for i := range box.Players {
+			if !box.Players[i].DNP {
+				rows++
+			}
+		}
 	} else {
-		out, err = s.storedBox(ctx, q, in, sources)
-	}
-	if err != nil {
-		return nil, BoxOut{}, err
+		if out, err = s.storedBox(ctx, q, in, sources); err != nil {
+			return BoxOut{}, nil, err
+		}
+		rows = len(out.Players)
 	}
 	out.Available = sources
 	out.Game = r.Describe()
-	statsFrom(ctx).rows = len(out.Players)
-	return nil, out, nil
+	statsFrom(ctx).rows = rows
+	return out, box, nil
+}
+
+// boxScratch is what one box_score answer at a moment folds into: the
+// engine's state, the box and the order of its lines, reused from call to
+// call (Server.scratch) so that a call on a cached game allocates next to
+// nothing (the garbage of every call is what makes the collector run, and
+// its cycles are the tail of a session's latencies).
+type boxScratch struct {
+	st  pbp.State
+	box model.Box
+	ord []int
 }
 
 // cachedMeta returns, for an NBA id whose compiled game is cached, the id
@@ -261,8 +285,9 @@ func (s *Server) storedBox(ctx context.Context, q store.Querier, in BoxIn, sourc
 	return out, nil
 }
 
-// boxAt computes the box at a moment with the play-by-play engine.
-func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
+// boxAt computes the box at a moment with the play-by-play engine, into
+// sc.box; out is the answer's header (no lines).
+func (s *Server) boxAt(in BoxIn, c *pbp.Compiled, sc *boxScratch) (BoxOut, error) {
 	game := c.Game
 	prov := game.Provider
 	var t model.Tenths
@@ -305,11 +330,10 @@ func (s *Server) boxAt(in BoxIn, c *pbp.Compiled) (BoxOut, error) {
 	default:
 		return BoxOut{}, errors.New("a moment needs moment (\"Q3 7:02.4\"), or period and clock, or elapsed_seconds")
 	}
-	b, err := boxAtTime(c, t)
-	if err != nil {
+	if err := boxAtTime(c, t, sc); err != nil {
 		return BoxOut{}, err
 	}
-	out := boxOut(b)
+	out := BoxOut{Columns: BoxColumns}
 	if c.Degraded {
 		out.Note = "degraded: " + strings.Join(c.Reasons, "; ")
 	}
@@ -450,7 +474,13 @@ func (s *Server) CacheStats() gamecache.Stats { return s.games.Cache().Stats() }
 
 // AppendJSON appends the box's JSON to dst: byte for byte what
 // json.Marshal(b) gives (TestBoxJSONIsEncodingJSON), without reflection.
-func (b *BoxOut) AppendJSON(dst []byte) []byte {
+func (b *BoxOut) AppendJSON(dst []byte) []byte { return b.appendJSON(dst, nil, nil) }
+
+// appendJSON is AppendJSON with the lines, when box is not nil, written
+// straight from the folded box: the bytes AppendJSON writes for the BoxOut
+// that boxOut(*box) gives, header fields from b (TestBoxAtJSONIsBoxOut),
+// without a line of []any. ord is scratch for the lines' order.
+func (b *BoxOut) appendJSON(dst []byte, box *model.Box, ord *[]int) []byte {
 	dst = append(dst, `{"game_id":`...)
 	dst = jsonx.AppendString(dst, b.GameID)
 	dst = append(dst, `,"game":`...)
@@ -461,22 +491,43 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 	dst = jsonx.AppendString(dst, b.Moment)
 	dst = append(dst, `,"columns":`...)
 	dst = jsonx.AppendStrings(dst, b.Columns)
-	dst = append(dst, `,"home":`...)
-	dst = appendValues(dst, b.Home)
-	dst = append(dst, `,"away":`...)
-	dst = appendValues(dst, b.Away)
-	dst = append(dst, `,"players":`...)
-	if b.Players == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, l := range b.Players {
-			if i > 0 {
+	if box != nil {
+		dst = append(dst, `,"home":`...)
+		dst = appendLine(dst, box.Home.TeamID, box.Home.Code, model.Home, false, &box.Home.Stats)
+		dst = append(dst, `,"away":`...)
+		dst = appendLine(dst, box.Away.TeamID, box.Away.Code, model.Away, false, &box.Away.Stats)
+		dst = append(dst, `,"players":[`...)
+		first := true
+		for _, i := range lineOrder(box.Players, ord) {
+			p := &box.Players[i]
+			if p.DNP {
+				continue
+			}
+			if !first {
 				dst = append(dst, ',')
 			}
-			dst = appendValues(dst, l)
+			first = false
+			dst = appendLine(dst, string(p.PlayerID), p.Name, p.Side, p.Starter, &p.Stats)
 		}
 		dst = append(dst, ']')
+	} else {
+		dst = append(dst, `,"home":`...)
+		dst = appendValues(dst, b.Home)
+		dst = append(dst, `,"away":`...)
+		dst = appendValues(dst, b.Away)
+		dst = append(dst, `,"players":`...)
+		if b.Players == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i, l := range b.Players {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendValues(dst, l)
+			}
+			dst = append(dst, ']')
+		}
 	}
 	dst = append(dst, `,"available_sources":`...)
 	dst = jsonx.AppendStrings(dst, b.Available)
@@ -485,6 +536,53 @@ func (b *BoxOut) AppendJSON(dst []byte) []byte {
 		dst = jsonx.AppendString(dst, b.Note)
 	}
 	return append(dst, '}')
+}
+
+// lineOrder is the order boxOut gives players' lines (home first, then by
+// seconds played, most first; ties keep the box's order), as indexes into
+// players, in *ord's storage.
+func lineOrder(players []model.PlayerLine, ord *[]int) []int {
+	o := (*ord)[:0]
+	for i := range players {
+		o = append(o, i)
+	}
+	// insertion sort: stable, no allocation, a box has ~30 lines
+	for i := 1; i < len(o); i++ {
+		for j := i; j > 0 && lineBefore(&players[o[j]], &players[o[j-1]]); j-- {
+			o[j], o[j-1] = o[j-1], o[j]
+		}
+	}
+	*ord = o
+	return o
+}
+
+// lineBefore is boxOut's order: a before b.
+func lineBefore(a, b *model.PlayerLine) bool {
+	if a.Side != b.Side {
+		return a.Side == model.Home
+	}
+	return a.Seconds > b.Seconds
+}
+
+// appendLine appends the JSON of line(id, name, side, starter, *st)
+// without boxing its values.
+func appendLine(dst []byte, id, name string, side model.Side, starter bool, st *model.Stats) []byte {
+	dst = append(dst, '[')
+	dst = jsonx.AppendString(dst, id)
+	dst = append(dst, ',')
+	dst = jsonx.AppendString(dst, name)
+	dst = append(dst, ',')
+	dst = jsonx.AppendString(dst, side.String())
+	dst = append(dst, ',')
+	dst = strconv.AppendBool(dst, starter)
+	dst = append(dst, ',')
+	dst = jsonx.AppendFloat(dst, float64(int(st.Seconds)/6)/100)
+	for _, v := range [...]int{st.PTS, st.REB, st.AST, st.STL, st.BLK, st.TOV, st.PF,
+		st.FGM, st.FGA, st.FG3M, st.FG3A, st.FTM, st.FTA, st.OREB, st.DREB, st.PlusMinus} {
+		dst = append(dst, ',')
+		dst = jsonx.AppendInt(dst, v)
+	}
+	return append(dst, ']')
 }
 
 // appendValues appends a box line (strings, a bool, a float, ints); any
@@ -519,11 +617,16 @@ func appendValues(dst []byte, vs []any) []byte {
 }
 
 // boxScoreJSON is box_score as registered (addJSONTool): boxScore's answer
-// written as JSON.
-func (s *Server) boxScoreJSON(ctx context.Context, req *mcp.CallToolRequest, in BoxIn) ([]byte, error) {
-	_, out, err := s.boxScore(ctx, req, in)
+// written as JSON, with a box at a moment folded into reused scratch.
+func (s *Server) boxScoreJSON(ctx context.Context, _ *mcp.CallToolRequest, in BoxIn) ([]byte, error) {
+	sc, _ := s.scratch.Get().(*boxScratch)
+	if sc == nil {
+		sc = new(boxScratch)
+	}
+	defer s.scratch.Put(sc)
+	out, box, err := s.boxScore(ctx, in, sc)
 	if err != nil {
 		return nil, err
 	}
-	return out.AppendJSON(make([]byte, 0, 4096)), nil
+	return out.appendJSON(make([]byte, 0, 4096), box, &sc.ord), nil
 }

@@ -49,3 +49,40 @@ func TestBoxJSONIsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxAtJSONIsBoxOut: the answer box_score writes for a box at a moment
+// (lines straight from the folded box, in scratch reused call after call)
+// is byte for byte AppendJSON of the BoxOut that boxOut gives, at every 30
+// seconds of two real games taken in turn, so that a line left over from
+// the previous call, another order or another number fails.
+func TestBoxAtJSONIsBoxOut(t *testing.T) {
+	var cs []*pbp.Compiled
+	for _, id := range []string{"0021600270", "0021800001"} {
+		g, err := derive.LoadV2File(filepath.Join(testutil.RealDataDir(t), "nba_stats", "playbyplayv2", id+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, pbp.Compile(g, nil))
+	}
+	var sc boxScratch
+	n := 0
+	for at := model.Tenths(0); at <= cs[0].FinalState().Elapsed+600; at += 300 {
+		for _, c := range cs {
+			hdr := BoxOut{GameID: c.Game.GameID, Game: "a game", Source: "derived:" + c.Game.Provider, Moment: describeMoment(at),
+				Columns: BoxColumns, Available: []string{"derived"}}
+			want := boxOut(c.BoxAt(pbp.AtElapsed(at)))
+			want.GameID, want.Game, want.Source, want.Moment, want.Available = hdr.GameID, hdr.Game, hdr.Source, hdr.Moment, hdr.Available
+			if err := boxAtTime(c, at, &sc); err != nil {
+				t.Fatal(err)
+			}
+			got := hdr.appendJSON(nil, &sc.box, &sc.ord)
+			if w := want.AppendJSON(nil); !bytes.Equal(got, w) {
+				t.Fatalf("%s at %d:\n got %s\nwant %s", c.Game.GameID, at, got, w)
+			}
+			n++
+		}
+	}
+	if n < 100 {
+		t.Fatalf("%d boxes compared: the games are shorter than expected", n)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -73,6 +74,8 @@ type Server struct {
 	log   *slog.Logger
 	games *gamecache.Source // compiled games (embedded overrides, names from boxes)
 	meta  metaCache         // box_score's id resolution and sources per compiled game
+	// scratch holds box_score's *boxScratch between calls
+	scratch sync.Pool
 }
 
 // New builds the server and registers its tools.
