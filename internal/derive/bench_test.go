@@ -18,7 +18,7 @@ var season struct {
 	err   error
 }
 
-func seasonGames(b *testing.B) []*model.Game {
+func seasonGames(b testing.TB) []*model.Game {
 	b.Helper()
 	dir := testutil.RealDataDir(b)
 	season.once.Do(func() {
