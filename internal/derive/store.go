@@ -45,7 +45,7 @@ func GameAndVersionFromStore(ctx context.Context, q store.Querier, gameID, provi
 	}
 	var evs []model.Event
 	if provider == "" {
-		provider, evs, err = store.LoadPreferredPlays(ctx, q, gameID, preferred)
+		provider, evs, err = store.LoadPreferredPlays(ctx, q, gameID, PreferredProvider)
 		if err == nil && provider == "" {
 			return nil, "", fmt.Errorf("game %s: no plays in the store (run nbasim load, or pass --file)", gameID)
 		}
@@ -159,9 +159,11 @@ func (n *NameMemo) read(ctx context.Context, q store.Querier, ids map[string]boo
 	return nil
 }
 
-// preferred is the provider of ProviderPreference that have lists first,
-// else have's first.
-func preferred(have []string) string {
+// PreferredProvider is the provider of ProviderPreference that have lists
+// first, else have's first: the provider a game is read from when none is
+// asked for (GameAndVersionFromStore), and the stored fold pack a cache
+// miss uses (gamecache).
+func PreferredProvider(have []string) string {
 	for _, p := range ProviderPreference {
 		if contains(have, p) {
 			return p

@@ -61,10 +61,15 @@ type VersionedLoader func(ctx context.Context) (*pbp.Compiled, string, error)
 
 // Stats are the cache's counters since New.
 type Stats struct {
-	Hits      int64 `json:"hits"`
-	Misses    int64 `json:"misses"`
-	Shared    int64 `json:"shared"` // misses that waited for another caller's load
-	Loads     int64 `json:"loads"`
+	Hits   int64 `json:"hits"`
+	Misses int64 `json:"misses"`
+	Shared int64 `json:"shared"` // misses that waited for another caller's load
+	Loads  int64 `json:"loads"`
+	// PackHits are the loads served from a stored fold pack (a read and a
+	// decode), Compiles those that read the game's plays and compiled
+	// them (Source; a Cache used without a Source counts neither).
+	PackHits  int64 `json:"pack_hits"`
+	Compiles  int64 `json:"compiles"`
 	Errors    int64 `json:"errors"`
 	Evictions int64 `json:"evictions"`
 	// Invalidations are games dropped because their stored data changed
@@ -280,6 +285,17 @@ func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
+}
+
+// countLoad counts a Source's load: from a fold pack, or compiled.
+func (c *Cache) countLoad(pack bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if pack {
+		c.stats.PackHits++
+	} else {
+		c.stats.Compiles++
+	}
 }
 
 // Stats returns the counters.

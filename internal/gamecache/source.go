@@ -70,6 +70,7 @@ type Source struct {
 	variant string // Key.Overrides: overrides version (+ prepare name, + "fold")
 	prepare Prepare
 	fold    bool // FoldOnly
+	packs   bool // read stored fold packs (every quirk rule on: pbp.AllRulesOn)
 	scanAt  int  // scanAllAt (tests lower it)
 	// names remembers players' names across misses; reset by every
 	// revalidation pass that drops games (a load happened) and every full
@@ -111,7 +112,8 @@ func NewSource(o SourceOptions) (*Source, error) {
 	if o.FoldOnly {
 		ver += "+fold"
 	}
-	return &Source{cache: o.Cache, q: o.Querier, ov: o.Overrides, variant: ver, prepare: o.Prepare, fold: o.FoldOnly, scanAt: scanAllAt}, nil
+	return &Source{cache: o.Cache, q: o.Querier, ov: o.Overrides, variant: ver, prepare: o.Prepare, fold: o.FoldOnly,
+		packs: o.FoldOnly && pbp.AllRulesOn(), scanAt: scanAllAt}, nil
 }
 
 // Cache returns the source's cache (for its counters).
@@ -150,26 +152,82 @@ func (s *Source) GetRead(ctx context.Context, row store.Game, provider string) (
 
 func (s *Source) get(ctx context.Context, gameID, provider string, row *store.Game) (*pbp.Compiled, error) {
 	return s.cache.GetVersioned(ctx, s.key(gameID, provider), func(ctx context.Context) (*pbp.Compiled, string, error) {
-		// the version is read first (GameAndVersionFromStore): a reload
-		// between it and the plays leaves an old version with new plays
-		// (dropped at the next revalidation, read again), never the reverse
-		g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider, derive.ReadOptions{Row: row, Names: &s.names})
-		if err != nil {
+		if c, ver, ok := s.fromPack(ctx, gameID, provider, row); ok {
+			s.cache.countLoad(true)
+			return c, ver, nil
+		}
+		c, ver, err := s.compile(ctx, gameID, provider, row)
+		if err == nil {
+			s.cache.countLoad(false)
+		}
+		return c, ver, err
+	})
+}
+
+// compile reads a game from the store and compiles it as the source's
+// games are compiled, returning it with the version it was read at.
+func (s *Source) compile(ctx context.Context, gameID, provider string, row *store.Game) (*pbp.Compiled, string, error) {
+	// the version is read first (GameAndVersionFromStore): a reload
+	// between it and the plays leaves an old version with new plays
+	// (dropped at the next revalidation, read again), never the reverse
+	g, ver, err := derive.GameAndVersionFromStore(ctx, s.q, gameID, provider, derive.ReadOptions{Row: row, Names: &s.names})
+	if err != nil {
+		return nil, "", err
+	}
+	if s.prepare != nil {
+		if err := s.prepare(ctx, s.q, g); err != nil {
 			return nil, "", err
 		}
-		if s.prepare != nil {
-			if err := s.prepare(ctx, s.q, g); err != nil {
-				return nil, "", err
+	}
+	// the game was read for the cache alone: its events are compiled
+	// in place and kept once, or not at all
+	c := pbp.CompileOwned(g, s.ov)
+	if s.fold {
+		c.ReleaseEvents()
+	}
+	return c, ver, nil
+}
+
+// fromPack returns the game from its stored fold pack (docs/store.md,
+// "Fold packs"; one query and a decode) when the store holds one that is
+// exactly what compile would give now: of the source's variant, of this
+// build's pbp.FoldPackFormat, and built from the game's current version
+// (row's updated_at when the caller read the row, else the one the query
+// reads). With provider "" the pack is the preferred provider's among
+// those packed (derive.PreferredProvider: the rule the plays are read
+// with). ok is false when there is none (the caller compiles).
+func (s *Source) fromPack(ctx context.Context, gameID, provider string, row *store.Game) (c *pbp.Compiled, ver string, ok bool) {
+	if !s.packs {
+		return nil, "", false
+	}
+	packs, cur, err := store.LoadFoldPacks(ctx, s.q, gameID, provider, s.variant)
+	if err != nil || len(packs) == 0 {
+		return nil, "", false
+	}
+	if row != nil {
+		cur = row.UpdatedAt
+	}
+	k := &packs[0]
+	if provider == "" && len(packs) > 1 {
+		have := make([]string, len(packs))
+		for i := range packs {
+			have[i] = packs[i].Provider
+		}
+		p := derive.PreferredProvider(have)
+		for i := range packs {
+			if packs[i].Provider == p {
+				k = &packs[i]
 			}
 		}
-		// the game was read for the cache alone: its events are compiled
-		// in place and kept once, or not at all
-		c := pbp.CompileOwned(g, s.ov)
-		if s.fold {
-			c.ReleaseEvents()
-		}
-		return c, ver, nil
-	})
+	}
+	if cur == "" || k.Version != cur || k.Format != pbp.FoldPackFormat {
+		return nil, "", false
+	}
+	c, err = pbp.DecodeFoldPack(k.Pack)
+	if err != nil || c.Game.GameID != gameID || c.Game.Provider != k.Provider {
+		return nil, "", false // not what it claims: compile the game
+	}
+	return c, cur, true
 }
 
 // Revalidate reads the current version of every cached game (one query per

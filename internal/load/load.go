@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nbasim/nbasim/internal/gamecache"
 	"github.com/nbasim/nbasim/internal/lake"
 	"github.com/nbasim/nbasim/internal/layout"
 	"github.com/nbasim/nbasim/internal/model"
@@ -204,6 +205,20 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 	} else if n > 0 {
 		sum.Rows["play_packs"] += int64(n)
 		log.Info("load: packed the plays of games loaded before play packs", "games", n)
+	}
+	// the fold packs of the MCP box_score tool's games (docs/store.md
+	// "Fold packs"): of the games loaded or re-stamped now, and of any
+	// without a current one; one query when every pack is current
+	if fs, err := gamecache.WriteFoldPacks(ctx, gamecache.BoxScoreOptions(l.Store, nil), opt.Workers); err != nil {
+		return sum, err
+	} else {
+		if fs.Written > 0 {
+			sum.Rows["fold_packs"] += int64(fs.Written)
+			log.Info("load: wrote fold packs", "games", fs.Written, "deleted_other_variants", fs.Deleted)
+		}
+		if fs.Failed > 0 {
+			log.Warn("load: games without a fold pack (they compile on a cache miss)", "games", fs.Failed, "first", fs.FirstFailure)
+		}
 	}
 	if sum.Events > 10000 || sum.Parsed > 500 {
 		// a bulk load: refresh the planner's statistics

@@ -69,7 +69,7 @@ func (s *Server) compiled(ctx context.Context, r gameref.Resolved) (*pbp.Compile
 // boxNames is the game source's Prepare of the MCP server: names and sides
 // of players the players table lacks, from any stored box.
 func boxNames(ctx context.Context, q store.Querier, g *model.Game) error {
-	return fillPlayersFromBoxes(ctx, q, g.GameID, g)
+	return gamecache.FillPlayersFromBoxes(ctx, q, g.GameID, g)
 }
 
 // boxAtTime folds c to t into sc.box; an engine panic becomes an error
@@ -442,31 +442,6 @@ ORDER BY source, dataset, season`, readonly.Limits{Rows: readonly.MaxRowCap}, ou
 	}
 	statsFrom(ctx).rows = len(out.Cells)
 	return nil, out, nil
-}
-
-// fillPlayersFromBoxes adds the names and sides of players the players
-// table lacks from any stored box of the game. A query, scan or row error
-// is returned: a box without names would be silently worse.
-func fillPlayersFromBoxes(ctx context.Context, q store.Querier, gameID string, game *model.Game) error {
-	rows, err := q.Query(ctx, `SELECT player_id, name, side, starter FROM player_box WHERE game_id = $1 AND scope = 'game' ORDER BY source`, gameID)
-	if err != nil {
-		return fmt.Errorf("box_score %s: player names: %w", gameID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, name string
-		var side, starter int
-		if err := rows.Scan(&id, &name, &side, &starter); err != nil {
-			return fmt.Errorf("box_score %s: player names: %w", gameID, err)
-		}
-		if p, ok := game.Players[model.PlayerID(id)]; !ok || p.Name == "" {
-			game.Players[model.PlayerID(id)] = model.PlayerInfo{ID: model.PlayerID(id), Name: name, Side: model.Side(side), Starter: starter != 0}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("box_score %s: player names: %w", gameID, err)
-	}
-	return nil
 }
 
 // CacheStats returns the counters of the compiled-game cache box_score uses.

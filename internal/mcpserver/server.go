@@ -64,8 +64,10 @@ type Options struct {
 const DefaultCacheGames = 8000
 
 // boxNamesVariant names the MCP server's Prepare (boxNames) in the cache
-// key: its games carry names from stored boxes, the web's do not.
-const boxNamesVariant = "box-names"
+// key: its games carry names from stored boxes, the web's do not. It is
+// gamecache.BoxScoreOptions's, the variant the loader stores fold packs
+// of (gamecache.WriteFoldPacks): the misses are served from them.
+const boxNamesVariant = gamecache.BoxNamesPrepare
 
 // Server is an MCP server over one database and lake.
 type Server struct {
