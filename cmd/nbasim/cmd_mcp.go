@@ -22,6 +22,7 @@ func newMCPCmd(a *app) *cobra.Command {
 	var o struct {
 		http, token, dbURL, audit   string
 		allowRemote, stateful, priv bool
+		noFastPath                  bool
 		cacheGames                  int
 	}
 	cmd := &cobra.Command{
@@ -77,7 +78,7 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 				audit = mcpserver.NewAudit(lj, func(err error) { log.Error(err.Error()) })
 			}
 			srv, err := mcpserver.New(mcpserver.Options{DB: db, Lake: lk, LakeRoot: root, Audit: audit, Logger: log, Version: version,
-				Cache:  gamecache.New(o.cacheGames),
+				Cache: gamecache.New(o.cacheGames), NoFastPath: o.noFastPath,
 				Checks: func(ctx context.Context) []mcpserver.Check { return doctorChecks(ctx, a) }})
 			if err != nil {
 				return err
@@ -104,6 +105,8 @@ Every tool call is appended to the audit log (mcp.audit_log).`,
 	f.StringVar(&o.dbURL, "readonly-db", "", "PostgreSQL URL of a SELECT-only role for queries (mcp.database_url, NBASIM_MCP_DATABASE_URL; default: the database URL)")
 	f.BoolVar(&o.priv, "allow-privileged-role", false, "allow a PostgreSQL superuser or server-file role for the read-only pool (not recommended)")
 	f.StringVar(&o.audit, "audit-log", "", `audit log path (default mcp.audit_log, ./data/mcp-audit.jsonl; "off" disables)`)
+	f.BoolVar(&o.noFastPath, "no-fast-path", false, "answer every stdio request through the MCP SDK (no stdio fast path for box_score; for comparisons)")
+	_ = f.MarkHidden("no-fast-path")
 	return cmd
 }
 

@@ -78,40 +78,58 @@ func (s *Server) auditMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 		if method != "tools/call" || s.opts.Audit == nil {
 			return next(ctx, method, req)
 		}
-		st := &callStats{}
-		ctx = context.WithValue(ctx, statsKey{}, st)
-		start := time.Now()
+		ctx, a := startAudit(ctx)
 		res, err := next(ctx, method, req)
-		rec := AuditRecord{Time: start.UTC().Format(time.RFC3339Nano), DurationMS: float64(time.Since(start).Microseconds()) / 1000,
-			Rows: st.rows, Truncated: st.truncated}
-		if ctr, ok := req.(*mcp.CallToolRequest); ok && ctr.Params != nil {
-			rec.Tool = ctr.Params.Name
-			sum := sha256.Sum256(ctr.Params.Arguments)
-			rec.ArgsSHA256, rec.ArgsBytes = hex.EncodeToString(sum[:]), len(ctr.Params.Arguments)
-			if ss := ctr.Session; ss != nil {
-				if ip := ss.InitializeParams(); ip != nil && ip.ClientInfo != nil {
-					rec.Client = ip.ClientInfo.Name + "/" + ip.ClientInfo.Version
-				}
-			}
-		}
-		switch {
-		case err != nil:
-			rec.Error = err.Error()
-		default:
-			if r, ok := res.(*mcp.CallToolResult); ok && r.IsError {
-				rec.Error = "tool error"
-				for _, c := range r.Content {
-					if t, ok := c.(*mcp.TextContent); ok {
-						rec.Error = t.Text
-						break
-					}
-				}
-			}
-		}
-		if len(rec.Error) > 500 {
-			rec.Error = rec.Error[:500] + "..."
-		}
-		s.opts.Audit.Write(rec)
+		s.writeAudit(a, req, res, err)
 		return res, err
 	}
+}
+
+// auditCall is a tools/call being audited: when it started and the
+// statistics its handler fills (statsFrom).
+type auditCall struct {
+	start time.Time
+	st    *callStats
+}
+
+// startAudit starts the audit of a call: ctx carries the statistics for
+// the handler to fill.
+func startAudit(ctx context.Context) (context.Context, auditCall) {
+	a := auditCall{start: time.Now(), st: &callStats{}}
+	return context.WithValue(ctx, statsKey{}, a.st), a
+}
+
+// writeAudit writes the audit record of a call that returned res and err:
+// the SDK's calls (auditMiddleware) and the stdio fast path's (fastpath.go).
+func (s *Server) writeAudit(a auditCall, req mcp.Request, res mcp.Result, err error) {
+	rec := AuditRecord{Time: a.start.UTC().Format(time.RFC3339Nano), DurationMS: float64(time.Since(a.start).Microseconds()) / 1000,
+		Rows: a.st.rows, Truncated: a.st.truncated}
+	if ctr, ok := req.(*mcp.CallToolRequest); ok && ctr.Params != nil {
+		rec.Tool = ctr.Params.Name
+		sum := sha256.Sum256(ctr.Params.Arguments)
+		rec.ArgsSHA256, rec.ArgsBytes = hex.EncodeToString(sum[:]), len(ctr.Params.Arguments)
+		if ss := ctr.Session; ss != nil {
+			if ip := ss.InitializeParams(); ip != nil && ip.ClientInfo != nil {
+				rec.Client = ip.ClientInfo.Name + "/" + ip.ClientInfo.Version
+			}
+		}
+	}
+	switch {
+	case err != nil:
+		rec.Error = err.Error()
+	default:
+		if r, ok := res.(*mcp.CallToolResult); ok && r.IsError {
+			rec.Error = "tool error"
+			for _, c := range r.Content {
+				if t, ok := c.(*mcp.TextContent); ok {
+					rec.Error = t.Text
+					break
+				}
+			}
+		}
+	}
+	if len(rec.Error) > 500 {
+		rec.Error = rec.Error[:500] + "..."
+	}
+	s.opts.Audit.Write(rec)
 }

@@ -79,7 +79,7 @@ func TestBoxScoreRealGame(t *testing.T) {
 // realGameHarness is a SQLite harness whose store holds one real recorded
 // game, 0021600270 (OKC 126, WAS 115 in overtime on 2016-11-30): its games
 // row and its playbyplayv2 plays.
-func realGameHarness(t *testing.T) (*harness, *model.Game, string) {
+func realGameHarness(t testing.TB) (*harness, *model.Game, string) {
 	t.Helper()
 	dir := testutil.RealDataDir(t)
 	const gameID = "0021600270"

@@ -12,11 +12,13 @@ package mcpserver
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -53,6 +55,9 @@ type Options struct {
 	// Cache keeps compiled games for box_score at a moment (nil: an LRU of
 	// DefaultCacheGames games for this server).
 	Cache *gamecache.Cache
+	// NoFastPath serves every stdio request through the SDK (RunStdio,
+	// ServeIO): no stdio fast path for box_score calls (fastpath.go).
+	NoFastPath bool
 }
 
 // DefaultCacheGames is the number of compiled games box_score keeps by
@@ -78,6 +83,11 @@ type Server struct {
 	meta  metaCache         // box_score's id resolution and sources per compiled game
 	// scratch holds box_score's *boxScratch between calls
 	scratch sync.Pool
+	box     *jsonTool[BoxIn] // box_score as registered, for the stdio fast path
+	fast    fastCounters     // the stdio fast path's counters
+	// serverInfo is the server's mcp.Implementation as the SDK writes it
+	// in a result's _meta (json.Marshal), for the stdio fast path
+	serverInfo []byte
 }
 
 // New builds the server and registers its tools.
@@ -103,7 +113,11 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
 	s := &Server{opts: opts, log: opts.Logger, games: games}
-	s.srv = mcp.NewServer(&mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version},
+	impl := &mcp.Implementation{Name: "nbasim", Title: "nbasim NBA data (read-only)", Version: opts.Version}
+	if s.serverInfo, err = json.Marshal(impl); err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	s.srv = mcp.NewServer(impl,
 		&mcp.ServerOptions{
 			Instructions: "Read-only access to nbasim's NBA database (" + string(opts.DB.Dialect()) + ") and raw-data lake. " +
 				"Query the canonical views player_games and team_games (one row per player-game and team-game, " +
@@ -128,9 +142,9 @@ func (s *Server) Watch(ctx context.Context, every time.Duration) {
 func (s *Server) MCP() *mcp.Server { return s.srv }
 
 // RunStdio serves one client over stdin/stdout until it disconnects or ctx
-// ends.
+// ends (ServeIO).
 func (s *Server) RunStdio(ctx context.Context) error {
-	return s.srv.Run(ctx, &mcp.StdioTransport{})
+	return s.ServeIO(ctx, os.Stdin, os.Stdout)
 }
 
 // HTTPOptions configure the streamable HTTP transport.

@@ -123,7 +123,7 @@ type harness struct {
 	token string
 }
 
-func newHarness(t *testing.T, e engineCase) *harness {
+func newHarness(t testing.TB, e engineCase) *harness {
 	t.Helper()
 	fix, db := e.open(t)
 	lf := newLake(t)

@@ -36,7 +36,7 @@ func (s *Server) addTools() {
 	mcp.AddTool(s.srv, readOnlyTool("lake_list", "List lake objects", "List raw objects in the data lake under a prefix ({source}/{dataset}/{season}/), one page at a time."), s.lakeList)
 	mcp.AddTool(s.srv, readOnlyTool("lake_read", "Read lake object", "Read a byte range of one lake object: text, or base64 for binary; at most 1 MiB per call."), s.lakeRead)
 	mcp.AddTool(s.srv, readOnlyTool("health", "Health", "Health checks, lake and database counts, latest reconciliation summary and gaps by priority."), s.health)
-	addJSONTool[BoxIn, BoxOut](s.srv, readOnlyTool("box_score", "Box score", "Box score of a game: stored official/derived box, or computed from play-by-play at a moment (period+clock or elapsed seconds)."), s.boxScoreJSON)
+	s.box = addJSONTool[BoxIn, BoxOut](s.srv, readOnlyTool("box_score", "Box score", "Box score of a game: stored official/derived box, or computed from play-by-play at a moment (period+clock or elapsed seconds)."), s.boxScoreJSON)
 	mcp.AddTool(s.srv, readOnlyTool("coverage", "Coverage", "Latest lake completeness by source x dataset x season, from the last reconciliation."), s.coverage)
 	s.addSimulateTool()
 	s.addLineupsTool()
