@@ -88,9 +88,13 @@ func (a authConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return c, nil
 }
 
+// sqliteMmapBytes bounds the memory map of a read-only SQLite database
+// (address space, not memory: the pages are the file's, in the page cache).
+const sqliteMmapBytes = 4 << 30
+
 // SQLiteDSN is the read-only DSN of the database file at path: a file: URI
 // with mode=ro (SQLite opens the file read-only and never creates it),
-// query_only and defensive mode.
+// query_only, defensive mode and a memory-mapped file.
 func SQLiteDSN(path string, busyMS int64) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -102,6 +106,10 @@ func SQLiteDSN(path string, busyMS int64) (string, error) {
 	q.Set("_query_only", "1")
 	q.Set("_defensive", "1")
 	q.Set("_busy_timeout", strconv.FormatInt(busyMS, 10))
+	// pages are read through a memory map of the file, not a pread each
+	// (a box_score miss reads a few pages of games, fold_packs and
+	// team_box: each a system call without it), up to sqliteMmapBytes
+	q.Add("_pragma", "mmap_size("+strconv.FormatInt(sqliteMmapBytes, 10)+")")
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
@@ -159,12 +167,18 @@ func singleSQLite(query string) error {
 }
 
 func (db *DB) querySQLite(ctx context.Context, query string, l Limits, args []any) (*Result, error) {
-	if err := singleSQLite(query); err != nil {
-		return nil, err
+	// a statement of the server's own that is prepared was checked when
+	// it was prepared: not lexed again on every call
+	st := db.stmts.lookup(query, l.raw)
+	if st == nil {
+		if err := singleSQLite(query); err != nil {
+			return nil, err
+		}
+		st = db.stmts.get(ctx, db.sq, query, l.raw)
 	}
 	var rows *sql.Rows
 	var err error
-	if st := db.stmts.get(ctx, db.sq, query, l.raw); st != nil {
+	if st != nil {
 		rows, err = st.QueryContext(ctx, args...)
 	} else {
 		rows, err = db.sq.QueryContext(ctx, query, args...)
@@ -216,6 +230,17 @@ type stmtCache struct {
 }
 
 const stmtCacheCap = 256
+
+// lookup returns the prepared statement of query when trusted and already
+// prepared, else nil.
+func (c *stmtCache) lookup(query string, trusted bool) *sql.Stmt {
+	if !trusted {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
 
 // get returns the prepared statement of query when trusted (preparing it
 // on first use), or nil: the caller runs the query unprepared.
