@@ -53,3 +53,48 @@ func TestFoldPackRealGames(t *testing.T) {
 	}
 	t.Logf("%d games, %d moments compared; packs %d bytes (%d a game)", len(games), moments, bytes, bytes/max(len(games), 1))
 }
+
+// BenchmarkDecodeFoldPackSeason decodes the fold packs of the 2018-19
+// season's games in turn (compiled as the MCP box_score tool keeps them):
+// what a cache miss served from a stored pack costs after its read.
+func BenchmarkDecodeFoldPackSeason(b *testing.B) {
+	games := seasonGames(b)
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		b.Fatal(err)
+	}
+	packs := make([][]byte, len(games))
+	size := 0
+	for i, g0 := range games {
+		g := *g0
+		g.Events = append([]model.Event(nil), g0.Events...)
+		packs[i] = pbp.CompileOwned(&g, ov).ReleaseEvents().AppendFoldPack(nil)
+		size += len(packs[i])
+	}
+	b.ReportMetric(float64(size)/float64(len(packs)), "bytes/game")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := pbp.DecodeFoldPack(packs[i%len(packs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompileFoldOnlySeason is what a fold pack replaces on a miss
+// (after the read of the game): compiling it and dropping its events.
+func BenchmarkCompileFoldOnlySeason(b *testing.B) {
+	games := seasonGames(b)
+	ov, err := pbp.DefaultOverrides()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		g0 := games[i%len(games)]
+		g := *g0
+		g.Events = append([]model.Event(nil), g0.Events...)
+		pbp.CompileOwned(&g, ov).ReleaseEvents()
+	}
+}

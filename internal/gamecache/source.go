@@ -59,8 +59,11 @@ type SourceOptions struct {
 }
 
 // Source is where the web server and the MCP server get compiled games:
-// from the cache, or read from the store (derive.GameFromStore, the same
-// game `nbasim box` derives) and compiled on a miss, each kept with the
+// from the cache, or on a miss from the game's stored fold pack when it is
+// current (a FoldOnly source: docs/store.md "Fold packs", written by the
+// loader, WriteFoldPacks), else read from the store
+// (derive.GameFromStore, the same game `nbasim box` derives) and
+// compiled, each kept with the
 // version of the data it was compiled from so that Revalidate and Watch
 // drop it when the game is reloaded.
 type Source struct {
@@ -200,7 +203,8 @@ func (s *Source) fromPack(ctx context.Context, gameID, provider string, row *sto
 	if !s.packs {
 		return nil, "", false
 	}
-	packs, cur, err := store.LoadFoldPacks(ctx, s.q, gameID, provider, s.variant)
+	// the version: the row the caller read, else the games row's now
+	packs, cur, err := store.LoadFoldPacks(ctx, s.q, gameID, provider, s.variant, row == nil)
 	if err != nil || len(packs) == 0 {
 		return nil, "", false
 	}

@@ -730,22 +730,47 @@ func (c *Compiled) resolveLineups(gov *GameOverrides) {
 }
 
 // checkpointAll folds the game once, keeping a copy of the state at the
-// start of every period.
+// start of every period. The checkpoints and the final state share one
+// backing array per buffer (players' stats, entry times, entry margins):
+// four allocations a game, not three a period (a game decoded from a fold
+// pack folds its checkpoints again on every cache miss).
 func (c *Compiled) checkpointAll() {
-	var s State
-	s.init(len(c.Players))
-	c.checkpoints = append(c.checkpoints[:0], State{})
-	c.checkpoints[0].CopyFrom(&s)
+	n := len(c.Players)
+	k := 1 // checkpoints: the start, then every period begin but the first event
 	for i := range c.ev {
 		if c.ev[i].typ == model.PeriodBegin && i > 0 {
-			c.fold(&s, i)
-			var cp State
-			cp.CopyFrom(&s)
+			k++
+		}
+	}
+	ps := make([]model.Stats, (k+1)*n)
+	ons := make([]model.Tenths, (k+1)*n)
+	ens := make([]int32, (k+1)*n)
+	// buf returns the j-th state's empty buffers (capacity n each: CopyFrom
+	// fills them without allocating)
+	buf := func(j int) State {
+		return State{P: ps[j*n : j*n : (j+1)*n], onSince: ons[j*n : j*n : (j+1)*n], entry: ens[j*n : j*n : (j+1)*n]}
+	}
+	// the game is folded into the final state's buffers
+	c.final = buf(k)
+	s := &c.final
+	s.P, s.onSince, s.entry = s.P[:n], s.onSince[:n], s.entry[:n]
+	for i := range s.On {
+		for j := range s.On[i] {
+			s.On[i][j] = none
+		}
+	}
+	c.checkpoints = make([]State, 1, k)
+	c.checkpoints[0] = buf(0)
+	c.checkpoints[0].CopyFrom(s)
+	for i := range c.ev {
+		if c.ev[i].typ == model.PeriodBegin && i > 0 {
+			c.fold(s, i)
+			cp := buf(len(c.checkpoints))
+			cp.CopyFrom(s)
 			c.checkpoints = append(c.checkpoints, cp)
 		}
 	}
-	c.fold(&s, len(c.ev))
-	c.final.CopyFrom(&s)
+	c.fold(s, len(c.ev))
 }
 
 // Fold replays the whole game into s (allocating s's buffers when needed)

@@ -189,9 +189,26 @@ func (d *packDec) fail(format string, args ...any) {
 	d.i = len(d.b)
 }
 
-func (d *packDec) uvarint(what string) uint64 { return readVarint(d, what, binary.Uvarint) }
+// uvarint reads an unsigned varint: one byte inline, nearly every time.
+func (d *packDec) uvarint(what string) uint64 {
+	if d.i < len(d.b) && d.b[d.i] < 0x80 {
+		v := d.b[d.i]
+		d.i++
+		return uint64(v)
+	}
+	return readVarint(d, what, binary.Uvarint)
+}
 
-func (d *packDec) varint(what string) int64 { return readVarint(d, what, binary.Varint) }
+// varint reads a signed (zigzag) varint: one byte inline, nearly every
+// time.
+func (d *packDec) varint(what string) int64 {
+	if d.i < len(d.b) && d.b[d.i] < 0x80 {
+		v := d.b[d.i]
+		d.i++
+		return int64(v>>1) ^ -int64(v&1)
+	}
+	return readVarint(d, what, binary.Varint)
+}
 
 // readVarint reads a varint of the kind read decodes.
 func readVarint[T uint64 | int64](d *packDec, what string, read func([]byte) (T, int)) T {
@@ -327,8 +344,8 @@ func DecodeFoldPack(b []byte) (*Compiled, error) {
 		return nil, d.err
 	}
 	c.Players = make([]model.PlayerInfo, np)
-	c.played = make([]bool, np)
-	c.starter = make([]bool, np)
+	flags := make([]bool, 2*np)
+	c.played, c.starter = flags[:np:np], flags[np:]
 	c.index = make(map[model.PlayerID]pidx, np)
 	for i := range c.Players {
 		p := &c.Players[i]

@@ -36,14 +36,18 @@ type StoredFoldPack struct {
 }
 
 // LoadFoldPacks reads, in one query, the fold packs of gameID of variant
-// (from provider, or from every provider when provider is "") and the
-// game's current version (its games.updated_at; a pack of a game without a
-// games row is not returned). No pack, or no fold_packs table (a database
-// not migrated, read through a read-only handle), is no error: the caller
-// compiles the game.
-func LoadFoldPacks(ctx context.Context, q Querier, gameID, provider, variant string) (packs []StoredFoldPack, current string, err error) {
-	query := `SELECT f.provider, f.version, f.format, f.pack, g.updated_at FROM fold_packs f JOIN games g ON g.game_id = f.game_id
+// (from provider, or from every provider when provider is "") and, when
+// version is set, the game's current version (its games.updated_at, read
+// by a join: a pack of a game without a games row is then not returned;
+// without version, current is ""). No pack, or no fold_packs table (a
+// database not migrated, read through a read-only handle), is no error:
+// the caller compiles the game.
+func LoadFoldPacks(ctx context.Context, q Querier, gameID, provider, variant string, version bool) (packs []StoredFoldPack, current string, err error) {
+	query := `SELECT f.provider, f.version, f.format, f.pack, '' FROM fold_packs f WHERE f.game_id = $1 AND f.variant = $2`
+	if version {
+		query = `SELECT f.provider, f.version, f.format, f.pack, g.updated_at FROM fold_packs f JOIN games g ON g.game_id = f.game_id
 WHERE f.game_id = $1 AND f.variant = $2`
+	}
 	args := []any{gameID, variant}
 	if provider != "" {
 		query += ` AND f.provider = $3`

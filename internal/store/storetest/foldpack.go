@@ -48,7 +48,7 @@ var _ = register("FoldPacks", false, func(t *testing.T, b *bundle) {
 	missing(v1, 2, games...)
 	missing(v2, 1, games[1], games[2])
 	got, cur := func() ([]store.StoredFoldPack, string) {
-		p, c, err := store.LoadFoldPacks(b.ctx, b.s, games[0], "", v1)
+		p, c, err := store.LoadFoldPacks(b.ctx, b.s, games[0], "", v1, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,17 +59,17 @@ var _ = register("FoldPacks", false, func(t *testing.T, b *bundle) {
 	if cur != version[games[0]] || !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadFoldPacks: %+v at %q, want %+v at %q", got, cur, want, version[games[0]])
 	}
-	if got, _, err := store.LoadFoldPacks(b.ctx, b.s, games[0], prov, v2); err != nil || len(got) != 1 || string(got[0].Pack) != "d" {
+	if got, _, err := store.LoadFoldPacks(b.ctx, b.s, games[0], prov, v2, false); err != nil || len(got) != 1 || string(got[0].Pack) != "d" {
 		t.Errorf("LoadFoldPacks of one provider: %+v, %v", got, err)
 	}
-	if got, cur, err := store.LoadFoldPacks(b.ctx, b.s, games[2], "", v1); err != nil || got != nil || cur != "" {
+	if got, cur, err := store.LoadFoldPacks(b.ctx, b.s, games[2], "", v1, true); err != nil || got != nil || cur != "" {
 		t.Errorf("LoadFoldPacks of a game without packs: %+v, %q, %v", got, cur, err)
 	}
 	// a game's packs of v1 are replaced, every provider; v2's stay
 	mustDo(t, func() error {
 		return store.ReplaceFoldPacks(b.ctx, b.s, []store.FoldPack{pack(games[0], prov, v1, version[games[0]], "e")})
 	})
-	if got, _, _ := store.LoadFoldPacks(b.ctx, b.s, games[0], "", v1); len(got) != 1 || string(got[0].Pack) != "e" {
+	if got, _, _ := store.LoadFoldPacks(b.ctx, b.s, games[0], "", v1, true); len(got) != 1 || string(got[0].Pack) != "e" {
 		t.Errorf("after a replace: %+v", got)
 	}
 	if n := must[int64](t)(store.DeleteFoldPacksExcept(b.ctx, b.s, v1)); n != 1 {
