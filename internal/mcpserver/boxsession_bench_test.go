@@ -1,6 +1,8 @@
 package mcpserver_test
 
 import (
+	"bufio"
+	"bytes"
 	"container/list"
 	"context"
 	"fmt"
@@ -110,9 +112,26 @@ func (c *lru) touch(id string) (hit bool) {
 	return false
 }
 
-// runBoxSession makes the calls and reports the figures.
+// runBoxSession makes the calls through the go-sdk client and reports the
+// figures.
 func runBoxSession(b *testing.B, cs *mcp.ClientSession, ids []string, capacity int) {
 	ctx := context.Background()
+	runBoxCalls(b, ids, capacity, func(id string, elapsed float64) error {
+		args := map[string]any{"game_id": id, "elapsed_seconds": elapsed}
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
+		if err == nil && res.IsError {
+			err = fmt.Errorf("%v", res.Content)
+		}
+		if err != nil {
+			return fmt.Errorf("%v: %w", args, err)
+		}
+		return nil
+	})
+}
+
+// runBoxCalls makes the calls (random games of ids, random moments: the
+// same sequence on every run) and reports the figures.
+func runBoxCalls(b *testing.B, ids []string, capacity int, call func(id string, elapsed float64) error) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var all, hits, misses []time.Duration
 	b.ResetTimer()
@@ -121,12 +140,12 @@ func runBoxSession(b *testing.B, cs *mcp.ClientSession, ids []string, capacity i
 		cache := &lru{cap: capacity, ll: list.New(), items: map[string]*list.Element{}}
 		for range boxCalls() {
 			id := ids[rng.IntN(len(ids))]
-			args := map[string]any{"game_id": id, "elapsed_seconds": float64(rng.IntN(2880))}
+			elapsed := float64(rng.IntN(2880))
 			t0 := time.Now()
-			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "box_score", Arguments: args})
+			err := call(id, elapsed)
 			d := time.Since(t0)
-			if err != nil || res.IsError {
-				b.Fatalf("%v: %v %v", args, err, res)
+			if err != nil {
+				b.Fatal(err)
 			}
 			all = append(all, d)
 			if cache.touch(id) {
@@ -194,13 +213,79 @@ func BenchmarkBoxScoreSession(b *testing.B) {
 }
 
 func BenchmarkBoxScoreSessionStdio(b *testing.B) {
+	cmd, ids, capacity := boxServerCmd(b)
+	ctx := context.Background()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		b.Fatal(fmt.Errorf("start %s mcp: %w", cmd.Path, err))
+	}
+	runBoxSession(b, cs, ids, capacity)
+	if err := cs.Close(); err != nil {
+		b.Logf("close: %v", err)
+	}
+	reportServerCPU(b, cmd)
+}
+
+// BenchmarkBoxScoreSessionStdioRaw: the calls of
+// BenchmarkBoxScoreSessionStdio to a real `nbasim mcp` process, written as
+// the go-sdk client writes them (the 2026-07-28 protocol's _meta on every
+// request) but by a client that does next to nothing: one line out, one
+// line in, no decoding. The server's side of the stdio figure.
+func BenchmarkBoxScoreSessionStdioRaw(b *testing.B) {
+	cmd, ids, capacity := boxServerCmd(b)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(fmt.Errorf("start %s mcp: %w", cmd.Path, err))
+	}
+	const meta = `{"io.modelcontextprotocol/clientCapabilities":{"roots":{"listChanged":true}},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/protocolVersion":"2026-07-28"}`
+	out := bufio.NewReaderSize(stdout, 1<<20)
+	var line []byte
+	n := 1
+	roundTrip := func(line []byte) ([]byte, error) {
+		if _, err := stdin.Write(line); err != nil {
+			return nil, err
+		}
+		return out.ReadSlice('\n')
+	}
+	if _, err := roundTrip([]byte(`{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":` + meta + "}}\n")); err != nil {
+		b.Fatal(err)
+	}
+	runBoxCalls(b, ids, capacity, func(id string, elapsed float64) error {
+		n++
+		line = fmt.Appendf(line[:0], `{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"_meta":%s,"name":"box_score","arguments":{"elapsed_seconds":%d,"game_id":%q}}}`+"\n",
+			n, meta, int(elapsed), id)
+		resp, err := roundTrip(line)
+		if err == nil && (!bytes.HasPrefix(resp, fmt.Appendf(nil, `{"jsonrpc":"2.0","id":%d,"result":{`, n)) || bytes.Contains(resp, []byte(`"isError":true`))) {
+			err = fmt.Errorf("%.300s", resp)
+		}
+		if err != nil {
+			return fmt.Errorf("%s at %v: %w", id, elapsed, err)
+		}
+		return nil
+	})
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		b.Logf("server: %v", err)
+	}
+	reportServerCPU(b, cmd)
+}
+
+// boxServerCmd is the `nbasim mcp` command of the stdio benchmarks (not
+// started), the games to draw from and the server's cache size.
+func boxServerCmd(b *testing.B) (*exec.Cmd, []string, int) {
 	path := boxDB(b)
 	bin := os.Getenv("NBASIM_MCP_BOX_BIN")
 	if bin == "" {
 		b.Skip("NBASIM_MCP_BOX_BIN not set (an nbasim binary)")
 	}
-	ctx := context.Background()
-	db, err := readonly.OpenSQLite(ctx, path, readonly.Options{})
+	db, err := readonly.OpenSQLite(context.Background(), path, readonly.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -211,14 +296,11 @@ func BenchmarkBoxScoreSessionStdio(b *testing.B) {
 	cmd := exec.Command(bin, "--db", path, "--lake", "file://"+filepath.Join(dir, "lake"), "--log-level", "warn",
 		"mcp", "--cache-games", strconv.Itoa(capacity), "--audit-log", filepath.Join(dir, "audit.jsonl"))
 	cmd.Stderr = os.Stderr
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
-	if err != nil {
-		b.Fatal(fmt.Errorf("start %s mcp: %w", bin, err))
-	}
-	runBoxSession(b, cs, ids, capacity)
-	if err := cs.Close(); err != nil {
-		b.Logf("close: %v", err)
-	}
+	return cmd, ids, capacity
+}
+
+// reportServerCPU reports the ended server process's CPU time a call.
+func reportServerCPU(b *testing.B, cmd *exec.Cmd) {
 	if ps := cmd.ProcessState; ps != nil {
 		b.ReportMetric(float64((ps.UserTime()+ps.SystemTime()).Microseconds())/1000/float64(b.N*boxCalls()), "server-cpu-ms/call")
 	}

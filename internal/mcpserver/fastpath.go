@@ -86,6 +86,8 @@ func (s *Server) ServeIO(ctx context.Context, r io.ReadCloser, w io.Writer) erro
 	}
 	r.Close() // unblocks the reader (as the SDK closes stdin)
 	fp.stop()
+	st := s.FastPathStats()
+	s.log.Info("mcp: stdio session ended", "fast_path_answered", st.Answered, "passed_to_sdk", st.PassedOn, "fast_path_fallbacks", st.Fallback)
 	return err
 }
 
@@ -158,7 +160,8 @@ func (fp *fastPath) read(r io.Reader) {
 			long = append(long, line...)
 			continue
 		}
-		if len(long) > 0 {
+		whole := len(long) > 0
+		if whole {
 			long = append(long, line...)
 			line, long = long, long[:0]
 		}
@@ -166,6 +169,9 @@ func (fp *fastPath) read(r io.Reader) {
 			if err := fp.handle(line); err != nil {
 				return
 			}
+		}
+		if whole && cap(long) > 1<<20 {
+			long = nil // keep no huge buffer after a huge line
 		}
 		if err != nil {
 			// the calls in flight may yet hand theirs to the SDK

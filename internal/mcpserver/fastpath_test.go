@@ -217,10 +217,19 @@ func TestFastPathBytesEqualSDK(t *testing.T) {
 	p.compareSessions(t, "2026-07-28", newSession)
 	legacy := append([]exchange{{initLine, true, false}, {initdLine, false, false}}, p.successCalls("")...)
 	p.compareSessions(t, "2025-06-18", legacy)
+	// the TypeScript SDK's client: its key order, protocol 2025-11-25
+	ts := []exchange{
+		{`{"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"nbasim-ts-test","version":"1.0.0"}},"jsonrpc":"2.0","id":0}`, true, false},
+		{`{"method":"notifications/initialized","jsonrpc":"2.0"}`, false, false},
+	}
+	for i, args := range []string{`{"game_id":"` + readonlytest.GameID + `"}`, `{"game_id":"` + readonlytest.GameID + `","period":2,"clock":"7:00"}`, `{"game_id":"` + p.gameID + `","moment":"Q4 0:00"}`} {
+		ts = append(ts, exchange{fmt.Sprintf(`{"method":"tools/call","params":{"name":"box_score","arguments":%s},"jsonrpc":"2.0","id":%d}`, args, 8+i), true, true})
+	}
+	p.compareSessions(t, "TypeScript client", ts)
 	// answered after initialize, before notifications/initialized: the SDK does too
 	p.compareSessions(t, "2025-06-18 before initialized", append([]exchange{{initLine, true, false}}, p.successCalls("")[:2]...))
 	fast, sdk := auditWithoutTimes(t, p.fastAudit), auditWithoutTimes(t, p.sdkAudit)
-	if len(fast) != 2*10+1+2 || len(fast) != len(sdk) {
+	if len(fast) != 2*10+1+3+2 || len(fast) != len(sdk) {
 		t.Fatalf("audit: %d records on the fast path, %d on the SDK", len(fast), len(sdk))
 	}
 	for i := range fast {
@@ -272,6 +281,9 @@ func TestFastPathFallback(t *testing.T) {
 		exchange{boxCall(`"q\"uote"`, newMeta, `{"game_id":"`+g+`","elapsed_seconds":60}`), true, false},
 		exchange{`{"jsonrpc":"2.0","id":31,"method":"tools/call","params":{"_meta":` + newMeta + `,"name":"box_score","arguments":{"game_id":"` + g + `","elapsed_seconds":60},"requestState":"x"}}`, true, false},
 		exchange{`{"jsonrpc":"2.0","id":32,"method":"tools/call","params":{"_meta":` + newMeta + `,"name":"box_score","name":"box_score","arguments":{"game_id":"` + g + `","elapsed_seconds":60}}}`, true, false},
+		// lines longer than the reader's buffer (64 kB): one the SDK answers, one the fast path does
+		exchange{`{"jsonrpc":"2.0","id":34,"method":"tools/call","params":{"_meta":` + newMeta + `,"name":"describe_table","arguments":{"table":"` + strings.Repeat("x", 100_000) + `"}}}`, true, false},
+		exchange{boxCall("35", newMeta, `{"game_id":"`+g+`","moment":"Q2 1:00","source":"`+strings.Repeat("y", 150_000)+`"}`), true, true},
 		// and the fast path still answers after all that
 		exchange{boxCall("33", newMeta, `{"game_id":"`+g+`","elapsed_seconds":60}`), true, true},
 	)
