@@ -215,6 +215,7 @@ func BenchmarkBoxScoreSession(b *testing.B) {
 func BenchmarkBoxScoreSessionStdio(b *testing.B) {
 	cmd, ids, capacity := boxServerCmd(b)
 	ctx := context.Background()
+	cpu0 := clientCPU(b)
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
 	if err != nil {
 		b.Fatal(fmt.Errorf("start %s mcp: %w", cmd.Path, err))
@@ -223,7 +224,7 @@ func BenchmarkBoxScoreSessionStdio(b *testing.B) {
 	if err := cs.Close(); err != nil {
 		b.Logf("close: %v", err)
 	}
-	reportServerCPU(b, cmd)
+	reportCPU(b, cmd, cpu0)
 }
 
 // BenchmarkBoxScoreSessionStdioRaw: the calls of
@@ -241,6 +242,7 @@ func BenchmarkBoxScoreSessionStdioRaw(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cpu0 := clientCPU(b)
 	if err := cmd.Start(); err != nil {
 		b.Fatal(fmt.Errorf("start %s mcp: %w", cmd.Path, err))
 	}
@@ -274,7 +276,7 @@ func BenchmarkBoxScoreSessionStdioRaw(b *testing.B) {
 	if err := cmd.Wait(); err != nil {
 		b.Logf("server: %v", err)
 	}
-	reportServerCPU(b, cmd)
+	reportCPU(b, cmd, cpu0)
 }
 
 // boxServerCmd is the `nbasim mcp` command of the stdio benchmarks (not
@@ -299,10 +301,24 @@ func boxServerCmd(b *testing.B) (*exec.Cmd, []string, int) {
 	return cmd, ids, capacity
 }
 
-// reportServerCPU reports the ended server process's CPU time a call.
-func reportServerCPU(b *testing.B, cmd *exec.Cmd) {
+// clientCPU is the benchmark process's CPU time so far.
+func clientCPU(b *testing.B) time.Duration {
+	t, err := cpuTime()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return t
+}
+
+// reportCPU reports the CPU time a call of the ended server process and
+// of the client (this process, since cpu0).
+func reportCPU(b *testing.B, cmd *exec.Cmd, cpu0 time.Duration) {
+	calls := float64(b.N * boxCalls())
 	if ps := cmd.ProcessState; ps != nil {
-		b.ReportMetric(float64((ps.UserTime()+ps.SystemTime()).Microseconds())/1000/float64(b.N*boxCalls()), "server-cpu-ms/call")
+		b.ReportMetric(float64((ps.UserTime()+ps.SystemTime()).Microseconds())/1000/calls, "server-cpu-ms/call")
+	}
+	if cpu1, err := cpuTime(); err == nil {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/calls, "client-cpu-ms/call")
 	}
 }
 
