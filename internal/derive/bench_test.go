@@ -86,6 +86,28 @@ func BenchmarkBoxAtSeason(b *testing.B) {
 	for i, g := range games {
 		cs[i] = pbp.Compile(g, nil)
 	}
+	boxAtRandom(b, cs)
+}
+
+// BenchmarkBoxAtSeasonFoldPack is BenchmarkBoxAtSeason on the games
+// decoded from their fold packs (what the MCP box_score cache holds):
+// no checkpoint but the start, every box folds from the first event.
+func BenchmarkBoxAtSeasonFoldPack(b *testing.B) {
+	games := seasonGames(b)
+	cs := make([]*pbp.Compiled, len(games))
+	for i, g := range games {
+		c, err := pbp.DecodeFoldPack(pbp.Compile(g, nil).AppendFoldPack(nil))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs[i] = c
+	}
+	boxAtRandom(b, cs)
+}
+
+// boxAtRandom asks for the box at a random moment of a random game of cs
+// and reports p50 and p99 latency.
+func boxAtRandom(b *testing.B, cs []*pbp.Compiled) {
 	r := rand.New(rand.NewPCG(7, 11))
 	var s pbp.State
 	var box model.Box
