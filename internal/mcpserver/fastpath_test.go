@@ -561,3 +561,60 @@ func BenchmarkFastPathBoxScore(b *testing.B) {
 		})
 	}
 }
+
+// TestFastPathSessionEnds: a session ends when stdin ends, after the fast
+// path's calls in flight are answered (a client may send its last call and
+// close stdin at once; the SDK's own answers in flight at that moment may
+// be lost, as without the fast path), and when its context ends.
+func TestFastPathSessionEnds(t *testing.T) {
+	p := newFastPair(t)
+	last := boxCall("3", newMeta, `{"game_id":"`+p.gameID+`","elapsed_seconds":1000}`)
+	failing := boxCall("4", newMeta, `{"game_id":"`+p.gameID+`","moment":"Q9 1:00"}`)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- p.fast.ServeIO(context.Background(), inR, outW)
+		outW.Close()
+	}()
+	r := bufio.NewReaderSize(outR, 1<<20)
+	if _, err := io.WriteString(inW, discover+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(inW, last+"\n"+failing+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	inW.Close()
+	var got []string
+	for {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			break
+		}
+		got = append(got, l)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	if all := strings.Join(got, ""); !strings.Contains(all, `"id":3,"result":{"_meta"`) {
+		t.Errorf("the fast path's answer is lost when stdin ends: %d lines\n%.2000s", len(got), all)
+	}
+	if st := p.fast.FastPathStats(); st.Answered != 1 || st.Fallback != 1 {
+		t.Errorf("fast path %+v: want the call answered, the failing one handed to the SDK", st)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	inR, inW = io.Pipe()
+	defer inW.Close()
+	go func() { done <- p.fast.ServeIO(ctx, inR, io.Discard) }()
+	if _, err := io.WriteString(inW, discover+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("a cancelled session ended without an error")
+	}
+}
