@@ -19,10 +19,14 @@
 #              moment), games drawn from all the database's games, the server's
 #              default cache (mcpserver.DefaultCacheGames): p50/p99/max of all calls, of misses
 #              (read + compile) and of hits, with the database in the page
-#              cache. BenchmarkBoxScoreSessionStdio: the go-sdk client driving
-#              a real `nbasim mcp` over stdio (the headline figure);
-#              BenchmarkBoxScoreSession: client and server in one process
-#              (in-memory transport, the engine-side figure)
+#              cache, a real `nbasim mcp` over stdio driven by:
+#              BenchmarkBoxScoreSessionStdio, the go-sdk client;
+#              BenchmarkBoxScoreSessionTS, the official TypeScript SDK client
+#              (test/mcp-ts/box-session.mjs, node), the client of most hosts;
+#              BenchmarkBoxScoreSessionStdioRaw, a client that writes and
+#              reads lines only (the server's side); and
+#              BenchmarkBoxScoreSession: go-sdk client and server in one
+#              process (in-memory transport, the engine-side figure)
 #   reconcile  `nbasim reconcile` over the file:// lake (every object and its
 #              .attrs sidecar), three runs: wall, CPU, peak RSS
 # BENCH_E2E_SKIP: space-separated parts to skip.
@@ -35,6 +39,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 build() {
 	CGO_ENABLED=0 nice -n 15 go build -C "$root" -o "$work/nbasim" ./cmd/nbasim
 	CGO_ENABLED=0 nice -n 15 go test -C "$root" -c -o "$work/mcpserver.test" ./internal/mcpserver
+	# the TypeScript SDK client of BenchmarkBoxScoreSessionTS (pinned by its lock file)
+	[ -f "$root/test/mcp-ts/node_modules/@modelcontextprotocol/sdk/package.json" ] ||
+		(cd "$root/test/mcp-ts" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 # ready migrates WORK's database to this tree's schema and packs the plays
@@ -88,10 +95,11 @@ run)
 		# a WORK prepared before play packs gets them here, once (not timed)
 		"${nb[@]}" load >/dev/null
 		cat nbasim.db >/dev/null # a serving process's database is in the page cache
-		for bench in BoxScoreSessionStdio BoxScoreSession; do
+		for bench in BoxScoreSessionStdio BoxScoreSessionTS BoxScoreSessionStdioRaw BoxScoreSession; do
 			before=$(load)
-			NBASIM_MCP_BOX_DB="$work/nbasim.db" NBASIM_MCP_BOX_BIN="$work/nbasim" ./mcpserver.test -test.run '^$' \
-				-test.bench "^Benchmark$bench\$" -test.benchtime 1x >box-mcp.txt 2>&1 || { cat box-mcp.txt; exit 1; }
+			# from the package's folder: the TypeScript client is test/mcp-ts of this tree
+			(cd "$root/internal/mcpserver" && NBASIM_MCP_BOX_DB="$work/nbasim.db" NBASIM_MCP_BOX_BIN="$work/nbasim" "$work/mcpserver.test" -test.run '^$' \
+				-test.bench "^Benchmark$bench\$" -test.benchtime 1x) >box-mcp.txt 2>&1 || { cat box-mcp.txt; exit 1; }
 			echo "box-mcp: $(grep -E '^Benchmark' box-mcp.txt | tr -s ' \t' ' ')load $before -> $(load)"
 		done
 	fi

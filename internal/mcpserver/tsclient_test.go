@@ -20,7 +20,7 @@ import (
 // tsClientDir returns test/mcp-ts when node and the installed SDK are
 // there; otherwise it skips (fails under CI=true, where
 // .ci/run.d/50-mcp-node.sh installs them).
-func tsClientDir(t *testing.T) string {
+func tsClientDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(testutil.ModuleRoot(t), "test", "mcp-ts")
 	_, nodeErr := exec.LookPath("node")
@@ -86,4 +86,45 @@ func TestTypeScriptClient(t *testing.T) {
 		addr := <-addrc
 		runTS(t, dir, append(common, "MCP_TS_MODE=http", "MCP_TS_URL=http://"+addr+"/mcp", "MCP_TS_TOKEN=tok"))
 	})
+}
+
+// TestTypeScriptBoxSession runs test/mcp-ts/box-session.mjs, the client of
+// BenchmarkBoxScoreSessionTS, for a short session against the built binary:
+// the benchmark's script works, every call answers a box, and its figures
+// count every call as a hit or a miss (one game: one miss, then hits).
+func TestTypeScriptBoxSession(t *testing.T) {
+	t.Parallel()
+	dir := tsClientDir(t)
+	fix := readonlytest.SQLite(t)
+	bin := buildBinary(t)
+	tmp := t.TempDir()
+	games := filepath.Join(tmp, "games.txt")
+	if err := os.WriteFile(games, []byte(readonlytest.GameID+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args, _ := json.Marshal([]string{"--db", fix.SQLitePath, "--lake", "file://" + filepath.Join(tmp, "lake"), "mcp",
+		"--audit-log", filepath.Join(tmp, "audit.jsonl")})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "box-session.mjs")
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), "MCP_TS_COMMAND="+bin, "MCP_TS_ARGS="+string(args), "BOX_GAMES_FILE="+games,
+		"BOX_CALLS=25", "BOX_CACHE=10", "NBASIM_CONFIG=")
+	line, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("box-session.mjs: %v", err)
+	}
+	var out struct {
+		Calls  int     `json:"calls"`
+		Hits   int     `json:"hits"`
+		Misses int     `json:"misses"`
+		P99    float64 `json:"p99_ms"`
+	}
+	if err := json.Unmarshal(line, &out); err != nil {
+		t.Fatalf("box-session.mjs printed %q: %v", line, err)
+	}
+	if out.Calls != 25 || out.Misses != 1 || out.Hits != 24 || out.P99 <= 0 {
+		t.Errorf("figures %+v from %s, want 25 calls: 1 miss, 24 hits, a p99", out, line)
+	}
 }
