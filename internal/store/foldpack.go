@@ -91,7 +91,8 @@ ORDER BY g.game_id`, variant, format)
 }
 
 // ReplaceFoldPacks writes packs in one transaction: each game's packs of
-// the packs' variant (every provider) are replaced by the given ones.
+// the packs' variant (every provider) are replaced by the given ones. Two
+// writers of the same game's packs at once do not fail: the later wins.
 func ReplaceFoldPacks(ctx context.Context, q Querier, packs []FoldPack) error {
 	if len(packs) == 0 {
 		return nil
@@ -117,11 +118,14 @@ func ReplaceFoldPacks(ctx context.Context, q Querier, packs []FoldPack) error {
 				return err
 			}
 		}
-		b := Batch{Table: "fold_packs", Columns: []string{"game_id", "provider", "variant", "version", "format", "pack"}}
+		// an upsert, not an insert: two loads packing the same game at
+		// once (nbasim run's load workers) both succeed, the later wins
+		b := Batch{Table: "fold_packs", Columns: []string{"game_id", "provider", "variant", "version", "format", "pack"},
+			Key: []string{"game_id", "provider", "variant"}}
 		for _, p := range packs {
 			b.Rows = append(b.Rows, []any{p.GameID, p.Provider, p.Variant, p.Version, p.Format, p.Pack})
 		}
-		_, err := tx.Insert(ctx, b)
+		_, err := tx.Upsert(ctx, b)
 		return err
 	})
 	if err != nil {

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/nbasim/nbasim/internal/model"
@@ -81,5 +83,28 @@ var _ = register("FoldPacks", false, func(t *testing.T, b *bundle) {
 	missing(v1, 1, games...)
 	if err := store.ReplaceFoldPacks(b.ctx, b.s, []store.FoldPack{pack("", prov, v1, "x", "y")}); err == nil {
 		t.Error("a pack without a game accepted")
+	}
+})
+
+// FoldPacksConcurrentWriters: two transactions writing the same game's
+// pack at once (two load workers) both succeed; the later one wins.
+var _ = register("FoldPacksConcurrentWriters", false, func(t *testing.T, b *bundle) {
+	const game, prov, variant = "0021800001", "nba_stats/playbyplayv2", "v+fold"
+	must[int64](t)(store.UpsertGames(b.ctx, b.s, []model.GameRow{{GameID: game, Season: "2018-19", SeasonType: "regular"}}))
+	write := func(data string) error {
+		return store.ReplaceFoldPacks(b.ctx, b.s, []store.FoldPack{{GameID: game, Provider: prov, Variant: variant, Version: "v", Format: 1, Pack: []byte(data)}})
+	}
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() { errs <- write(fmt.Sprint("pack ", i)) }()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Errorf("a concurrent writer failed: %v", err)
+		}
+	}
+	got, _, err := store.LoadFoldPacks(b.ctx, b.s, game, prov, variant, false)
+	if err != nil || len(got) != 1 || !strings.HasPrefix(string(got[0].Pack), "pack ") {
+		t.Fatalf("after concurrent writers: %+v, %v", got, err)
 	}
 })
