@@ -66,12 +66,6 @@ func (s *Server) compiled(ctx context.Context, r gameref.Resolved) (*pbp.Compile
 	return c, err
 }
 
-// boxNames is the game source's Prepare of the MCP server: names and sides
-// of players the players table lacks, from any stored box.
-func boxNames(ctx context.Context, q store.Querier, g *model.Game) error {
-	return gamecache.FillPlayersFromBoxes(ctx, q, g.GameID, g)
-}
-
 // boxAtTime folds c to t into sc.box; an engine panic becomes an error
 // naming the game.
 func boxAtTime(c *pbp.Compiled, t model.Tenths, sc *boxScratch) (err error) {

@@ -62,17 +62,12 @@ type Options struct {
 
 // DefaultCacheGames is the number of compiled games box_score keeps by
 // default: more than half of the 2014-15 to 2024-25 archive (14,061
-// games). They keep no events (gamecache.SourceOptions.FoldOnly), ~50 kB
-// each, nearly all of it without pointers: about 400 MB when full, less
-// than the 1,500 games with their events it held before (~570 MB), and
-// next to nothing for the garbage collector to mark.
+// games). They keep no events (gamecache.SourceOptions.FoldOnly): ~35 kB
+// each when decoded from a fold pack (~50 kB compiled), nearly all of it
+// without pointers: about 300 MB when full, less than the 1,500 games with
+// their events it held before (~570 MB), and next to nothing for the
+// garbage collector to mark.
 const DefaultCacheGames = 8000
-
-// boxNamesVariant names the MCP server's Prepare (boxNames) in the cache
-// key: its games carry names from stored boxes, the web's do not. It is
-// gamecache.BoxScoreOptions's, the variant the loader stores fold packs
-// of (gamecache.WriteFoldPacks): the misses are served from them.
-const boxNamesVariant = gamecache.BoxNamesPrepare
 
 // Server is an MCP server over one database and lake.
 type Server struct {
@@ -107,8 +102,10 @@ func New(opts Options) (*Server, error) {
 	if opts.Cache == nil {
 		opts.Cache = gamecache.New(DefaultCacheGames)
 	}
-	games, err := gamecache.NewSource(gamecache.SourceOptions{Querier: readonly.Querier(opts.DB), Cache: opts.Cache,
-		Prepare: boxNames, PrepareName: boxNamesVariant, FoldOnly: true})
+	// box_score's games carry names from stored boxes (the web's do not):
+	// gamecache.BoxScoreOptions, the variant the loader stores fold packs
+	// of (gamecache.WriteFoldPacks), so that the misses are served from them
+	games, err := gamecache.NewSource(gamecache.BoxScoreOptions(readonly.Querier(opts.DB), opts.Cache))
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
