@@ -95,10 +95,14 @@ run)
 		# a WORK prepared before play packs gets them here, once (not timed)
 		"${nb[@]}" load >/dev/null
 		cat nbasim.db >/dev/null # a serving process's database is in the page cache
-		for bench in BoxScoreSessionStdio BoxScoreSessionTS BoxScoreSessionStdioRaw BoxScoreSession; do
+		# BoxScoreSessionTS twice: a cold session, then after 2,000 calls on one
+		# game that warm node's compilers up (not counted)
+		for bench in BoxScoreSessionStdioRaw BoxScoreSessionTS BoxScoreSessionTS+2000 BoxScoreSessionStdio BoxScoreSession; do
+			warmup=0
+			[[ $bench == *+* ]] && warmup=${bench#*+} bench=${bench%+*}
 			before=$(load)
 			# from the package's folder: the TypeScript client is test/mcp-ts of this tree
-			(cd "$root/internal/mcpserver" && NBASIM_MCP_BOX_DB="$work/nbasim.db" NBASIM_MCP_BOX_BIN="$work/nbasim" "$work/mcpserver.test" -test.run '^$' \
+			(cd "$root/internal/mcpserver" && NBASIM_MCP_BOX_WARMUP=$warmup NBASIM_MCP_BOX_DB="$work/nbasim.db" NBASIM_MCP_BOX_BIN="$work/nbasim" "$work/mcpserver.test" -test.run '^$' \
 				-test.bench "^Benchmark$bench\$" -test.benchtime 1x) >box-mcp.txt 2>&1 || { cat box-mcp.txt; exit 1; }
 			echo "box-mcp: $(grep -E '^Benchmark' box-mcp.txt | tr -s ' \t' ' ')load $before -> $(load)"
 		done

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -176,6 +177,16 @@ func runBoxCalls(b *testing.B, ids []string, capacity int, call func(id string, 
 	b.ReportMetric(float64(len(misses)), "misses")
 	b.ReportMetric(float64(len(ids)), "games")
 	b.ReportMetric(float64(capacity), "cache")
+	if path := os.Getenv("NBASIM_MCP_BOX_DUMP"); path != "" {
+		// every call's latency in order ("call ms"), for a plot over the session
+		var sb strings.Builder
+		for i, d := range all {
+			fmt.Fprintf(&sb, "%d %.3f\n", i, float64(d.Microseconds())/1000)
+		}
+		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func BenchmarkBoxScoreSession(b *testing.B) {

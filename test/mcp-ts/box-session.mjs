@@ -11,8 +11,13 @@
 //   BOX_CALLS       calls (default 10000)
 //   BOX_CACHE       the server's cache in games: the client replays its LRU
 //                   to tell hits from misses (the same rule as the Go one)
+//   BOX_WARMUP      calls on one game (the first of the file) before the
+//                   measured ones, not counted: node's compilers warm up on
+//                   the client's code (default 0: a cold session)
+//   BOX_DUMP        a file to write every measured call's latency to
+//                   ("call ms", in order), for a plot over the session
 // Latencies are wall time around client.callTool, in ms.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -20,6 +25,7 @@ const env = process.env;
 const ids = readFileSync(env.BOX_GAMES_FILE, "utf8").split("\n").filter((l) => l !== "");
 const calls = Number(env.BOX_CALLS || 10000);
 const capacity = Number(env.BOX_CACHE || 8000);
+const warmup = Number(env.BOX_WARMUP || 0);
 if (ids.length === 0 || !(calls > 0) || !(capacity > 0)) {
   console.error(`box-session: no games in ${env.BOX_GAMES_FILE}, or bad BOX_CALLS/BOX_CACHE`);
   process.exit(2);
@@ -64,6 +70,17 @@ if (!tools.some((t) => t.name === "box_score" && t.outputSchema)) {
   process.exit(1);
 }
 
+for (let i = 0; i < warmup; i++) {
+  const r = await client.callTool({ name: "box_score", arguments: { game_id: ids[0], elapsed_seconds: i % 2880 } });
+  if (r.isError) {
+    console.error(`box-session: warm-up call on ${ids[0]}: ${JSON.stringify(r).slice(0, 500)}`);
+    process.exit(1);
+  }
+}
+if (warmup > 0) {
+  touch(ids[0]); // the server has it cached now
+}
+
 const all = [];
 const hits = [];
 const misses = [];
@@ -102,7 +119,7 @@ function q(xs, p) {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 }
 const out = {
-  calls, games: ids.length, cache: capacity, hits: hits.length, misses: misses.length,
+  calls, warmup, games: ids.length, cache: capacity, hits: hits.length, misses: misses.length,
   wall_ms: wallMs, client_cpu_ms_per_call: (cpu.user + cpu.system) / 1000 / calls,
   server_cpu_ms_per_call: serverMs < 0 ? null : serverMs / calls,
 };
@@ -112,3 +129,6 @@ for (const [name, xs] of [["", all], ["_miss", misses], ["_hit", hits]]) {
   out[`max${name}_ms`] = q(xs, 1);
 }
 console.log(JSON.stringify(out));
+if (env.BOX_DUMP) {
+  writeFileSync(env.BOX_DUMP, all.map((ms, i) => `${i} ${ms.toFixed(3)}\n`).join(""));
+}
