@@ -120,6 +120,7 @@ type fastPath struct {
 	mu       sync.Mutex
 	stopped  bool
 	inFlight sync.WaitGroup
+	calls    sync.Pool // *fastCall, reused from call to call
 }
 
 // sdkWriter is the SDK transport's writer: stdout under the write mutex
@@ -194,7 +195,7 @@ func (fp *fastPath) handle(line []byte) error {
 			}
 			fp.mu.Unlock()
 			if !stopped {
-				req := newFastCall(line, c)
+				req := fp.newCall(line, c)
 				go fp.answer(req)
 				return nil
 			}
@@ -524,10 +525,13 @@ type fastCall struct {
 	out  []byte // the response
 }
 
-var fastCalls = sync.Pool{New: func() any { return new(fastCall) }}
-
-func newFastCall(line []byte, c callLine) *fastCall {
-	fc := fastCalls.Get().(*fastCall)
+// newCall copies a call's line out of the reader's buffer, into a
+// fastCall of the session's pool.
+func (fp *fastPath) newCall(line []byte, c callLine) *fastCall {
+	fc, _ := fp.calls.Get().(*fastCall)
+	if fc == nil {
+		fc = new(fastCall)
+	}
 	fc.line = append(fc.line[:0], line...)
 	rebase := func(p []byte) []byte {
 		off := cap(line) - cap(p) // p is line[off:off+len(p)]
@@ -544,7 +548,7 @@ func newFastCall(line []byte, c callLine) *fastCall {
 // audit).
 func (fp *fastPath) answer(fc *fastCall) {
 	defer fp.inFlight.Done()
-	defer fastCalls.Put(fc)
+	defer fp.calls.Put(fc)
 	ctx := fp.ctx
 	in, err := fp.s.box.input(fc.c.args)
 	if err != nil {
