@@ -128,6 +128,10 @@ func TestSourceServesFoldPacks(t *testing.T) {
 		if x := s.Cache().Stats(); x.PackHits != 0 || x.Compiles != 1 {
 			t.Fatalf("%s pack: %+v", bad.name, x)
 		}
+		// a current pack that does not decode is counted; another format is not current
+		if x, want := s.Cache().Stats().PackRejects, map[string]int64{"corrupt": 1}[bad.name]; x != want {
+			t.Errorf("%s pack: %d rejected, want %d", bad.name, x, want)
+		}
 	}
 	write(1) // a pack of another format is written again
 }

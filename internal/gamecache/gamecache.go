@@ -68,10 +68,14 @@ type Stats struct {
 	// PackHits are the loads served from a stored fold pack (a read and a
 	// decode), Compiles those that read the game's plays and compiled
 	// them (Source; a Cache used without a Source counts neither).
-	PackHits  int64 `json:"pack_hits"`
-	Compiles  int64 `json:"compiles"`
-	Errors    int64 `json:"errors"`
-	Evictions int64 `json:"evictions"`
+	PackHits int64 `json:"pack_hits"`
+	Compiles int64 `json:"compiles"`
+	// PackRejects are current packs (this variant, format and version)
+	// that did not decode to their game: the game was compiled instead,
+	// and a reload of the game (nbasim load) writes its pack again.
+	PackRejects int64 `json:"pack_rejects"`
+	Errors      int64 `json:"errors"`
+	Evictions   int64 `json:"evictions"`
 	// Invalidations are games dropped because their stored data changed
 	// (Revalidate, Remove).
 	Invalidations int64 `json:"invalidations"`
@@ -288,6 +292,13 @@ func (c *Cache) Len() int {
 }
 
 // countLoad counts a Source's load: from a fold pack, or compiled.
+// countPackReject counts a current pack that did not decode (Stats.PackRejects).
+func (c *Cache) countPackReject() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stats.PackRejects++
+}
+
 func (c *Cache) countLoad(pack bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

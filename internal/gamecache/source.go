@@ -229,7 +229,8 @@ func (s *Source) fromPack(ctx context.Context, gameID, provider string, row *sto
 	}
 	c, err = pbp.DecodeFoldPack(k.Pack)
 	if err != nil || c.Game.GameID != gameID || c.Game.Provider != k.Provider {
-		return nil, "", false // not what it claims: compile the game
+		s.cache.countPackReject() // not what it claims: counted, and the game compiled
+		return nil, "", false
 	}
 	return c, cur, true
 }

@@ -209,16 +209,16 @@ func (l *Loader) Run(ctx context.Context, opt Options) (Summary, error) {
 	// the fold packs of the MCP box_score tool's games (docs/store.md
 	// "Fold packs"): of the games loaded or re-stamped now, and of any
 	// without a current one; one query when every pack is current
-	if fs, err := gamecache.WriteFoldPacks(ctx, gamecache.BoxScoreOptions(l.Store, nil), opt.Workers); err != nil {
+	fs, err := gamecache.WriteFoldPacks(ctx, gamecache.BoxScoreOptions(l.Store, nil), opt.Workers)
+	if err != nil {
 		return sum, err
-	} else {
-		if fs.Written > 0 {
-			sum.Rows["fold_packs"] += int64(fs.Written)
-			log.Info("load: wrote fold packs", "games", fs.Written, "deleted_other_variants", fs.Deleted)
-		}
-		if fs.Failed > 0 {
-			log.Warn("load: games without a fold pack (they compile on a cache miss)", "games", fs.Failed, "first", fs.FirstFailure)
-		}
+	}
+	if fs.Written > 0 {
+		sum.Rows["fold_packs"] += int64(fs.Written)
+		log.Info("load: wrote fold packs", "games", fs.Written, "deleted_other_variants", fs.Deleted)
+	}
+	if fs.Failed > 0 {
+		log.Warn("load: games without a fold pack (they compile on a cache miss)", "games", fs.Failed, "first", fs.FirstFailure)
 	}
 	if sum.Events > 10000 || sum.Parsed > 500 {
 		// a bulk load: refresh the planner's statistics
