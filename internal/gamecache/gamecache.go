@@ -72,7 +72,7 @@ type Stats struct {
 	Compiles int64 `json:"compiles"`
 	// PackRejects are current packs (this variant, format and version)
 	// that did not decode to their game: the game was compiled instead,
-	// and a reload of the game (nbasim load) writes its pack again.
+	// until a load that changes the game writes its pack again.
 	PackRejects int64 `json:"pack_rejects"`
 	Errors      int64 `json:"errors"`
 	Evictions   int64 `json:"evictions"`
